@@ -1,0 +1,113 @@
+"""The `dpo-tui` command line.
+
+Subcommands live in their own modules and are imported only when invoked, so `dpo-tui --help` and
+`dpo-tui deadline` never pay for Textual (~0.4 s) or SQLAlchemy (~0.4 s).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from dpo_tui import __version__
+
+# name -> (module, attribute, one-line help). The help is repeated here so `--help` lists every
+# subcommand without importing any of them.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "new": ("dpo_tui.cli.casework", "new", "Log a rights request and print its reference."),
+    "cases": ("dpo_tui.cli.casework", "cases", "List cases (filter by status, overdue, due within N days)."),
+    "show": ("dpo_tui.cli.casework", "show", "Show one case, with its deadline explained."),
+    "deadline": ("dpo_tui.cli.deadline_cmd", "deadline", "Compute a legal due date and explain it (quick calculator)."),
+    "audit": ("dpo_tui.cli.admin", "audit", "Verify the tamper-evident audit trail."),
+    "db": ("dpo_tui.cli.admin", "db", "Upgrade or back up the case database."),
+    "config": ("dpo_tui.cli.admin", "config", "Show the settings file path, or check the settings."),
+    "demo": ("dpo_tui.cli.demo", "demo", "Fill a database with realistic synthetic cases and open it."),
+    "queue": ("dpo_tui.cli.tui_cmd", "queue", "Open the case queue (the default when no command is given)."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [n for n, spec in COMMANDS.items() if _available(spec[0])]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        spec = COMMANDS.get(cmd_name)
+        if spec is None or not _available(spec[0]):
+            return None
+        module = importlib.import_module(spec[0])
+        return getattr(module, spec[1])
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(n, COMMANDS[n][2]) for n in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # `--db` is accepted after the subcommand too: hoist it in front so the group sees it.
+        return super().parse_args(ctx, _hoist_db_option(args))
+
+
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def _hoist_db_option(args: list[str]) -> list[str]:
+    out: list[str] = []
+    hoisted: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            out.extend(args[i:])
+            break
+        if a == "--db" and i + 1 < len(args):
+            hoisted += [a, args[i + 1]]
+            i += 2
+            continue
+        if a.startswith("--db="):
+            hoisted.append(a)
+        else:
+            out.append(a)
+        i += 1
+    return hoisted + out
+
+
+def _settings_path_hint() -> str:
+    from dpo_tui.paths import settings_path
+
+    return str(settings_path())
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Settings file: $DPO_TUI_CONFIG or the platform config directory (see `dpo-tui config`).",
+)
+@click.version_option(__version__, prog_name="dpo-tui")
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH_OR_URL",
+    envvar="DPO_TUI_DB",
+    help="SQLite file or postgresql+psycopg:// URL (default: the user data directory; env DPO_TUI_DB).",
+)
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """dpo-tui: work data subject rights requests from the keyboard, with legally exact deadlines."""
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(cli.get_command(ctx, "queue"))  # type: ignore[union-attr]
+
+
+def main(argv: list[str] | None = None) -> Any:
+    return cli.main(args=argv, prog_name="dpo-tui")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The stable, versioned case schema `dpo-tui/case/1` (show --json, new --json, exports) and a plain-text view."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from dpo_tui.services.views import CaseDetail
+
+SCHEMA = "dpo-tui/case/1"
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def deadline_json(detail: CaseDetail) -> dict[str, Any]:
+    dl = detail.deadline
+    return {
+        "state": dl.state.value,
+        "clock_start": _iso(dl.clock_start),
+        "due": _iso(dl.due),
+        "extended": dl.extended,
+        "extended_due": _iso(dl.extended_due),
+        "effective_due": _iso(dl.effective_due),
+        "extension_notice_by": _iso(dl.extension_notice_by),
+        "acknowledge_by": _iso(dl.acknowledge_by),
+        "internal_target": _iso(dl.internal_target),
+        "paused_days": dl.paused_days,
+        "days_left": detail.days_left,
+        "explanation": list(dl.explanation),
+    }
+
+
+def case_to_json(detail: CaseDetail) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "ref": detail.ref,
+        "status": detail.status,
+        "outcome": detail.outcome,
+        "regime": detail.regime,
+        "calendar": {"country": detail.country, "subdivision": detail.subdivision},
+        "rights": list(detail.rights),
+        "channel": detail.channel,
+        "requester": dict(detail.requester),
+        "agent": dict(detail.agent),
+        "description": detail.description,
+        "assignee": detail.assignee,
+        "received": _iso(detail.received),
+        "final_response_on": _iso(detail.final_response_on),
+        "created_at": _iso(detail.created_at),
+        "updated_at": _iso(detail.updated_at),
+        "closed_at": _iso(detail.closed_at),
+        "version": detail.version,
+        "deadline": deadline_json(detail),
+        "clock_events": [
+            {"kind": e.kind, "on": _iso(e.on), "reason": e.reason, "recorded_by": e.recorded_by, "recorded_at": _iso(e.recorded_at)}
+            for e in detail.clock_events
+        ],
+        "identity": detail.identity,
+        "decision": detail.decision,
+        "checklist": [
+            {
+                "key": i.key,
+                "right": i.right,
+                "system": i.system_key,
+                "label": i.label,
+                "state": i.state,
+                "reason": i.reason,
+                "search_terms": i.search_terms,
+                "found": i.found,
+                "note": i.note,
+                "adhoc": i.adhoc,
+                "by": i.done_by,
+                "at": _iso(i.done_at),
+            }
+            for i in detail.checklist
+        ],
+        "letters": [
+            {"id": l.id, "kind": l.kind, "channel": l.channel, "direction": l.direction, "sent_on": _iso(l.sent_on), "subject": l.subject, "body": l.body, "by": l.created_by}
+            for l in detail.letters
+        ],
+        "notes": [{"body": n.body, "by": n.by, "at": _iso(n.at)} for n in detail.notes],
+        "events": [
+            {"seq": e.seq, "at": _iso(e.at), "actor": e.actor, "kind": e.kind, "details": e.payload, "hash": e.hash}
+            for e in detail.events
+        ],
+    }
+
+
+def case_to_text(detail: CaseDetail, *, today: date) -> str:
+    from dpo_tui.cli.common import safe
+    from dpo_tui.domain.dates import fmt, relative_days
+
+    dl = detail.deadline
+    due = fmt(dl.effective_due) if dl.effective_due else "clock not started"
+    left = f" ({relative_days(detail.days_left)})" if detail.days_left is not None and detail.is_open else ""
+    lines = [
+        f"{detail.ref}  {detail.status}  [{detail.regime}]",
+        f"Requester: {safe(detail.requester['name'])} <{safe(detail.requester['email'])}>",
+        f"Rights:    {', '.join(detail.rights)}",
+        f"Received:  {fmt(detail.received)} by {detail.channel}",
+        f"Due:       {due}{left}  clock {dl.state.value.replace('_', ' ')}",
+        f"Assignee:  {safe(detail.assignee) or '-'}",
+        "",
+        "How the due date was computed:",
+        *[f"  {step}" for step in dl.explanation],
+    ]
+    if detail.description:
+        lines += ["", "Request:", *[f"  {safe(l)}" for l in detail.description.splitlines()]]
+    return "\n".join(lines)

@@ -1,0 +1,164 @@
+"""The settings file (TOML): organisation profile, policies, fees, keymap, the user's name for the audit trail.
+
+A missing file means the defaults: the shipped demo organisation. An invalid file is reported as one line
+naming the file, line and key; it never produces a traceback.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from dpo_tui.domain.errors import InvalidInput
+from dpo_tui.domain.organisation import Organisation, demo_organisation, parse_organisation
+from dpo_tui.paths import settings_path
+
+
+class SettingsError(Exception):
+    """The settings file cannot be used; the message names file, line and key."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Choices the law leaves to the organisation (rights-requests.md marks them **policy**)."""
+
+    internal_target_days: int = 0
+    """Show an internal target this many days after the clock start beside the legal date (0 = off)."""
+    id_no_response_days: int = 28
+    """Flag a case awaiting ID for longer than this many days."""
+    clarification_no_response_days: int = 28
+    """Flag an unanswered clarification question after this many days."""
+    fee_unpaid_days: int = 28
+    """Flag a fee still unpaid after this many days."""
+    retention_years: int = 2
+    """Keep closed case files this many years after closure."""
+    eu_identity_restarts: bool = False
+    """EU GDPR: restart the month when requested identity information arrives (the GDPR is silent)."""
+    eu_stop_clock: bool = False
+    """EU GDPR: stop the clock while a clarification question is unanswered (no statutory basis)."""
+
+
+@dataclass(frozen=True)
+class Fees:
+    """Rates for a reasonable administrative fee (manifestly unfounded/excessive requests, further copies)."""
+
+    currency: str = "GBP"
+    hourly_rate: float = 25.0
+    per_page_copy: float = 0.10
+    per_page_print: float = 0.10
+    postage: float = 2.50
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path
+    exists: bool
+    user_name: str
+    organisation: Organisation
+    policy: Policy = field(default_factory=Policy)
+    fees: Fees = field(default_factory=Fees)
+    keymap: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def config_dir(self) -> Path:
+        return self.path.parent
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "dpo"
+
+
+def defaults() -> Settings:
+    return Settings(path=settings_path(), exists=False, user_name=default_user(), organisation=demo_organisation())
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or settings_path()
+    if not path.exists():
+        return Settings(path=path, exists=False, user_name=default_user(), organisation=demo_organisation())
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+
+    def fail(key: str, message: str) -> SettingsError:
+        line = locate_key(text, key)
+        where = f"{path} line {line}" if line else str(path)
+        return SettingsError(f"{where}: {key}: {message}")
+
+    known = {"user", "organisation", "policy", "fees", "keymap"}
+    for key in data:
+        if key not in known:
+            raise fail(key, f"unknown section (expected one of: {', '.join(sorted(known))})")
+    user = data.get("user", {})
+    user_name = user.get("display_name", default_user())
+    if not isinstance(user_name, str) or not user_name.strip():
+        raise fail("user.display_name", "must be a non-empty string")
+    try:
+        org = parse_organisation(data["organisation"], source=str(path)) if "organisation" in data else demo_organisation()
+    except InvalidInput as exc:
+        key = str(exc).split(":", 1)[0]
+        raise fail(key, str(exc).split(":", 1)[-1].strip()) from None
+    policy = _typed(Policy, data.get("policy", {}), "policy", fail)
+    fees = _typed(Fees, data.get("fees", {}), "fees", fail)
+    keymap = data.get("keymap", {})
+    for k, v in keymap.items():
+        if not isinstance(v, str):
+            raise fail(f"keymap.{k}", "must be a key name string such as \"ctrl+f\"")
+    return Settings(path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees, keymap=dict(keymap))
+
+
+def _typed(cls: type, table: Any, section: str, fail: Any) -> Any:
+    if not isinstance(table, dict):
+        raise fail(section, "must be a table")
+    allowed = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in allowed:
+            raise fail(f"{section}.{key}", f"unknown setting (known: {', '.join(allowed)})")
+        default = allowed[key].default
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise fail(f"{section}.{key}", "must be true or false")
+        elif isinstance(default, int):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise fail(f"{section}.{key}", "must be a whole number of 0 or more")
+        elif isinstance(default, float):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise fail(f"{section}.{key}", "must be a number of 0 or more")
+            value = float(value)
+        elif isinstance(default, str) and not isinstance(value, str):
+            raise fail(f"{section}.{key}", "must be a string")
+        values[key] = value
+    return cls(**values)
+
+
+def locate_key(text: str, dotted: str) -> int | None:
+    """The 1-based line of a dotted key in a TOML text (best effort: tomllib does not keep positions)."""
+    parts = re.split(r"\.|\[\d+\]", dotted)
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    last = parts[-1]
+    table = ".".join(parts[:-1])
+    in_table = table == ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", stripped)
+        if header:
+            name = header.group(1)
+            if name == dotted:
+                return number
+            in_table = name == table or (table and name.startswith(table))
+            continue
+        if in_table and re.match(rf"^[\"']?{re.escape(last)}[\"']?\s*=", stripped):
+            return number
+    return None

@@ -1,0 +1,185 @@
+"""Opening the case database: SQLite (default, owner-only file) or PostgreSQL by URL.
+
+A session lives for one user action. Writes on SQLite take the write lock up front (BEGIN IMMEDIATE) so two
+windows never deadlock upgrading a read lock; on PostgreSQL the audit head row lock serialises appenders.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, OperationalError
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session, create_engine
+
+from dpo_tui.paths import create_private_file, default_db_path, ensure_private_dir
+from dpo_tui.store.schema import HEAD_REVISION
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message is one line a user can act on."""
+
+
+def resolve_url(target: str | None) -> str:
+    if not target:
+        return f"sqlite:///{default_db_path()}"
+    if "://" in target:
+        return target
+    return f"sqlite:///{Path(target).expanduser().resolve()}"
+
+
+def describe(url: str) -> str:
+    """A URL fit for messages: never the password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid URL>"
+
+
+class Database:
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._writer = engine.execution_options(dpo_write=True)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        return Path(self.engine.url.database) if self.is_sqlite and self.engine.url.database else None
+
+    @classmethod
+    def open(cls, target: str | None = None, *, upgrade: bool = True) -> Database:
+        url = resolve_url(target)
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise DatabaseError(f"not a database path or URL: {target!r}") from None
+        if parsed.get_backend_name() == "sqlite":
+            engine = _sqlite_engine(parsed.database)
+        elif parsed.get_backend_name() == "postgresql":
+            if parsed.drivername == "postgresql":
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            engine = create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        else:
+            raise DatabaseError(f"unsupported database {describe(url)} (use an SQLite path or postgresql+psycopg://)")
+        db = cls(engine, url)
+        db._check_schema(upgrade=upgrade)
+        return db
+
+    def _check_schema(self, *, upgrade: bool) -> None:
+        try:
+            with self.engine.connect() as conn:
+                tables = set(inspect(conn).get_table_names())
+                current = None
+                if "alembic_version" in tables:
+                    current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError as exc:
+            raise DatabaseError(f"cannot open {describe(self.url)}: {_first_line(exc)}") from None
+        except SADatabaseError as exc:
+            raise DatabaseError(f"{describe(self.url)} is not a usable database: {_first_line(exc)}") from None
+        if current == HEAD_REVISION:
+            return
+        if current is None and tables - {"alembic_version"}:
+            raise DatabaseError(f"{describe(self.url)} is not a dpo-tui database (it has other tables)")
+        from dpo_tui.store.migrate import known_revisions, upgrade_to_head
+
+        if current is not None and current not in known_revisions():
+            raise DatabaseError(
+                f"{describe(self.url)} was created by a newer dpo-tui (schema {current}); upgrade dpo-tui to open it"
+            )
+        if upgrade:
+            upgrade_to_head(self.engine)
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            if "alembic_version" not in inspect(conn).get_table_names():
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def reader(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One user action: commit everything or nothing."""
+        with Session(self._writer, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def backup(self, dest: Path) -> Path:
+        """A consistent copy of an SQLite database, safe while other windows write to it."""
+        if not self.is_sqlite or self.sqlite_path is None:
+            raise DatabaseError("backup copies SQLite databases; for PostgreSQL use pg_dump")
+        dest = dest.expanduser().resolve()
+        if dest.exists():
+            raise DatabaseError(f"{dest} already exists; choose a new file name")
+        ensure_private_dir(dest.parent) if not dest.parent.exists() else None
+        create_private_file(dest)
+        src = sqlite3.connect(self.sqlite_path)
+        try:
+            out = sqlite3.connect(dest)
+            try:
+                src.backup(out)
+            finally:
+                out.close()
+        finally:
+            src.close()
+        os.chmod(dest, 0o600)
+        return dest
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_engine(database: str | None) -> Engine:
+    if not database or database == ":memory:":
+        raise DatabaseError("an in-memory database would lose every case; give a file path")
+    path = Path(database)
+    if path.exists():
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+        if head and head != SQLITE_MAGIC:
+            raise DatabaseError(f"{path} is not a dpo-tui database (not an SQLite file)")
+    else:
+        if not path.parent.exists():
+            ensure_private_dir(path.parent)
+        create_private_file(path)
+    # NullPool: each user action opens a fresh connection, which keeps WAL readers current across windows
+    # and costs microseconds for a local file.
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool, connect_args={"timeout": 15})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("dpo_write") else "BEGIN")
+
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            os.chmod(side, 0o600)
+    return engine
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or ["unknown error"])[0]

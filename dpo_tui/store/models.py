@@ -1,0 +1,178 @@
+"""Tables. Every datetime is timezone-aware UTC; every date is a calendar date in the organisation's zone.
+
+Requester-supplied text is stored as written; it is escaped at the edges (TUI, exports), never here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# Sorting puts cases with no running clock (awaiting ID or fee) after every dated case.
+NO_DUE = date(9999, 12, 31)
+
+_case_version = Column("version", Integer, nullable=False, default=1)
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_open_due", "is_open", "due_sort", "id"),
+        Index("ix_cases_received", "received", "id"),
+        Index("ix_cases_email", "email_norm"),
+    )
+    # Optimistic locking: a write built from a stale read fails instead of silently winning.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _case_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(unique=True, index=True)
+    regime: str
+    country: str
+    subdivision: str | None = None
+    channel: str
+    received: date
+    status: str = Field(index=True)
+    is_open: bool = True
+    rights: str  # comma-separated right keys, in the order the requester gave them
+    requester_name: str
+    requester_email: str
+    email_norm: str  # lower-cased email, for duplicate detection
+    requester_address: str | None = None
+    requester_phone: str | None = None
+    requester_account: str | None = None
+    agent_name: str | None = None
+    agent_kind: str | None = None
+    description: str = ""
+    assignee: str | None = Field(default=None, index=True)
+
+    # Cached result of the deadline engine, recomputed by the service on every clock change.
+    clock_state: str = "running"
+    clock_start: date | None = None
+    legal_due: date | None = None
+    due: date | None = None  # effective: the extended date once extended
+    due_sort: date = NO_DUE
+    extension_notice_by: date | None = None
+    extended: bool = False
+    paused_days: int = 0
+
+    status_since: datetime = Field(default_factory=utcnow)
+    identity: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    decision: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    checklist_done: int = 0
+    checklist_total: int = 0
+    search_text: str = ""  # lower-cased ref, name, email and request text
+    outcome: str | None = None
+    final_response_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+    version: int = Field(default=1, sa_column=_case_version)
+
+
+class ClockEventRow(SQLModel, table=True):
+    """What the deadline engine reads: dated events in the life of the clock."""
+
+    __tablename__ = "clock_events"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str
+    on: date
+    reason: str | None = None
+    recorded_by: str
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class RefCounter(SQLModel, table=True):
+    """The last reference number issued per year: references are never reused, even after a purge."""
+
+    __tablename__ = "ref_counters"
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only, hash-chained. `digest` covers the content; `hash` = sha256(prev_hash + digest).
+
+    Purging a case's personal data later blanks `payload` but keeps `digest`, so the chain still verifies.
+    `case_id` has no foreign key on purpose: events outlive the rows they describe.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int
+    case_id: int | None = Field(default=None, index=True)
+    case_ref: str | None = None
+    at: datetime
+    actor: str
+    kind: str
+    payload: str | None  # canonical JSON
+    digest: str
+    prev_hash: str
+    hash: str
+    purged: bool = False
+
+
+class AuditHead(SQLModel, table=True):
+    """One row: the last event's seq and hash. Appenders lock it, so the chain never forks, and
+    deleting the newest events is detected because the head no longer matches."""
+
+    __tablename__ = "audit_head"
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    hash: str = ""
+
+
+class ChecklistItem(SQLModel, table=True):
+    __tablename__ = "checklist_items"
+    __table_args__ = (UniqueConstraint("case_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    position: int
+    key: str
+    right: str | None = None
+    system_key: str | None = None
+    label: str
+    guidance: str = ""
+    requires_search_record: bool = False
+    adhoc: bool = False
+    state: str = "open"  # open | done | na
+    reason: str | None = None  # why not applicable
+    search_terms: str | None = None
+    found: str | None = None  # found | nothing_found
+    note: str | None = None
+    done_by: str | None = None
+    done_at: datetime | None = None
+
+
+class Letter(SQLModel, table=True):
+    """Correspondence with the requester, as sent."""
+
+    __tablename__ = "letters"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str
+    channel: str
+    direction: str = "out"
+    sent_on: date
+    subject: str = ""
+    body: str = ""
+    created_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Note(SQLModel, table=True):
+    __tablename__ = "notes"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    body: str
+    by: str
+    at: datetime = Field(default_factory=utcnow)
