@@ -99,7 +99,7 @@ class Casework:
             rights=case.rights.split(","),
         )
 
-    def _refresh_deadline(self, session: Session, case: Case) -> Deadline:
+    def refresh_deadline(self, session: Session, case: Case) -> Deadline:
         rows = _clock_rows(session, case.id)
         dl = self.deadline_of(case, rows)
         case.clock_state = dl.state.value
@@ -116,7 +116,7 @@ class Casework:
 
     def get(self, ref: str, *, with_events: bool = True) -> CaseDetail:
         with self.db.reader() as s:
-            case = _load(s, ref)
+            case = load_case(s, ref)
             return self._detail(s, case, with_events=with_events)
 
     def find_by_email(self, email: str, *, exclude_ref: str | None = None) -> list[tuple[str, str, date]]:
@@ -234,8 +234,8 @@ class Casework:
             s.add(ClockEventRow(case_id=case.id, kind=ClockEventKind.RECEIVED.value, on=req.received, recorded_by=self.actor))
             s.flush()
             self._add_checklist(s, case)
-            self._refresh_deadline(s, case)
-            self._audit(
+            self.refresh_deadline(s, case)
+            self.record(
                 s,
                 case,
                 "case.logged",
@@ -280,34 +280,34 @@ class Casework:
     ) -> CaseDetail:
         target = parse_status(to) if isinstance(to, str) else to
         with self.db.write() as s:
-            case = _load(s, ref, version)
-            self._move(case, target, reason=reason, outcome=outcome)
-            self._refresh_deadline(s, case)
-            self._audit(s, case, "case.status", {"to": target.value, "reason": reason, "outcome": outcome})
-            return self._commit_detail(s, case)
+            case = load_case(s, ref, version)
+            self.move(case, target, reason=reason, outcome=outcome)
+            self.refresh_deadline(s, case)
+            self.record(s, case, "case.status", {"to": target.value, "reason": reason, "outcome": outcome})
+            return self.finish(s, case)
 
     def assign(self, refs: Sequence[str], assignee: str | None) -> int:
         """Bulk: one transaction for all the cases, one audit event per case."""
         who = (assignee or "").strip() or None
         with self.db.write() as s:
             for ref in refs:
-                case = _load(s, ref)
+                case = load_case(s, ref)
                 before = case.assignee
                 case.assignee = who
-                self._audit(s, case, "case.assigned", {"from": before, "to": who})
+                self.record(s, case, "case.assigned", {"from": before, "to": who})
             return len(refs)
 
     def bulk_status(self, refs: Sequence[str], to: str | Status, *, reason: str | None = None) -> int:
         target = parse_status(to) if isinstance(to, str) else to
         with self.db.write() as s:
             for ref in refs:
-                case = _load(s, ref)
+                case = load_case(s, ref)
                 try:
-                    self._move(case, target, reason=reason, outcome=None)
+                    self.move(case, target, reason=reason, outcome=None)
                 except DomainError as exc:
                     raise DomainError(f"{ref}: {exc}; no case was changed") from None
-                self._refresh_deadline(s, case)
-                self._audit(s, case, "case.status", {"to": target.value, "reason": reason, "bulk": True})
+                self.refresh_deadline(s, case)
+                self.record(s, case, "case.status", {"to": target.value, "reason": reason, "bulk": True})
             return len(refs)
 
     def add_note(self, ref: str, body: str) -> CaseDetail:
@@ -315,14 +315,16 @@ class Casework:
         if not text:
             raise InvalidInput("note: write something first")
         with self.db.write() as s:
-            case = _load(s, ref)
+            case = load_case(s, ref)
             s.add(Note(case_id=case.id, body=text, by=self.actor))
-            self._audit(s, case, "note.added", {"length": len(text)})
-            return self._commit_detail(s, case)
+            self.record(s, case, "note.added", {"length": len(text)})
+            return self.finish(s, case)
 
-    # ---- building blocks for the walkthrough services ------------------------------------------
+    # ---- building blocks for the walkthrough services (identity, decisions, checklist, letters) ----
+    # Each of their verbs opens `self.db.write()`, loads the case with `load_case`, changes it with these,
+    # calls `record` for its audit event and returns `finish(s, case)`.
 
-    def _move(self, case: Case, target: Status, *, reason: str | None, outcome: str | None) -> None:
+    def move(self, case: Case, target: Status, *, reason: str | None, outcome: str | None) -> None:
         check_transition(Status(case.status), target)
         case.status = target.value
         case.is_open = target not in CLOSED
@@ -337,7 +339,7 @@ class Casework:
             if outcome is not None:
                 case.outcome = outcome
 
-    def _add_clock_event(self, s: Session, case: Case, kind: ClockEventKind, on: date, reason: str | None = None) -> None:
+    def add_clock_event(self, s: Session, case: Case, kind: ClockEventKind, on: date, reason: str | None = None) -> None:
         if on < case.received:
             raise InvalidInput(f"date: {on.isoformat()} is before the request was received ({case.received.isoformat()})")
         if on > self.today():
@@ -365,13 +367,13 @@ class Casework:
         case.checklist_total = len(specs)
         case.checklist_done = 0
 
-    def _audit(self, s: Session, case: Case, kind: str, payload: dict[str, Any]) -> None:
+    def record(self, s: Session, case: Case, kind: str, payload: dict[str, Any]) -> None:
         case.updated_at = utcnow()
         s.add(case)
         s.flush()
         audit.append(s, actor=self.actor, kind=kind, payload=payload, case_id=case.id, case_ref=case.ref)
 
-    def _commit_detail(self, s: Session, case: Case) -> CaseDetail:
+    def finish(self, s: Session, case: Case) -> CaseDetail:
         try:
             s.flush()
         except StaleDataError:
@@ -405,7 +407,7 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _load(s: Session, ref: str, version: int | None = None) -> Case:
+def load_case(s: Session, ref: str, version: int | None = None) -> Case:
     case = s.exec(select(Case).where(Case.ref == ref.strip().upper())).first()
     if case is None:
         raise CaseNotFound(f"no case {ref!r}")

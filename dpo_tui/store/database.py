@@ -18,22 +18,15 @@ from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, Oper
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
-from dpo_tui.paths import create_private_file, default_db_path, ensure_private_dir
+from dpo_tui.paths import create_private_file, ensure_private_dir
 from dpo_tui.store.schema import HEAD_REVISION
+from dpo_tui.store.urls import resolve_url
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class DatabaseError(Exception):
     """The database cannot be used; the message is one line a user can act on."""
-
-
-def resolve_url(target: str | None) -> str:
-    if not target:
-        return f"sqlite:///{default_db_path()}"
-    if "://" in target:
-        return target
-    return f"sqlite:///{Path(target).expanduser().resolve()}"
 
 
 def describe(url: str) -> str:

@@ -1,22 +1,27 @@
-"""The queries behind the queue: one page of rows at a time, so cost never grows with the number of cases.
+"""The queue's read path: one page of rows at a time, over a plain DB-API connection.
 
+Why not the ORM here: importing SQLAlchemy + SQLModel costs ~0.7 s, more than Textual itself, and the queue
+must paint its first rows near the floor of a bare Textual app. So the queue reads with `sqlite3` (stdlib) or
+`psycopg`, with SQL kept deliberately simple and portable; every write still goes through the services.
 Pages are fetched by keyset on (sort value, id): the database walks an index from a known row instead of
-counting past thousands with OFFSET. OFFSET is used only to jump (home/end, scrollbar drags).
+counting past thousands with OFFSET. OFFSET is used only to jump (home/end).
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.sql import ColumnElement
-from sqlmodel import Session, col
-
 from dpo_tui.domain.lifecycle import AWAITING
-from dpo_tui.store.models import Case
+from dpo_tui.store.schema import HEAD_REVISION
+
+NO_DUE = "9999-12-31"
+AWAITING_KEYS = tuple(sorted(s.value for s in AWAITING))
 
 
 class View(StrEnum):
@@ -31,16 +36,19 @@ class View(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            View.OPEN: "Open",
-            View.OVERDUE: "Overdue",
-            View.DUE_SOON: "Due soon",
-            View.AWAITING: "Awaiting requester",
-            View.MINE: "Mine",
-            View.UNASSIGNED: "Unassigned",
-            View.CLOSED: "Closed",
-            View.ALL: "All",
-        }[self]
+        return _VIEW_LABELS[self]
+
+
+_VIEW_LABELS = {
+    View.OPEN: "Open",
+    View.OVERDUE: "Overdue",
+    View.DUE_SOON: "Due soon",
+    View.AWAITING: "Awaiting requester",
+    View.MINE: "Mine",
+    View.UNASSIGNED: "Unassigned",
+    View.CLOSED: "Closed",
+    View.ALL: "All",
+}
 
 
 class Sort(StrEnum):
@@ -51,33 +59,16 @@ class Sort(StrEnum):
 
     @property
     def label(self) -> str:
-        return {Sort.DUE: "due date", Sort.RECEIVED: "received (newest)", Sort.REF: "reference", Sort.UPDATED: "last change"}[self]
+        return _SORT_LABELS[self]
 
 
-SORT_COLUMNS: dict[Sort, Any] = {
-    Sort.DUE: Case.due_sort,
-    Sort.RECEIVED: Case.received,
-    Sort.REF: Case.id,  # references are issued in id order within a year; id is the stable proxy
-    Sort.UPDATED: Case.updated_at,
-}
+_SORT_LABELS = {Sort.DUE: "due date", Sort.RECEIVED: "received, newest first", Sort.REF: "reference", Sort.UPDATED: "last change"}
+SORT_COLUMN = {Sort.DUE: "due_sort", Sort.RECEIVED: "received", Sort.REF: "id", Sort.UPDATED: "updated_at"}
 DESCENDING = {Sort.RECEIVED, Sort.UPDATED}
 
-ROW_COLUMNS = (
-    Case.id,
-    Case.ref,
-    Case.requester_name,
-    Case.requester_email,
-    Case.rights,
-    Case.received,
-    Case.due,
-    Case.clock_state,
-    Case.status,
-    Case.status_since,
-    Case.assignee,
-    Case.checklist_done,
-    Case.checklist_total,
-    Case.extended,
-    Case.is_open,
+COLUMNS = (
+    "id, ref, requester_name, requester_email, rights, received, due, clock_state, status, status_since, "
+    "assignee, checklist_done, checklist_total, extended, is_open"
 )
 
 
@@ -98,7 +89,7 @@ class QueueRow:
     checklist_total: int
     extended: bool
     is_open: bool
-    key: tuple[Any, int]  # keyset cursor: (sort value, id)
+    key: tuple[Any, int]  # keyset cursor: (raw sort value, id)
 
     def days_left(self, today: date) -> int | None:
         return (self.due - today).days if self.due and self.is_open else None
@@ -112,99 +103,39 @@ class QueueQuery:
     me: str = ""
     today: date | None = None
 
-    def where(self) -> list[ColumnElement[bool]]:
+    def where(self) -> tuple[str, list[Any]]:
         today = self.today or date.today()
-        conds: list[ColumnElement[bool]] = []
+        conds: list[str] = []
+        params: list[Any] = []
         v = self.view
         if v in (View.OPEN, View.OVERDUE, View.DUE_SOON, View.AWAITING, View.MINE, View.UNASSIGNED):
-            conds.append(col(Case.is_open).is_(True))
+            conds.append("is_open = ?")
+            params.append(True)
         if v is View.OVERDUE:
-            conds.append(Case.due_sort < today)
+            conds.append("due_sort < ?")
+            params.append(today)
         elif v is View.DUE_SOON:
-            conds.append(and_(Case.due_sort >= today, Case.due_sort <= today + timedelta(days=7)))
+            conds.append("due_sort >= ? AND due_sort <= ?")
+            params += [today, today + timedelta(days=7)]
         elif v is View.AWAITING:
-            conds.append(col(Case.status).in_([s.value for s in AWAITING]))
+            conds.append(f"status IN ({', '.join('?' for _ in AWAITING_KEYS)})")
+            params += list(AWAITING_KEYS)
         elif v is View.MINE:
-            conds.append(Case.assignee == self.me)
+            conds.append("assignee = ?")
+            params.append(self.me)
         elif v is View.UNASSIGNED:
-            conds.append(col(Case.assignee).is_(None))
+            conds.append("assignee IS NULL")
         elif v is View.CLOSED:
-            conds.append(col(Case.is_open).is_(False))
+            conds.append("is_open = ?")
+            params.append(False)
         for term in self.search.lower().split():
-            conds.append(col(Case.search_text).like(f"%{_escape_like(term)}%", escape="\\"))
-        return conds
+            conds.append("search_text LIKE ? ESCAPE '\\'")
+            params.append(f"%{_escape_like(term)}%")
+        return (" AND ".join(conds) or "1=1"), params
 
 
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _row(r: Any, sort: Sort) -> QueueRow:
-    sort_value = {Sort.DUE: None, Sort.RECEIVED: r.received, Sort.REF: r.id, Sort.UPDATED: None}[sort]
-    return QueueRow(
-        id=r.id,
-        ref=r.ref,
-        name=r.requester_name,
-        email=r.requester_email,
-        rights=tuple(r.rights.split(",")),
-        received=r.received,
-        due=r.due,
-        clock_state=r.clock_state,
-        status=r.status,
-        status_since=r.status_since,
-        assignee=r.assignee,
-        checklist_done=r.checklist_done,
-        checklist_total=r.checklist_total,
-        extended=r.extended,
-        is_open=r.is_open,
-        key=(r.sort_value if sort_value is None else sort_value, r.id),
-    )
-
-
-def _select(q: QueueQuery) -> Any:
-    sort_col = SORT_COLUMNS[q.sort]
-    return select(*ROW_COLUMNS, sort_col.label("sort_value")).where(*q.where())
-
-
-def _ordered(stmt: Any, q: QueueQuery, *, reverse: bool = False) -> Any:
-    sort_col = SORT_COLUMNS[q.sort]
-    desc = (q.sort in DESCENDING) != reverse
-    if desc:
-        return stmt.order_by(sort_col.desc(), Case.id.desc())
-    return stmt.order_by(sort_col.asc(), Case.id.asc())
-
-
-def count(session: Session, q: QueueQuery) -> int:
-    return session.execute(select(func.count()).select_from(Case).where(*q.where())).scalar_one()
-
-
-def page_at(session: Session, q: QueueQuery, offset: int, limit: int) -> list[QueueRow]:
-    stmt = _ordered(_select(q), q).offset(max(offset, 0)).limit(limit)
-    return [_row(r, q.sort) for r in session.execute(stmt)]
-
-
-def page_after(session: Session, q: QueueQuery, key: tuple[Any, int], limit: int) -> list[QueueRow]:
-    """The rows that follow `key` in the queue's order."""
-    sort_col = SORT_COLUMNS[q.sort]
-    value, row_id = key
-    if q.sort in DESCENDING:
-        cond = or_(sort_col < value, and_(sort_col == value, Case.id < row_id))
-    else:
-        cond = or_(sort_col > value, and_(sort_col == value, Case.id > row_id))
-    stmt = _ordered(_select(q).where(cond), q).limit(limit)
-    return [_row(r, q.sort) for r in session.execute(stmt)]
-
-
-def page_before(session: Session, q: QueueQuery, key: tuple[Any, int], limit: int) -> list[QueueRow]:
-    """The rows that precede `key`, returned in the queue's order."""
-    sort_col = SORT_COLUMNS[q.sort]
-    value, row_id = key
-    if q.sort in DESCENDING:
-        cond = or_(sort_col > value, and_(sort_col == value, Case.id > row_id))
-    else:
-        cond = or_(sort_col < value, and_(sort_col == value, Case.id < row_id))
-    stmt = _ordered(_select(q).where(cond), q, reverse=True).limit(limit)
-    return list(reversed([_row(r, q.sort) for r in session.execute(stmt)]))
 
 
 @dataclass(frozen=True)
@@ -215,21 +146,167 @@ class Summary:
     awaiting_requester: int
 
 
-def summary(session: Session, today: date) -> Summary:
-    is_open = col(Case.is_open).is_(True)
-    stmt = select(
-        func.count().filter(is_open),
-        func.count().filter(and_(is_open, Case.due_sort < today)),
-        func.count().filter(and_(is_open, Case.due_sort >= today, Case.due_sort <= today + timedelta(days=7))),
-        func.count().filter(and_(is_open, col(Case.status).in_([s.value for s in AWAITING]))),
-    ).select_from(Case)
-    o, od, dw, aw = session.execute(stmt).one()
-    return Summary(o, od, dw, aw)
+class SchemaMismatch(Exception):
+    """The database needs a migration (or is not ours): open it through the full Database first."""
 
 
-def data_version(session: Session) -> tuple[Any, ...]:
-    """A cheap fingerprint that changes whenever any case changes (drives the queue's auto-refresh)."""
-    from dpo_tui.store.models import AuditHead
+class QueueReader:
+    """A long-lived read connection for the queue (thread-safe; used from Textual worker threads)."""
 
-    head = session.get(AuditHead, 1)
-    return (head.seq if head else 0,)
+    def __init__(self, conn: Any, paramstyle: str) -> None:
+        self._conn = conn
+        self._pg = paramstyle == "format"
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, url: str) -> QueueReader:
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
+            if not path.exists():
+                raise SchemaMismatch(f"{path} does not exist yet")
+            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=15)
+            conn.execute("PRAGMA query_only=1")
+            reader = cls(conn, "qmark")
+        else:
+            import psycopg
+
+            conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1), autocommit=True, connect_timeout=5)
+            reader = cls(conn, "format")
+        try:
+            revision = reader._scalar("SELECT version_num FROM alembic_version", [])
+        except Exception:
+            reader.close()
+            raise SchemaMismatch("no dpo-tui schema yet") from None
+        if revision != HEAD_REVISION:
+            reader.close()
+            raise SchemaMismatch(f"schema {revision} needs upgrading to {HEAD_REVISION}")
+        return reader
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _run(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        if self._pg:
+            sql = sql.replace("%", "%%").replace("?", "%s")
+        else:
+            params = [_sqlite_value(p) for p in params]
+        with self._lock:
+            cur = self._conn.cursor()
+            try:
+                cur.execute(sql, params)
+                return list(cur.fetchall())
+            finally:
+                cur.close()
+
+    def _scalar(self, sql: str, params: list[Any]) -> Any:
+        rows = self._run(sql, params)
+        return rows[0][0] if rows else None
+
+    # ---- queries ---------------------------------------------------------------------------
+
+    def count(self, q: QueueQuery) -> int:
+        where, params = q.where()
+        return int(self._scalar(f"SELECT COUNT(*) FROM cases WHERE {where}", params))
+
+    def page_at(self, q: QueueQuery, offset: int, limit: int) -> list[QueueRow]:
+        where, params = q.where()
+        sql = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {self._order(q)} LIMIT ? OFFSET ?"
+        return [self._row(r) for r in self._run(sql, params + [limit, max(offset, 0)])]
+
+    def page_after(self, q: QueueQuery, key: tuple[Any, int], limit: int) -> list[QueueRow]:
+        return self._page_from(q, key, limit, forward=True)
+
+    def page_before(self, q: QueueQuery, key: tuple[Any, int], limit: int) -> list[QueueRow]:
+        return list(reversed(self._page_from(q, key, limit, forward=False)))
+
+    def _page_from(self, q: QueueQuery, key: tuple[Any, int], limit: int, *, forward: bool) -> list[QueueRow]:
+        where, params = q.where()
+        col = SORT_COLUMN[q.sort]
+        later = forward != (q.sort in DESCENDING)
+        op = ">" if later else "<"
+        if col == "id":
+            cond, extra = f"id {op} ?", [key[1]]
+        else:
+            cond, extra = f"({col} {op} ? OR ({col} = ? AND id {op} ?))", [key[0], key[0], key[1]]
+        sql = f"SELECT {COLUMNS}, {col} FROM cases WHERE {where} AND {cond} {self._order(q, reverse=not forward)} LIMIT ?"
+        return [self._row(r) for r in self._run(sql, params + extra + [limit])]
+
+    def index_of(self, q: QueueQuery, key: tuple[Any, int]) -> int:
+        """How many rows come before `key` (to keep the cursor on a case across refreshes)."""
+        where, params = q.where()
+        col = SORT_COLUMN[q.sort]
+        op = ">" if q.sort in DESCENDING else "<"
+        if col == "id":
+            cond, extra = f"id {op} ?", [key[1]]
+        else:
+            cond, extra = f"({col} {op} ? OR ({col} = ? AND id {op} ?))", [key[0], key[0], key[1]]
+        return int(self._scalar(f"SELECT COUNT(*) FROM cases WHERE {where} AND {cond}", params + extra))
+
+    def summary(self, today: date) -> Summary:
+        week = today + timedelta(days=7)
+        marks = ", ".join("?" for _ in AWAITING_KEYS)
+        sql = (
+            "SELECT "
+            "SUM(CASE WHEN is_open = ? THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN is_open = ? AND due_sort < ? THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN is_open = ? AND due_sort >= ? AND due_sort <= ? THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN is_open = ? AND status IN ({marks}) THEN 1 ELSE 0 END) "
+            "FROM cases"
+        )
+        params: list[Any] = [True, True, today, True, today, week, True, *AWAITING_KEYS]
+        row = self._run(sql, params)[0]
+        return Summary(*(int(v or 0) for v in row))
+
+    def data_version(self) -> int:
+        """Changes whenever any case changes: every service call appends an audit event."""
+        return int(self._scalar("SELECT COALESCE(MAX(seq), 0) FROM audit_head", []) or 0)
+
+    def find(self, text: str, limit: int = 20) -> list[QueueRow]:
+        """Cases whose reference or name matches (the command palette's "go to case")."""
+        return self.page_at(QueueQuery(view=View.ALL, sort=Sort.REF, search=text), 0, limit)
+
+    def _order(self, q: QueueQuery, *, reverse: bool = False) -> str:
+        col = SORT_COLUMN[q.sort]
+        desc = (q.sort in DESCENDING) != reverse
+        direction = "DESC" if desc else "ASC"
+        return f"ORDER BY {col} {direction}" if col == "id" else f"ORDER BY {col} {direction}, id {direction}"
+
+    def _row(self, r: tuple[Any, ...]) -> QueueRow:
+        return QueueRow(
+            id=r[0],
+            ref=r[1],
+            name=r[2],
+            email=r[3],
+            rights=tuple(r[4].split(",")),
+            received=_date(r[5]),
+            due=_date(r[6]) if r[6] else None,
+            clock_state=r[7],
+            status=r[8],
+            status_since=_datetime(r[9]),
+            assignee=r[10],
+            checklist_done=int(r[11]),
+            checklist_total=int(r[12]),
+            extended=bool(r[13]),
+            is_open=bool(r[14]),
+            key=(r[15], r[0]),
+        )
+
+
+def _sqlite_value(value: Any) -> Any:
+    # Match how SQLAlchemy stores values in SQLite: ISO dates, 1/0 booleans.
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
