@@ -1,0 +1,7 @@
+"""Synthetic demo data: many simple cases inserted in bulk, plus "story" cases worked through the real services
+so that every path (identity, fees, refusals, extensions, clarification, checklists, letters) appears exactly as
+the app would have recorded it.
+
+A story is `def story(work: Casework, today: date, rng: random.Random) -> None`; modules in this package list
+theirs in `STORIES`. `dpo_tui.demo.generate` runs them all.
+"""
