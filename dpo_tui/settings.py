@@ -7,14 +7,11 @@ naming the file, line and key; it never produces a traceback.
 from __future__ import annotations
 
 import getpass
-import re
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from dpo_tui.domain.errors import InvalidInput
-from dpo_tui.domain.organisation import Organisation, demo_organisation, parse_organisation
+from dpo_tui.domain.organisation import DataFileError, Organisation, demo_organisation, parse_organisation, parse_toml
 from dpo_tui.paths import settings_path
 
 
@@ -84,36 +81,38 @@ def load_settings(path: Path | None = None) -> Settings:
     if not path.exists():
         return Settings(path=path, exists=False, user_name=default_user(), organisation=demo_organisation())
     text = path.read_text(encoding="utf-8")
+    source = str(path)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: {exc}") from None
+        data = parse_toml(text, source)
+    except DataFileError as exc:
+        raise SettingsError(str(exc)) from None
 
     def fail(key: str, message: str) -> SettingsError:
-        line = locate_key(text, key)
-        where = f"{path} line {line}" if line else str(path)
-        return SettingsError(f"{where}: {key}: {message}")
+        return SettingsError(str(DataFileError(source, key, message).located(text)))
 
     known = {"user", "organisation", "policy", "fees", "keymap"}
     for key in data:
         if key not in known:
             raise fail(key, f"unknown section (expected one of: {', '.join(sorted(known))})")
     user = data.get("user", {})
-    user_name = user.get("display_name", default_user())
+    user_name = user.get("display_name", default_user()) if isinstance(user, dict) else None
     if not isinstance(user_name, str) or not user_name.strip():
         raise fail("user.display_name", "must be a non-empty string")
     try:
-        org = parse_organisation(data["organisation"], source=str(path)) if "organisation" in data else demo_organisation()
-    except InvalidInput as exc:
-        key = str(exc).split(":", 1)[0]
-        raise fail(key, str(exc).split(":", 1)[-1].strip()) from None
+        org = parse_organisation(data["organisation"], source=source) if "organisation" in data else demo_organisation()
+    except DataFileError as exc:
+        raise SettingsError(str(exc.located(text))) from None
     policy = _typed(Policy, data.get("policy", {}), "policy", fail)
     fees = _typed(Fees, data.get("fees", {}), "fees", fail)
     keymap = data.get("keymap", {})
+    if not isinstance(keymap, dict):
+        raise fail("keymap", "must be a table of binding id = key")
     for k, v in keymap.items():
         if not isinstance(v, str):
-            raise fail(f"keymap.{k}", "must be a key name string such as \"ctrl+f\"")
-    return Settings(path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees, keymap=dict(keymap))
+            raise fail(f"keymap.{k}", 'must be a key name string such as "ctrl+f"')
+    return Settings(
+        path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees, keymap=dict(keymap)
+    )
 
 
 def _typed(cls: type, table: Any, section: str, fail: Any) -> Any:
@@ -139,26 +138,3 @@ def _typed(cls: type, table: Any, section: str, fail: Any) -> Any:
             raise fail(f"{section}.{key}", "must be a string")
         values[key] = value
     return cls(**values)
-
-
-def locate_key(text: str, dotted: str) -> int | None:
-    """The 1-based line of a dotted key in a TOML text (best effort: tomllib does not keep positions)."""
-    parts = re.split(r"\.|\[\d+\]", dotted)
-    parts = [p for p in parts if p]
-    if not parts:
-        return None
-    last = parts[-1]
-    table = ".".join(parts[:-1])
-    in_table = table == ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", stripped)
-        if header:
-            name = header.group(1)
-            if name == dotted:
-                return number
-            in_table = name == table or (table and name.startswith(table))
-            continue
-        if in_table and re.match(rf"^[\"']?{re.escape(last)}[\"']?\s*=", stripped):
-            return number
-    return None
