@@ -91,7 +91,8 @@ def config_check() -> None:
     from dpo_tui.domain.regimes import load_regimes
     from dpo_tui.domain.errors import InvalidInput
 
-    problems += check_templates(settings.config_dir / "checklists")
+    user_checklists = settings.config_dir / "checklists"  # optional: the shipped templates apply without it
+    problems += check_templates(user_checklists if user_checklists.is_dir() else None)
     try:
         load_regimes(settings.config_dir / "regimes")
     except InvalidInput as exc:
