@@ -1,0 +1,467 @@
+"""The deadline engine: from a case's clock events to its legal dates, each with the steps that produced it.
+
+Rules: /work/shared/domain/rights-requests.md section 2, coded as written. What the law leaves open is decided here
+and documented where it is decided:
+
+- Events on the same day are ordered received → requests/questions → receipts/answers → extension, so a question
+  asked and answered on one day pauses the clock for one day whatever order the caller passed them in.
+- A *_RECEIVED of a restarting kind counts even without a logged *_REQUESTED (the request may not have been
+  logged); a *_REQUESTED with no *_RECEIVED on or after it means the clock has not started.
+- Clarification pauses are counted only from the clock start: a pause wholly before it (e.g. a question asked while
+  waiting for ID) is ignored and the explanation says so; one that straddles it counts from the clock start.
+- While a question is unanswered (STOPPED) the dates are computed with the pauses closed so far; the explanation
+  says the clock is stopped, and `days_left` is frozen at the value the DPO will have once the answer arrives.
+- An EXTENDED event that the law does not allow (too late, no reason, second extension, regime without extension)
+  is not applied; the explanation says why. Services should call `check_extension` first so this never happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+
+from dpo_tui.domain.dates import MONTH_NAMES, fmt, ordinal
+from dpo_tui.domain.errors import ExtensionRefused, InvalidInput
+from dpo_tui.domain.regimes import RESTART_KINDS, Regime
+from dpo_tui.domain.workdays import WorkCalendar
+
+EXTENSION_REASONS = ("complex", "several_requests")
+_REASON_WORDS = {"complex": "complex request", "several_requests": "several requests"}
+_KIND_WORDS = {"id": "ID", "authority": "authority to act", "fee": "fee"}
+_NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+
+
+class ClockEventKind(StrEnum):
+    RECEIVED = "received"
+    ID_REQUESTED = "id_requested"
+    ID_RECEIVED = "id_received"
+    AUTHORITY_REQUESTED = "authority_requested"
+    AUTHORITY_RECEIVED = "authority_received"
+    FEE_REQUESTED = "fee_requested"
+    FEE_RECEIVED = "fee_received"
+    CLARIFICATION_ASKED = "clarification_asked"
+    CLARIFICATION_ANSWERED = "clarification_answered"
+    EXTENDED = "extended"  # reason in .reason ("complex" | "several_requests"), date the person was told = .on
+
+
+@dataclass(frozen=True)
+class ClockEvent:
+    kind: ClockEventKind
+    on: date
+    reason: str | None = None
+
+
+class ClockState(StrEnum):
+    NOT_STARTED = "not_started"
+    RUNNING = "running"
+    STOPPED = "stopped"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    regime: str
+    received: date
+    clock_start: date | None  # None while not started (awaiting ID/authority/fee where the regime restarts)
+    state: ClockState
+    paused_days: int
+    due: date | None  # the un-extended legal due date
+    extension_notice_by: date | None
+    extended: bool
+    extended_due: date | None  # computed even when not extended; None if the regime has no extension
+    acknowledge_by: date | None  # regimes with an acknowledgement period (ccpa: 10 business days)
+    internal_target: date | None  # policy, None when off
+    explanation: tuple[str, ...]  # one step per line, covering every date above
+    # Beyond the agreed interface (defaults keep it constructible the agreed way):
+    stopped_since: date | None = None  # STOPPED: the day the unanswered question was sent (or the clock start)
+    closed_on: date | None = None
+    extension_reason: str | None = None
+    extendable: bool = True  # False when the regime has no extension at all
+
+    @property
+    def effective_due(self) -> date | None:
+        return self.extended_due if self.extended else self.due
+
+    def days_left(self, today: date) -> int | None:
+        """Days from `today` to the effective due date, negative when overdue; None while the clock has not started.
+
+        A stopped clock does not run, so the value is frozen at what the DPO will have once the answer arrives
+        (the day the question was sent is given back too); a closed case keeps the margin it was closed with.
+        """
+        due = self.effective_due
+        if due is None:
+            return None
+        if self.state is ClockState.STOPPED and self.stopped_since is not None:
+            return (due - self.stopped_since).days + 1
+        if self.state is ClockState.ENDED and self.closed_on is not None:
+            return (due - self.closed_on).days
+        return (due - today).days
+
+
+# Same-day order: see the module docstring.
+_SAME_DAY_RANK = {
+    ClockEventKind.RECEIVED: 0,
+    ClockEventKind.ID_REQUESTED: 1,
+    ClockEventKind.AUTHORITY_REQUESTED: 1,
+    ClockEventKind.FEE_REQUESTED: 1,
+    ClockEventKind.CLARIFICATION_ASKED: 1,
+    ClockEventKind.EXTENDED: 3,
+}
+
+
+def compute_deadline(
+    regime: Regime,
+    calendar: WorkCalendar,
+    events: Sequence[ClockEvent],
+    *,
+    closed_on: date | None = None,
+    internal_target_days: int | None = None,
+    rights: Collection[str] = ("access",),
+) -> Deadline:
+    """The legal dates of a case and how each was reached.
+
+    `internal_target_days` (policy, None/0 = off): N > 0 is N days counted like the regime's period from the clock
+    start (28 = the ICO's "28 days"), plus paused days, never after the legal date; N < 0 is |N| working days before
+    the effective legal due date. `rights` decides whether stop-the-clock applies (uk-gdpr: access only).
+    Raises InvalidInput for events that can never be right (no or several receipts, an event before receipt,
+    an answer to no question, closure before receipt).
+    """
+    evs = sorted(events, key=lambda e: (e.on, _SAME_DAY_RANK.get(ClockEventKind(e.kind), 2)))
+    receipts = [e for e in evs if e.kind == ClockEventKind.RECEIVED]
+    if len(receipts) != 1:
+        raise InvalidInput(f"a case needs exactly one 'received' clock event, not {len(receipts)}")
+    received = receipts[0].on
+    for e in evs:
+        if e.on < received:
+            raise InvalidInput(
+                f"{ClockEventKind(e.kind).value} on {fmt(e.on)} is before the request was received ({fmt(received)})"
+            )
+    if closed_on is not None and closed_on < received:
+        raise InvalidInput(f"closed on {fmt(closed_on)}, before the request was received ({fmt(received)})")
+
+    lines = [_rule_line(regime), f"holiday calendar: {calendar.description}"]
+    ack, ack_line = None, ""
+    if regime.acknowledge_business_days:
+        n = regime.acknowledge_business_days
+        ack = calendar.add_business_days(received, n)
+        ack_line = (
+            f"acknowledge by {fmt(ack)}: received {fmt(received)} + {n} business days, "
+            f"not counting weekends or {calendar.description} (policy)"
+        )
+    clock_start, start_reason, awaiting, restart_lines = _clock_start(regime, evs, received)
+    lines += restart_lines
+
+    if awaiting:
+        lines.append(f"received {fmt(received)}")
+        lines.append("clock not started: " + " and ".join(f"awaiting {w} since {fmt(d)}" for w, d in awaiting))
+        lines += [
+            f"extension recorded {fmt(e.on)} not applied: the clock has not started"
+            for e in evs
+            if e.kind == ClockEventKind.EXTENDED
+        ]
+        if ack:
+            lines.append(ack_line)
+        state = ClockState.NOT_STARTED
+        if closed_on is not None:
+            state = ClockState.ENDED
+            lines.append(f"closed {fmt(closed_on)} before the clock started")
+        return Deadline(
+            regime=regime.key, received=received, clock_start=None, state=state, paused_days=0, due=None,
+            extension_notice_by=None, extended=False, extended_due=None, acknowledge_by=ack, internal_target=None,
+            explanation=tuple(lines), closed_on=closed_on, extendable=regime.has_extension,
+        )  # fmt: skip
+
+    assert clock_start is not None
+    paused, stopped_since, pause_lines = _pauses(regime, evs, clock_start, rights)
+    lines += pause_lines
+
+    start_label = f"received {fmt(received)}"
+    if start_reason is not None:
+        start_label = f"clock start {fmt(clock_start)} ({start_reason})"
+    if regime.counting == "receipt_not_counted":
+        start_label += " (not counted)"
+    due, due_chain = _chain(regime, calendar, clock_start, regime.period, paused, start_label)
+    lines.append(due_chain)
+
+    notice_by = extended_due = None
+    extended, ext_reason = False, None
+    if regime.has_extension:
+        notice_by = due  # the person must be told before the first period ends: the un-extended due date
+        lines.append(f"extension notice by {fmt(notice_by)}: to extend, tell the person {regime.extension_notice}")
+        extended_due, ext_chain = _chain(
+            regime, calendar, clock_start, regime.period + regime.extension, paused, start_label
+        )
+        for e in evs:
+            if e.kind != ClockEventKind.EXTENDED:
+                continue
+            problem = _extension_problem(
+                extendable=True, started=True, ended=False, already=extended, notice_by=notice_by,
+                received=received, told_on=e.on, reason=e.reason,
+            )  # fmt: skip
+            if problem:
+                lines.append(f"extension recorded {fmt(e.on)} not applied: {problem}")
+            else:
+                extended, ext_reason = True, e.reason
+                lines.append(f"extended ({_REASON_WORDS[e.reason or '']}): the person was told {fmt(e.on)}")
+        lines.append(("extended due: " if extended else "if extended (complex or several requests): ") + ext_chain)
+    else:
+        lines.append(f"no extension: {regime.name} does not allow one")
+        for e in evs:
+            if e.kind == ClockEventKind.EXTENDED:
+                lines.append(f"extension recorded {fmt(e.on)} not applied: {regime.name} has no extension")
+    if ack:
+        lines.append(ack_line)
+
+    effective_due = extended_due if extended else due
+    assert effective_due is not None
+    target = None
+    if internal_target_days:
+        target, target_line = _internal_target(
+            regime, calendar, clock_start, paused, effective_due, internal_target_days
+        )
+        lines.append(target_line)
+
+    state = ClockState.STOPPED if stopped_since else ClockState.RUNNING
+    if closed_on is not None:
+        state = ClockState.ENDED
+        margin = (effective_due - closed_on).days
+        when = (
+            "on the due date" if margin == 0
+            else f"{margin} day{'s' * (margin != 1)} before the due date" if margin > 0
+            else f"{-margin} day{'s' * (margin != -1)} after the due date"
+        )  # fmt: skip
+        lines.append(f"closed {fmt(closed_on)}, {when}: the clock has ended")
+
+    return Deadline(
+        regime=regime.key, received=received, clock_start=clock_start, state=state, paused_days=paused, due=due,
+        extension_notice_by=notice_by, extended=extended, extended_due=extended_due, acknowledge_by=ack,
+        internal_target=target, explanation=tuple(lines), stopped_since=stopped_since, closed_on=closed_on,
+        extension_reason=ext_reason, extendable=regime.has_extension,
+    )  # fmt: skip
+
+
+def check_extension(deadline: Deadline, told_on: date, reason: str) -> None:
+    """Raise ExtensionRefused, saying why, unless the law still allows extending this case on `told_on`."""
+    problem = _extension_problem(
+        extendable=deadline.extendable,
+        started=deadline.clock_start is not None,
+        ended=deadline.state is ClockState.ENDED,
+        already=deadline.extended,
+        notice_by=deadline.extension_notice_by,
+        received=deadline.received,
+        told_on=told_on,
+        reason=reason,
+        regime=deadline.regime,
+        reason_held=deadline.extension_reason,
+    )
+    if problem:
+        raise ExtensionRefused(problem[0].upper() + problem[1:])
+
+
+def _extension_problem(
+    *,
+    extendable: bool,
+    started: bool,
+    ended: bool,
+    already: bool,
+    notice_by: date | None,
+    received: date,
+    told_on: date,
+    reason: str | None,
+    regime: str = "",
+    reason_held: str | None = None,
+) -> str | None:
+    # One rule set for check_extension (refuse the action) and compute_deadline (ignore a bad recorded event).
+    if already:
+        held = f" ({_REASON_WORDS.get(reason_held or '', reason_held)})" if reason_held else ""
+        return f"the case is already extended{held}; the law allows one extension only"
+    if not extendable:
+        return f"the {regime} regime has no extension"
+    if ended:
+        return "the case is closed"
+    if not started or notice_by is None:
+        return "the clock has not started (awaiting ID, authority or fee): there is no period to extend yet"
+    if reason not in EXTENSION_REASONS:
+        return f"an extension needs a reason, complex or several_requests (got {reason!r})"
+    if told_on < received:
+        return f"the person cannot be told on {fmt(told_on)}, before the request was received ({fmt(received)})"
+    if told_on > notice_by:
+        return (
+            f"too late: the person had to be told by {fmt(notice_by)} (the un-extended due date), "
+            f"not {fmt(told_on)}"
+        )
+    return None
+
+
+def _rule_line(regime: Regime) -> str:
+    if regime.period_unit == "months":
+        period = _period_words(regime.period, "months")
+        if regime.counting == "receipt_is_day_one":
+            rule = (
+                f"the day of receipt is day one; due on the same date {period} later "
+                "(the last day of that month where it has no such date)"
+            )
+        else:
+            rule = (
+                f"the day of receipt is not counted; the period ends at the end of the same date {period} later, "
+                "or of that month's last day where it has no such date"
+            )
+    elif regime.counting == "receipt_is_day_one":
+        rule = f"{regime.period} calendar days, the day of receipt being day one"
+    else:
+        rule = f"{regime.period} calendar days, the day of receipt not counted"
+    if regime.roll == "none":
+        roll = "a date on a weekend or holiday is not moved (policy)"
+    elif regime.counting == "receipt_not_counted":
+        roll = "a period ending on a Saturday, Sunday or public holiday ends at the end of the next working day"
+    else:
+        roll = "a due date on a weekend or bank holiday moves to the next working day"
+    return f"{regime.name}: {rule}; {roll}"
+
+
+def _period_words(n: int, unit: str) -> str:
+    if unit == "days":
+        return f"{n} day{'s' * (n != 1)}"
+    word = _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+    return f"{word} month{'s' * (n != 1)}"
+
+
+def _clock_start(
+    regime: Regime, evs: Sequence[ClockEvent], received: date
+) -> tuple[date | None, str | None, list[tuple[str, date]], list[str]]:
+    """(clock start, why it is not the receipt date, [(what is awaited, since)], explanation lines)."""
+    start, why = received, None
+    awaiting: list[tuple[str, date]] = []
+    lines: list[str] = []
+    for kind in RESTART_KINDS:
+        asked = [e.on for e in evs if e.kind == f"{kind}_requested"]
+        got = [e.on for e in evs if e.kind == f"{kind}_received"]
+        if not asked and not got:
+            continue
+        word = _KIND_WORDS[kind]
+        last_asked, last_got = max(asked, default=None), max(got, default=None)
+        history = ", ".join(
+            ([f"asked for {fmt(last_asked)}"] if last_asked else [])
+            + ([f"received {fmt(last_got)}"] if last_got else [])
+        )
+        if kind not in regime.restart_kinds:
+            lines.append(f"{word} {history}: under {regime.name} this does not restart the clock")
+            continue
+        if last_asked is not None and (last_got is None or last_got < last_asked):
+            awaiting.append((word, last_asked))
+            continue
+        assert last_got is not None
+        lines.append(f"{word} {history}: the period runs from the day it arrived")
+        if last_got > start:
+            start, why = last_got, f"{word} received"
+    return (None if awaiting else start), why, awaiting, lines
+
+
+def _pauses(
+    regime: Regime, evs: Sequence[ClockEvent], clock_start: date, rights: Collection[str]
+) -> tuple[int, date | None, list[str]]:
+    """(paused days, stopped since (None unless a question is open), explanation lines)."""
+    pairs: list[tuple[date, date]] = []
+    open_since: date | None = None
+    extra_questions: list[date] = []
+    for e in evs:
+        if e.kind == ClockEventKind.CLARIFICATION_ASKED:
+            if open_since is None:
+                open_since = e.on
+            else:
+                extra_questions.append(e.on)
+        elif e.kind == ClockEventKind.CLARIFICATION_ANSWERED:
+            if open_since is None:
+                raise InvalidInput(f"clarification answered on {fmt(e.on)} with no question outstanding")
+            pairs.append((open_since, e.on))
+            open_since = None
+    if not pairs and open_since is None:
+        return 0, None, []
+
+    if not regime.stops_clock_for(rights):
+        if "clarification" not in regime.stop_clock_on:
+            why = f"{regime.name} has no stop-the-clock" + (" (policy: off)" if regime.stop_clock_rights else "")
+        else:
+            why = f"the clock stops only for {' or '.join(sorted(regime.stop_clock_rights))} requests"
+        return 0, None, [f"clarification asked: does not stop the clock ({why})"]
+
+    lines: list[str] = []
+    total = 0
+    for asked, answered in pairs:
+        if answered < clock_start:
+            lines.append(
+                f"clarification asked {fmt(asked)}, answered {fmt(answered)}: before the clock started, not counted"
+            )
+            continue
+        counted_from = max(asked, clock_start)
+        n = (answered - counted_from).days + 1
+        total += n
+        note = f"; counted from the clock start {fmt(clock_start)}" if asked < clock_start else ""
+        lines.append(
+            f"clock stopped for clarification: asked {fmt(asked)}, answered {fmt(answered)} → "
+            f"{n} paused day{'s' * (n != 1)} (both days count){note}"
+        )
+    for d in extra_questions:
+        lines.append(f"further clarification asked {fmt(d)} while the clock was already stopped")
+    stopped_since = None
+    if open_since is not None:
+        stopped_since = max(open_since, clock_start)
+        lines.append(
+            f"clock stopped since {fmt(stopped_since)}: clarification asked, no answer yet; every day until the "
+            "answer arrives (both days included) will be added to the dates below"
+        )
+    return total, stopped_since, lines
+
+
+def _chain(
+    regime: Regime, calendar: WorkCalendar, start: date, length: int, paused: int, start_label: str
+) -> tuple[date, str]:
+    """One date and its explanation: `received Sat 31 Jan 2026 → one month → 28 Feb 2026 (February has no 31st)
+    → Saturday → Mon 2 Mar 2026`. Intermediate dates carry no weekday; the final one does."""
+    if regime.period_unit == "months":
+        # relativedelta clamps to the month's last day (31 Jan + 1 month = 28/29 Feb), which is rule 3.
+        d = start + relativedelta(months=length)
+        note = f" ({MONTH_NAMES[d.month - 1]} has no {ordinal(start.day)})" if d.day != start.day else ""
+    else:
+        d = start + timedelta(days=length - 1 if regime.counting == "receipt_is_day_one" else length)
+        note = ""
+    step = _period_words(length, regime.period_unit)
+    parts = [start_label]
+    if paused:
+        # Paused days go on the unrolled date; the roll comes last (rule 7).
+        parts.append(f"{step} → {fmt(d, weekday=False)}{note}")
+        d += timedelta(days=paused)
+        step, note = f"+ {paused} paused day{'s' * (paused != 1)}", ""
+    if regime.roll == "next_working_day":
+        rolled, skipped = calendar.roll_forward(d)
+        if skipped:
+            # Name the day the date fell on, then only the holidays after it: "Saturday", not "Saturday, Sunday".
+            named = [skipped[0]] + [r for r in skipped[1:] if r not in ("Saturday", "Sunday")]
+            parts.append(f"{step} → {fmt(d, weekday=False)}{note} → {', '.join(named)} → {fmt(rolled)}")
+        else:
+            parts.append(f"{step} → {fmt(d)}{note}")
+        return rolled, " → ".join(parts)
+    reason = calendar.non_working_reason(d)
+    if reason:
+        note += f" ({reason}; not moved: {regime.key} has no weekend or holiday roll)"
+    parts.append(f"{step} → {fmt(d)}{note}")
+    return d, " → ".join(parts)
+
+
+def _internal_target(
+    regime: Regime, calendar: WorkCalendar, clock_start: date, paused: int, legal: date, days: int
+) -> tuple[date, str]:
+    if days > 0:
+        offset = days - 1 if regime.counting == "receipt_is_day_one" else days
+        target = clock_start + timedelta(days=offset + paused)
+        how = f"{days} days from the clock start" + (f" + {paused} paused days" if paused else "")
+        if target > legal:
+            target, how = legal, how + ", capped at the legal due date"
+    else:
+        target = max(calendar.add_business_days(legal, days), clock_start)
+        how = f"{-days} working days before the legal due date {fmt(legal)}"
+    return target, f"internal target {fmt(target)} (policy, not the legal date): {how}"

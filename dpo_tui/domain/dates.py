@@ -1,0 +1,40 @@
+"""How dates and day counts read everywhere in dpo-tui (screens, letters, explanations, CLI).
+
+English names are spelled out here rather than taken from `strftime("%a")`, which follows the process locale: a
+regulator-facing explanation must not change language with the machine it was printed on.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def fmt(d: date, *, weekday: bool = True) -> str:
+    """`Mon 2 Mar 2026` (no leading zero); `weekday=False` gives `2 Mar 2026` for intermediate steps."""
+    core = f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return f"{_WEEKDAYS[d.weekday()]} {core}" if weekday else core
+
+
+def relative_days(n: int) -> str:
+    """Days left as a DPO says it: `due today`, `in 1 day`, `in 3 days`, `1 day overdue`, `2 days overdue`."""
+    if n == 0:
+        return "due today"
+    unit = "day" if abs(n) == 1 else "days"
+    return f"in {n} {unit}" if n > 0 else f"{-n} {unit} overdue"
+
+
+def ordinal(n: int) -> str:
+    """`1st`, `2nd`, `3rd`, `11th`, `31st` (used in "February has no 31st")."""
+    if 10 <= n % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
