@@ -1,0 +1,692 @@
+"""The case screen: a fixed header with the deadline badge, and tabs for everything recorded on the case.
+
+How to extend it (walkthroughs, checklist, letters, export): add a `Binding(key, action, description, id="case.…")`
+to `CaseScreen.BINDINGS` and an `action_…` method. Inside it, `self.detail` is the current `CaseDetail` (None until
+loaded), `self.ref` the reference, `self.selected_item_key` the checklist item under the cursor. To change the case,
+call `self.call_service(lambda work: work.some_verb(self.ref, ..., version=self.detail.version), done="…")`: it runs
+in a thread, shows the `CaseDetail` the verb returns (or reloads), and reports errors. `refresh_case()` reloads from
+the database; `show_detail(detail)` re-renders from a detail you already have.
+
+Everything a requester wrote is rendered with `literal()`: never as markup, never as escape sequences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Label, OptionList, Static, TabbedContent, TabPane, TextArea
+from textual.widgets.option_list import Option
+from textual.worker import Worker
+
+from dpo_tui.domain.dates import fmt
+from dpo_tui.tui.text import literal
+from dpo_tui.tui.widgets import deadline_badge
+
+if TYPE_CHECKING:
+    from dpo_tui.domain.clock import Deadline
+    from dpo_tui.services.views import CaseDetail, ChecklistItemView
+
+TABS: tuple[tuple[str, str], ...] = (
+    ("overview", "Overview"),
+    ("identity", "Identity"),
+    ("decision", "Decision"),
+    ("checklist", "Checklist"),
+    ("letters", "Letters"),
+    ("timeline", "Timeline"),
+)
+TAB_IDS = tuple(t for t, _ in TABS)
+
+STATE_MARKS = {"done": "✓", "open": "☐", "na": "N/A"}
+STATUS_WORDS = {
+    "new": "new",
+    "awaiting_id": "awaiting ID",
+    "awaiting_fee": "awaiting fee",
+    "awaiting_clarification": "awaiting clarification",
+    "in_progress": "in progress",
+    "completed": "completed",
+    "refused": "refused",
+    "withdrawn": "withdrawn",
+}
+
+
+def status_words(status: str) -> str:
+    return STATUS_WORDS.get(status, status.replace("_", " "))
+
+
+def right_labels(rights: Iterable[str]) -> str:
+    from dpo_tui.domain.rights import Right
+
+    out = []
+    for r in rights:
+        try:
+            out.append(Right(r).label)
+        except ValueError:
+            out.append(r)
+    return ", ".join(out)
+
+
+def when(at: datetime | None) -> str:
+    """`Wed 25 Nov 2026 14:05` in local time."""
+    if at is None:
+        return ""
+    local = at.astimezone() if at.tzinfo else at
+    return f"{fmt(local.date())} {local:%H:%M}"
+
+
+def _value_text(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (date, datetime)):
+        return fmt(value if isinstance(value, date) and not isinstance(value, datetime) else value.date())
+    if isinstance(value, str):
+        try:
+            return fmt(date.fromisoformat(value)) if len(value) == 10 and value[4] == "-" else value
+        except ValueError:
+            return value
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value_text(v) for v in value) or "—"
+    return str(value)
+
+
+def record_lines(record: dict[str, Any], indent: int = 0) -> Text:
+    """A recorded dict (identity, decision) as `key: value` lines; every value shown literally."""
+    out = Text()
+    pad = "  " * indent
+    for key, value in record.items():
+        label = str(key).replace("_", " ")
+        if isinstance(value, dict):
+            out.append(f"{pad}{label}:\n", style="bold")
+            out.append_text(record_lines(value, indent + 1))
+        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, dict) for v in value):
+            out.append(f"{pad}{label}:\n", style="bold")
+            for i, v in enumerate(value, 1):
+                out.append(f"{pad}  {i}.\n")
+                out.append_text(record_lines(v, indent + 2))
+        else:
+            out.append(f"{pad}{label}: ", style="bold")
+            out.append_text(literal(_value_text(value)))
+            out.append("\n")
+    return out
+
+
+def event_summary(kind: str, payload: dict[str, Any] | None) -> str:
+    """One readable line for an audit event (plain text: the caller renders it literally)."""
+    p = dict(payload or {})
+    if kind == "case.logged":
+        parts = [right_labels(str(p.get("rights", "")).split(",")) if p.get("rights") else "request logged"]
+        if p.get("received"):
+            parts.append(f"received {_value_text(p['received'])}")
+        if p.get("channel"):
+            parts.append(f"by {str(p['channel']).replace('_', ' ')}")
+        if p.get("regime"):
+            parts.append(str(p["regime"]))
+        if p.get("due"):
+            parts.append(f"due {_value_text(p['due'])}")
+        return "; ".join(parts)
+    if kind == "case.status":
+        line = f"status → {status_words(str(p.get('to', '?')))}"
+        if p.get("reason"):
+            line += f" ({p['reason']})"
+        if p.get("outcome") and p.get("outcome") != p.get("to"):
+            line += f", outcome {p['outcome']}"
+        if p.get("bulk"):
+            line += " [bulk]"
+        return line
+    if kind == "case.assigned":
+        to = p.get("to") or "nobody"
+        frm = p.get("from")
+        return f"assigned to {to}" + (f" (was {frm})" if frm else "")
+    if kind == "note.added":
+        n = p.get("length")
+        return f"note added ({n} characters)" if n is not None else "note added"
+    if not p:
+        return ""
+    return ", ".join(f"{str(k).replace('_', ' ')}: {_value_text(v)}" for k, v in p.items())
+
+
+def deadline_dates(dl: Deadline) -> list[tuple[str, str]]:
+    """The dates of a deadline as (label, value) rows for the explanation modal."""
+    rows = [("Received", fmt(dl.received))]
+    rows.append(("Clock start", fmt(dl.clock_start) if dl.clock_start else "not started"))
+    rows.append(("Due", fmt(dl.due) if dl.due else "—"))
+    if dl.extendable:
+        rows.append(("Extension notice by", fmt(dl.extension_notice_by) if dl.extension_notice_by else "—"))
+        label = "Extended due" if dl.extended else "Extended due (if extended)"
+        rows.append((label, fmt(dl.extended_due) if dl.extended_due else "—"))
+    else:
+        rows.append(("Extension", "not allowed under this regime"))
+    if dl.acknowledge_by:
+        rows.append(("Acknowledge by", fmt(dl.acknowledge_by)))
+    rows.append(("Internal target", fmt(dl.internal_target) if dl.internal_target else "off"))
+    if dl.paused_days:
+        rows.append(("Paused", f"{dl.paused_days} day{'s' if dl.paused_days != 1 else ''}"))
+    return rows
+
+
+class ExplainScreen(ModalScreen[None]):
+    """How the due date was computed, step by step."""
+
+    DEFAULT_CSS = """
+    ExplainScreen { align: center middle; }
+    ExplainScreen > Vertical {
+        width: 90%; max-width: 110; height: 90%; max-height: 40;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ExplainScreen VerticalScroll { height: 1fr; }
+    ExplainScreen .title { text-style: bold; margin-bottom: 1; }
+    ExplainScreen #explain-steps { margin-bottom: 1; }
+    ExplainScreen .hint { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="explain.close"),
+        Binding("w", "close", "Close", show=False, id="explain.close_w"),
+        Binding("q", "close", "Close", show=False, id="explain.close_q"),
+    ]
+
+    def __init__(self, ref: str, deadline: Deadline) -> None:
+        super().__init__()
+        self.ref = ref
+        self.deadline = deadline
+
+    def compose(self) -> ComposeResult:
+        dl = self.deadline
+        due = dl.effective_due
+        title = f"Why {self.ref} is due {fmt(due)}" if due else f"Why {self.ref} has no due date yet"
+        steps = Table.grid(padding=(0, 1))
+        steps.add_column(justify="right", style="bold", no_wrap=True)
+        steps.add_column(ratio=1)
+        for i, line in enumerate(dl.explanation, 1):
+            steps.add_row(f"{i}.", literal(line))
+        dates = Table.grid(padding=(0, 2))
+        dates.add_column(style="bold")
+        dates.add_column()
+        for label, value in deadline_dates(dl):
+            dates.add_row(label, value)
+        with Vertical():
+            yield Label(literal(title), classes="title")
+            with VerticalScroll():
+                yield Static(steps, id="explain-steps")
+                yield Static(dates, id="explain-dates")
+            yield Label("escape closes", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """Write a note on the case: ctrl+s saves, escape cancels. An empty note is refused here."""
+
+    DEFAULT_CSS = """
+    NoteScreen { align: center middle; }
+    NoteScreen > Vertical {
+        width: 80%; max-width: 100; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    NoteScreen .title { text-style: bold; }
+    NoteScreen TextArea { height: 8; }
+    NoteScreen #note-error { color: $error; height: auto; }
+    NoteScreen Horizontal { height: auto; align-horizontal: right; }
+    NoteScreen Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="note.save"),
+        Binding("escape", "cancel", "Cancel", id="note.cancel"),
+    ]
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Note on {self.ref} (ctrl+s saves, escape cancels)", classes="title", markup=False)
+            yield TextArea(id="note-text")
+            yield Static("", id="note-error")
+            with Horizontal():
+                yield Button("Save", id="note-save", variant="primary")
+                yield Button("Cancel", id="note-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    @on(Button.Pressed, "#note-save")
+    def action_save(self) -> None:
+        text = self.query_one(TextArea).text
+        if not text.strip():
+            self.query_one("#note-error", Static).update(
+                "An empty note is not saved: write something first, or press escape to cancel."
+            )
+            self.query_one(TextArea).focus()
+            return
+        self.dismiss(text)
+
+    @on(Button.Pressed, "#note-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CaseScreen(Screen[None]):
+    """One case: header + deadline badge that never scroll away, and six tabs."""
+
+    DEFAULT_CSS = """
+    CaseScreen #case-header {
+        dock: top; height: auto; padding: 0 1; background: $boost;
+    }
+    CaseScreen #case-title { text-style: bold; }
+    CaseScreen #case-badge { padding: 0 1; margin-top: 0; }
+    CaseScreen #case-badge.badge-overdue { background: $error 30%; }
+    CaseScreen #case-badge.badge-soon { background: $warning 25%; }
+    CaseScreen #case-badge.badge-ok { background: $success 15%; }
+    CaseScreen #case-badge.badge-paused, CaseScreen #case-badge.badge-closed { background: $panel; }
+    CaseScreen TabbedContent { height: 1fr; }
+    CaseScreen TabPane { padding: 0 1; }
+    CaseScreen TabPane > VerticalScroll { height: 1fr; }
+    CaseScreen #checklist-progress { height: 1; }
+    CaseScreen #checklist-list { height: 1fr; min-height: 3; }
+    CaseScreen #checklist-detail { height: auto; max-height: 8; color: $text-muted; }
+    CaseScreen .empty { color: $text-muted; }
+    """
+
+    BINDINGS: list[Binding] = [
+        Binding("escape", "back", "Back", id="case.back"),
+        Binding("w", "explain", "Why this date", id="case.explain"),
+        Binding("m", "note", "Note", id="case.note"),
+        Binding("r", "reload", "Reload", id="case.reload"),
+        Binding("1", "show_tab('overview')", "Overview", show=False, id="case.tab.overview"),
+        Binding("2", "show_tab('identity')", "Identity", show=False, id="case.tab.identity"),
+        Binding("3", "show_tab('decision')", "Decision", show=False, id="case.tab.decision"),
+        Binding("4", "show_tab('checklist')", "Checklist", show=False, id="case.tab.checklist"),
+        Binding("5", "show_tab('letters')", "Letters", show=False, id="case.tab.letters"),
+        Binding("6", "show_tab('timeline')", "Timeline", show=False, id="case.tab.timeline"),
+        Binding("left", "cycle_tab(-1)", "Previous tab", show=False, priority=True, id="case.tab.previous"),
+        Binding("right", "cycle_tab(1)", "Next tab", show=False, priority=True, id="case.tab.next"),
+    ]
+
+    def __init__(self, ref: str, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.ref = ref.strip().upper()
+        self._detail: CaseDetail | None = None
+        self._regime_name: str | None = None
+
+    # ---- public API for other screens and for extensions -----------------------------------
+
+    @property
+    def detail(self) -> CaseDetail | None:
+        """The CaseDetail on screen (None until the first load finishes)."""
+        return self._detail
+
+    @property
+    def selected_item_key(self) -> str | None:
+        """The key of the checklist item under the cursor in the Checklist tab (None if there is none)."""
+        try:
+            opt = self.query_one("#checklist-list", OptionList).highlighted_option
+        except Exception:
+            return None
+        return opt.id if opt is not None else None
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def refresh_case(self) -> Worker[None]:
+        """Reload the case from the database (in a thread) and re-render every part of the screen."""
+        return self._load()
+
+    def show_detail(self, detail: CaseDetail) -> None:
+        """Re-render from a CaseDetail you already have (e.g. the one a service verb returned)."""
+        if not self.is_attached:
+            return
+        self._detail = detail
+        self._render_header(detail)
+        self._render_overview(detail)
+        self._render_identity(detail)
+        self._render_decision(detail)
+        self._render_checklist(detail)
+        self._render_letters(detail)
+        self._render_timeline(detail)
+
+    def call_service(
+        self, fn: Callable[[Any], CaseDetail | None], *, done: str | None = None
+    ) -> Worker[None]:
+        """Run `fn(app.work)` in a thread. A returned CaseDetail is shown, otherwise the case is reloaded;
+        `done` is then notified. Errors are reported (their text shown literally) and the case reloaded."""
+        return self._call_service(fn, done)
+
+    # ---- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="case-load")
+    def _load(self) -> None:
+        app: Any = self.app
+        try:
+            detail = app.work.get(self.ref)
+        except Exception as exc:  # noqa: BLE001 - reported on screen, never a traceback
+            app.call_from_thread(self._load_failed, exc)
+            return
+        regime_name = self._regime_name
+        if regime_name is None:
+            try:
+                regime_name = app.work.regime(detail.regime).name
+            except Exception:  # noqa: BLE001 - the key is shown instead
+                regime_name = detail.regime
+        app.call_from_thread(self._loaded, detail, regime_name)
+
+    def _loaded(self, detail: CaseDetail, regime_name: str) -> None:
+        self._regime_name = regime_name
+        self.show_detail(detail)
+
+    def _load_failed(self, exc: Exception) -> None:
+        if not self.is_attached:
+            return
+        if self._detail is None:
+            self.query_one("#case-title", Static).update(literal(f"{self.ref}: could not open the case"))
+            self.query_one("#case-requester", Static).update(literal(str(exc)))
+        self._report(exc)
+
+    @work(thread=True, group="case-service")
+    def _call_service(self, fn: Callable[[Any], CaseDetail | None], done: str | None) -> None:
+        app: Any = self.app
+        try:
+            result = fn(app.work)
+        except Exception as exc:  # noqa: BLE001 - reported to the user
+            app.call_from_thread(self._report, exc)
+            app.call_from_thread(self.refresh_case)
+            return
+        if result is not None and hasattr(result, "deadline"):
+            app.call_from_thread(self.show_detail, result)
+        else:
+            app.call_from_thread(self.refresh_case)
+        if done:
+            app.call_from_thread(self.app.notify, done, markup=False)
+
+    def _report(self, exc: Exception) -> None:
+        handler = getattr(self.app, "notify_error", None)
+        if callable(handler):
+            handler(exc)
+        else:
+            self.app.notify(str(exc), severity="error", markup=False)
+
+    def _today(self) -> date:
+        today = getattr(self.app, "today", None)
+        return today() if callable(today) else date.today()
+
+    # ---- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="case-header"):
+            yield Static(literal(f"{self.ref} · loading…"), id="case-title")
+            yield Static("", id="case-requester")
+            yield Static("", id="case-rights")
+            yield Static("", id="case-badge")
+        with TabbedContent(id="case-tabs"):
+            with TabPane("1 Overview", id="overview"):
+                with VerticalScroll():
+                    yield Static("", id="overview-body")
+            with TabPane("2 Identity", id="identity"):
+                with VerticalScroll():
+                    yield Static("", id="identity-body")
+            with TabPane("3 Decision", id="decision"):
+                with VerticalScroll():
+                    yield Static("", id="decision-body")
+            with TabPane("4 Checklist", id="checklist"):
+                yield Static("", id="checklist-progress")
+                yield OptionList(id="checklist-list")
+                yield Static("", id="checklist-detail")
+            with TabPane("5 Letters", id="letters"):
+                with VerticalScroll():
+                    yield Static("", id="letters-body")
+            with TabPane("6 Timeline", id="timeline"):
+                with VerticalScroll():
+                    yield Static("", id="timeline-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_case()
+
+    # ---- rendering -------------------------------------------------------------------------
+
+    def _render_header(self, d: CaseDetail) -> None:
+        title = Text()
+        title.append(d.ref, style="bold")
+        title.append("  ·  ")
+        title.append(status_words(d.status))
+        title.append("  ·  ")
+        if d.assignee:
+            title.append("assigned to ")
+            title.append_text(literal(d.assignee))
+        else:
+            title.append("unassigned", style="dim")
+        self.query_one("#case-title", Static).update(title)
+
+        who = literal(d.requester.get("name"), "bold")
+        who.append(" <")
+        who.append_text(literal(d.requester.get("email")))
+        who.append(">")
+        if d.agent.get("name"):
+            who.append("  via ")
+            who.append_text(literal(d.agent.get("name")))
+        self.query_one("#case-requester", Static).update(who)
+        self.query_one("#case-rights", Static).update(Text(right_labels(d.rights)))
+
+        badge = deadline_badge(d, self._today())
+        text = Text()
+        if badge.due.startswith("no "):
+            text.append(badge.due.capitalize(), style="bold")
+        else:
+            text.append("Due ", style="bold")
+            text.append(badge.due, style="bold")
+        if badge.days:
+            text.append("  ")
+            text.append(badge.days, style=badge.style)
+        text.append("  ·  ")
+        text.append(badge.clock)
+        text.append("   (w: why this date)", style="dim")
+        widget = self.query_one("#case-badge", Static)
+        widget.update(text)
+        for level in ("overdue", "soon", "paused", "ok", "closed"):
+            widget.set_class(level == badge.level, f"badge-{level}")
+
+    def _render_overview(self, d: CaseDetail) -> None:
+        t = Text()
+        t.append("Request\n", style="bold underline")
+        t.append_text(literal(d.description or "(no request text recorded)"))
+        t.append("\n\n")
+        rows: list[tuple[str, Text]] = [
+            ("Received", Text(fmt(d.received))),
+            ("Channel", Text(d.channel.replace("_", " "))),
+            ("Status", Text(status_words(d.status) + (f" since {fmt(d.status_since.date())}" if d.status_since else ""))),
+        ]
+        if d.outcome and not d.is_open:
+            rows.append(("Outcome", literal(d.outcome)))
+        if d.final_response_on:
+            rows.append(("Final response", Text(fmt(d.final_response_on))))
+        t.append_text(_rows(rows))
+        t.append("\nRequester\n", style="bold underline")
+        contact = [
+            ("Name", literal(d.requester.get("name"))),
+            ("Email", literal(d.requester.get("email"))),
+        ]
+        for key, label in (("address", "Address"), ("phone", "Phone"), ("account", "Account")):
+            if d.requester.get(key):
+                contact.append((label, literal(d.requester.get(key))))
+        t.append_text(_rows(contact))
+        if d.agent.get("name"):
+            t.append("\nActing for them\n", style="bold underline")
+            agent = [("Agent", literal(d.agent.get("name")))]
+            if d.agent.get("kind"):
+                agent.append(("As", literal(d.agent.get("kind"))))
+            t.append_text(_rows(agent))
+        t.append("\nRegime\n", style="bold underline")
+        calendar = next(
+            (line.removeprefix("holiday calendar: ") for line in d.deadline.explanation if line.startswith("holiday calendar: ")),
+            d.country + (f"-{d.subdivision}" if d.subdivision else ""),
+        )
+        t.append_text(_rows([("Regime", literal(self._regime_name or d.regime)), ("Calendar", literal(calendar))]))
+        t.append(f"\nNotes ({len(d.notes)})\n", style="bold underline")
+        if not d.notes:
+            t.append("No notes yet. Press m to add one.\n", style="dim")
+        for n in d.notes:
+            t.append(f"{when(n.at)}  ", style="bold")
+            t.append_text(literal(n.by, "italic"))
+            t.append("\n")
+            t.append_text(literal(n.body))
+            t.append("\n\n")
+        self.query_one("#overview-body", Static).update(t)
+
+    def _render_identity(self, d: CaseDetail) -> None:
+        body = record_lines(d.identity) if d.identity else Text("No identity check recorded yet.", style="dim")
+        self.query_one("#identity-body", Static).update(body)
+
+    def _render_decision(self, d: CaseDetail) -> None:
+        body = record_lines(d.decision) if d.decision else Text("No decision recorded yet.", style="dim")
+        self.query_one("#decision-body", Static).update(body)
+
+    def _render_checklist(self, d: CaseDetail) -> None:
+        done = sum(1 for i in d.checklist if i.state == "done")
+        na = sum(1 for i in d.checklist if i.state == "na")
+        open_ = len(d.checklist) - done - na
+        progress = f"{done + na} of {len(d.checklist)} settled: {done} done, {na} not applicable, {open_} open"
+        if not d.checklist:
+            progress = "No checklist items on this case."
+        self.query_one("#checklist-progress", Static).update(Text(progress, style="bold"))
+        ol = self.query_one("#checklist-list", OptionList)
+        keep = self.selected_item_key
+        ol.clear_options()
+        ol.add_options([Option(checklist_line(i), id=i.key) for i in d.checklist])
+        if d.checklist:
+            keys = [i.key for i in d.checklist]
+            ol.highlighted = keys.index(keep) if keep in keys else 0
+        self._render_item_detail()
+
+    def _render_item_detail(self) -> None:
+        d = self._detail
+        key = self.selected_item_key
+        item = next((i for i in d.checklist if i.key == key), None) if d else None
+        body = checklist_detail(item) if item else Text("")
+        self.query_one("#checklist-detail", Static).update(body)
+
+    @on(OptionList.OptionHighlighted, "#checklist-list")
+    def _item_highlighted(self) -> None:
+        self._render_item_detail()
+
+    def _render_letters(self, d: CaseDetail) -> None:
+        if not d.letters:
+            self.query_one("#letters-body", Static).update(Text("No letters sent or received yet.", style="dim"))
+            return
+        table = Table(box=None, pad_edge=False, expand=True, show_edge=False)
+        for col in ("Date", "Kind", "Channel", "Subject"):
+            table.add_column(col, style="bold" if col == "Date" else None, no_wrap=col != "Subject")
+        for letter in d.letters:
+            arrow = "→ " if letter.direction == "out" else "← " if letter.direction == "in" else ""
+            table.add_row(
+                fmt(letter.sent_on),
+                literal(arrow + letter.kind.replace("_", " ")),
+                literal(letter.channel.replace("_", " ")),
+                literal(letter.subject),
+            )
+        self.query_one("#letters-body", Static).update(table)
+
+    def _render_timeline(self, d: CaseDetail) -> None:
+        if not d.events:
+            self.query_one("#timeline-body", Static).update(Text("No events recorded.", style="dim"))
+            return
+        table = Table(box=None, pad_edge=False, expand=True, show_edge=False)
+        table.add_column("When", no_wrap=True, style="bold")
+        table.add_column("Who", no_wrap=True)
+        table.add_column("What", no_wrap=True)
+        table.add_column("Details", ratio=1)
+        for e in d.events:
+            table.add_row(when(e.at), literal(e.actor), literal(e.kind), literal(event_summary(e.kind, e.payload)))
+        self.query_one("#timeline-body", Static).update(table)
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_reload(self) -> None:
+        self.refresh_case()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_cycle_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        i = TAB_IDS.index(tabs.active) if tabs.active in TAB_IDS else 0
+        tabs.active = TAB_IDS[(i + step) % len(TAB_IDS)]
+
+    def action_explain(self) -> None:
+        if self._detail is None:
+            self.app.notify("The case is still loading.", markup=False)
+            return
+        self.app.push_screen(ExplainScreen(self._detail.ref, self._detail.deadline))
+
+    def action_note(self) -> None:
+        if self._detail is None:
+            self.app.notify("The case is still loading.", markup=False)
+            return
+        ref = self._detail.ref
+
+        def saved(text: str | None) -> None:
+            if text:
+                self.call_service(lambda w: w.add_note(ref, text), done=f"Note added to {ref}.")
+
+        self.app.push_screen(NoteScreen(ref), saved)
+
+
+def _rows(rows: list[tuple[str, Text]]) -> Text:
+    width = max((len(label) for label, _ in rows), default=0)
+    out = Text()
+    for label, value in rows:
+        out.append(f"{label:<{width}}  ", style="bold")
+        out.append_text(value)
+        out.append("\n")
+    return out
+
+
+def checklist_line(item: ChecklistItemView) -> Text:
+    mark = STATE_MARKS.get(item.state, "?")
+    t = Text()
+    t.append(f"{mark:<3} ", style="green" if item.state == "done" else "dim" if item.state == "na" else "")
+    t.append_text(literal(item.label))
+    if item.done_by:
+        t.append("  — ", style="dim")
+        t.append_text(literal(item.done_by, "dim"))
+        if item.done_at:
+            t.append(f", {when(item.done_at)}", style="dim")
+    return t
+
+
+def checklist_detail(item: ChecklistItemView) -> Text:
+    t = Text()
+    if item.reason:
+        t.append("Reason: ", style="bold")
+        t.append_text(literal(item.reason))
+        t.append("\n")
+    if item.requires_search_record or item.search_terms or item.found:
+        t.append("Search: ", style="bold")
+        if item.search_terms or item.found:
+            t.append_text(literal(item.search_terms or "(terms not recorded)"))
+            t.append(" → found: ", style="bold")
+            t.append_text(literal(item.found or "(not recorded)"))
+        else:
+            t.append("not recorded yet")
+        t.append("\n")
+    if item.note:
+        t.append("Note: ", style="bold")
+        t.append_text(literal(item.note))
+        t.append("\n")
+    if item.guidance:
+        t.append_text(literal(item.guidance, "italic"))
+    return t
