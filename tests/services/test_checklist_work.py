@@ -1,0 +1,251 @@
+"""Working a checklist: the record of each item (who, when, search record, reason), counts kept in step for the queue,
+the completion gate and its override, and the direct-marketing rule. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from dpo_tui.domain.errors import DomainError, InvalidInput
+from dpo_tui.domain.rights import Right
+from dpo_tui.services import checklist_work as cw
+from dpo_tui.services.casework import StaleCase
+from dpo_tui.store.models import Case
+
+from tests.conftest import new_request
+
+SEARCH = "access.search.hubspot"
+GATHER = "access.gather"
+
+
+def _item(detail, key):  # type: ignore[no-untyped-def]
+    return next(i for i in detail.checklist if i.key == key)
+
+
+def _counts(work, ref):  # type: ignore[no-untyped-def]
+    with work.db.reader() as s:
+        case = s.exec(select(Case).where(Case.ref == ref)).one()
+        return case.checklist_done, case.checklist_total
+
+
+def _kinds(detail):  # type: ignore[no-untyped-def]
+    return [e.kind for e in detail.events]
+
+
+def _finish_all(work, ref):  # type: ignore[no-untyped-def]
+    detail = work.get(ref)
+    for item in detail.open_items:
+        if item.requires_search_record:
+            detail = cw.tick(work, ref, item.key, search_terms="ada@example.org", found="nothing_found")
+        else:
+            detail = cw.tick(work, ref, item.key)
+    return detail
+
+
+def test_tick_requires_a_search_record_where_the_template_asks(work) -> None:  # type: ignore[no-untyped-def]
+    ref = work.log_request(new_request()).ref
+    with pytest.raises(InvalidInput, match="search terms"):
+        cw.tick(work, ref, SEARCH)
+    with pytest.raises(InvalidInput, match="found"):
+        cw.tick(work, ref, SEARCH, search_terms="ada@example.org")
+    with pytest.raises(InvalidInput, match="not a search result"):
+        cw.tick(work, ref, SEARCH, search_terms="ada@example.org", found="maybe")
+    assert _item(work.get(ref), SEARCH).state == "open"
+
+    detail = cw.tick(work, ref, SEARCH, search_terms="  ada@example.org,  Ada Lovelace ", found="nothing found")
+    item = _item(detail, SEARCH)
+    assert item.state == "done"
+    assert item.search_terms == "ada@example.org, Ada Lovelace"
+    assert item.found == "nothing_found"
+    assert item.done_by == work.actor and item.done_at is not None
+    event = detail.events[-1]
+    assert event.kind == "checklist.ticked"
+    assert event.payload == {
+        "key": SEARCH, "system": "hubspot", "search_terms": "ada@example.org, Ada Lovelace", "found": "nothing_found",
+    }  # fmt: skip
+
+
+def test_tick_without_search_record_and_with_note(work) -> None:  # type: ignore[no-untyped-def]
+    ref = work.log_request(new_request()).ref
+    detail = cw.tick(work, ref, GATHER, note="Exported from CRM as PDF")
+    item = _item(detail, GATHER)
+    assert (item.state, item.note, item.search_terms, item.found) == ("done", "Exported from CRM as PDF", None, None)
+    with pytest.raises(DomainError, match="already done"):
+        cw.tick(work, ref, GATHER)
+    with pytest.raises(InvalidInput, match="search terms"):
+        cw.tick(work, ref, "access.redact", found="found")
+    with pytest.raises(InvalidInput, match="no checklist item"):
+        cw.tick(work, ref, "access.nonsense")
+
+
+def test_untick_reopens_and_keeps_history(work) -> None:  # type: ignore[no-untyped-def]
+    ref = work.log_request(new_request()).ref
+    cw.tick(work, ref, SEARCH, search_terms="ada", found="found")
+    detail = cw.untick(work, ref, SEARCH)
+    item = _item(detail, SEARCH)
+    assert (item.state, item.search_terms, item.found, item.done_by) == ("open", None, None, None)
+    assert _kinds(detail)[-2:] == ["checklist.ticked", "checklist.unticked"]
+    assert detail.events[-2].payload["search_terms"] == "ada"
+    with pytest.raises(DomainError, match="not ticked"):
+        cw.untick(work, ref, SEARCH)
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_not_applicable_needs_a_reason(work, reason) -> None:  # type: ignore[no-untyped-def]
+    ref = work.log_request(new_request()).ref
+    with pytest.raises(InvalidInput, match="reason"):
+        cw.mark_not_applicable(work, ref, "access.exemptions", reason)
+    assert _item(work.get(ref), "access.exemptions").state == "open"
+
+
+def test_not_applicable_with_reason(work) -> None:  # type: ignore[no-untyped-def]
+    ref = work.log_request(new_request()).ref
+    detail = cw.mark_not_applicable(work, ref, "access.exemptions", "  No exemption  applies ")
+    item = _item(detail, "access.exemptions")
+    assert (item.state, item.reason, item.done_by) == ("na", "No exemption applies", work.actor)
+    assert detail.events[-1].kind == "checklist.not_applicable"
+    assert detail.events[-1].payload["reason"] == "No exemption applies"
+    # then ticked instead: the reason goes
+    item = _item(cw.tick(work, ref, "access.exemptions"), "access.exemptions")
+    assert (item.state, item.reason) == ("done", None)
+
+
+def test_notes_and_adhoc_items(work) -> None:  # type: ignore[no-untyped-def]
+    ref = work.log_request(new_request()).ref
+    before = _counts(work, ref)
+    detail = cw.add_note(work, ref, SEARCH, "HubSpot admin is on leave until Friday")
+    assert _item(detail, SEARCH).note == "HubSpot admin is on leave until Friday"
+    assert detail.events[-1].kind == "checklist.noted"
+    assert _item(cw.add_note(work, ref, SEARCH, "  "), SEARCH).note is None
+
+    with pytest.raises(InvalidInput, match="label"):
+        cw.add_item(work, ref, "   ")
+    detail = cw.add_item(work, ref, "Check the [bold]paper[/] files in the  archive")
+    detail = cw.add_item(work, ref, "Ask HR")
+    added = [i for i in detail.checklist if i.adhoc]
+    assert [(i.key, i.label) for i in added] == [
+        ("adhoc.1", "Check the [bold]paper[/] files in the archive"),
+        ("adhoc.2", "Ask HR"),
+    ]
+    assert detail.checklist[-1].key == "adhoc.2"
+    assert detail.events[-1].kind == "checklist.item_added"
+    assert _counts(work, ref) == (before[0], before[1] + 2)
+
+
+def test_counts_stay_in_step(work) -> None:  # type: ignore[no-untyped-def]
+    detail = work.log_request(new_request())
+    ref, total = detail.ref, len(detail.checklist)
+    assert _counts(work, ref) == (0, total)
+    cw.tick(work, ref, SEARCH, search_terms="ada", found="found")
+    cw.mark_not_applicable(work, ref, "access.exemptions", "none apply")
+    assert _counts(work, ref) == (2, total)
+    cw.untick(work, ref, SEARCH)
+    assert _counts(work, ref) == (1, total)
+    cw.add_item(work, ref, "Extra")
+    assert _counts(work, ref) == (1, total + 1)
+
+
+def test_completion_is_refused_with_the_open_items(work) -> None:  # type: ignore[no-untyped-def]
+    ref = work.log_request(new_request()).ref
+    cw.tick(work, ref, SEARCH, search_terms="ada", found="found")
+    with pytest.raises(cw.OpenItems) as refused:
+        cw.complete_case(work, ref)
+    keys = [k for k, _ in refused.value.items]
+    assert SEARCH not in keys and GATHER in keys and "shared.respond" in keys
+    assert "Gather the copy of the personal data" in str(refused.value)
+    assert work.get(ref).status == "new"
+
+
+def test_completion_when_everything_is_done(work) -> None:  # type: ignore[no-untyped-def]
+    ref = work.log_request(new_request()).ref
+    work.change_status(ref, "in_progress")
+    _finish_all(work, ref)
+    detail = cw.complete_case(work, ref)
+    assert (detail.status, detail.outcome) == ("completed", "completed")
+    assert detail.events[-1].kind == "case.status"
+    assert detail.events[-1].payload["to"] == "completed"
+    assert "checklist.override" not in _kinds(detail)
+    with pytest.raises(DomainError, match="reopen"):
+        cw.tick(work, ref, GATHER)
+
+
+def test_completion_override_is_recorded(work) -> None:  # type: ignore[no-untyped-def]
+    detail = work.log_request(new_request())
+    ref, version = detail.ref, detail.version
+    with pytest.raises(StaleCase):
+        cw.complete_case(work, ref, override_reason="x", version=version - 1)
+    detail = cw.complete_case(work, ref, override_reason="Requester confirmed by phone they only wanted HubSpot data", version=version)
+    assert detail.status == "completed"
+    override = next(e for e in detail.events if e.kind == "checklist.override")
+    assert override.payload["reason"] == "Requester confirmed by phone they only wanted HubSpot data"
+    assert len(override.payload["open_items"]) == len(detail.checklist)
+    assert {"key": GATHER, "label": "Gather the copy of the personal data"} in override.payload["open_items"]
+    assert detail.events[-1].payload["reason"] == override.payload["reason"]
+
+
+def test_blank_override_reason_is_no_override(work) -> None:  # type: ignore[no-untyped-def]
+    ref = work.log_request(new_request()).ref
+    with pytest.raises(cw.OpenItems):
+        cw.complete_case(work, ref, override_reason="   ")
+
+
+def test_checklist_in_case_json(work) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.services.case_json import case_to_json
+
+    ref = work.log_request(new_request()).ref
+    detail = cw.tick(work, ref, SEARCH, search_terms="ada", found="found")
+    row = next(i for i in case_to_json(detail)["checklist"] if i["key"] == SEARCH)
+    assert (row["system"], row["search_terms"], row["found"], row["by"]) == ("hubspot", "ada", "found", work.actor)
+
+
+# ---- objection to direct marketing can never be refused --------------------------------------------------------
+
+
+def _objection(work):  # type: ignore[no-untyped-def]
+    return work.log_request(new_request(rights=(Right.OBJECTION,), description="Stop emailing me offers."))
+
+
+def test_marketing_objection_items_cannot_be_skipped(work) -> None:  # type: ignore[no-untyped-def]
+    detail = _objection(work)
+    ref = detail.ref
+    keys = [i.key for i in detail.checklist]
+    assert "shared.suppress" in keys and any(k.startswith("objection.stop.") for k in keys)
+    with pytest.raises(cw.MarketingObjection):
+        cw.mark_not_applicable(work, ref, "shared.suppress", "we never market")
+    with pytest.raises(cw.MarketingObjection):
+        cw.mark_not_applicable(work, ref, "objection.stop.hubspot", "n/a")
+    assert cw.refusal_forbidden(work.get(ref)) is not None
+    # an override may not leave them open either
+    for key in keys:
+        if key != "shared.suppress" and not key.startswith("objection.stop."):
+            cw.tick(work, ref, key)
+    with pytest.raises(cw.MarketingObjection, match="suppression"):
+        cw.complete_case(work, ref, override_reason="too busy")
+    assert work.get(ref).is_open
+
+
+def test_objection_to_other_processing_may_skip_the_marketing_items(work) -> None:  # type: ignore[no-untyped-def]
+    ref = _objection(work).ref
+    cw.mark_not_applicable(work, ref, "objection.direct_marketing", "Objection is to analytics profiling, not marketing")
+    detail = cw.mark_not_applicable(work, ref, "shared.suppress", "not a marketing objection")
+    assert _item(detail, "shared.suppress").state == "na"
+    assert cw.refusal_forbidden(detail) is None
+
+
+def test_erasure_suppression_item_may_be_not_applicable(work) -> None:  # type: ignore[no-untyped-def]
+    detail = work.log_request(new_request(rights=(Right.ERASURE,)))
+    assert "shared.suppress" in [i.key for i in detail.checklist]
+    detail = cw.mark_not_applicable(work, detail.ref, "shared.suppress", "Never received marketing")
+    assert _item(detail, "shared.suppress").state == "na"
+
+
+@pytest.mark.parametrize("right", list(Right))
+def test_every_right_can_be_worked_to_completion(work, right) -> None:  # type: ignore[no-untyped-def]
+    ref = work.log_request(new_request(rights=(right,))).ref
+    work.change_status(ref, "in_progress")
+    _finish_all(work, ref)
+    detail = cw.complete_case(work, ref)
+    assert detail.status == "completed"
+    assert _counts(work, ref) == (len(detail.checklist), len(detail.checklist))
+    searched = [i for i in detail.checklist if i.requires_search_record]
+    assert all(i.search_terms and i.found and i.done_by and i.done_at for i in searched)
