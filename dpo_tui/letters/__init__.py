@@ -1,0 +1,210 @@
+"""Letter kinds: what each is for, when it applies, and the Jinja2 templates that fill them.
+
+Templates ship in `dpo_tui/defaults/letters/<kind>.md.j2` and are overridden by a file of the same name in the user's
+`<config dir>/letters/`. A template's first line is `Subject: ...`, then a blank line, then the body (Markdown).
+Every value put into a template is Markdown-escaped unless it is marked `Trusted` (the organisation's own profile text,
+text the app generates): requester text cannot add links, HTML or formatting to a letter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dpo_tui.domain.errors import DomainError
+from dpo_tui.services.views import CaseDetail
+
+
+class LetterRefused(DomainError):
+    """The letter does not apply to this case (the message says why)."""
+
+
+class Trusted(str):
+    """Text from the organisation profile or the app itself: put into a letter unescaped."""
+
+
+@dataclass(frozen=True)
+class LetterKind:
+    key: str
+    title: str
+    purpose: str
+    check: Callable[[CaseDetail, date], str | None]  # None: applies; else the reason it does not
+
+
+def _events(detail: CaseDetail, kind: str) -> list[Any]:
+    return [e for e in detail.clock_events if e.kind == kind]
+
+
+def _identity_status(detail: CaseDetail) -> str:
+    ident = detail.identity or {}
+    return str(ident.get("status") or ident.get("outcome") or "").lower()
+
+
+def _verified(detail: CaseDetail) -> bool:
+    return _identity_status(detail) in ("verified", "not_needed")
+
+
+def _refusal(detail: CaseDetail) -> dict[str, Any] | None:
+    ref = (detail.decision or {}).get("refusal")
+    return ref if isinstance(ref, dict) and ref else None
+
+
+def _fee(detail: CaseDetail) -> dict[str, Any] | None:
+    fee = (detail.decision or {}).get("fee")
+    return fee if isinstance(fee, dict) and fee else None
+
+
+def _clarifications(detail: CaseDetail) -> list[dict[str, Any]]:
+    value = (detail.decision or {}).get("clarifications") or (detail.decision or {}).get("clarification") or []
+    if isinstance(value, dict):
+        value = [value]
+    return [c for c in value if isinstance(c, dict)]
+
+
+def refusal_problems(detail: CaseDetail, on: date) -> list[str]:
+    """What a refusal notice for this case would lack (empty: it can be issued)."""
+    try:
+        from dpo_tui.domain.decisions import refusal_content_problems
+    except ImportError:  # the decisions module is not there: check the minimum ourselves
+        refusal = _refusal(detail) or {}
+        reasons = refusal.get("reasons") or refusal.get("grounds") or refusal.get("items")
+        return [] if reasons else ["the refusal has no reasons recorded"]
+    return list(refusal_content_problems(dict(detail.decision or {}), detail.regime, on))
+
+
+def _always(detail: CaseDetail, today: date) -> str | None:
+    return None
+
+
+def _open(detail: CaseDetail, today: date) -> str | None:
+    return None if detail.is_open else f"the case is {detail.status.replace('_', ' ')}"
+
+
+def _identity_request(detail: CaseDetail, today: date) -> str | None:
+    if not detail.is_open:
+        return f"the case is {detail.status.replace('_', ' ')}"
+    if _verified(detail):
+        return "the requester's identity is already settled (verified or not needed)"
+    return None
+
+
+def _clarification(detail: CaseDetail, today: date) -> str | None:
+    if not _events(detail, "clarification_asked") and not _clarifications(detail) and detail.status != "awaiting_clarification":
+        return "no clarification question has been recorded (record it first with the clarification step, key c)"
+    return None
+
+
+def _fee_request(detail: CaseDetail, today: date) -> str | None:
+    if not _fee(detail) and not _events(detail, "fee_requested"):
+        return "no fee was requested on this case (only a manifestly unfounded or excessive request, or further copies, can carry a fee)"
+    return None
+
+
+def _extension(detail: CaseDetail, today: date) -> str | None:
+    if not detail.deadline.extended:
+        return "the deadline has not been extended (record the extension first, key x)"
+    return None
+
+
+def _refusal_notice(detail: CaseDetail, today: date) -> str | None:
+    if _refusal(detail) is None and detail.status != "refused":
+        return "the request has not been refused (record the refusal first, key a)"
+    problems = refusal_problems(detail, today)
+    if problems:
+        return "the refusal is incomplete: " + "; ".join(problems)
+    return None
+
+
+def _response(detail: CaseDetail, today: date) -> str | None:
+    if detail.status in ("refused", "withdrawn"):
+        return f"the case was {detail.status}: send the refusal notice instead" if detail.status == "refused" else "the request was withdrawn"
+    if detail.status in ("awaiting_id", "awaiting_fee", "awaiting_clarification", "new"):
+        return f"the case is {detail.status.replace('_', ' ')}: respond once it is being worked"
+    return None
+
+
+def _right(right: str, label: str) -> Callable[[CaseDetail, date], str | None]:
+    def check(detail: CaseDetail, today: date) -> str | None:
+        if right not in detail.rights:
+            return f"the request does not invoke the {label} right"
+        if detail.status in ("refused", "withdrawn"):
+            return f"the case was {detail.status}"
+        return None
+
+    return check
+
+
+def _could_not_verify(detail: CaseDetail, today: date) -> str | None:
+    status = _identity_status(detail)
+    if status in ("failed", "could_not_verify", "not_verified", "unverified"):
+        return None
+    if _verified(detail):
+        return "the requester's identity was verified"
+    if not _events(detail, "id_requested") and not (detail.identity or {}).get("requested_on"):
+        return "identity information was never requested on this case"
+    return None
+
+
+KINDS: dict[str, LetterKind] = {
+    k.key: k
+    for k in (
+        LetterKind("acknowledgement", "Acknowledgement", "Confirms receipt and tells the person when to expect a reply.", _always),
+        LetterKind("identity_request", "Identity request", "Asks for the least information needed to confirm identity.", _identity_request),
+        LetterKind("clarification_request", "Clarification request", "Asks the person to clarify what they want.", _clarification),
+        LetterKind("fee_request", "Fee request", "Asks for a reasonable fee before the request is dealt with.", _fee_request),
+        LetterKind("extension_notice", "Extension notice", "Tells the person the deadline is extended and why.", _extension),
+        LetterKind("refusal_notice", "Refusal notice", "Refuses the request with the reasons and the person's remedies.", _refusal_notice),
+        LetterKind("response_cover", "Response cover letter", "Covers the response (with the Art 15 information for access).", _response),
+        LetterKind("erasure_confirmation", "Erasure confirmation", "Confirms the data was erased and who was told.", _right("erasure", "erasure")),
+        LetterKind("objection_confirmation", "Objection / marketing opt-out confirmation", "Confirms the objection or marketing opt-out.", _right("objection", "objection")),
+        LetterKind("could_not_verify", "Could not verify identity", "Explains why the request cannot proceed and what the person can do.", _could_not_verify),
+    )
+}
+
+
+def kind_of(key: str) -> LetterKind:
+    try:
+        return KINDS[key.strip().lower().replace("-", "_")]
+    except KeyError:
+        raise LetterRefused(f"unknown letter kind {key!r} (known: {', '.join(KINDS)})") from None
+
+
+def why_not(key: str, detail: CaseDetail, today: date) -> str | None:
+    """None when the letter applies to the case, else the reason it does not."""
+    return kind_of(key).check(detail, today)
+
+
+def environment(user_dir: Path | None) -> Any:
+    """Jinja2 environment: user templates first, then the shipped ones; values Markdown-escaped unless Trusted."""
+    import jinja2
+
+    from dpo_tui.exports.escape import md_escape
+
+    loaders: list[Any] = []
+    if user_dir is not None and user_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+    loaders.append(jinja2.PackageLoader("dpo_tui", "defaults/letters"))
+
+    def finalize(value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, Trusted):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        return md_escape(value)
+
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,  # Markdown, not HTML: `finalize` escapes instead
+        finalize=finalize,
+        undefined=jinja2.ChainableUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["trusted"] = lambda v: Trusted("" if v is None else v)
+    return env
