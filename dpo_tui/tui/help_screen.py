@@ -1,0 +1,66 @@
+"""`?`: every key of the screen underneath, read from its live bindings (so a remapped key shows as remapped)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+
+def screen_bindings(screen: Screen) -> list[tuple[str, Binding]]:  # type: ignore[type-arg]
+    """(key display, binding) for every described binding active on `screen`, one row per action."""
+    app = screen.app
+    seen: dict[tuple[int, str], tuple[list[str], Binding]] = {}
+    for key, active in screen.active_bindings.items():
+        b = active.binding
+        if not b.description or b.system:
+            continue
+        slot = (id(active.node), b.action)
+        display = b.key_display or app.get_key_display(b.with_key(key))
+        if slot in seen:
+            if display not in seen[slot][0]:
+                seen[slot][0].append(display)
+        else:
+            seen[slot] = ([display], b)
+    return [(" / ".join(keys), b) for keys, b in seen.values()]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close help", id="help.close"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 72; max-width: 95%; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    HelpScreen #help-title { text-style: bold; padding-bottom: 1; }
+    """
+
+    def __init__(self, target: Screen) -> None:  # type: ignore[type-arg]
+        super().__init__()
+        self.target = target
+        self.rows = screen_bindings(target)
+
+    def compose(self) -> ComposeResult:
+        title = self.target.title or type(self.target).__name__.removesuffix("Screen") or "Screen"
+        with VerticalScroll():
+            yield Label(Text(f"Keys on this screen: {title}"), id="help-title")
+            table = Table.grid(padding=(0, 2))
+            table.add_column(style="bold", no_wrap=True)
+            table.add_column()
+            for keys, b in self.rows:
+                table.add_row(Text(keys), Text(b.description))
+            yield Static(table, id="help-keys")
+            yield Label(Text("Keys can be remapped in the settings file under [keymap] by binding id.", style="dim"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

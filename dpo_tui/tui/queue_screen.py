@@ -1,0 +1,358 @@
+"""The queue: the home screen a DPO lives in. Quick views, incremental search, sort, marks and bulk actions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from dpo_tui.domain.lifecycle import Status
+from dpo_tui.store.queue import QueueQuery, QueueRow, Sort, Summary, View
+from dpo_tui.tui.queue_table import QueueHeader, QueueTable
+from dpo_tui.tui.text import literal
+
+if TYPE_CHECKING:
+    from dpo_tui.tui.app import DpoApp
+
+VIEWS: tuple[View, ...] = (
+    View.OPEN,
+    View.OVERDUE,
+    View.DUE_SOON,
+    View.AWAITING,
+    View.MINE,
+    View.UNASSIGNED,
+    View.CLOSED,
+    View.ALL,
+)
+SORTS: tuple[Sort, ...] = (Sort.DUE, Sort.RECEIVED, Sort.REF, Sort.UPDATED)
+
+
+class AskScreen(ModalScreen[str | None]):
+    """One line of input (e.g. who to assign to). Enter answers, escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
+
+    def __init__(self, title: str, *, placeholder: str = "", value: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholder = placeholder
+        self.value = value
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+            if self.hint:
+                yield Label(Text(self.hint), classes="dialog-hint")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChooseScreen(ModalScreen[str | None]):
+    """Pick one of a few options (e.g. the status to move marked cases to)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="choose.cancel")]
+
+    def __init__(self, title: str, options: list[tuple[str, str]], hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield OptionList(*(Option(Text(label), id=key) for key, label in self.options), id="choices")
+            if self.hint:
+                yield Label(Text(self.hint), classes="dialog-hint")
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class QueueScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="queue.search"),
+        Binding("n", "new_request", "New request", id="queue.new"),
+        Binding("s", "cycle_sort", "Sort", id="queue.sort"),
+        Binding("a", "assign", "Assign", id="queue.assign"),
+        Binding("S", "set_status", "Set status", id="queue.status"),
+        Binding("escape", "clear", "Clear search/marks", show=False, id="queue.clear"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="queue.reload"),
+        *(
+            Binding(str(i), f"view('{v.value}')", v.label, show=False, id=f"queue.view.{v.value}")
+            for i, v in enumerate(VIEWS, start=1)
+        ),
+    ]
+
+    app: DpoApp  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__(id="queue")
+        self.query_ = QueueQuery()
+        self.summary: Summary | None = None
+        self.total_cases: int | None = None
+
+    # ---- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        self.query_ = QueueQuery(me=app.settings.user_name, today=app.today())
+        yield Static("", id="summary")
+        yield Static("", id="views")
+        yield Input(placeholder="search reference, name, email, request text — escape clears", id="search", classes="hidden")
+        yield QueueHeader(id="colheads")
+        yield QueueTable(app.reader, app.today(), id="table")
+        yield Static("", id="empty", classes="hidden")
+        yield Static("", id="position")
+        yield Footer()
+
+    @property
+    def table(self) -> QueueTable:
+        return self.query_one(QueueTable)
+
+    def on_mount(self) -> None:
+        # The first page is read right here, before the first paint: a COUNT over an index and 64 rows.
+        q = self.query_
+        count = self.app.reader.count(q)
+        first = self.app.reader.page_at(q, 0, 64)
+        self.table.load(q, count, first)
+        self._show_views()
+        self.table.focus()
+        self._load_summary()
+
+    # ---- loading ---------------------------------------------------------------------------
+
+    def reload(self, *, keep_cursor: bool = True) -> None:
+        """Re-read the current query (after a change here, or in another window)."""
+        current = self.table.current if keep_cursor else None
+        self._fetch(self.query_, current.key if current else None)
+        self._load_summary()
+
+    def set_query(self, query: QueueQuery, *, keep_cursor: bool = False) -> None:
+        current = self.table.current if keep_cursor else None
+        self.query_ = query
+        self._show_views()
+        self._fetch(query, current.key if current else None)
+
+    @work(thread=True, exclusive=True, group="queue-load")
+    def _fetch(self, query: QueueQuery, key: tuple | None) -> None:  # type: ignore[type-arg]
+        reader = self.app.reader
+        count = reader.count(query)
+        cursor = 0
+        if key is not None and count:
+            cursor = min(reader.index_of(query, key), count - 1)
+        first = reader.page_at(query, 0, 64) if cursor < 64 else None
+        total = reader.count(QueueQuery(view=View.ALL)) if count == 0 else None
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._apply, query, count, first, cursor, total)
+
+    def _apply(self, query: QueueQuery, count: int, first: list[QueueRow] | None, cursor: int, total: int | None) -> None:
+        if query != self.query_:
+            return
+        self.table.load(query, count, first, cursor)
+        if total is not None:
+            self.total_cases = total
+
+    @work(thread=True, exclusive=True, group="queue-summary")
+    def _load_summary(self) -> None:
+        summary = self.app.reader.summary(self.app.today())
+        self.app.call_from_thread(self._show_summary, summary)
+
+    def _show_summary(self, summary: Summary) -> None:
+        self.summary = summary
+        s = summary
+        text = Text.assemble(
+            (f"{s.open:,} open", "bold"),
+            "  ·  ",
+            (f"{s.overdue:,} overdue", "bold red" if s.overdue else ""),
+            "  ·  ",
+            (f"{s.due_this_week:,} due this week", "bold yellow" if s.due_this_week else ""),
+            "  ·  ",
+            f"{s.awaiting_requester:,} awaiting requester",
+        )
+        self.query_one("#summary", Static).update(text)
+
+    def _show_views(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for i, v in enumerate(VIEWS, start=1):
+            if i > 1:
+                text.append("  ")
+            label = "Awaiting" if v is View.AWAITING else v.label
+            text.append(f"{i} {label}", style="reverse bold" if v is self.query_.view else "")
+        self.query_one("#views", Static).update(text)
+
+    @on(QueueTable.Moved)
+    def _moved(self) -> None:
+        table = self.table
+        empty = self.query_one("#empty", Static)
+        if table.count == 0:
+            empty.update(self._empty_text())
+            empty.remove_class("hidden")
+            table.add_class("hidden")
+            self.query_one("#colheads").add_class("hidden")
+        else:
+            empty.add_class("hidden")
+            table.remove_class("hidden")
+            self.query_one("#colheads").remove_class("hidden")
+        pos = Text(no_wrap=True, overflow="ellipsis")
+        if table.count:
+            pos.append(f"{table.cursor + 1:,} of {table.count:,}")
+        else:
+            pos.append("no cases")
+        pos.append(f" in {self.query_.view.label}, by {self.query_.sort.label}")
+        if self.query_.search:
+            pos.append(" matching ")
+            pos.append_text(literal(self.query_.search, "bold"))
+        if table.marked:
+            pos.append(f"  ·  {len(table.marked)} marked (a assign, S set status, escape unmarks)", style="bold")
+        self.query_one("#position", Static).update(pos)
+
+    def _empty_text(self) -> Text:
+        key_new = self._key_for("queue.new", "n")
+        if self.query_.search:
+            return Text.assemble("No case matches ", literal(self.query_.search, "bold"), ". Press escape to clear the search.")
+        if self.total_cases == 0 or (self.total_cases is None and self.app.reader.count(QueueQuery(view=View.ALL)) == 0):
+            return Text.assemble(
+                ("No cases yet.\n\n", "bold"),
+                f"Press {key_new} to log a request, or run `dpo-tui demo` for sample cases.",
+            )
+        return Text(f"No cases in {self.query_.view.label}. Press 8 for all cases, or 1 for open ones.")
+
+    def _key_for(self, binding_id: str, default: str) -> str:
+        key = self.app.settings.keymap.get(binding_id, default)
+        return self.app.get_key_display(Binding(key.split(",")[0], ""))
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def action_view(self, name: str) -> None:
+        self.set_query(replace(self.query_, view=View(name), today=self.app.today()))
+
+    def action_cycle_sort(self) -> None:
+        nxt = SORTS[(SORTS.index(self.query_.sort) + 1) % len(SORTS)]
+        self.set_query(replace(self.query_, sort=nxt), keep_cursor=True)
+        self.notify(f"Sorted by {nxt.label}", timeout=1.5)
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.set_query(replace(self.query_, search=event.value.strip()))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            event.input.add_class("hidden")
+        self.table.focus()
+
+    def action_clear(self) -> None:
+        box = self.query_one("#search", Input)
+        if box.has_focus or box.value:
+            box.value = ""
+            box.add_class("hidden")
+            self.table.focus()
+            if self.query_.search:
+                self.set_query(replace(self.query_, search=""))
+        elif self.table.marked:
+            self.table.clear_marks()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_new_request(self) -> None:
+        self.app.new_request()
+
+    @on(QueueTable.Selected)
+    def _open(self, event: QueueTable.Selected) -> None:
+        self.app.open_case(event.row.ref)
+
+    def on_screen_resume(self) -> None:
+        self.app.check_for_changes()
+
+    def _targets(self) -> list[QueueRow]:
+        table = self.table
+        if table.marked:
+            return list(table.marked.values())
+        row = table.current
+        return [row] if row else []
+
+    def action_assign(self) -> None:
+        rows = self._targets()
+        if not rows:
+            self.notify("No case to assign: the queue is empty", severity="warning")
+            return
+        what = f"{len(rows)} marked cases" if self.table.marked else rows[0].ref
+        current = rows[0].assignee or "" if len(rows) == 1 else ""
+
+        def done(answer: str | None) -> None:
+            if answer is not None:
+                self._assign([r.ref for r in rows], answer.strip())
+
+        self.app.push_screen(
+            AskScreen(f"Assign {what} to", placeholder=self.app.settings.user_name, value=current, hint="Enter assigns, an empty name unassigns, escape cancels"),
+            done,
+        )
+
+    @work(thread=True, group="queue-write")
+    def _assign(self, refs: list[str], who: str) -> None:
+        try:
+            n = self.app.work.assign(refs, who or None)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
+            self.app.call_from_thread(self.app.notify_error, exc)
+            return
+        msg = f"Assigned {n} case{'s' if n != 1 else ''} to {who}" if who else f"Unassigned {n} case{'s' if n != 1 else ''}"
+        self.app.call_from_thread(self._written, msg)
+
+    def action_set_status(self) -> None:
+        rows = self._targets()
+        if not rows:
+            self.notify("No case to change: the queue is empty", severity="warning")
+            return
+        what = f"{len(rows)} marked cases" if self.table.marked else rows[0].ref
+        options = [(s.value, s.label) for s in Status]
+
+        def done(choice: str | None) -> None:
+            if choice:
+                self._set_status([r.ref for r in rows], choice)
+
+        self.app.push_screen(
+            ChooseScreen(f"Move {what} to", options, hint="All or nothing: if one case cannot make the move, none is changed."),
+            done,
+        )
+
+    @work(thread=True, group="queue-write")
+    def _set_status(self, refs: list[str], status: str) -> None:
+        try:
+            n = self.app.work.bulk_status(refs, status)
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.app.notify_error, exc)
+            return
+        self.app.call_from_thread(self._written, f"Moved {n} case{'s' if n != 1 else ''} to {Status(status).label}")
+
+    def _written(self, message: str) -> None:
+        self.notify(message, markup=False)
+        self.table.marked.clear()
+        self.app.check_for_changes(force=True)
