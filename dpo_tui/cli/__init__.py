@@ -87,7 +87,7 @@ def _settings_path_hint() -> str:
     cls=LazyGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Settings file: $DPO_TUI_CONFIG or the platform config directory (see `dpo-tui config`).",
+    epilog=f"Settings file: {_settings_path_hint()} (override with DPO_TUI_CONFIG; `dpo-tui config check` validates it).",
 )
 @click.version_option(__version__, prog_name="dpo-tui")
 @click.option(
@@ -106,6 +106,9 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
+    # Everything this process creates (database, its WAL and SHM side files, exports, letters, backups) holds
+    # personal data: make it owner-only from the start rather than chmod-ing after the fact.
+    os.umask(0o077)
     return cli.main(args=argv, prog_name="dpo-tui")
 
 

@@ -22,7 +22,8 @@ def parse_date(value: str, field: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date (use YYYY-MM-DD)", param_hint=field) from None
+        # A ClickException, not BadParameter: one line on stderr, without the usage block.
+        raise click.ClickException(f"{field}: '{value}' is not a date (use YYYY-MM-DD)") from None
 
 
 def clean_errors(fn: F) -> F:

@@ -385,15 +385,13 @@ def apply_policy(regime: Regime, settings: Settings) -> Regime:
     """EU GDPR leaves restart-on-ID and stop-the-clock to the organisation: the settings decide."""
     if regime.key != "eu-gdpr":
         return regime
-    from dpo_tui.domain.regimes import with_policy
-
-    return with_policy(regime, identity_restarts=settings.policy.eu_identity_restarts, stop_clock=settings.policy.eu_stop_clock)
+    return regime.with_policy(identity_restarts=settings.policy.eu_identity_restarts, stop_clock=settings.policy.eu_stop_clock)
 
 
 def _calendar_for(regime: Regime, org_country: str, org_subdivision: str | None) -> tuple[str, str | None]:
     """The organisation's calendar where its regime is the case's, else the regime's own default."""
     if regime.key == "ccpa" or (org_country == "GB") != (regime.key == "uk-gdpr"):
-        return regime.default_country, regime.default_subdivision
+        return regime.country, regime.subdivision
     return org_country, org_subdivision
 
 

@@ -1,0 +1,33 @@
+"""Quick commands and the domain layer must not pay for Textual or the ORM (each costs ~0.3-0.4 s)."""
+
+import subprocess
+import sys
+
+HEAVY = ("textual", "sqlalchemy", "sqlmodel")
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint('LOADED:' + ' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(out.stdout.rsplit("LOADED:", 1)[1].split())
+
+
+def test_domain_layer_is_pure() -> None:
+    code = "\n".join(
+        f"import dpo_tui.domain.{m}"
+        for m in ("clock", "regimes", "workdays", "dates", "lifecycle", "rights", "organisation", "checklist")
+    )
+    assert _loaded_after(code) == set()
+
+
+def test_help_and_deadline_stay_light() -> None:
+    code = (
+        "import sys\nfrom dpo_tui.cli import main\n"
+        "for argv in (['--help'], ['deadline', '2026-01-31']):\n"
+        "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+    )
+    assert _loaded_after(code) == set()
+
+
+def test_queue_read_path_stays_off_the_orm() -> None:
+    assert _loaded_after("import dpo_tui.store.queue, dpo_tui.settings") == set()
