@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 
 # Every ASCII punctuation character CommonMark (and GFM: ~ |) can give meaning to. `.` and `:` are handled below.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~&=])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()|<>~&!])")
+# Meaningful only at the start of a line (list, heading, setext underline, thematic break).
+_LINE_START = re.compile(r"^([-+=#])", re.MULTILINE)
 _ORDERED_LIST = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
 _MD_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -31,9 +33,10 @@ def md_escape(value: object) -> str:
     """Requester text for Markdown prose: shown exactly as typed, never interpreted."""
     text = clean(value)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = _ORDERED_LIST.sub(r"\1\\\2", text)
     # Leading spaces would start an indented code block; a tab likewise.
     text = "\n".join(line.lstrip(" \t") for line in text.split("\n"))
+    text = _LINE_START.sub(r"\\\1", text)
+    text = _ORDERED_LIST.sub(r"\1\\\2", text)
     return text
 
 

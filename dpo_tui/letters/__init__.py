@@ -58,9 +58,9 @@ def _fee(detail: CaseDetail) -> dict[str, Any] | None:
 
 
 def _clarifications(detail: CaseDetail) -> list[dict[str, Any]]:
-    value = (detail.decision or {}).get("clarifications") or (detail.decision or {}).get("clarification") or []
+    value = (detail.decision or {}).get("clarification") or (detail.decision or {}).get("clarifications") or []
     if isinstance(value, dict):
-        value = [value]
+        value = value.get("rounds") or [value]
     return [c for c in value if isinstance(c, dict)]
 
 

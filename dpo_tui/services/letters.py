@@ -258,9 +258,9 @@ def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str 
 
 
 def _last_clarification(decision: dict[str, Any]) -> dict[str, Any]:
-    value = decision.get("clarifications") or decision.get("clarification") or []
+    value = decision.get("clarification") or decision.get("clarifications") or []
     if isinstance(value, dict):
-        value = [value]
+        value = value.get("rounds") or [value]
     value = [c for c in value if isinstance(c, dict)]
     return value[-1] if value else {}
 
@@ -310,22 +310,22 @@ def _refusal_context(decision: dict[str, Any], detail: CaseDetail, today: date) 
     reasons = refusal.get("reasons") or []
     if isinstance(reasons, str):
         reasons = [reasons]
-    grounds = decision.get("grounds") or refusal.get("grounds") or []
-    if not reasons:
-        for g in grounds if isinstance(grounds, list) else []:
-            if isinstance(g, dict):
-                text = g.get("label") or g.get("ground") or g.get("key") or ""
-                ev = g.get("evidence")
-                reasons.append(f"{text}: {ev}" if ev else text)
-            elif g:
-                reasons.append(str(g))
     items = []
     for item in refusal.get("items") or []:
         if isinstance(item, dict):
-            items.append({"what": item.get("item") or item.get("what") or item.get("description") or "", "ground": item.get("ground") or item.get("exemption") or ""})
-    partial = bool(refusal.get("partial")) or refusal.get("kind") in ("partial", "refuse_in_part") or decision.get("kind") in ("refuse_in_part", "partial")
-    complain_to_us = detail.regime == "uk-gdpr" and today >= UK_COMPLAIN_TO_CONTROLLER_FROM
-    return {"reasons": reasons, "items": items, "partial": partial, "complain_to_us": complain_to_us}
+            items.append({"what": item.get("item") or item.get("what") or "", "ground": item.get("ground") or ""})
+    partial = refusal.get("scope") == "partial" or decision.get("kind") == "refuse_in_part"
+    complain = refusal.get("complain_to_controller")
+    if complain is None and detail.regime == "uk-gdpr" and today >= UK_COMPLAIN_TO_CONTROLLER_FROM:
+        complain = True
+    return {
+        "reasons": list(reasons),
+        "items": items,
+        "partial": partial,
+        "complain_to_us": bool(complain),
+        "complain_to_us_text": complain if isinstance(complain, str) else None,
+        "judicial_remedy_text": refusal.get("judicial_remedy"),
+    }
 
 
 def _system_name(org: Any, key: str | None) -> str | None:
