@@ -1,0 +1,616 @@
+"""Decision verbs: assess (manifestly unfounded/excessive), fees, refusals, extensions, clarification.
+
+Every verb is one user action: one transaction, the change, its clock event where the law moves the clock, and one
+audit event. The schema of `Case.decision` is documented in dpo_tui.domain.decisions. A new dict is assigned to
+`case.decision` every time (JSON columns do not track in-place changes).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from dpo_tui.domain.clock import EXTENSION_REASONS, ClockEventKind, check_extension
+from dpo_tui.domain.dates import fmt
+from dpo_tui.domain.decisions import (
+    CLARIFICATION_PURPOSES,
+    FINDING_LABELS,
+    ChosenGround,
+    ClarificationRefused,
+    DecisionRefused,
+    FeeBreakdown,
+    FeeRefused,
+    RefusalIncomplete,
+    clean_items,
+    format_money,
+    is_manifest,
+    money,
+    refusal_deadline,
+    refusal_notice_block,
+    validate_assessment,
+)
+from dpo_tui.domain.errors import InvalidInput
+from dpo_tui.domain.lifecycle import CLOSED, Status
+from dpo_tui.services.casework import Casework, load_case
+from dpo_tui.services.views import CaseDetail
+from dpo_tui.store.models import Case
+
+# ---------------------------------------------------------------------------------------------------------------
+# Facts the assessment shows: the same requester's other cases
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelatedCase:
+    ref: str
+    received: date
+    rights: tuple[str, ...]
+    status: str
+    is_open: bool
+    matched_by: tuple[str, ...]  # "email", "name"
+    shared_rights: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ref": self.ref,
+            "received": self.received.isoformat(),
+            "rights": list(self.rights),
+            "status": self.status,
+            "matched_by": list(self.matched_by),
+            "shared_rights": list(self.shared_rights),
+        }
+
+
+@dataclass(frozen=True)
+class RelatedFacts:
+    window_from: date
+    earlier: tuple[RelatedCase, ...]  # received in the 12 months up to this case's receipt, by email or name
+    open_overlap: tuple[RelatedCase, ...]  # other open cases of the same requester
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "window_from": self.window_from.isoformat(),
+            "earlier": [c.to_json() for c in self.earlier],
+            "open_overlap": [c.to_json() for c in self.open_overlap],
+        }
+
+    def summary(self) -> str:
+        n, m = len(self.earlier), len(self.open_overlap)
+        return (
+            f"{n} earlier request{'s' * (n != 1)} from the same person since {fmt(self.window_from)}; "
+            f"{m} other open request{'s' * (m != 1)}"
+        )
+
+
+def _norm_name(name: str) -> str:
+    return " ".join(name.split()).lower()
+
+
+def _related(s: Session, case: Case) -> RelatedFacts:
+    window_from = case.received - relativedelta(months=12)
+    name = _norm_name(case.requester_name)
+    q = select(Case.ref, Case.received, Case.rights, Case.status, Case.is_open, Case.email_norm, Case.requester_name).where(
+        Case.id != case.id,
+        or_(Case.email_norm == case.email_norm, func.lower(Case.requester_name) == name),
+        or_(Case.is_open == True, (Case.received >= window_from) & (Case.received <= case.received)),  # noqa: E712
+    ).order_by(Case.received, Case.id)
+    mine = set(case.rights.split(","))
+    earlier, overlap = [], []
+    for ref, received, rights, status, is_open, email_norm, req_name in s.exec(q):
+        matched = tuple(w for w, ok in (("email", email_norm == case.email_norm), ("name", _norm_name(req_name) == name)) if ok)
+        rs = tuple(rights.split(","))
+        rc = RelatedCase(ref, received, rs, status, bool(is_open), matched, tuple(r for r in rs if r in mine))
+        if window_from <= received <= case.received:
+            earlier.append(rc)
+        if is_open:
+            overlap.append(rc)
+    return RelatedFacts(window_from, tuple(earlier), tuple(overlap))
+
+
+def related_cases(work: Casework, ref: str) -> RelatedFacts:
+    """The same requester's earlier cases (12 months, by email and by name) and their other open cases."""
+    with work.db.reader() as s:
+        return _related(s, load_case(s, ref))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _decision(case: Case) -> dict[str, Any]:
+    return copy.deepcopy(dict(case.decision or {}))
+
+
+def _open(case: Case, what: str) -> None:
+    if Status(case.status) in CLOSED:
+        raise DecisionRefused(f"{case.ref} is {Status(case.status).label}: reopen it before you {what}")
+
+
+def _check_date(work: Casework, case: Case, on: date, what: str) -> None:
+    if on < case.received:
+        raise InvalidInput(f"{what}: {fmt(on)} is before the request was received ({fmt(case.received)})")
+    if on > work.today():
+        raise InvalidInput(f"{what}: {fmt(on)} is in the future")
+
+
+def _clock_words(dl: Any) -> str:
+    if dl.effective_due is None:
+        return "clock not started"
+    return f"due {fmt(dl.effective_due)}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Assessment
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def assess(
+    work: Casework,
+    ref: str,
+    grounds: Sequence[ChosenGround] | Mapping[str, str],
+    decision_kind: str,
+    *,
+    note: str = "",
+    on: date | None = None,
+    version: int | None = None,
+) -> CaseDetail:
+    """Record the assessment: grounds with evidence, the finding, the decision, and the facts found."""
+    a = validate_assessment(decision_kind, grounds)
+    on = on or work.today()
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        _open(case, "assess it")
+        _check_date(work, case, on, "assessed on")
+        facts = _related(s, case)
+        d = _decision(case)
+        d["kind"] = a.kind
+        d["assessment"] = {
+            "on": on.isoformat(),
+            "by": work.actor,
+            "finding": a.finding,
+            "grounds": [dict(g) for g in a.grounds],
+            "warnings": list(a.warnings),
+            "note": " ".join(note.split()),
+            "facts": facts.to_json(),
+        }
+        case.decision = d
+        work.record(
+            s,
+            case,
+            "decision.assessed",
+            {
+                "kind": a.kind,
+                "finding": a.finding,
+                "grounds": [g["key"] for g in a.grounds],
+                "earlier_cases": [c.ref for c in facts.earlier],
+                "open_overlap": [c.ref for c in facts.open_overlap],
+            },
+        )
+        return work.finish(s, case)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fees
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def fee_allowed(decision: Mapping[str, Any]) -> str | None:
+    """None when a (first-response) fee may be charged, else why not."""
+    assessment = decision.get("assessment") or {}
+    if not is_manifest(assessment.get("finding")):
+        return (
+            "The first response is free: a fee may be charged only where the request is manifestly unfounded or "
+            "excessive (assess it first, key a, and decide 'charge a fee'), or for further copies of an access "
+            "response (record that as a further-copy fee; it does not touch the clock)"
+        )
+    if decision.get("kind") != "fee":
+        return (
+            f"The assessment decided '{decision.get('kind')}', not a fee: assess again (key a) and choose "
+            "'charge a fee' if that is the decision"
+        )
+    return None
+
+
+def request_fee(
+    work: Casework, ref: str, breakdown: FeeBreakdown, on: date, *, version: int | None = None
+) -> CaseDetail:
+    """Ask for a fee: case → awaiting fee, FEE_REQUESTED (UK: the clock has not started until it arrives)."""
+    if breakdown.total <= 0:
+        raise InvalidInput("fee: the total is zero; enter the staff time, copies, postage or other costs")
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        _open(case, "ask for a fee")
+        d = _decision(case)
+        why = fee_allowed(d)
+        if why:
+            raise FeeRefused(why)
+        fee = d.get("fee") or {}
+        if fee.get("requested_on") and not fee.get("paid"):
+            raise FeeRefused(
+                f"a fee of {format_money(fee['total'], fee['currency'])} was already asked for on "
+                f"{fmt(date.fromisoformat(fee['requested_on']))} and is unpaid; record its payment instead"
+            )
+        _check_date(work, case, on, "fee requested on")
+        work.move(case, Status.AWAITING_FEE, reason="fee requested", outcome=None)
+        work.add_clock_event(s, case, ClockEventKind.FEE_REQUESTED, on)
+        dl = work.refresh_deadline(s, case)
+        d["fee"] = {
+            **breakdown.to_json(),
+            "requested_on": on.isoformat(),
+            "basis": d["assessment"]["finding"],
+            "paid": None,
+        }
+        case.decision = d
+        work.record(
+            s,
+            case,
+            "decision.fee_requested",
+            {"total": str(breakdown.total), "currency": breakdown.currency, "on": on.isoformat(), "clock": dl.state.value},
+        )
+        return work.finish(s, case)
+
+
+def record_fee_paid(work: Casework, ref: str, amount: Any, on: date, *, version: int | None = None) -> CaseDetail:
+    """The fee arrived: FEE_RECEIVED on that date (UK: the clock starts that day), case → in progress."""
+    paid = money(amount)
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        d = _decision(case)
+        fee = d.get("fee") or {}
+        if Status(case.status) is not Status.AWAITING_FEE or not fee.get("requested_on") or fee.get("paid"):
+            raise DecisionRefused(f"{case.ref} is not awaiting a fee: nothing to record a payment against")
+        asked = date.fromisoformat(fee["requested_on"])
+        if on < asked:
+            raise InvalidInput(f"paid on: {fmt(on)} is before the fee was asked for ({fmt(asked)})")
+        _check_date(work, case, on, "paid on")
+        due = money(fee["total"])
+        if paid < due:
+            raise DecisionRefused(
+                f"amount: {format_money(paid, fee['currency'])} is less than the fee of "
+                f"{format_money(due, fee['currency'])}; the clock starts only when the fee has been paid"
+            )
+        work.move(case, Status.IN_PROGRESS, reason="fee received", outcome=None)
+        work.add_clock_event(s, case, ClockEventKind.FEE_RECEIVED, on)
+        dl = work.refresh_deadline(s, case)
+        d["fee"] = {**fee, "paid": {"amount": str(paid), "on": on.isoformat()}}
+        case.decision = d
+        work.record(
+            s,
+            case,
+            "decision.fee_paid",
+            {"amount": str(paid), "on": on.isoformat(), "clock_start": dl.clock_start.isoformat() if dl.clock_start else None},
+        )
+        return work.finish(s, case)
+
+
+def record_further_copy_fee(
+    work: Casework,
+    ref: str,
+    breakdown: FeeBreakdown,
+    on: date,
+    *,
+    paid_on: date | None = None,
+    note: str = "",
+    version: int | None = None,
+) -> CaseDetail:
+    """A fee for further copies of an access response: recorded on its own, never touching the clock or status."""
+    if breakdown.total <= 0:
+        raise InvalidInput("fee: the total is zero; enter the copies, printing, postage or staff time")
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        if "access" not in case.rights.split(","):
+            raise FeeRefused("a further-copy fee applies to further copies of an access response; this case has no access request")
+        _check_date(work, case, on, "fee requested on")
+        if paid_on is not None:
+            _check_date(work, case, paid_on, "paid on")
+            if paid_on < on:
+                raise InvalidInput(f"paid on: {fmt(paid_on)} is before the fee was asked for ({fmt(on)})")
+        d = _decision(case)
+        entry = {
+            **breakdown.to_json(),
+            "requested_on": on.isoformat(),
+            "paid": {"amount": str(breakdown.total), "on": paid_on.isoformat()} if paid_on else None,
+            "note": " ".join(note.split()),
+        }
+        d["further_copies"] = [*d.get("further_copies", []), entry]
+        case.decision = d
+        work.record(s, case, "decision.further_copy_fee", {"total": entry["total"], "on": on.isoformat(), "paid_on": paid_on.isoformat() if paid_on else None})
+        return work.finish(s, case)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Refusals
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def refuse(
+    work: Casework,
+    ref: str,
+    scope: str,
+    items: Iterable[tuple[str, str] | Mapping[str, str]],
+    reasons: str,
+    on: date,
+    *,
+    version: int | None = None,
+) -> CaseDetail:
+    """Refuse the whole request (case → refused) or part of it (per item with its ground; the case stays in work)."""
+    if scope not in ("whole", "partial"):
+        raise InvalidInput(f"scope: '{scope}' is neither whole nor partial")
+    cleaned = clean_items(items)
+    text = " ".join((reasons or "").split())
+    if not text:
+        raise RefusalIncomplete("reasons: a refusal must give the person its reasons")
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        _open(case, "refuse it")
+        _check_date(work, case, on, "refused on")
+        d = _decision(case)
+        finding = (d.get("assessment") or {}).get("finding")
+        if scope == "partial" and not cleaned:
+            raise RefusalIncomplete("items: a partial refusal lists each item withheld with its ground")
+        if scope == "whole" and not is_manifest(finding) and not cleaned:
+            raise RefusalIncomplete(
+                "a whole refusal needs either an assessment finding the request manifestly unfounded or excessive "
+                "(key a) or the exemption it rests on, as an item with its ground"
+            )
+        dl = work.refresh_deadline(s, case)
+        deadline, deadline_why = refusal_deadline(case.regime, dl)
+        late = deadline is not None and on > deadline
+        block = refusal_notice_block(work.settings.organisation.supervisory_authority, case.regime, on)
+        d["kind"] = "refuse" if scope == "whole" else "refuse_in_part"
+        d["refusal"] = {
+            "scope": scope,
+            "items": cleaned,
+            "reasons": text,
+            "on": on.isoformat(),
+            "deadline": deadline.isoformat() if deadline else None,
+            "deadline_explanation": deadline_why,
+            "late": late,
+            "finding": finding,
+            **block,
+        }
+        case.decision = d
+        if scope == "whole":
+            work.move(case, Status.REFUSED, reason=text, outcome="refused")
+            case.final_response_on = on
+        elif Status(case.status) is Status.NEW:
+            work.move(case, Status.IN_PROGRESS, reason="refused in part", outcome=None)
+        work.refresh_deadline(s, case)
+        work.record(
+            s,
+            case,
+            "decision.refused",
+            {"scope": scope, "items": len(cleaned), "on": on.isoformat(), "deadline": d["refusal"]["deadline"], "late": late},
+        )
+        return work.finish(s, case)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Extension
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def extend(
+    work: Casework, ref: str, reason: str, told_on: date, note: str, *, version: int | None = None
+) -> CaseDetail:
+    """Extend by the regime's further period: checked by check_extension (too late, already extended, ...)."""
+    if reason not in EXTENSION_REASONS:
+        raise InvalidInput(f"reason: '{reason}' is not complex or several_requests")
+    text = " ".join((note or "").split())
+    if not text:
+        raise InvalidInput("note: write the reasons the person was given (they go in the extension letter)")
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        _open(case, "extend it")
+        before = work.refresh_deadline(s, case)
+        check_extension(before, told_on, reason)
+        _check_date(work, case, told_on, "told on")
+        work.add_clock_event(s, case, ClockEventKind.EXTENDED, told_on, reason=reason)
+        after = work.refresh_deadline(s, case)
+        d = _decision(case)
+        d["extension"] = {
+            "reason": reason,
+            "told_on": told_on.isoformat(),
+            "note": text,
+            "due_before": before.effective_due.isoformat() if before.effective_due else None,
+            "due_after": after.effective_due.isoformat() if after.effective_due else None,
+        }
+        case.decision = d
+        work.record(s, case, "decision.extended", {"reason": reason, "told_on": told_on.isoformat(), **{k: d["extension"][k] for k in ("due_before", "due_after")}})
+        return work.finish(s, case)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Clarification
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def open_question(decision: Mapping[str, Any]) -> dict[str, Any] | None:
+    rounds = (decision.get("clarification") or {}).get("rounds") or []
+    return rounds[-1] if rounds and not rounds[-1].get("answered_on") else None
+
+
+def ask_clarification(
+    work: Casework, ref: str, question: str, purpose: str, on: date, *, version: int | None = None
+) -> CaseDetail:
+    """Record a question sent: case → awaiting clarification, CLARIFICATION_ASKED (the clock stops for UK access)."""
+    if purpose not in CLARIFICATION_PURPOSES:
+        raise InvalidInput(f"purpose: '{purpose}' is neither identify nor format")
+    if purpose == "format":
+        raise ClarificationRefused(
+            "A question only about the format of the reply does not stop the clock: ask it by letter or note "
+            "and carry on working the case; stop the clock only when you need more information to identify "
+            "what the request is about"
+        )
+    text = (question or "").strip()
+    if not text:
+        raise InvalidInput("question: write the question you sent")
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        _open(case, "ask for clarification")
+        d = _decision(case)
+        if open_question(d):
+            raise ClarificationRefused("a question is already outstanding: record its answer first")
+        _check_date(work, case, on, "asked on")
+        work.move(case, Status.AWAITING_CLARIFICATION, reason="clarification asked", outcome=None)
+        work.add_clock_event(s, case, ClockEventKind.CLARIFICATION_ASKED, on)
+        stops = work.regime(case.regime).stops_clock_for(case.rights.split(","))
+        dl = work.refresh_deadline(s, case)
+        cl = d.get("clarification") or {}
+        rounds = [*cl.get("rounds", []), {
+            "question": text, "purpose": purpose, "asked_on": on.isoformat(), "stops_clock": stops,
+            "answer": None, "answered_on": None,
+        }]  # fmt: skip
+        d["clarification"] = {**cl, "rounds": rounds}
+        case.decision = d
+        work.record(s, case, "decision.clarification_asked", {"on": on.isoformat(), "stops_clock": stops, "clock": dl.state.value})
+        return work.finish(s, case)
+
+
+def record_clarification_answer(
+    work: Casework, ref: str, answer: str, on: date, *, version: int | None = None
+) -> CaseDetail:
+    """The answer arrived: CLARIFICATION_ANSWERED (the paused days are added), case → in progress."""
+    text = (answer or "").strip()
+    if not text:
+        raise InvalidInput("answer: write (or summarise) the answer received")
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        d = _decision(case)
+        q = open_question(d)
+        if q is None or Status(case.status) is not Status.AWAITING_CLARIFICATION:
+            raise DecisionRefused(f"{case.ref} has no clarification question outstanding")
+        asked = date.fromisoformat(q["asked_on"])
+        if on < asked:
+            raise InvalidInput(f"answered on: {fmt(on)} is before the question was sent ({fmt(asked)})")
+        _check_date(work, case, on, "answered on")
+        work.move(case, Status.IN_PROGRESS, reason="clarification answered", outcome=None)
+        work.add_clock_event(s, case, ClockEventKind.CLARIFICATION_ANSWERED, on)
+        dl = work.refresh_deadline(s, case)
+        rounds = [dict(r) for r in d["clarification"]["rounds"]]
+        rounds[-1] = {**rounds[-1], "answer": text, "answered_on": on.isoformat()}
+        d["clarification"] = {**d["clarification"], "rounds": rounds}
+        case.decision = d
+        work.record(
+            s, case, "decision.clarification_answered",
+            {"on": on.isoformat(), "paused_days": dl.paused_days, "due": dl.effective_due.isoformat() if dl.effective_due else None},
+        )  # fmt: skip
+        return work.finish(s, case)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Flags for the queue: fee unpaid / question unanswered after the policy days
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    ref: str
+    kind: str  # "fee_unpaid" | "clarification_unanswered"
+    since: date
+    days: int
+    message: str
+
+
+def flags(work: Casework, today: date | None = None) -> list[Flag]:
+    """Cases waiting on the requester for longer than the policy allows, oldest first."""
+    from dpo_tui.store.models import ClockEventRow
+
+    today = today or work.today()
+    policy = work.settings.policy
+    rules = (
+        (Status.AWAITING_FEE, ClockEventKind.FEE_REQUESTED, policy.fee_unpaid_days, "fee_unpaid", "fee unpaid"),
+        (
+            Status.AWAITING_CLARIFICATION,
+            ClockEventKind.CLARIFICATION_ASKED,
+            policy.clarification_no_response_days,
+            "clarification_unanswered",
+            "clarification unanswered",
+        ),
+    )
+    out: list[Flag] = []
+    with work.db.reader() as s:
+        for status, kind, days, key, words in rules:
+            if not days:
+                continue
+            cutoff = today - timedelta(days=days)
+            q = (
+                select(Case.ref, func.max(ClockEventRow.on))
+                .join(ClockEventRow, ClockEventRow.case_id == Case.id)
+                .where(Case.status == status.value, ClockEventRow.kind == kind.value)
+                .group_by(Case.ref)
+                .having(func.max(ClockEventRow.on) <= cutoff)
+            )
+            for ref, since in s.exec(q):
+                n = (today - since).days
+                out.append(
+                    Flag(ref, key, since, n, f"{words} for {n} days since {fmt(since)} (policy: flag after {days}); "
+                         "chase the person or close the case as no response")
+                )  # fmt: skip
+    return sorted(out, key=lambda f: (f.since, f.ref))
+
+
+def close_no_response(work: Casework, ref: str, *, version: int | None = None) -> CaseDetail:
+    """Close a case whose fee or clarification never came (after the policy days): withdrawn, outcome no_response."""
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        st = Status(case.status)
+        if st not in (Status.AWAITING_FEE, Status.AWAITING_CLARIFICATION):
+            raise DecisionRefused(f"{case.ref} is {st.label}, not awaiting a fee or clarification")
+        outcome = "fee_unpaid" if st is Status.AWAITING_FEE else "no_response"
+        work.move(case, Status.WITHDRAWN, reason=outcome.replace("_", " "), outcome=outcome)
+        work.refresh_deadline(s, case)
+        work.record(s, case, "decision.closed_no_response", {"outcome": outcome})
+        return work.finish(s, case)
+
+
+def describe(decision: Mapping[str, Any]) -> list[str]:
+    """Plain lines for the case screen's Decision tab (requester-free text apart from the DPO's own notes)."""
+    lines: list[str] = []
+    if kind := decision.get("kind"):
+        lines.append(f"Decision: {kind.replace('_', ' ')}")
+    if a := decision.get("assessment"):
+        lines.append(f"Assessed {a['on']} by {a['by']}: {FINDING_LABELS.get(a['finding'], a['finding'])}")
+        lines += [f"  • {g['label']}: {g['evidence']}" for g in a.get("grounds", [])]
+    if f := decision.get("fee"):
+        paid = f"paid {format_money(f['paid']['amount'], f['currency'])} on {f['paid']['on']}" if f.get("paid") else "unpaid"
+        lines.append(f"Fee {format_money(f['total'], f['currency'])} asked {f['requested_on']}: {paid}")
+    for c in decision.get("further_copies", []):
+        lines.append(f"Further-copy fee {format_money(c['total'], c['currency'])} asked {c['requested_on']}")
+    if r := decision.get("refusal"):
+        lines.append(f"Refused ({r['scope']}) on {r['on']}: {r['reasons']}")
+        lines += [f"  • {i['item']}: {i['ground']}" for i in r.get("items", [])]
+    if e := decision.get("extension"):
+        lines.append(f"Extended ({e['reason'].replace('_', ' ')}), told {e['told_on']}: due {e['due_after']}")
+    for q in (decision.get("clarification") or {}).get("rounds", []):
+        ans = f"answered {q['answered_on']}" if q.get("answered_on") else "no answer yet"
+        lines.append(f"Clarification asked {q['asked_on']}: {ans}")
+    return lines
+
+
+__all__ = [
+    "Flag",
+    "RelatedCase",
+    "RelatedFacts",
+    "ask_clarification",
+    "assess",
+    "close_no_response",
+    "describe",
+    "extend",
+    "fee_allowed",
+    "flags",
+    "record_clarification_answer",
+    "record_fee_paid",
+    "record_further_copy_fee",
+    "refuse",
+    "related_cases",
+    "request_fee",
+]
