@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from dpo_tui.domain.dates import fmt
+from dpo_tui.tui.checklist_view import BINDINGS as CHECKLIST_BINDINGS, ChecklistActions
 from dpo_tui.tui.text import literal
 from dpo_tui.tui.widgets import deadline_badge
 
@@ -276,7 +277,7 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(ChecklistActions, Screen[None]):
     """One case: header + deadline badge that never scroll away, and six tabs."""
 
     DEFAULT_CSS = """
@@ -303,6 +304,7 @@ class CaseScreen(Screen[None]):
         Binding("w", "explain", "Why this date", id="case.explain"),
         Binding("m", "note", "Note", id="case.note"),
         Binding("r", "reload", "Reload", id="case.reload"),
+        *CHECKLIST_BINDINGS,  # t tick, N not applicable, o item note, + add item, C complete (checklist_view)
         Binding("1", "show_tab('overview')", "Overview", show=False, id="case.tab.overview"),
         Binding("2", "show_tab('identity')", "Identity", show=False, id="case.tab.identity"),
         Binding("3", "show_tab('decision')", "Decision", show=False, id="case.tab.decision"),
