@@ -252,6 +252,24 @@ def verify_chain(work: Any) -> Any:
         return audit.verify(s)
 
 
+def check_refs(work: Any, refs: Sequence[str]) -> list[str]:
+    """The references normalised, or CaseNotFound naming the first unknown one."""
+    from sqlmodel import select
+
+    from dpo_tui.services.casework import CaseNotFound
+    from dpo_tui.store.models import Case
+
+    wanted = list(dict.fromkeys(r.strip().upper() for r in refs))
+    known: set[str] = set()
+    with work.db.reader() as s:
+        for i in range(0, len(wanted), 500):
+            known.update(s.exec(select(Case.ref).where(Case.ref.in_(wanted[i : i + 500]))))  # type: ignore[attr-defined]
+    for ref in wanted:
+        if ref not in known:
+            raise CaseNotFound(f"no case {ref!r}; nothing was exported")
+    return wanted
+
+
 def export_cases(
     work: Any,
     refs: Sequence[str],
@@ -267,9 +285,7 @@ def export_cases(
         raise InvalidInput(f"format: '{fmt_}' is not an export format (use md, html or json)")
     if not refs:
         raise InvalidInput("name at least one case reference")
-    details = []
-    for ref in refs:  # every reference checked before anything is written
-        details.append(ref)
+    details = check_refs(work, refs)  # every reference checked before anything is written
     verified = verify_chain(work)
     today = work.today()
     out_dir = Path(out_dir)

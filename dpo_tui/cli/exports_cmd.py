@@ -1,0 +1,107 @@
+"""`letter`, `export`, `register`, `report`: what the DPO sends, files and reports, from the shell."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_date
+
+
+@click.command()
+@click.argument("ref")
+@click.argument("kind", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the letter to FILE (.md or .txt; 0600) instead of printing it.")
+@click.option("--format", "fmt", type=click.Choice(["md", "txt"]), default=None, help="md or txt (default: from the file name, else md).")
+@click.option("--save", is_flag=True, help="Also keep it on the case as correspondence sent today (with an audit event).")
+@click.option("--channel", default="email", show_default=True, help="How it was sent, with --save.")
+@click.option("--sent-on", default=None, help="Date sent (YYYY-MM-DD), with --save; default today.")
+@click.pass_context
+@clean_errors
+def letter(ctx: click.Context, ref: str, kind: str | None, output: Path | None, fmt: str | None, save: bool, channel: str, sent_on: str | None) -> None:
+    """Draft a letter for a case from its template. Without KIND, list the kinds and whether each applies."""
+    from dpo_tui.services.letters import format_for, letter_choices, render_letter, save_letter, write_letter
+
+    work = open_casework(ctx)
+    if kind is None:
+        for c in letter_choices(work, ref):
+            mark = "yes" if c.applies else "no "
+            click.echo(f"{mark}  {c.kind:<24} {c.title}" + (f"  ({c.reason})" if c.reason else ""))
+        return
+    draft = render_letter(work, ref, kind)
+    chosen = fmt or (format_for(output) if output else "md")
+    if save:
+        day = parse_date(sent_on, "--sent-on") if sent_on else None
+        save_letter(work, ref, draft.kind, draft.subject, draft.body, channel=channel, sent_on=day)
+    if output is not None:
+        path = write_letter(draft, output, chosen)
+        click.echo(f"wrote {path}", err=True)
+    else:
+        click.echo(draft.as_text(chosen), nl=False)
+
+
+@click.command()
+@click.argument("refs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="Folder for <REF>.<format> files (each 0600).")
+@click.pass_context
+@clean_errors
+def export(ctx: click.Context, refs: tuple[str, ...], fmt: str, out_dir: Path) -> None:
+    """Export case summaries: facts, deadline ledger, identity, decisions, checklist, letters, verified audit trail."""
+    from dpo_tui.exports.case_summary import export_cases
+
+    work = open_casework(ctx)
+    total = len(refs)
+    show = total > 1 and sys.stderr.isatty() or total >= 20
+
+    def progress(n: int, of: int, ref: str) -> None:
+        if show and (n == of or n % max(1, of // 100) == 0):
+            click.echo(f"\rexported {n}/{of} ({ref})", err=True, nl=n == of)
+
+    paths = export_cases(work, list(refs), fmt, out_dir, progress=progress)
+    for p in paths:
+        click.echo(str(p))
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE (0600) instead of standard output.")
+@click.option("--from", "date_from", default=None, help="Only cases received on or after this date (YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, help="Only cases received on or before this date (YYYY-MM-DD).")
+@click.pass_context
+@clean_errors
+def register(ctx: click.Context, fmt: str, output: Path | None, date_from: str | None, date_to: str | None) -> None:
+    """The register of requests: one row per case, as regulators expect (CSV cells are formula-safe)."""
+    from dpo_tui.exports.register import write_register
+
+    start = parse_date(date_from, "--from") if date_from else None
+    end = parse_date(date_to, "--to") if date_to else None
+    work = open_casework(ctx)
+
+    def progress(n: int) -> None:
+        if output is not None:
+            click.echo(f"\r{n} rows", err=True, nl=False)
+
+    out = click.get_text_stream("stdout") if output is None else None
+    n = write_register(work.db, output, fmt, today=work.today(), date_from=start, date_to=end, out=out, progress=progress)
+    if output is not None:
+        click.echo(f"\rwrote {n} rows to {output}", err=True)
+
+
+@click.command()
+@click.option("--year", type=click.IntRange(2000, 9999), default=None, help="Only cases received in this year.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_context
+@clean_errors
+def report(ctx: click.Context, year: int | None, as_json: bool) -> None:
+    """Open, overdue, due this week, awaiting requester; share on time; days to respond; by right and month."""
+    from dpo_tui.exports.register import build_report
+
+    work = open_casework(ctx)
+    rep = build_report(work.db, today=work.today(), year=year)
+    if as_json:
+        emit_json(rep.to_json())
+    else:
+        click.echo(rep.to_text())
