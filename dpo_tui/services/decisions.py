@@ -32,6 +32,7 @@ from dpo_tui.domain.decisions import (
     format_money,
     is_manifest,
     money,
+    refusal_content_problems,
     refusal_deadline,
     refusal_notice_block,
     validate_assessment,
@@ -377,6 +378,12 @@ def refuse(
             "finding": finding,
             **block,
         }
+        problems = refusal_content_problems(d, case.regime, on)
+        if problems:
+            raise RefusalIncomplete(
+                "the refusal notice would lack: " + "; ".join(problems)
+                + " (the supervisory authority comes from [organisation.supervisory_authority] in the settings)"
+            )
         case.decision = d
         if scope == "whole":
             work.move(case, Status.REFUSED, reason=text, outcome="refused")
