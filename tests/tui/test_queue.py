@@ -1,0 +1,431 @@
+"""The queue: moving, opening a case and coming back, quick views, search, sort, marks and bulk actions,
+the palette's go-to-case, hostile requester text, the empty database, the keymap, help and auto-refresh."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timezone
+
+import pytest
+from textual.widgets import Input, Static
+
+from tests.conftest import TODAY, make_work, new_request
+from dpo_tui.domain.rights import Right
+from dpo_tui.store.queue import QueueQuery, Sort, View
+from dpo_tui.tui.app import DpoApp
+from dpo_tui.tui.queue_screen import AskScreen, ChooseScreen, QueueScreen
+from dpo_tui.tui.queue_table import QueueTable
+
+FIXED_NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+HOSTILE_NAME = "[bold red]x[/] Mallory"
+ESCAPE_NAME = "Eve \x1b[31mRed"
+
+
+def seed(url: str, settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A small queue with one case of each kind (today is TODAY = Wed 25 Nov 2026). Returns name → ref."""
+    work = make_work(url, settings)
+    refs: dict[str, str] = {}
+
+    def log(key: str, received: date, **kw) -> str:  # type: ignore[no-untyped-def]
+        ref = work.log_request(new_request(received=received, **kw)).ref
+        refs[key] = ref
+        return ref
+
+    log("overdue", date(2026, 10, 1), name="Olive Overdue", email="olive@example.org")
+    log("soon", date(2026, 10, 28), name="Sam Soon", email="sam@example.org", rights=(Right.ACCESS, Right.ERASURE))
+    log("later", date(2026, 11, 20), name="Larry Later", email="larry@example.org", description="about my loyalty card")
+    log("awaiting", date(2026, 11, 10), name="Ida Awaiting", email="ida@example.org")
+    work.change_status(refs["awaiting"], "awaiting_id")
+    log("mine", date(2026, 11, 12), name="Mina Mine", email="mina@example.org")
+    work.assign([refs["mine"]], settings.user_name)
+    log("closed", date(2026, 9, 1), name="Clara Closed", email="clara@example.org")
+    work.change_status(refs["closed"], "completed")
+    log("hostile", date(2026, 11, 16), name=HOSTILE_NAME, email="mallory@example.org")
+    log("escape", date(2026, 11, 17), name=ESCAPE_NAME, email="eve@example.org")
+    log("ada", date(2026, 11, 2), name="Ada Lovelace", email="ada@example.org")
+    work.db.dispose()
+    return refs
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Status changes stamp a fixed time, so "awaiting ID since …" never drifts."""
+    import dpo_tui.services.casework as casework
+
+    monkeypatch.setattr(casework, "utcnow", lambda: FIXED_NOW)
+
+
+@pytest.fixture
+def seeded(sqlite_url: str, settings, fixed_clock) -> tuple[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+    return sqlite_url, seed(sqlite_url, settings)
+
+
+def make_app(url: str, settings) -> DpoApp:  # type: ignore[no-untyped-def]
+    return DpoApp(url, settings, today=lambda: TODAY)
+
+
+async def settle(app: DpoApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def queue(app: DpoApp) -> QueueScreen:
+    screen = app.screen
+    assert isinstance(screen, QueueScreen), screen
+    return screen
+
+
+def refs_shown(app: DpoApp) -> list[str]:
+    table = queue(app).table
+    return [table.row_at(i).ref for i in range(table.count)]  # type: ignore[union-attr]
+
+
+def lines_shown(app: DpoApp) -> list[str]:
+    table = queue(app).table
+    return [table.render_line(y).text for y in range(min(table.count, table.size.height))]
+
+
+async def test_first_paint_shows_open_cases_sorted_by_due(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        shown = refs_shown(app)
+        assert refs["closed"] not in shown
+        assert shown[0] == refs["overdue"]
+        assert len(shown) == 8
+        summary = str(app.screen.query_one("#summary", Static).content)
+        assert "8 open" in summary and "1 overdue" in summary and "1 awaiting requester" in summary
+        line = lines_shown(app)[0]
+        assert refs["overdue"] in line and "Olive Overdue" in line and "overdue" in line
+
+
+async def test_moving(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    url, _ = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = queue(app).table
+        await pilot.press("j", "j", "down")
+        assert table.cursor == 3
+        await pilot.press("k", "up")
+        assert table.cursor == 1
+        await pilot.press("end")
+        assert table.cursor == table.count - 1
+        await pilot.press("home")
+        assert table.cursor == 0
+        await pilot.press("pagedown")
+        assert table.cursor == table.count - 1  # fewer rows than a page
+        await pilot.press("pageup")
+        assert table.cursor == 0
+        await pilot.press("k")
+        assert table.cursor == 0
+
+
+async def test_open_and_close_case(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.tui.case_screen import CaseScreen
+
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j")
+        expected = queue(app).table.current.ref  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert app.screen.ref == expected
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert queue(app).table.cursor == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "view", "expected"),
+    [
+        ("1", View.OPEN, {"overdue", "soon", "later", "awaiting", "mine", "hostile", "escape", "ada"}),
+        ("2", View.OVERDUE, {"overdue"}),
+        ("3", View.DUE_SOON, {"soon", "ada"}),
+        ("4", View.AWAITING, {"awaiting"}),
+        ("5", View.MINE, {"mine"}),
+        ("6", View.UNASSIGNED, {"overdue", "soon", "later", "awaiting", "hostile", "escape", "ada"}),
+        ("7", View.CLOSED, {"closed"}),
+        ("8", View.ALL, {"overdue", "soon", "later", "awaiting", "mine", "closed", "hostile", "escape", "ada"}),
+    ],
+)
+async def test_quick_views(seeded, settings, key: str, view: View, expected: set[str]) -> None:  # type: ignore[no-untyped-def]
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(key)
+        await settle(app, pilot)
+        assert queue(app).query_.view is view
+        assert set(refs_shown(app)) == {refs[k] for k in expected}
+        assert view.label in str(app.screen.query_one("#position", Static).content)
+
+
+async def test_search_narrows_and_escape_clears(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        box = app.screen.query_one("#search", Input)
+        assert box.has_focus
+        await pilot.press("l", "o")
+        await settle(app, pilot)
+        assert set(refs_shown(app)) == {refs["later"], refs["ada"], refs["hostile"]}  # loyalty, Lovelace, Mallory
+        await pilot.press("v", "e")
+        await settle(app, pilot)
+        assert refs_shown(app) == [refs["ada"]]  # "love"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert box.value == "" and not box.display
+        assert len(refs_shown(app)) == 8
+        assert queue(app).table.has_focus
+        # request text and email are searched too
+        await pilot.press("slash", *"loyalty")
+        await settle(app, pilot)
+        assert refs_shown(app) == [refs["later"]]
+        await pilot.press("enter")  # keeps the filter, back to the list
+        assert queue(app).table.has_focus and refs_shown(app) == [refs["later"]]
+
+
+async def test_search_without_match_says_so(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    url, _ = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"zzqx")
+        await settle(app, pilot)
+        empty = app.screen.query_one("#empty", Static)
+        assert empty.display
+        assert "No case matches zzqx" in str(empty.content)
+
+
+async def test_sort_cycles(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert queue(app).query_.sort is Sort.RECEIVED
+        assert refs_shown(app)[0] == refs["later"]  # newest first
+        assert "received, newest first" in str(app.screen.query_one("#position", Static).content)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert queue(app).query_.sort is Sort.REF
+        shown = refs_shown(app)
+        assert shown == sorted(shown)
+        await pilot.press("s", "s")
+        await settle(app, pilot)
+        assert queue(app).query_.sort is Sort.DUE
+        assert refs_shown(app)[0] == refs["overdue"]
+
+
+async def test_mark_and_bulk_assign(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = queue(app).table
+        first, second = refs_shown(app)[:2]
+        await pilot.press("space", "space")
+        assert set(table.marked) == {first, second}
+        assert table.cursor == 2
+        assert "2 marked" in str(app.screen.query_one("#position", Static).content)
+        assert lines_shown(app)[0].startswith("●")
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AskScreen)
+        await pilot.press(*"grace", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert table.marked == {}
+        rows = {r.ref: r for r in app.reader.page_at(QueueQuery(view=View.ALL), 0, 50)}
+        assert rows[first].assignee == rows[second].assignee == "grace"
+        assert sum(1 for r in rows.values() if r.assignee == "grace") == 2
+        await settle(app, pilot)
+        assert any("grace" in line for line in lines_shown(app))
+
+
+async def test_bulk_status_refuses_all_when_one_cannot_move(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    url, refs = seeded
+    app = make_app(url, settings)
+    errors: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.notify_error = lambda exc: errors.append(str(exc))  # type: ignore[method-assign]
+        await settle(app, pilot)
+        await pilot.press("8")
+        await settle(app, pilot)
+        table = queue(app).table
+        shown = refs_shown(app)
+        for target in (refs["closed"], refs["later"]):
+            table.move_to(shown.index(target))
+            await pilot.press("space")
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseScreen)
+        choices = app.screen.query_one("#choices")
+        index = [o.id for o in choices.options].index("awaiting_id")  # type: ignore[attr-defined]
+        choices.highlighted = index  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert errors and "no case was changed" in errors[0]
+        statuses = {r.ref: r.status for r in app.reader.page_at(QueueQuery(view=View.ALL), 0, 50)}
+        assert statuses[refs["closed"]] == "completed" and statuses[refs["later"]] == "new"
+
+
+async def test_bulk_status_moves_marked_cases(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("space", "space", "S")
+        await pilot.pause()
+        choices = app.screen.query_one("#choices")
+        choices.highlighted = [o.id for o in choices.options].index("in_progress")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        statuses = {r.ref: r.status for r in app.reader.page_at(QueueQuery(view=View.ALL), 0, 50)}
+        assert statuses[refs["overdue"]] == statuses[refs["soon"]] == "in_progress"
+
+
+async def test_palette_goes_to_case(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.tui.case_screen import CaseScreen
+    from dpo_tui.tui.palette import DpoCommands
+
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        provider = DpoCommands(app.screen)
+        hits = [h async for h in provider.search("Lovelace")]
+        goto = [h for h in hits if h.text and h.text.startswith("Go to case")]
+        assert [h.text for h in goto] == [f"Go to case {refs['ada']} — Ada Lovelace"]
+        by_ref = [h async for h in provider.search(refs["soon"])]
+        assert any(h.text == f"Go to case {refs['soon']} — Sam Soon" for h in by_ref)
+        actions = [h.text async for h in provider.discover()]
+        assert {"Search", "Assign", "New request", "Sort", "Open case", "Mark"} <= set(actions)
+        # through the real palette
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"lovelace")
+        for _ in range(200):  # the palette searches in the background; wait for the hit, never a fixed sleep
+            await pilot.pause()
+            palette = app.screen
+            if palette.query("CommandList Option") or getattr(palette.query_one("CommandList"), "option_count", 0):
+                break
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert app.screen.ref == refs["ada"]
+
+
+async def test_palette_runs_screen_action(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.tui.palette import DpoCommands
+
+    url, _ = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        provider = DpoCommands(app.screen)
+        hit = [h async for h in provider.search("sort") if h.text == "Sort"][0]
+        await hit.command()  # type: ignore[misc]
+        await settle(app, pilot)
+        assert queue(app).query_.sort is Sort.RECEIVED
+
+
+async def test_requester_text_appears_literally(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.tui.palette import DpoCommands
+
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        lines = lines_shown(app)
+        assert any(HOSTILE_NAME in line for line in lines)
+        assert any("Eve \\x1b[31mRed" in line for line in lines)
+        assert not any("\x1b" in line for line in lines)
+        hits = [h async for h in DpoCommands(app.screen).search("mallory")]
+        assert any(h.text == f"Go to case {refs['hostile']} — {HOSTILE_NAME}" for h in hits)
+        hit = next(h for h in hits if h.text and h.text.startswith("Go to"))
+        assert HOSTILE_NAME in hit.prompt.plain  # type: ignore[union-attr]
+        await pilot.press("slash", *"[bold")
+        await settle(app, pilot)
+        assert refs_shown(app) == [refs["hostile"]]
+        assert "[bold" in str(app.screen.query_one("#position", Static).content)
+
+
+async def test_empty_database_says_what_to_do(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sqlite_url, settings)  # the file does not exist yet: created and migrated on open
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        empty = app.screen.query_one("#empty", Static)
+        assert empty.display and not queue(app).table.display
+        text = str(empty.content)
+        assert "Press n to log a request" in text and "dpo-tui demo" in text
+
+
+async def test_keymap_from_settings_changes_a_key(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    url, _ = seeded
+    app = make_app(url, replace(settings, keymap={"queue.search": "f", "queue.view.overdue": "o"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        box = app.screen.query_one("#search", Input)
+        await pilot.press("slash")
+        assert not box.has_focus
+        await pilot.press("f")
+        assert box.has_focus
+        await pilot.press("escape", "o")
+        await settle(app, pilot)
+        assert queue(app).query_.view is View.OVERDUE
+
+
+async def test_help_lists_every_key_of_the_screen(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.tui.help_screen import HelpScreen
+
+    url, _ = seeded
+    app = make_app(url, replace(settings, keymap={"queue.assign": "ctrl+g"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {b.description: keys for keys, b in app.screen.rows}
+        for description in ("Search", "New request", "Sort", "Set status", "Open case", "Mark", "Quit", "Keys", "Overdue", "All"):
+            assert description in rows, description
+        assert rows["Assign"] == "^g"
+        assert "j" in rows["Down"] and "↓" in rows["Down"]
+        await pilot.press("escape")
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_refreshes_when_the_database_changes(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    url, _ = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.check_for_changes()  # records the current version
+        await settle(app, pilot)
+        other = make_work(url, settings)  # "another window"
+        ref = other.log_request(new_request(name="Newcomer", email="new@example.org", received=date(2026, 11, 24))).ref
+        other.db.dispose()
+        app.check_for_changes()  # what the 2-second timer does
+        await settle(app, pilot)
+        assert ref in refs_shown(app)
+        assert "9 open" in str(app.screen.query_one("#summary", Static).content)
+
+
+async def test_work_is_lazy_and_warmed_after_first_paint(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    url, _ = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app._work is not None  # warmed by the worker started after the first paint
+        assert app.work.today() == TODAY
+        assert app.url == url and app.settings is settings and app.today() == TODAY
