@@ -9,7 +9,7 @@ import pytest
 from textual.app import App
 from textual.widgets import OptionList, Static, TabbedContent, TextArea
 
-from conftest import TODAY, new_request
+from tests.conftest import TODAY, new_request
 from dpo_tui.tui.case_screen import CaseScreen, ExplainScreen, NoteScreen, event_summary
 from dpo_tui.tui.widgets import deadline_badge, deadline_badge_text
 

@@ -1,0 +1,453 @@
+"""The new-request form: validation as you type, a duplicate-requester warning, the due date before saving.
+
+Dismisses with the new case's reference (or None when cancelled). The field rules are the service's
+(`Casework.validate_new`), probed one field at a time so each field shows its own error under it. Database work
+(duplicate look-up, regime list, deadline preview, saving) runs in thread workers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
+
+from dpo_tui.domain.dates import fmt, relative_days
+from dpo_tui.domain.rights import Right
+from dpo_tui.tui.text import literal
+
+if TYPE_CHECKING:
+    from dpo_tui.services.casework import Casework, NewRequest
+
+CHANNEL_LABELS = {
+    "email": "email",
+    "web": "web form",
+    "post": "post",
+    "phone": "phone",
+    "in_person": "in person",
+    "social": "social media",
+}
+FIELDS = ("name", "email", "rights", "received", "channel", "regime", "description")
+_STATUS_WORDS = {
+    "new": "new",
+    "awaiting_id": "awaiting ID",
+    "awaiting_fee": "awaiting fee",
+    "awaiting_clarification": "awaiting clarification",
+    "in_progress": "in progress",
+}
+
+
+def parse_received(text: str) -> date:
+    """`2026-11-02` → date; ValueError with the field's message otherwise."""
+    value = text.strip()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        if not value:
+            raise ValueError("the date the request arrived is required (YYYY-MM-DD)") from None
+        raise ValueError(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-02") from None
+
+
+def duplicate_warning(email: str, others: list[tuple[str, str, date]]) -> Text:
+    """"ada@example.org already has DSAR-2026-0003 (in progress)" (the email shown literally)."""
+    t = Text("⚠ ")
+    t.append_text(literal(email.strip()))
+    t.append(" already has ")
+    t.append(
+        ", ".join(f"{ref} ({_STATUS_WORDS.get(status, status.replace('_', ' '))})" for ref, status, _ in others)
+    )
+    t.append(": check it is not the same request before logging a new one.")
+    return t
+
+
+def due_line(explanation: tuple[str, ...], due: date) -> str:
+    """The explanation step that produced the due date (the last step if none names it)."""
+    target = fmt(due)
+    for line in explanation:
+        if "→" in line and line.rstrip().endswith(target) and not line.startswith(("if extended", "extended due")):
+            return line
+    return explanation[-1] if explanation else ""
+
+
+class NewRequestScreen(ModalScreen[str | None]):
+    """Log a new request. ctrl+s (or Save) saves and dismisses with the new reference; escape cancels."""
+
+    DEFAULT_CSS = """
+    NewRequestScreen { align: center middle; }
+    NewRequestScreen > #form {
+        width: 96%; max-width: 100; height: 96%; max-height: 44;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    NewRequestScreen #form-title { text-style: bold; height: 1; }
+    NewRequestScreen #form-fields { height: 1fr; }
+    NewRequestScreen .row { height: auto; margin-top: 1; }
+    NewRequestScreen .row > Label { width: 16; text-style: bold; }
+    NewRequestScreen .row > Input, NewRequestScreen .row > Select { width: 1fr; }
+    NewRequestScreen .under { margin-left: 16; height: auto; display: none; }
+    NewRequestScreen .under.-shown { display: block; }
+    NewRequestScreen .error { color: $error; }
+    NewRequestScreen #email-duplicate { color: $warning; }
+    NewRequestScreen #rights { height: auto; width: 1fr; }
+    NewRequestScreen #description { height: 5; width: 1fr; }
+    NewRequestScreen #preview { height: auto; max-height: 4; border-top: solid $primary-background; }
+    NewRequestScreen #form-status { color: $error; height: auto; }
+    NewRequestScreen #form-status.-ok { color: $text-muted; }
+    NewRequestScreen #buttons { height: 1; align-horizontal: right; }
+    NewRequestScreen #buttons Button { margin-left: 2; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="new_request.save"),
+        Binding("escape", "cancel", "Cancel", id="new_request.cancel"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._touched: set[str] = set()
+        self._errors: dict[str, str] = {}
+        self._saving = False
+        self._ready = False  # the casework service is built (it imports the ORM: done in a worker)
+        self._duplicates: list[tuple[str, str, date]] = []
+
+    # ---- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        app: Any = self.app
+        today = self._today()
+        org_regime = app.settings.organisation.regime
+        with Vertical(id="form"):
+            yield Label("New request  (ctrl+s saves, escape cancels)", id="form-title")
+            with VerticalScroll(id="form-fields"):
+                with Horizontal(classes="row"):
+                    yield Label("Name")
+                    yield Input(placeholder="the requester's name, as they gave it", id="name", compact=True)
+                yield Static("", id="name-error", classes="under error")
+                with Horizontal(classes="row"):
+                    yield Label("Email")
+                    yield Input(placeholder="name@example.org", id="email", compact=True)
+                yield Static("", id="email-error", classes="under error")
+                yield Static("", id="email-duplicate", classes="under")
+                with Horizontal(classes="row"):
+                    yield Label("Rights")
+                    yield SelectionList[Right](*((r.label, r) for r in Right), id="rights", compact=True)
+                yield Static("", id="rights-error", classes="under error")
+                with Horizontal(classes="row"):
+                    yield Label("Received")
+                    yield Input(value=today.isoformat(), placeholder="YYYY-MM-DD", id="received", compact=True)
+                yield Static("", id="received-error", classes="under error")
+                with Horizontal(classes="row"):
+                    yield Label("Channel")
+                    yield Select(
+                        [(label, key) for key, label in CHANNEL_LABELS.items()], value="email", allow_blank=False,
+                        id="channel", compact=True,
+                    )  # fmt: skip
+                yield Static("", id="channel-error", classes="under error")
+                with Horizontal(classes="row"):
+                    yield Label("Regime")
+                    yield Select([(f"{org_regime} (organisation default)", org_regime)], value=org_regime,
+                                 allow_blank=False, id="regime", compact=True)  # fmt: skip
+                yield Static("", id="regime-error", classes="under error")
+                with Horizontal(classes="row"):
+                    yield Label("Request text")
+                    yield TextArea(id="description", compact=True)
+                yield Static("", id="description-error", classes="under error")
+            yield Static(Text("Due date: fill in the received date and rights", style="dim"), id="preview")
+            yield Static("", id="form-status")
+            with Horizontal(id="buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+        self._prepare()
+
+    # ---- helpers ---------------------------------------------------------------------------
+
+    def _today(self) -> date:
+        today = getattr(self.app, "today", None)
+        return today() if callable(today) else date.today()
+
+    @property
+    def work_service(self) -> Casework:
+        return self.app.work  # type: ignore[attr-defined,no-any-return]
+
+    def _values(self) -> dict[str, Any]:
+        rights = tuple(r for r in Right if r in self.query_one("#rights", SelectionList).selected)
+        return {
+            "name": self.query_one("#name", Input).value,
+            "email": self.query_one("#email", Input).value,
+            "rights": rights,
+            "received": self.query_one("#received", Input).value,
+            "channel": self.query_one("#channel", Select).value,
+            "regime": self.query_one("#regime", Select).value,
+            "description": self.query_one("#description", TextArea).text,
+        }
+
+    def field_errors(self) -> dict[str, str]:
+        """Every field's problem now (empty when the form can be saved), by the service's own rules."""
+        from dpo_tui.domain.errors import InvalidInput
+        from dpo_tui.services.casework import NewRequest
+
+        v = self._values()
+        errors: dict[str, str] = {}
+        try:
+            received = parse_received(v["received"])
+        except ValueError as exc:
+            errors["received"] = str(exc)
+            received = None
+        good = NewRequest(name="x", email="x@example.org", rights=(Right.ACCESS,), received=self._today(),
+                          channel="email")  # fmt: skip
+        probes: dict[str, dict[str, Any]] = {
+            "name": {"name": v["name"]},
+            "email": {"email": v["email"]},
+            "rights": {"rights": v["rights"]},
+            "channel": {"channel": v["channel"] if isinstance(v["channel"], str) else ""},
+        }
+        if received is not None:
+            probes["received"] = {"received": received}
+        from dataclasses import replace
+
+        for name, change in probes.items():
+            try:
+                self.work_service.validate_new(replace(good, **change))
+            except InvalidInput as exc:
+                field, _, message = str(exc).partition(": ")
+                errors[name] = message if field == name else str(exc)
+        return errors
+
+    def build_request(self) -> NewRequest:
+        from dpo_tui.services.casework import NewRequest
+
+        v = self._values()
+        org_regime = self.app.settings.organisation.regime  # type: ignore[attr-defined]
+        regime = v["regime"] if isinstance(v["regime"], str) else None
+        return NewRequest(
+            name=v["name"],
+            email=v["email"],
+            rights=v["rights"],
+            received=parse_received(v["received"]),
+            channel=v["channel"],
+            description=v["description"].strip(),
+            regime=None if regime == org_regime else regime,
+        )
+
+    def _validate(self) -> None:
+        if not self._ready:
+            return
+        self._errors = self.field_errors()
+        for name in FIELDS:
+            message = self._errors.get(name, "") if name in self._touched else ""
+            try:
+                box = self.query_one(f"#{name}-error", Static)
+            except Exception:  # noqa: BLE001 - not every field has an error line
+                continue
+            box.update(Text(message))
+            box.set_class(bool(message), "-shown")
+        if not self._errors:
+            self.query_one("#form-status", Static).update("")
+
+    # ---- background work -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="new-request-prepare")
+    def _prepare(self) -> None:
+        """Build the casework service (ORM import) and list the regimes off the UI thread."""
+        app: Any = self.app
+        try:
+            regimes = sorted((r.name, key) for key, r in app.work.regimes.items())
+        except Exception as exc:  # noqa: BLE001 - reported; the form stays usable with the default regime
+            app.call_from_thread(app.notify_error if hasattr(app, "notify_error") else app.notify, exc)
+            regimes = []
+        app.call_from_thread(self._prepared, regimes)
+
+    def _prepared(self, regimes: list[tuple[str, str]]) -> None:
+        self._ready = True
+        if regimes:
+            org = self.app.settings.organisation.regime  # type: ignore[attr-defined]
+            select = self.query_one("#regime", Select)
+            current = select.value
+            select.set_options(
+                [(f"{name} (organisation default)" if key == org else name, key) for name, key in regimes]
+            )
+            keys = [k for _, k in regimes]
+            select.value = current if current in keys else (org if org in keys else keys[0])
+        self._validate()
+        self._update_preview()
+        self._check_duplicates()
+
+    def _check_duplicates(self) -> None:
+        if not self._ready:
+            return
+        email = self.query_one("#email", Input).value.strip()
+        if "email" in self._errors or not email:
+            self._duplicates = []
+            self.query_one("#email-duplicate", Static).update("")
+            self.query_one("#email-duplicate", Static).remove_class("-shown")
+            return
+        self._find_duplicates(email)
+
+    @work(thread=True, exclusive=True, group="new-request-duplicates")
+    def _find_duplicates(self, email: str) -> None:
+        app: Any = self.app
+        try:
+            others = app.work.find_by_email(email)
+        except Exception:  # noqa: BLE001 - a failed look-up only loses the warning
+            others = []
+        app.call_from_thread(self._show_duplicates, email, others)
+
+    def _show_duplicates(self, email: str, others: list[tuple[str, str, date]]) -> None:
+        if not self.is_attached or email != self.query_one("#email", Input).value.strip():
+            return  # the email changed meanwhile: a newer look-up is on its way
+        self._duplicates = others
+        box = self.query_one("#email-duplicate", Static)
+        box.update(duplicate_warning(email, others) if others else "")
+        box.set_class(bool(others), "-shown")
+
+    def _update_preview(self) -> None:
+        if not self._ready:
+            return
+        v = self._values()
+        if "received" in self._errors or not isinstance(v["regime"], str):
+            self._set_preview(Text("Due date: needs a valid received date", style="dim"))
+            return
+        rights = tuple(r.value for r in v["rights"]) or ("access",)
+        self._compute_preview(v["regime"], parse_received(v["received"]), rights)
+
+    @work(thread=True, exclusive=True, group="new-request-preview")
+    def _compute_preview(self, regime_key: str, received: date, rights: tuple[str, ...]) -> None:
+        app: Any = self.app
+        try:
+            text = preview_text(app.work, regime_key, received, rights, self._today())
+        except Exception as exc:  # noqa: BLE001 - the preview is advisory
+            text = Text(f"Due date: cannot compute yet ({exc})", style="dim")
+        app.call_from_thread(self._set_preview, text, (regime_key, received, rights))
+
+    def _set_preview(self, text: Text, key: tuple[Any, ...] | None = None) -> None:
+        if not self.is_attached:
+            return
+        if key is not None:
+            v = self._values()
+            try:
+                now = (v["regime"], parse_received(v["received"]), tuple(r.value for r in v["rights"]) or ("access",))
+            except ValueError:
+                return
+            if now != key:
+                return  # stale: a newer preview is on its way
+        self.query_one("#preview", Static).update(text)
+
+    # ---- events ----------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        if event.input.id:
+            self._touched.add(event.input.id)
+        self._validate()
+        if event.input.id == "email":
+            self._check_duplicates()
+        elif event.input.id == "received":
+            self._update_preview()
+
+    @on(Input.Submitted)
+    def _input_submitted(self) -> None:
+        self.focus_next()
+
+    @on(SelectionList.SelectedChanged, "#rights")
+    def _rights_changed(self) -> None:
+        self._touched.add("rights")
+        self._validate()
+        self._update_preview()
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        if event.select.id:
+            self._touched.add(event.select.id)
+        self._validate()
+        self._update_preview()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        if not self._ready:
+            self.query_one("#form-status", Static).update("Still opening the database: try again in a moment.")
+            return
+        self._touched.update(FIELDS)
+        self._validate()
+        if self._errors:
+            first = next(f for f in FIELDS if f in self._errors)
+            self.query_one("#form-status", Static).update(
+                Text(f"Not saved: {len(self._errors)} field{'s' if len(self._errors) > 1 else ''} to fix "
+                     "(shown in red under each field).")  # fmt: skip
+            )
+            self.query_one(f"#{first}").focus()
+            return
+        self._saving = True
+        self.query_one("#form-status", Static).update(Text("Saving…", style="dim"))
+        self._save(self.build_request())
+
+    @work(thread=True, exclusive=True, group="new-request-save")
+    def _save(self, request: NewRequest) -> None:
+        app: Any = self.app
+        try:
+            detail = app.work.log_request(request)
+        except Exception as exc:  # noqa: BLE001 - shown on the form, never a traceback
+            app.call_from_thread(self._save_failed, exc)
+            return
+        app.call_from_thread(self.dismiss, detail.ref)
+
+    def _save_failed(self, exc: Exception) -> None:
+        self._saving = False
+        field, sep, message = str(exc).partition(": ")
+        if sep and field in FIELDS:
+            self._touched.add(field)
+            box = self.query_one(f"#{field}-error", Static)
+            box.update(Text(message))
+            box.add_class("-shown")
+        self.query_one("#form-status", Static).update(literal(f"Not saved: {exc}"))
+
+
+def preview_text(work: Casework, regime_key: str, received: date, rights: tuple[str, ...], today: date) -> Text:
+    """"Due Wed 2 Dec 2026 (in 7 days)" and the step that produced it, as the case would get on saving."""
+    from dpo_tui.domain.clock import ClockEvent, ClockEventKind, compute_deadline
+    from dpo_tui.domain.workdays import WorkCalendar
+    from dpo_tui.services.casework import _calendar_for
+
+    regime = work.regime(regime_key)
+    org = work.settings.organisation
+    country, subdivision = _calendar_for(regime, org.country, org.subdivision)
+    dl = compute_deadline(
+        regime,
+        WorkCalendar(country, subdivision),
+        [ClockEvent(ClockEventKind.RECEIVED, received)],
+        internal_target_days=work.settings.policy.internal_target_days or None,
+        rights=rights,
+    )
+    due = dl.effective_due
+    t = Text()
+    if due is None:
+        t.append("No due date yet", style="bold")
+        t.append(f"\n{dl.explanation[-1] if dl.explanation else ''}", style="dim")
+        return t
+    days = (due - today).days
+    style = "bold red" if days < 0 else "bold dark_orange" if days <= 7 else "bold"
+    t.append(f"Due {fmt(due)} ", style="bold")
+    t.append(f"({relative_days(days)})", style=style)
+    t.append(f"\n{due_line(dl.explanation, due)}", style="dim")
+    return t
