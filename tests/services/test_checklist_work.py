@@ -249,3 +249,30 @@ def test_every_right_can_be_worked_to_completion(work, right) -> None:  # type: 
     assert _counts(work, ref) == (len(detail.checklist), len(detail.checklist))
     searched = [i for i in detail.checklist if i.requires_search_record]
     assert all(i.search_terms and i.found and i.done_by and i.done_at for i in searched)
+
+
+# ---- demo stories ------------------------------------------------------------------------------------------------
+
+
+def test_demo_stories_cover_every_right_and_stage(work) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    from dpo_tui.demo.checklist_stories import STORIES
+    from tests.conftest import TODAY
+
+    rng = random.Random(7)
+    for story in STORIES:
+        story(work, TODAY, rng)
+    details = [work.get(c.ref) for c in work.list_cases()]
+    assert {r for d in details for r in d.rights} == {r.value for r in Right}
+    states = {i.state for d in details for i in d.checklist}
+    assert states == {"open", "done", "na"}
+    assert any(all(i.state == "open" for i in d.checklist) for d in details), "an untouched checklist"
+    assert any(d.is_open and 0 < len(d.open_items) < len(d.checklist) for d in details), "a partly done one"
+    assert any(i.search_terms and i.found == "nothing_found" for d in details for i in d.checklist)
+    assert any(i.adhoc for d in details for i in d.checklist)
+    completed = [d for d in details if d.status == "completed"]
+    assert any(not d.open_items for d in completed)
+    assert any(d.open_items and "checklist.override" in _kinds(d) for d in completed)
+    for d in details:
+        assert _counts(work, d.ref) == (sum(1 for i in d.checklist if i.state != "open"), len(d.checklist))
