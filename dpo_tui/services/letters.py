@@ -320,7 +320,7 @@ def _refusal_context(decision: dict[str, Any], detail: CaseDetail, today: date) 
         complain = True
     return {
         "reasons": list(reasons),
-        "items": items,
+        "withheld": items,
         "partial": partial,
         "complain_to_us": bool(complain),
         "complain_to_us_text": complain if isinstance(complain, str) else None,
