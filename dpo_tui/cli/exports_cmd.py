@@ -84,7 +84,7 @@ def register(ctx: click.Context, fmt: str, output: Path | None, date_from: str |
         if output is not None:
             click.echo(f"\r{n} rows", err=True, nl=False)
 
-    out = click.get_text_stream("stdout") if output is None else None
+    out = sys.stdout if output is None else None
     n = write_register(work.db, output, fmt, today=work.today(), date_from=start, date_to=end, out=out, progress=progress)
     if output is not None:
         click.echo(f"\rwrote {n} rows to {output}", err=True)
