@@ -181,10 +181,10 @@ class ExplainScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     ExplainScreen { align: center middle; }
     ExplainScreen > Vertical {
-        width: 90%; max-width: 110; height: 90%; max-height: 40;
+        width: 90%; max-width: 110; height: auto; max-height: 90%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
-    ExplainScreen VerticalScroll { height: 1fr; }
+    ExplainScreen VerticalScroll { height: auto; }
     ExplainScreen .title { text-style: bold; margin-bottom: 1; }
     ExplainScreen #explain-steps { margin-bottom: 1; }
     ExplainScreen .hint { color: $text-muted; }
@@ -220,6 +220,10 @@ class ExplainScreen(ModalScreen[None]):
                 yield Static(steps, id="explain-steps")
                 yield Static(dates, id="explain-dates")
             yield Label("escape closes", classes="hint")
+
+    def on_resize(self) -> None:
+        # Fit the steps to the screen (title, hint and frame take 6 rows) and scroll the rest.
+        self.query_one(VerticalScroll).styles.max_height = max(3, int(self.size.height * 0.9) - 6)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -633,6 +637,21 @@ class CaseScreen(ChecklistActions, Screen[None]):
             self.app.notify("The case is still loading.", markup=False)
             return
         self.app.push_screen(ExplainScreen(self._detail.ref, self._detail.deadline))
+
+    def action_verify(self) -> None:
+        """The identity verification walkthrough (issue 5); the case is re-shown from what it returns."""
+        if self._detail is None:
+            self.app.notify("The case is still loading.", markup=False)
+            return
+        from dpo_tui.tui.identity_walkthrough import IdentityWalkthrough
+
+        def done(detail: CaseDetail | None) -> None:
+            if detail is not None:
+                self.show_detail(detail)
+            else:
+                self.refresh_case()
+
+        self.app.push_screen(IdentityWalkthrough(self._detail), done)
 
     def action_note(self) -> None:
         if self._detail is None:
