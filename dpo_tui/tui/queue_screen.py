@@ -96,6 +96,8 @@ class QueueScreen(Screen[None]):
         Binding("s", "cycle_sort", "Sort", id="queue.sort"),
         Binding("a", "assign", "Assign", id="queue.assign"),
         Binding("S", "set_status", "Set status", id="queue.status"),
+        Binding("e", "export", "Export", id="queue.export"),
+        Binding("d", "dashboard", "Dashboard", id="queue.dashboard"),
         Binding("escape", "clear", "Clear search/marks", show=False, id="queue.clear"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="queue.reload"),
         *(
@@ -298,6 +300,21 @@ class QueueScreen(Screen[None]):
             return list(table.marked.values())
         row = table.current
         return [row] if row else []
+
+    def action_export(self) -> None:
+        """Export the marked cases (or the one under the cursor) as summaries."""
+        from dpo_tui.tui.export_screen import ExportScreen
+
+        rows = self._targets()
+        if not rows:
+            self.notify("No case to export: the queue is empty", severity="warning")
+            return
+        self.app.push_screen(ExportScreen([r.ref for r in rows]))
+
+    def action_dashboard(self) -> None:
+        from dpo_tui.tui.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen())
 
     def action_assign(self) -> None:
         rows = self._targets()

@@ -1,0 +1,89 @@
+"""Export case summaries from the TUI (`e` on a case, or on the marked rows of the queue), with progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+
+from dpo_tui.tui.text import literal
+
+
+class ExportScreen(ModalScreen[list[Path] | None]):
+    DEFAULT_CSS = """
+    ExportScreen { align: center middle; }
+    ExportScreen > Vertical { width: 80%; max-width: 100; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
+    ExportScreen .title { text-style: bold; }
+    ExportScreen Horizontal { height: auto; }
+    ExportScreen Label { padding: 1 1 0 0; }
+    ExportScreen #export-format { width: 16; }
+    ExportScreen #export-dir { width: 1fr; }
+    ExportScreen #export-status { height: auto; }
+    ExportScreen Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "export", "Export", priority=True, id="export.go"),
+        Binding("escape", "close", "Close", id="export.close"),
+    ]
+
+    def __init__(self, refs: list[str], folder: Path | None = None) -> None:
+        super().__init__()
+        self.refs = refs
+        self.folder = folder or Path.cwd() / "exports"
+        self.written: list[Path] | None = None
+
+    def compose(self) -> ComposeResult:
+        what = self.refs[0] if len(self.refs) == 1 else f"{len(self.refs)} cases"
+        with Vertical():
+            yield Label(f"Export the case summary of {what} (ctrl+s exports, escape closes)", classes="title", markup=False)
+            with Horizontal():
+                yield Label("Format", markup=False)
+                yield Select([("Markdown", "md"), ("HTML (printable)", "html"), ("JSON", "json")], value="html", allow_blank=False, id="export-format")
+                yield Label("Folder", markup=False)
+                yield Input(str(self.folder), id="export-dir")
+            yield ProgressBar(total=len(self.refs), id="export-progress", show_eta=False)
+            yield Static("", id="export-status")
+            with Horizontal():
+                yield Button("Export", id="export-go", variant="primary")
+                yield Button("Close", id="export-close")
+
+    @on(Button.Pressed, "#export-go")
+    def action_export(self) -> None:
+        fmt = str(self.query_one("#export-format", Select).value)
+        folder = Path(self.query_one("#export-dir", Input).value.strip() or ".").expanduser()
+        self.query_one("#export-status", Static).update("exporting…")
+        self._run(fmt, folder)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _run(self, fmt: str, folder: Path) -> None:
+        from dpo_tui.exports.case_summary import export_cases
+
+        app: Any = self.app
+        bar = self.query_one("#export-progress", ProgressBar)
+
+        def progress(n: int, of: int, ref: str) -> None:
+            app.call_from_thread(bar.update, progress=n)
+
+        try:
+            paths = export_cases(app.work, self.refs, fmt, folder, progress=progress)
+        except Exception as exc:  # noqa: BLE001
+            app.call_from_thread(self._status, str(exc), True)
+            return
+        self.written = paths
+        where = paths[0] if len(paths) == 1 else folder
+        app.call_from_thread(self._status, f"wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to {where}", False)
+
+    def _status(self, message: str, error: bool) -> None:
+        self.query_one("#export-status", Static).update(literal(message, "bold red" if error else "bold green"))
+        if not error:
+            self.app.notify(message, markup=False)
+
+    @on(Button.Pressed, "#export-close")
+    def action_close(self) -> None:
+        self.dismiss(self.written)
