@@ -307,7 +307,13 @@ class CaseScreen(ChecklistActions, Screen[None]):
         Binding("escape", "back", "Back", id="case.back"),
         Binding("w", "explain", "Why this date", id="case.explain"),
         Binding("m", "note", "Note", id="case.note"),
+        Binding("v", "verify", "Verify identity", id="case.verify"),
         Binding("r", "reload", "Reload", id="case.reload"),
+        Binding("a", "assess", "Assess (fee/refuse)", id="case.assess"),
+        Binding("x", "extend", "Extend", id="case.extend"),
+        Binding("c", "clarify", "Clarification", id="case.clarify"),
+        Binding("l", "letters", "Letters", id="case.letters"),
+        Binding("e", "export", "Export", id="case.export"),
         *CHECKLIST_BINDINGS,  # t tick, N not applicable, o item note, + add item, C complete (checklist_view)
         Binding("1", "show_tab('overview')", "Overview", show=False, id="case.tab.overview"),
         Binding("2", "show_tab('identity')", "Identity", show=False, id="case.tab.identity"),
@@ -324,6 +330,8 @@ class CaseScreen(ChecklistActions, Screen[None]):
         self.ref = ref.strip().upper()
         self._detail: CaseDetail | None = None
         self._regime_name: str | None = None
+        self._load_seq = 0  # loads started
+        self._shown_seq = 0  # the newest load shown
 
     # ---- public API for other screens and for extensions -----------------------------------
 
@@ -347,7 +355,8 @@ class CaseScreen(ChecklistActions, Screen[None]):
 
     def refresh_case(self) -> Worker[None]:
         """Reload the case from the database (in a thread) and re-render every part of the screen."""
-        return self._load()
+        self._load_seq += 1
+        return self._load(self._load_seq)
 
     def show_detail(self, detail: CaseDetail) -> None:
         """Re-render from a CaseDetail you already have (e.g. the one a service verb returned)."""
@@ -371,8 +380,8 @@ class CaseScreen(ChecklistActions, Screen[None]):
 
     # ---- loading ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="case-load")
-    def _load(self) -> None:
+    @work(thread=True, group="case-load")  # not exclusive: an older answer arriving late is dropped in _loaded
+    def _load(self, seq: int) -> None:
         app: Any = self.app
         try:
             detail = app.work.get(self.ref)
@@ -385,9 +394,12 @@ class CaseScreen(ChecklistActions, Screen[None]):
                 regime_name = app.work.regime(detail.regime).name
             except Exception:  # noqa: BLE001 - the key is shown instead
                 regime_name = detail.regime
-        app.call_from_thread(self._loaded, detail, regime_name)
+        app.call_from_thread(self._loaded, detail, regime_name, seq)
 
-    def _loaded(self, detail: CaseDetail, regime_name: str) -> None:
+    def _loaded(self, detail: CaseDetail, regime_name: str, seq: int) -> None:
+        if seq < self._shown_seq:
+            return
+        self._shown_seq = seq
         self._regime_name = regime_name
         self.show_detail(detail)
 
@@ -414,6 +426,31 @@ class CaseScreen(ChecklistActions, Screen[None]):
             app.call_from_thread(self.refresh_case)
         if done:
             app.call_from_thread(self.app.notify, done, markup=False)
+
+    def action_letters(self) -> None:
+        from dpo_tui.tui.letter_screen import LetterScreen
+
+        self.app.push_screen(LetterScreen(self.ref), lambda saved: self.refresh_case() if saved else None)
+
+    def action_export(self) -> None:
+        from dpo_tui.tui.export_screen import ExportScreen
+
+        self.app.push_screen(ExportScreen([self.ref]))
+
+    def action_assess(self) -> None:
+        from dpo_tui.tui.decision_screens import open_walkthrough
+
+        open_walkthrough(self, "menu")
+
+    def action_extend(self) -> None:
+        from dpo_tui.tui.decision_screens import open_walkthrough
+
+        open_walkthrough(self, "extend")
+
+    def action_clarify(self) -> None:
+        from dpo_tui.tui.decision_screens import open_walkthrough
+
+        open_walkthrough(self, "clarify")
 
     def _report(self, exc: Exception) -> None:
         handler = getattr(self.app, "notify_error", None)
