@@ -215,7 +215,6 @@ def record_received(
 ) -> CaseDetail:
     """What arrived: what was seen (never the document), which details matched, by whom, when, copy deleted.
     The clock starts on `on` (and `authority_on`) where the regime restarts on it."""
-    rules.check_copy(copy_received, copy_deleted)
     by = rules.required_text("checked_by", checked_by or work.actor, "say who checked")
     with work.db.write() as s:
         case = _open_case(s, ref, version)
@@ -225,6 +224,7 @@ def record_received(
         today = work.today()
         rules.check_date("on", on, received=case.received, today=today, not_before=requested,
                          not_before_what="the day the information was asked for")
+        rules.check_copy(copy_received, copy_deleted)
         auth = dict(ident.get("authority") or {})
         if ident.get("id_requested", True):
             seen_t = rules.no_document_numbers(
