@@ -254,7 +254,7 @@ class NewRequestScreen(ModalScreen[str | None]):
 
     # ---- background work -------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="new-request-prepare")
+    @work(thread=True, group="new-request-prepare")
     def _prepare(self) -> None:
         """Build the casework service (ORM import) and list the regimes off the UI thread."""
         app: Any = self.app
@@ -291,7 +291,7 @@ class NewRequestScreen(ModalScreen[str | None]):
             return
         self._find_duplicates(email)
 
-    @work(thread=True, exclusive=True, group="new-request-duplicates")
+    @work(thread=True, group="new-request-duplicates")  # not exclusive: stale answers are dropped on arrival
     def _find_duplicates(self, email: str) -> None:
         app: Any = self.app
         try:
@@ -318,7 +318,7 @@ class NewRequestScreen(ModalScreen[str | None]):
         rights = tuple(r.value for r in v["rights"]) or ("access",)
         self._compute_preview(v["regime"], parse_received(v["received"]), rights)
 
-    @work(thread=True, exclusive=True, group="new-request-preview")
+    @work(thread=True, group="new-request-preview")  # not exclusive: stale answers are dropped on arrival
     def _compute_preview(self, regime_key: str, received: date, rights: tuple[str, ...]) -> None:
         app: Any = self.app
         try:
@@ -402,7 +402,7 @@ class NewRequestScreen(ModalScreen[str | None]):
         self.query_one("#form-status", Static).update(Text("Saving…", style="dim"))
         self._save(self.build_request())
 
-    @work(thread=True, exclusive=True, group="new-request-save")
+    @work(thread=True, group="new-request-save")
     def _save(self, request: NewRequest) -> None:
         app: Any = self.app
         try:
