@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work as background
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from dpo_tui.settings import Settings
 from dpo_tui.store.queue import QueueReader, SchemaMismatch
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from dpo_tui.store.database import Database
 
 REFRESH_SECONDS = 2.0
+WARM_DELAY = 0.3
 
 
 class DpoApp(App[None]):
@@ -89,12 +91,16 @@ class DpoApp(App[None]):
 
     # ---- lifecycle -------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:  # type: ignore[type-arg]
+        # The queue *is* the base screen: no blank default screen is composed and painted before it.
         from dpo_tui.tui.queue_screen import QueueScreen
 
         self.open_database()
-        self.push_screen(QueueScreen())
-        self.call_after_refresh(self._after_first_paint)
+        return QueueScreen()
+
+    def on_mount(self) -> None:
+        # Importing SQLModel in a thread holds the GIL for ~0.7 s: start only once the first rows are on screen.
+        self.call_after_refresh(lambda: self.set_timer(WARM_DELAY, self._after_first_paint))
 
     def _after_first_paint(self) -> None:
         self._warm()
