@@ -769,7 +769,7 @@ def open_walkthrough(host: Any, which: str, *, done: Callable[[Any], None] | Non
         if outcome.next_step:
             open_walkthrough(host, outcome.next_step, done=done)
         elif outcome.letter:
-            offer_letter(app, ref, outcome.letter)
+            offer_letter(app, ref, outcome.letter, getattr(host, "refresh_case", None))
         else:
             app.notify(f"{ref}: saved.", markup=False)
 
@@ -807,18 +807,12 @@ def _close_no_response(app: Any, ref: str, show: Callable[[Any], None]) -> None:
     app.notify(f"{ref} closed: {detail.outcome.replace('_', ' ')}.", markup=False)
 
 
-def offer_letter(app: Any, ref: str, kind: str) -> None:
-    """End of a walkthrough: open the letters preview for `kind` when the letters screen is installed."""
+def offer_letter(app: Any, ref: str, kind: str, on_saved: Callable[[], None] | None = None) -> None:
+    """End of a walkthrough: open the letters screen on `kind` (preview, edit, save to the case)."""
     try:
-        from dpo_tui.tui import letter_screen
+        from dpo_tui.tui.letter_screen import LetterScreen
     except ImportError:
-        letter_screen = None  # type: ignore[assignment]
-    opener = getattr(letter_screen, "open_letter", None) if letter_screen else None
-    if callable(opener):
-        try:
-            opener(app, ref, kind)
-            return
-        except Exception as exc:  # noqa: BLE001 - the decision is saved; say why the letter is not shown
-            app.notify(f"Saved. The {kind.replace('_', ' ')} letter could not be opened: {exc}", severity="warning", markup=False)
-            return
-    app.notify(f"Saved. Next: the {kind.replace('_', ' ')} letter (press l on the case).", markup=False)
+        app.notify(f"Saved. Next: the {kind.replace('_', ' ')} letter (press l on the case).", markup=False)
+        return
+    app.notify(f"Saved. Here is the {kind.replace('_', ' ')} letter to send.", markup=False)
+    app.push_screen(LetterScreen(ref, kind), lambda saved: on_saved() if saved and on_saved else None)

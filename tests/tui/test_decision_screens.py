@@ -228,6 +228,10 @@ async def test_assess_refuse_whole_with_complete_notice(sqlite_work):
         assert d.status == "refused"
         assert d.decision["refusal"]["complain_to_controller"]
         assert any("refusal notice" in n for n in app.notes)
+        # The walkthrough ends on the letter the step needs.
+        from dpo_tui.tui.letter_screen import LetterScreen
+
+        assert isinstance(app.screen, LetterScreen) and app.screen.kind == "refusal_notice"
 
 
 async def test_refusal_notice_missing_authority_contacts_is_refused(sqlite_url, settings):
