@@ -1,0 +1,47 @@
+"""Layout snapshots of the queue (SVG, pytest-textual-snapshot) at 80x24 and 120x40, on a small fixed data set
+with a fixed today and fixed status times. Regenerate with `pytest tests/tui/test_snapshots.py --snapshot-update`."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import TODAY
+from tests.tui.test_queue import fixed_clock, seed  # noqa: F401 - fixture re-exported
+from dpo_tui.tui.app import DpoApp
+
+
+@pytest.fixture
+def snap_app(sqlite_url, settings, fixed_clock):  # type: ignore[no-untyped-def]  # noqa: F811
+    seed(sqlite_url, settings)
+    return DpoApp(sqlite_url, settings, today=lambda: TODAY)
+
+
+async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_queue_snapshot(snap_compare, snap_app, size) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(snap_app, terminal_size=size, run_before=_settle)
+
+
+def test_queue_marked_and_overdue_view_snapshot(snap_compare, snap_app) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _settle(pilot)
+        await pilot.press("8")
+        await _settle(pilot)
+        await pilot.press("j", "space", "space")
+        await _settle(pilot)
+
+    assert snap_compare(snap_app, terminal_size=(120, 40), run_before=before)
+
+
+def test_help_snapshot(snap_compare, snap_app) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await _settle(pilot)
+
+    assert snap_compare(snap_app, terminal_size=(120, 40), run_before=before)
