@@ -236,3 +236,17 @@ def test_broken_user_template_is_one_clear_error(work):
     (folder / "acknowledgement.md.j2").write_text("Subject: x\n\n{% if %}\n")
     with pytest.raises(InvalidInput, match=r"letter template .*letters/acknowledgement\.md\.j2:3: Expected an expression"):
         render_letter(work, ref, "acknowledgement")
+
+
+def test_demo_letter_stories_leave_correspondence(sqlite_work):
+    import random
+
+    from dpo_tui.demo.letter_stories import STORIES
+
+    rng = random.Random(7)
+    for story in STORIES:
+        story(sqlite_work, TODAY, rng)
+    kinds = {l.kind for c in sqlite_work.list_cases() for l in sqlite_work.get(c.ref).letters}
+    assert kinds == set(KINDS) - {"clarification_request", "could_not_verify"}
+    with sqlite_work.db.reader() as s:
+        assert audit.verify(s).ok

@@ -1,0 +1,134 @@
+"""Demo cases with the letters and correspondence they would have had: acknowledgements, an identity request,
+a fee request, an extension notice, a refusal notice, a response cover letter on a completed access case, an erasure
+confirmation and a marketing opt-out confirmation. Every letter is drafted from the shipped templates and saved
+through the letters service, so the correspondence and audit trail look exactly as the app records them."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from dpo_tui.domain.rights import Right
+from dpo_tui.services import checklist_work as cw
+from dpo_tui.services.casework import Casework, NewRequest
+from dpo_tui.services.letters import render_letter, save_letter
+from dpo_tui.services.views import CaseDetail
+
+Story = Callable[[Casework, date, random.Random], None]
+REPEAT = "Fourth identical request in six weeks; the previous three were answered in full and nothing has changed."
+
+
+def _log(work: Casework, today: date, name: str, email: str, rights: tuple[Right, ...], days_ago: int, text: str, channel: str = "email") -> CaseDetail:
+    return work.log_request(
+        NewRequest(name=name, email=email, rights=rights, received=today - timedelta(days=days_ago), channel=channel,
+                   description=text, assignee="Jordan Ellis")
+    )  # fmt: skip
+
+
+def _send(work: Casework, ref: str, kind: str, on: date, channel: str = "email") -> None:
+    draft = render_letter(work, ref, kind)
+    save_letter(work, ref, kind, draft.subject, draft.body, channel, min(on, work.today()))
+
+
+def _ack(work: Casework, d: CaseDetail, rng: random.Random) -> None:
+    _send(work, d.ref, "acknowledgement", d.received + timedelta(days=rng.randint(0, 2)), d.channel if d.channel in ("email", "post") else "email")
+
+
+def _work_through(work: Casework, d: CaseDetail) -> CaseDetail:
+    """Tick every checklist item, with a search record where one is required."""
+    terms = f"{d.requester['name']}, {d.requester['email']}"
+    for item in d.checklist:
+        if item.state != "open":
+            continue
+        if item.requires_search_record:
+            d = cw.tick(work, d.ref, item.key, search_terms=terms, found="found" if item.system_key in ("crm", "hubspot", "dpo-records") else "nothing_found")
+        else:
+            d = cw.tick(work, d.ref, item.key)
+    return d
+
+
+def acknowledged_access(work: Casework, today: date, rng: random.Random) -> None:
+    d = _log(work, today, "Nadia Rahman", "nadia.rahman@example.net", (Right.ACCESS,), 4, "Under the UK GDPR I would like a copy of all personal data you hold about me.")
+    _ack(work, d, rng)
+
+
+def access_completed_with_cover_letter(work: Casework, today: date, rng: random.Random) -> None:
+    d = _log(work, today, "Tomasz Wiśniewski", "t.wisniewski@example.org", (Right.ACCESS,), 21, "Please send me everything you have about me, including any marketing data.")
+    _ack(work, d, rng)
+    d = work.change_status(d.ref, "in_progress")
+    d = _work_through(work, d)
+    _send(work, d.ref, "response_cover", today)
+    cw.complete_case(work, d.ref)
+
+
+def erasure_completed_and_confirmed(work: Casework, today: date, rng: random.Random) -> None:
+    d = _log(work, today, "Grace Okafor", "grace.okafor@example.com", (Right.ERASURE,), 16, "Please delete my details from your systems; I attended one webinar in 2023.")
+    _ack(work, d, rng)
+    d = work.change_status(d.ref, "in_progress")
+    d = _work_through(work, d)
+    d = cw.complete_case(work, d.ref)
+    _send(work, d.ref, "erasure_confirmation", today)
+
+
+def marketing_opt_out_confirmed(work: Casework, today: date, rng: random.Random) -> None:
+    d = _log(work, today, "Liam Byrne", "liam.byrne@example.ie", (Right.OBJECTION,), 6, "Stop sending me marketing emails. I never asked for them.")
+    d = work.change_status(d.ref, "in_progress")
+    d = _work_through(work, d)
+    d = cw.complete_case(work, d.ref)
+    _send(work, d.ref, "objection_confirmation", today)
+
+
+def identity_requested_by_letter(work: Casework, today: date, rng: random.Random) -> None:
+    from dpo_tui.services import identity as idv
+
+    d = _log(work, today, "J. Smith", "jsmith1984@example.com", (Right.ACCESS,), 9, "Send me my data. I used a different email address when I signed up.", channel="web")
+    on = d.received + timedelta(days=1)
+    idv.request_identity(work, d.ref, requester_kind="self", what="the email address you used when you signed up, and the company you worked for then", on=on)
+    _send(work, d.ref, "identity_request", on)
+
+
+def extension_notified(work: Casework, today: date, rng: random.Random) -> None:
+    from dpo_tui.services import decisions as dec
+
+    d = _log(work, today, "Priya Natarajan", "priya.n@example.co.uk", (Right.ACCESS, Right.RECTIFICATION), 24,
+             "Copy of all my data across every AltoStack company, and correct my job title everywhere.")  # fmt: skip
+    _ack(work, d, rng)
+    work.change_status(d.ref, "in_progress")
+    told = today - timedelta(days=2)
+    dec.extend(work, d.ref, "complex", told, "Data is held by three group companies and two event partners; each must be searched.")
+    _send(work, d.ref, "extension_notice", told)
+
+
+def fee_requested_by_letter(work: Casework, today: date, rng: random.Random) -> None:
+    from dpo_tui.domain.decisions import breakdown_from_settings
+    from dpo_tui.services import decisions as dec
+
+    d = _log(work, today, "Victor Hale", "v.hale@example.com", (Right.ACCESS,), 5, "Same as my last three requests: send me all of it again, on paper.", channel="post")
+    dec.assess(work, d.ref, {"repetition": REPEAT}, "fee")
+    on = d.received + timedelta(days=2)
+    dec.request_fee(work, d.ref, breakdown_from_settings(work.settings.fees, hours="3", print_pages=120, postal_items=1), on)
+    _send(work, d.ref, "fee_request", on, "post")
+
+
+def refused_with_notice(work: Casework, today: date, rng: random.Random) -> None:
+    from dpo_tui.services import decisions as dec
+
+    d = _log(work, today, "Victor Hale", "v.hale@example.com", (Right.ACCESS,), 30, "Weekly request number seven: everything you hold, again.")
+    _ack(work, d, rng)
+    dec.assess(work, d.ref, {"repetition": REPEAT, "systematic_campaign": "Weekly identical requests since September; see the earlier cases."}, "refuse")
+    on = today - timedelta(days=3)
+    dec.refuse(work, d.ref, "whole", [], "The request repeats earlier requests answered in full, with no reasonable interval and nothing changed.", on)
+    _send(work, d.ref, "refusal_notice", on)
+
+
+STORIES: list[Story] = [
+    acknowledged_access,
+    access_completed_with_cover_letter,
+    erasure_completed_and_confirmed,
+    marketing_opt_out_confirmed,
+    identity_requested_by_letter,
+    extension_notified,
+    fee_requested_by_letter,
+    refused_with_notice,
+]
