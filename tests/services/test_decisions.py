@@ -451,3 +451,37 @@ def test_refusal_refused_when_the_settings_lack_the_authority_contacts(sqlite_ur
         dec.refuse(work, d.ref, "whole", [], "Repeated request.", date(2026, 11, 20))
     assert work.get(d.ref).status == "new" and "refusal" not in work.get(d.ref).decision
     work.db.dispose()
+
+
+def test_demo_stories_leave_each_kind_of_decision(sqlite_work):
+    import random
+
+    from dpo_tui.demo.decision_stories import STORIES
+
+    work = sqlite_work
+    rng = random.Random(1)
+    for story in STORIES:
+        story(work, TODAY, rng)
+    cases = {c.ref: work.get(c.ref) for c in work.list_cases()}
+    by_story = {}
+    for d in cases.values():
+        by_story.setdefault(d.requester["name"], []).append(d)
+    unpaid = by_story["Marcus Hale"][-1]
+    assert unpaid.status == "awaiting_fee" and unpaid.deadline.state is ClockState.NOT_STARTED
+    assert len(unpaid.decision["assessment"]["facts"]["earlier"]) == 2
+    assert [f.ref for f in dec.flags(work)] == [unpaid.ref]
+    paid = by_story["Olivia Brandt"][0]
+    assert paid.status == "in_progress" and paid.deadline.clock_start == date(2026, 11, 5)
+    whole = by_story["Victor Crane"][0]
+    assert whole.status == "refused" and len(whole.decision["assessment"]["grounds"]) == 3
+    assert refusal_content_problems(whole.decision, whole.regime, date.fromisoformat(whole.decision["refusal"]["on"])) == []
+    part = by_story["Hannah Okafor"][0]
+    assert part.status == "in_progress" and len(part.decision["refusal"]["items"]) == 2
+    assert by_story["Ibrahim Saleh"][0].deadline.extended
+    pending = by_story["Priya Natarajan"][0]
+    assert pending.status == "awaiting_clarification" and pending.deadline.state is ClockState.STOPPED
+    answered = by_story["Tomás Ruiz"][0]
+    assert answered.status == "in_progress" and answered.deadline.paused_days == 6
+    repeat = by_story["Grace Whitfield"][-1]
+    assert {c["matched_by"][0] for c in repeat.decision["assessment"]["facts"]["earlier"]} == {"email"}
+    assert len(repeat.decision["assessment"]["facts"]["earlier"]) == 2
