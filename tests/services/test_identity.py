@@ -348,3 +348,29 @@ def test_scotland_under_12_and_rebuttal() -> None:
     assert not a.competent and not a.presumed and a.parent_may_act
     with pytest.raises(InvalidInput, match="child_age"):
         rules.assess_child(age=19, in_scotland=False, competent=True, reason="adult")
+
+
+# ---- the demo stories -----------------------------------------------------------------------------------------------
+
+
+def test_demo_stories_cover_every_path(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    from dpo_tui.demo.identity_stories import STORIES
+
+    for story in STORIES:
+        story(sqlite_work, TODAY, random.Random(1))
+    cases = [sqlite_work.get(c.ref) for c in sqlite_work.list_cases()]
+    ids = [c.identity for c in cases]
+    statuses = {i.get("status") for i in ids}
+    assert statuses == {"not_needed", "verified", "awaiting", "could_not_verify", "withdrawn", "no_response"}
+    assert {i.get("requester_kind") for i in ids} >= {"self", "agent", "solicitor", "parent"}
+    children = [i["child"] for i in ids if i.get("child")]
+    assert any(c["in_scotland"] and c["presumed"] for c in children)
+    assert any(not c["in_scotland"] and not c["competent"] for c in children)
+    assert any(c.subdivision == "SCT" for c in cases)
+    verified_uk = [c for c in cases if c.identity.get("status") == "verified" and c.regime == "uk-gdpr"]
+    assert all(c.deadline.clock_start == date.fromisoformat(c.identity["at"]) or c.identity["authority"]["received_on"]
+               for c in verified_uk)
+    assert len(idv.awaiting_id_overdue(sqlite_work)) == 1
+    assert any(i.get("rounds") == 2 for i in ids)
