@@ -235,8 +235,16 @@ def marketing_items_protected(rights: Sequence[str], items: Sequence[tuple[str, 
 
 def refusal_forbidden(detail: CaseDetail) -> str | None:
     """Why the case may not be refused (an objection to direct marketing), else None. For the refusal verb."""
-    states = [(i.key, i.state) for i in detail.checklist]
-    if Right.OBJECTION.value in detail.rights and dict(states).get(DIRECT_MARKETING_KEY) != NA:
+    return _refusal_reason(detail.rights, {i.key: i.state for i in detail.checklist})
+
+
+def refusal_forbidden_for_case(s: Session, case: Case) -> str | None:
+    """`refusal_forbidden` inside a write transaction, from the ORM case (e.g. in decisions.refuse)."""
+    return _refusal_reason(case.rights.split(","), {i.key: i.state for i in _items(s, case)})
+
+
+def _refusal_reason(rights: Sequence[str], states: dict[str, str]) -> str | None:
+    if Right.OBJECTION.value in rights and states.get(DIRECT_MARKETING_KEY) != NA:
         return (
             "an objection to direct marketing can never be refused: stop the marketing and add the person to the "
             "suppression list. If the objection is to other processing, record that first on the checklist."

@@ -5,7 +5,7 @@ reason, search record, note and guidance) is rendered by the case screen. `Check
 `CaseScreen` and gives it these actions (bound in `CaseScreen.BINDINGS`):
 
   t   tick the item under the cursor; a search item asks for the search terms and found / nothing found.
-      On a done or not-applicable item, `t` reopens it.
+      On a done or not-applicable item, `t` offers to reopen it.
   N   mark the item not applicable: a reason is required.
   o   write (or clear) the item's note.
   +   add an ad-hoc item to the checklist.
@@ -251,6 +251,29 @@ class CompleteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes or no: enter (or y) confirms, escape (or n) cancels."""
+
+    DEFAULT_CSS = _DIALOG_CSS.format(name="ConfirmScreen")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("escape,n", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: Text, hint: str) -> None:
+        super().__init__()
+        self.question = question
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, classes="title", id="confirm-question")
+            yield Label(self.hint, classes="hint", markup=False)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
 class ChecklistActions:
     """Mixed into CaseScreen: the checklist's key actions. Relies on its `detail`, `selected_item_key`,
     `active_tab`, `action_show_tab` and `call_service` (see case_screen's docstring)."""
@@ -268,6 +291,7 @@ class ChecklistActions:
             return None
         if me.active_tab != "checklist":
             me.action_show_tab("checklist")
+            _focus_list(me)
             self.app.notify("Pick an item on the checklist, then press the key again.", markup=False)
             return None
         key = self.selected_item_key
@@ -291,12 +315,26 @@ class ChecklistActions:
 
         if item.state != "open":
 
-            def untick(w: Any) -> Any:
-                from dpo_tui.services.checklist_work import untick
+            def confirmed(yes: bool | None) -> None:
+                if not yes:
+                    return
 
-                return untick(w, ref, key, version=version)
+                def untick(w: Any) -> Any:
+                    from dpo_tui.services.checklist_work import untick
 
-            self._run(untick, f"Reopened: {item.label}")
+                    return untick(w, ref, key, version=version)
+
+                self._run(untick, f"Reopened: {item.label}")
+
+            question = Text("Reopen: ", style="bold")
+            question.append_text(literal(item.label))
+            self.app.push_screen(
+                ConfirmScreen(
+                    question,
+                    "Its search record or reason is cleared here (the audit trail keeps it). enter reopens, escape keeps it.",
+                ),
+                confirmed,
+            )
             return
 
         def ticked(answer: dict[str, str] | None) -> None:
@@ -387,6 +425,7 @@ class ChecklistActions:
             return
         me: Any = self
         me.action_show_tab("checklist")
+        _focus_list(me)
         ref, version = detail.ref, detail.version
 
         def answered(label: str | None) -> None:
@@ -433,3 +472,10 @@ class ChecklistActions:
             self._run(complete, f"{ref} completed" + (" (override recorded)." if reason else "."))
 
         self.app.push_screen(CompleteScreen(ref, open_items, len(detail.checklist)), answered)
+
+
+def _focus_list(screen: Any) -> None:
+    try:
+        screen.query_one("#checklist-list").focus()
+    except Exception:  # noqa: BLE001 - the layout is the case screen's; focusing is only a convenience
+        pass

@@ -276,3 +276,13 @@ def test_demo_stories_cover_every_right_and_stage(work) -> None:  # type: ignore
     assert any(d.open_items and "checklist.override" in _kinds(d) for d in completed)
     for d in details:
         assert _counts(work, d.ref) == (sum(1 for i in d.checklist if i.state != "open"), len(d.checklist))
+
+
+def test_refusal_guard_inside_a_transaction(work) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.services.casework import load_case
+
+    ref = _objection(work).ref
+    access_ref = work.log_request(new_request()).ref
+    with work.db.write() as s:
+        assert "direct marketing" in (cw.refusal_forbidden_for_case(s, load_case(s, ref)) or "")
+        assert cw.refusal_forbidden_for_case(s, load_case(s, access_ref)) is None

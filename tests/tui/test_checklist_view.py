@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList, RadioButton, Static, TabbedConten
 
 from dpo_tui.services import checklist_work as cw
 from dpo_tui.tui.case_screen import CaseScreen
-from dpo_tui.tui.checklist_view import CompleteScreen, TextPrompt, TickScreen
+from dpo_tui.tui.checklist_view import CompleteScreen, ConfirmScreen, TextPrompt, TickScreen
 from tests.conftest import new_request
 
 
@@ -92,7 +92,15 @@ async def test_tick_a_plain_item_and_reopen_it(sqlite_work) -> None:  # type: ig
         assert f"1 of {total}" in text_of(app, "#checklist-progress")
         assert "✓" in str(screen.query_one("#checklist-list", OptionList).get_option(GATHER).prompt)
 
-        await pilot.press("t")  # on a done item: reopen
+        await pilot.press("t")  # on a done item: offers to reopen
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen and item(sqlite_work, ref, GATHER).state == "done"
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("enter")
         await settle(app, pilot)
         assert item(sqlite_work, ref, GATHER).state == "open"
         assert not app.errors
@@ -261,7 +269,11 @@ async def test_keys_elsewhere_bring_up_the_checklist(sqlite_work) -> None:  # ty
         await pilot.pause()
         assert isinstance(app.screen, CaseScreen)
         assert app.screen.query_one(TabbedContent).active == "checklist"
-        assert isinstance(app.screen.query_one("#checklist-progress", Static), Static)
+        assert app.focused is app.screen.query_one("#checklist-list", OptionList)
+        await pilot.press("down", "t")  # now on the second search item
+        await pilot.pause()
+        assert isinstance(app.screen, TickScreen)
+        assert "Search HubSpot" in str(app.screen.query_one(".title", Static).content)
 
 
 async def test_marketing_objection_cannot_be_skipped_from_the_screen(sqlite_work) -> None:  # type: ignore[no-untyped-def]
