@@ -286,3 +286,34 @@ def test_refusal_guard_inside_a_transaction(work) -> None:  # type: ignore[no-un
     with work.db.write() as s:
         assert "direct marketing" in (cw.refusal_forbidden_for_case(s, load_case(s, ref)) or "")
         assert cw.refusal_forbidden_for_case(s, load_case(s, access_ref)) is None
+
+
+# ---- templates from the settings: the user's override, a broken file, `config check` -----------------------------
+
+
+def test_broken_user_template_keeps_the_last_good_ones_and_config_check_names_it(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from dpo_tui.cli import cli
+
+    folder = sqlite_work.settings.config_dir / "checklists"
+    result = CliRunner().invoke(cli, ["config", "check"])
+    assert result.exit_code == 0, result.output  # no folder of one's own: the shipped templates apply
+
+    folder.mkdir(parents=True)
+    (folder / "access.toml").write_text(
+        '[[items]]\nkey = "ask"\nlabel = "Ask the person what they want"\nguidance = "Clarify the scope."\n'
+        '[[items]]\nkey = "respond"\nshared = true\nstage = "close"\nlabel = "Reply"\nguidance = "Send it."\n',
+        encoding="utf-8",
+    )
+    good = sqlite_work.log_request(new_request())
+    assert [i.key for i in good.checklist] == ["access.ask", "shared.respond"]
+
+    (folder / "access.toml").write_text('[[items]]\nkey = "ask"\nlabel = 3\nguidance = "g"\n', encoding="utf-8")
+    kept = sqlite_work.log_request(new_request(email="other@example.org"))
+    assert [i.key for i in kept.checklist] == ["access.ask", "shared.respond"], "the last good template stays in use"
+
+    result = CliRunner().invoke(cli, ["config", "check"])
+    assert result.exit_code == 1
+    assert f"{folder / 'access.toml'}:3: items[0].label" in result.output
+    assert "Traceback" not in result.output
