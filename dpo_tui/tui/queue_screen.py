@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 
 from dpo_tui.domain.lifecycle import Status
 from dpo_tui.store.queue import QueueQuery, QueueRow, Sort, Summary, View
-from dpo_tui.tui.queue_table import QueueHeader, QueueTable
+from dpo_tui.tui.queue_table import PAGE, QueueHeader, QueueTable
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
@@ -113,6 +113,7 @@ class QueueScreen(Screen[None]):
         self.query_ = QueueQuery()
         self.summary: Summary | None = None
         self.total_cases: int | None = None
+        self.count_exact = True
 
     # ---- layout ----------------------------------------------------------------------------
 
@@ -136,11 +137,11 @@ class QueueScreen(Screen[None]):
         # The first page is read right here, before the first paint: a COUNT over an index and 64 rows.
         q = self.query_
         count = self.app.reader.count(q)
-        first = self.app.reader.page_at(q, 0, 64)
+        first = self.app.reader.page_at(q, 0, PAGE)
         self.table.load(q, count, first)
         self._show_views()
         self.table.focus()
-        self._load_summary()
+        self.call_after_refresh(self._load_summary)  # a full scan: after the first rows are on screen
 
     # ---- loading ---------------------------------------------------------------------------
 
@@ -159,22 +160,45 @@ class QueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="queue-load")
     def _fetch(self, query: QueueQuery, key: tuple | None) -> None:  # type: ignore[type-arg]
         reader = self.app.reader
-        count = reader.count(query)
-        cursor = 0
-        if key is not None and count:
-            cursor = min(reader.index_of(query, key), count - 1)
-        first = reader.page_at(query, 0, 64) if cursor < 64 else None
-        total = reader.count(QueueQuery(view=View.ALL)) if count == 0 else None
-        if get_current_worker().is_cancelled:
+        worker = get_current_worker()
+        if key is None:
+            # Rows first: the first page walks the sort index and stops after 64 matches, which is fast for
+            # anything common; counting every match (a full scan while searching) comes second.
+            first = reader.page_at(query, 0, PAGE)
+            if len(first) < PAGE:
+                total = reader.count(QueueQuery(view=View.ALL)) if not first else None
+                if not worker.is_cancelled:
+                    self.app.call_from_thread(self._apply, query, len(first), first, 0, total, True)
+                return
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._apply, query, PAGE, first, 0, None, False)
+            count = reader.count(query)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._set_count, query, count)
             return
-        self.app.call_from_thread(self._apply, query, count, first, cursor, total)
+        count = reader.count(query)
+        cursor = min(reader.index_of(query, key), count - 1) if count else 0
+        first = reader.page_at(query, 0, PAGE) if cursor < PAGE else None
+        total = reader.count(QueueQuery(view=View.ALL)) if count == 0 else None
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._apply, query, count, first, cursor, total, True)
 
-    def _apply(self, query: QueueQuery, count: int, first: list[QueueRow] | None, cursor: int, total: int | None) -> None:
+    def _apply(
+        self, query: QueueQuery, count: int, first: list[QueueRow] | None, cursor: int, total: int | None, exact: bool
+    ) -> None:
         if query != self.query_:
             return
-        self.table.load(query, count, first, cursor)
         if total is not None:
             self.total_cases = total
+        self.count_exact = exact
+        self.table.load(query, count, first, cursor)
+
+    def _set_count(self, query: QueueQuery, count: int) -> None:
+        if query != self.query_:
+            return
+        self.count_exact = True
+        self.table.set_count(count)
 
     @work(thread=True, exclusive=True, group="queue-summary")
     def _load_summary(self) -> None:
@@ -219,7 +243,7 @@ class QueueScreen(Screen[None]):
             self.query_one("#colheads").remove_class("hidden")
         pos = Text(no_wrap=True, overflow="ellipsis")
         if table.count:
-            pos.append(f"{table.cursor + 1:,} of {table.count:,}")
+            pos.append(f"{table.cursor + 1:,} of {table.count:,}{'' if self.count_exact else '+'}")
         else:
             pos.append("no cases")
         pos.append(f" in {self.query_.view.label}, by {self.query_.sort.label}")

@@ -63,14 +63,20 @@ def rights_tags(rights: tuple[str, ...]) -> str:
     return " ".join(tags)
 
 
-def status_text(row: QueueRow, today: date) -> str:
+def status_text(row: QueueRow, today: date, id_flag_days: int | None = None) -> str:
+    """`awaiting ID since Mon 2 Nov`; flagged `⚑ awaiting ID since 2 Oct` once it has waited longer than
+    `id_flag_days` (policy id_no_response_days: the DPO may close it as no response, issue 5)."""
     try:
         st = Status(row.status)
         label = st.label
     except ValueError:
         return row.status
     if st.awaits_requester:
-        return f"{label} since {short_date(row.status_since.date(), today)}"
+        since = row.status_since.date()
+        if st is Status.AWAITING_ID and id_flag_days is not None and (today - since).days > id_flag_days:
+            year = f" {since.year}" if since.year != today.year else ""
+            return f"⚑ {label} since {since.day} {_MONTHS[since.month - 1]}{year}"
+        return f"{label} since {short_date(since, today)}"
     if row.extended and st.is_open:
         return f"{label} (extended)"
     return label
@@ -134,7 +140,7 @@ def layout(width: int) -> list[tuple[Column, int]]:
     return out
 
 
-def cells(row: QueueRow, today: date) -> dict[str, str]:
+def cells(row: QueueRow, today: date, id_flag_days: int | None = None) -> dict[str, str]:
     return {
         "ref": row.ref,
         "name": clean(row.name).replace("\n", " ").replace("\t", " "),
@@ -142,7 +148,7 @@ def cells(row: QueueRow, today: date) -> dict[str, str]:
         "received": received_date(row.received, today),
         "due": short_date(row.due, today) if row.is_open or row.due else "—",
         "days": days_text(row, today),
-        "status": status_text(row, today),
+        "status": status_text(row, today, id_flag_days),
         "assignee": clean(row.assignee or "—").replace("\n", " "),
         "checklist": f"{row.checklist_done}/{row.checklist_total}" if row.checklist_total else "",
     }
@@ -256,6 +262,14 @@ class QueueTable(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Moved())
 
+    def set_count(self, count: int) -> None:
+        """The exact number of rows arrived after the first page: grow the scroll range, keep everything else."""
+        self.count = count
+        self.virtual_size = Size(self.size.width, count)
+        self.cursor = max(0, min(self.cursor, count - 1))
+        self.refresh()
+        self.post_message(self.Moved())
+
     def invalidate(self) -> None:
         self._pages.clear()
         self.refresh()
@@ -316,8 +330,13 @@ class QueueTable(ScrollView, can_focus=True):
             style = style + self.get_component_rich_style("queue-table--marked")
         if index == self.cursor:
             style = style + self.get_component_rich_style("queue-table--cursor")
-        text = render_cells(cells(row, self.today), self._cols, width, "●" if marked else "")
+        text = render_cells(cells(row, self.today, self._id_flag_days()), self._cols, width, "●" if marked else "")
         return Strip([Segment(text.plain, style)], width)
+
+    def _id_flag_days(self) -> int | None:
+        """The policy after which a case awaiting ID is flagged (None when the app has no settings)."""
+        policy = getattr(getattr(self.app, "settings", None), "policy", None)
+        return getattr(policy, "id_no_response_days", None)
 
     # ---- cursor ----------------------------------------------------------------------------
 
