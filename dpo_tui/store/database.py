@@ -15,7 +15,6 @@ from pathlib import Path
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, OperationalError
-from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from dpo_tui.paths import create_private_file, ensure_private_dir
@@ -149,9 +148,9 @@ def _sqlite_engine(database: str | None) -> Engine:
         if not path.parent.exists():
             ensure_private_dir(path.parent)
         create_private_file(path)
-    # NullPool: each user action opens a fresh connection, which keeps WAL readers current across windows
-    # and costs microseconds for a local file.
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool, connect_args={"timeout": 15})
+    # Pooled connections: closing the last connection to a WAL database checkpoints it (an fsync), which made
+    # every user action cost ~10 ms more with a connection per action.
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 15})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
