@@ -306,3 +306,23 @@ async def test_requester_text_is_literal(sqlite_work) -> None:  # type: ignore[n
     async with app.run_test(size=(120, 50)) as pilot:
         await open_walkthrough(app, pilot)
         assert "[bold red]x[/] Mallory" in text(app, "#id-requester")
+
+
+def test_queue_flags_awaiting_id_past_the_policy() -> None:
+    from datetime import datetime, timezone
+
+    from dpo_tui.store.queue import QueueRow
+    from dpo_tui.tui.queue_table import status_text
+
+    def row(since: date) -> QueueRow:
+        return QueueRow(
+            id=1, ref="DSAR-2026-0001", name="Ada", email="ada@example.org", rights=("access",),
+            received=date(2026, 10, 1), due=None, clock_state="not_started", status="awaiting_id",
+            status_since=datetime.combine(since, datetime.min.time(), tzinfo=timezone.utc), assignee=None,
+            checklist_done=0, checklist_total=0, extended=False, is_open=True, key=("9999-12-31", 1),
+        )  # fmt: skip
+
+    today = date(2026, 11, 25)
+    assert status_text(row(date(2026, 10, 28)), today, 28) == "awaiting ID since Wed 28 Oct"  # 28 days: not yet
+    assert status_text(row(date(2026, 10, 27)), today, 28) == "⚑ awaiting ID since 27 Oct"
+    assert status_text(row(date(2026, 10, 27)), today) == "awaiting ID since Tue 27 Oct"  # no policy known
