@@ -99,6 +99,21 @@ class Casework:
             rights=case.rights.split(","),
         )
 
+    def calendar_for(self, regime: Regime) -> WorkCalendar:
+        org = self.settings.organisation
+        return WorkCalendar(*_calendar_for(regime, org.country, org.subdivision))
+
+    def preview_deadline(self, regime_key: str | None, received: date, rights: Sequence[str]) -> Deadline:
+        """The deadline a new request would get if logged now (the new-request form shows it before saving)."""
+        regime = self.regime(regime_key or self.settings.organisation.regime)
+        return compute_deadline(
+            regime,
+            self.calendar_for(regime),
+            [ClockEvent(ClockEventKind.RECEIVED, received)],
+            internal_target_days=self.settings.policy.internal_target_days or None,
+            rights=list(rights),
+        )
+
     def refresh_deadline(self, session: Session, case: Case) -> Deadline:
         rows = _clock_rows(session, case.id)
         dl = self.deadline_of(case, rows)
@@ -201,11 +216,9 @@ class Casework:
 
     def log_request(self, req: NewRequest) -> CaseDetail:
         req = self.validate_new(req)
-        org = self.settings.organisation
-        regime_key = req.regime or org.regime
-        regime = self.regime(regime_key)
-        country, subdivision = _calendar_for(regime, org.country, org.subdivision)
-        WorkCalendar(country, subdivision)  # fail now, not on first read, if the calendar is unknown
+        regime = self.regime(req.regime or self.settings.organisation.regime)
+        calendar = self.calendar_for(regime)  # fails now, not on first read, if the calendar is unknown
+        country, subdivision = calendar.country, calendar.subdivision
         with self.db.write() as s:
             ref = _next_ref(s, req.received.year)
             case = Case(

@@ -425,20 +425,7 @@ class NewRequestScreen(ModalScreen[str | None]):
 
 def preview_text(work: Casework, regime_key: str, received: date, rights: tuple[str, ...], today: date) -> Text:
     """"Due Wed 2 Dec 2026 (in 7 days)" and the step that produced it, as the case would get on saving."""
-    from dpo_tui.domain.clock import ClockEvent, ClockEventKind, compute_deadline
-    from dpo_tui.domain.workdays import WorkCalendar
-    from dpo_tui.services.casework import _calendar_for
-
-    regime = work.regime(regime_key)
-    org = work.settings.organisation
-    country, subdivision = _calendar_for(regime, org.country, org.subdivision)
-    dl = compute_deadline(
-        regime,
-        WorkCalendar(country, subdivision),
-        [ClockEvent(ClockEventKind.RECEIVED, received)],
-        internal_target_days=work.settings.policy.internal_target_days or None,
-        rights=rights,
-    )
+    dl = work.preview_deadline(regime_key, received, rights)
     due = dl.effective_due
     t = Text()
     if due is None:
