@@ -318,3 +318,34 @@ def _transfers(org: Organisation) -> str:
         return org.transfers or "We do not transfer your personal data outside the UK and EEA."
     lines = _bullets(f"{s.name}: {s.safeguard}" for s in outside)
     return f"{org.transfers}\n{lines}" if org.transfers else lines
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Objection to direct marketing (Art 21(2)-(3)): absolute, never refused
+# ---------------------------------------------------------------------------------------------------------------
+
+DIRECT_MARKETING_KEY = "objection.direct_marketing"
+
+
+def marketing_items_protected(rights: Sequence[str], items: Sequence[tuple[str, str]]) -> set[str]:
+    """Keys of the items that honour an objection to direct marketing and so may never be skipped.
+
+    `items` are (key, state). Empty unless the case invokes the right to object and the DPO has not recorded (by
+    marking `objection.direct_marketing` not applicable) that the objection is to something other than marketing.
+    """
+    if Right.OBJECTION.value not in rights:
+        return set()
+    states = dict(items)
+    if states.get(DIRECT_MARKETING_KEY) == "na":
+        return set()
+    return {k for k in states if k == "shared.suppress" or k.startswith("objection.stop.")}
+
+
+def marketing_objection_refusal(rights: Sequence[str], states: Mapping[str, str]) -> str | None:
+    """Why a case may not be refused (it objects to direct marketing), else None."""
+    if Right.OBJECTION.value in rights and states.get(DIRECT_MARKETING_KEY) != "na":
+        return (
+            "an objection to direct marketing can never be refused: stop the marketing and add the person to the "
+            "suppression list. If the objection is to other processing, record that first on the checklist."
+        )
+    return None

@@ -12,11 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
+from dpo_tui.domain.checklist import marketing_objection_refusal
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, Deadline, compute_deadline
-from dpo_tui.domain.errors import DomainError, InvalidInput
+from dpo_tui.domain.errors import DomainError, InvalidInput, InvalidTransition
 from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, parse_status
 from dpo_tui.domain.regimes import Regime, load_regimes
 from dpo_tui.domain.rights import Right
@@ -69,7 +71,16 @@ class Casework:
         self.settings = settings
         self.actor = settings.user_name
         self.today = today
+        self._real_today = today is date.today
         self._regimes: dict[str, Regime] | None = None
+
+    def now(self) -> datetime:
+        """The time a casework fact happened (closure, status change). Follows an injected `today` (demo data,
+        tests) so that a case is never closed before it was received; audit events always carry the real time."""
+        real = utcnow()
+        if self._real_today:
+            return real
+        return datetime.combine(self.today(), real.timetz())
 
     # ---- regimes and deadlines -------------------------------------------------------------
 
@@ -339,11 +350,13 @@ class Casework:
 
     def move(self, case: Case, target: Status, *, reason: str | None, outcome: str | None) -> None:
         check_transition(Status(case.status), target)
+        if target is Status.REFUSED:
+            self._check_refusable(case)
         case.status = target.value
         case.is_open = target not in CLOSED
-        case.status_since = utcnow()
+        case.status_since = self.now()
         if target in CLOSED:
-            case.closed_at = utcnow()
+            case.closed_at = self.now()
             case.outcome = outcome or target.value
             if target is not Status.WITHDRAWN and case.final_response_on is None:
                 case.final_response_on = self.today()
@@ -351,6 +364,17 @@ class Casework:
             case.closed_at = None
             if outcome is not None:
                 case.outcome = outcome
+
+    def _check_refusable(self, case: Case) -> None:
+        """Every path to `refused` passes here: an objection to direct marketing is absolute (Art 21(3))."""
+        session = object_session(case)
+        states = {}
+        if session is not None and case.id is not None:
+            rows = session.exec(select(ChecklistItem.key, ChecklistItem.state).where(ChecklistItem.case_id == case.id))
+            states = dict(rows.all())
+        problem = marketing_objection_refusal(case.rights.split(","), states)
+        if problem:
+            raise InvalidTransition(f"{case.ref}: {problem}")
 
     def add_clock_event(self, s: Session, case: Case, kind: ClockEventKind, on: date, reason: str | None = None) -> None:
         if on < case.received:
@@ -381,7 +405,7 @@ class Casework:
         case.checklist_done = 0
 
     def record(self, s: Session, case: Case, kind: str, payload: dict[str, Any]) -> None:
-        case.updated_at = utcnow()
+        case.updated_at = self.now()
         s.add(case)
         s.flush()
         audit.append(s, actor=self.actor, kind=kind, payload=payload, case_id=case.id, case_ref=case.ref)

@@ -8,11 +8,11 @@ Completing a case with open items is refused with the list of those items unless
 the override and the items it left open are recorded in the audit trail (`checklist.override`).
 
 Objection to direct marketing can never be refused (Art 21(2)-(3)). This module holds that rule for the checklist
-path (`marketing_items_protected`): in a case invoking the right to object, the items that honour the objection
+path (`dpo_tui.domain.checklist.marketing_items_protected`): in a case invoking the right to object, the items that honour the objection
 (`shared.suppress` and every `objection.stop.<system>`) can be neither marked not applicable nor left open by an
 override, until the DPO has recorded that the objection is *not* to direct marketing by marking the item
-`objection.direct_marketing` not applicable with a reason. `complete_case` only ever completes; refusing a case is
-the decisions service's verb (issue 6), which must call `refusal_forbidden` before it refuses.
+`objection.direct_marketing` not applicable with a reason. `complete_case` only ever completes; every move of a case
+to `refused` goes through `Casework.move`, which applies the same rule (`marketing_objection_refusal`).
 """
 
 from __future__ import annotations
@@ -25,18 +25,18 @@ from sqlalchemy import func
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
+from dpo_tui.domain.checklist import marketing_items_protected, marketing_objection_refusal
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.lifecycle import CLOSED, Status
 from dpo_tui.domain.rights import Right
 from dpo_tui.services.casework import Casework, StaleCase, load_case
 from dpo_tui.services.views import CaseDetail
-from dpo_tui.store.models import Case, ChecklistItem, utcnow
+from dpo_tui.store.models import Case, ChecklistItem
 
 OPEN, DONE, NA = "open", "done", "na"
 FOUND = ("found", "nothing_found")
 FOUND_LABELS = {"found": "found", "nothing_found": "nothing found"}
 ADHOC_PREFIX = "adhoc"
-DIRECT_MARKETING_KEY = "objection.direct_marketing"
 MAX_LABEL = 200
 
 
@@ -219,37 +219,14 @@ def complete_case(
 # ---- the direct-marketing rule ----------------------------------------------------------------------------------
 
 
-def marketing_items_protected(rights: Sequence[str], items: Sequence[tuple[str, str]]) -> set[str]:
-    """Keys of the items that honour an objection to direct marketing and so may never be skipped.
-
-    `items` are (key, state). Empty unless the case invokes the right to object and the DPO has not recorded (by
-    marking `objection.direct_marketing` not applicable) that the objection is to something other than marketing.
-    """
-    if Right.OBJECTION.value not in rights:
-        return set()
-    states = dict(items)
-    if states.get(DIRECT_MARKETING_KEY) == NA:
-        return set()
-    return {k for k in states if k == "shared.suppress" or k.startswith("objection.stop.")}
-
-
 def refusal_forbidden(detail: CaseDetail) -> str | None:
-    """Why the case may not be refused (an objection to direct marketing), else None. For the refusal verb."""
-    return _refusal_reason(detail.rights, {i.key: i.state for i in detail.checklist})
+    """Why the case may not be refused (an objection to direct marketing), else None."""
+    return marketing_objection_refusal(detail.rights, {i.key: i.state for i in detail.checklist})
 
 
 def refusal_forbidden_for_case(s: Session, case: Case) -> str | None:
-    """`refusal_forbidden` inside a write transaction, from the ORM case (e.g. in decisions.refuse)."""
-    return _refusal_reason(case.rights.split(","), {i.key: i.state for i in _items(s, case)})
-
-
-def _refusal_reason(rights: Sequence[str], states: dict[str, str]) -> str | None:
-    if Right.OBJECTION.value in rights and states.get(DIRECT_MARKETING_KEY) != NA:
-        return (
-            "an objection to direct marketing can never be refused: stop the marketing and add the person to the "
-            "suppression list. If the objection is to other processing, record that first on the checklist."
-        )
-    return None
+    """`refusal_forbidden` inside a write transaction, from the ORM case."""
+    return marketing_objection_refusal(case.rights.split(","), {i.key: i.state for i in _items(s, case)})
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------------
@@ -284,7 +261,7 @@ def _protected_keys(case: Case, items: Sequence[ChecklistItem]) -> set[str]:
 
 def _stamp(work: Casework, item: ChecklistItem) -> None:
     item.done_by = work.actor
-    item.done_at = utcnow()
+    item.done_at = work.now()
 
 
 def _recount(s: Session, case: Case) -> None:

@@ -116,3 +116,17 @@ def test_stored_due_date_matches_engine(work) -> None:  # type: ignore[no-untype
     with work.db.reader() as s:
         case = s.execute(select(Case).where(Case.ref == detail.ref)).scalar_one()
     assert case.due == detail.deadline.effective_due == date(2026, 3, 2)
+
+
+def test_objection_to_direct_marketing_can_never_be_refused(work) -> None:  # type: ignore[no-untyped-def]
+    """Art 21(3): every path to `refused` (status change, bulk change, refusal decision) is blocked."""
+    from dpo_tui.services import decisions
+
+    ref = work.log_request(new_request(rights=(Right.OBJECTION,), description="Stop the marketing emails.")).ref
+    with pytest.raises(InvalidTransition, match="direct marketing can never be refused"):
+        work.change_status(ref, "refused")
+    with pytest.raises(Exception, match="direct marketing"):
+        work.bulk_status([ref], "refused")
+    with pytest.raises(Exception, match="direct marketing|manifestly"):
+        decisions.refuse(work, ref, "whole", [], "We do not agree.", date(2026, 11, 20))
+    assert work.get(ref).status == "new"
