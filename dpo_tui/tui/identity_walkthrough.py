@@ -203,6 +203,10 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
             yield Label("tab moves · enter continues · escape goes back or closes", classes="hint")
 
     def on_mount(self) -> None:
+        for button in self.query(Button):
+            # Enter on a button is ignored for 0.2 s after a press (the "active" effect): a DPO who fixes the field
+            # an error named and presses enter again at once must not have the key silently dropped.
+            button.active_effect_duration = 0
         d = self.detail
         if not d.is_open:
             self._hide_all()

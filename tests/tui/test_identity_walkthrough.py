@@ -190,7 +190,7 @@ async def test_agent_with_authority(sqlite_work) -> None:  # type: ignore[no-unt
         assert "authority_evidence" in text(app, "#id-error")
         await type_in(app, pilot, "#got-authority", "signed authority from Ada Lovelace dated 6 Nov")
         await press(app, pilot, "#got-save")
-        assert step_of(app) == 6
+        assert step_of(app) == 6, text(app, "#id-error")
         await choose(app, pilot, "#out-kind", "verified")
         await press(app, pilot, "#out-save")
         detail = sqlite_work.get(ref)
