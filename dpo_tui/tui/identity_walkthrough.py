@@ -199,6 +199,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
                     yield TextArea(id="letter-text", read_only=True)
                     with Horizontal(classes="buttons"):
                         yield Button("Keep letter as sent", id="letter-save", variant="primary")
+                        yield Button("Edit in letters…", id="letter-open")
                         yield Button("Close", id="done-close")
             yield Label("tab moves · enter continues · escape goes back or closes", classes="hint")
 
@@ -562,7 +563,8 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
         area = self.query_one("#letter-text", TextArea)
         title = self.query_one("#letter-title", Static)
         save = self.query_one("#letter-save", Button)
-        for w in (area, title, save):
+        edit = self.query_one("#letter-open", Button)
+        for w in (area, title, save, edit):
             w.display = letter is not None
         if letter is None:
             return
@@ -571,6 +573,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
         title.update(Text(f"Letter: {subject}" + ("" if kept else " (copy it; it cannot be kept from here)")))
         area.text = body
         save.display = kept
+        edit.display = kept and _letter_screen() is not None
 
     def _draft(self, kind: str) -> tuple[str, str, bool]:
         """(subject, body, can be kept as correspondence): the letters module's draft, else a plain fallback."""
@@ -619,6 +622,23 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
         self.query_one("#letter-title", Static).update(Text(f"Kept as sent: {self.letter_subject}"))
         self.query_one("#done-close").focus()
 
+    @on(Button.Pressed, "#letter-open")
+    def _letter_open(self) -> None:
+        """The letters screen's preview (edit, choose channel and date, write a file), for the same kind."""
+        screen = _letter_screen()
+        if screen is None or not self.letter_kind:
+            return
+
+        def back(saved: bool | None) -> None:
+            if saved:
+                self._changed = True
+                self.detail = self.app.work.get(self.detail.ref)  # type: ignore[attr-defined]
+                self.query_one("#letter-save").display = False
+                self.query_one("#letter-title", Static).update(Text(f"Kept as sent: {self.letter_subject}"))
+            self.query_one("#done-close").focus()
+
+        self.app.push_screen(screen(self.detail.ref, self.letter_kind), back)
+
     @on(Button.Pressed, "#done-close")
     def _close(self) -> None:
         self.dismiss(self.detail if self._changed else None)
@@ -641,6 +661,14 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
     def step_back(self) -> None:
         previous = self.history.pop()
         self._show(previous, remember=False)
+
+
+def _letter_screen() -> Any:
+    try:
+        from dpo_tui.tui.letter_screen import LetterScreen
+    except ImportError:
+        return None
+    return LetterScreen
 
 
 # Which widget to focus for an error naming a field, per step.

@@ -130,6 +130,14 @@ async def test_person_verified_with_bad_input_in_the_form(sqlite_work) -> None: 
         assert "clock not started" in text(app, "#done-summary")
         letter = app.screen.query_one("#letter-text", TextArea).text
         assert "Ada Lovelace" in letter and "postal address" in letter
+        await press(app, pilot, "#letter-open")  # the letters screen's preview, same kind
+        await settle(app, pilot)
+        from dpo_tui.tui.letter_screen import LetterScreen
+
+        assert isinstance(app.screen, LetterScreen) and app.screen.kind == "identity_request"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert step_of(app) == 4
         await press(app, pilot, "#done-close")
         await settle(app, pilot)
         assert "clock not started" in str(app.screen.query_one("#case-badge", Static).content)
