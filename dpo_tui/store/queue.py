@@ -103,7 +103,8 @@ class QueueQuery:
     me: str = ""
     today: date | None = None
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self, *, trigram: bool = False) -> tuple[str, list[Any]]:
+        """SQL conditions and parameters. `trigram`: the database has the FTS5 index of migration 0002 (SQLite)."""
         today = self.today or date.today()
         conds: list[str] = []
         params: list[Any] = []
@@ -129,8 +130,13 @@ class QueueQuery:
             conds.append("is_open = ?")
             params.append(False)
         for term in self.search.lower().split():
-            conds.append("search_text LIKE ? ESCAPE '\\'")
-            params.append(f"%{_escape_like(term)}%")
+            if trigram and len(term) >= 3:
+                # FTS5 trigram: substring match from the index; the phrase quotes make every character literal.
+                conds.append("id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)")
+                params.append('"' + term.replace('"', '""') + '"')
+            else:
+                conds.append("search_text LIKE ? ESCAPE '\\'")
+                params.append(f"%{_escape_like(term)}%")
         return (" AND ".join(conds) or "1=1"), params
 
 
@@ -205,11 +211,11 @@ class QueueReader:
     # ---- queries ---------------------------------------------------------------------------
 
     def count(self, q: QueueQuery) -> int:
-        where, params = q.where()
+        where, params = q.where(trigram=not self._pg)
         return int(self._scalar(f"SELECT COUNT(*) FROM cases WHERE {where}", params))
 
     def page_at(self, q: QueueQuery, offset: int, limit: int) -> list[QueueRow]:
-        where, params = q.where()
+        where, params = q.where(trigram=not self._pg)
         sql = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {self._order(q)} LIMIT ? OFFSET ?"
         return [self._row(r) for r in self._run(sql, params + [limit, max(offset, 0)])]
 
@@ -220,7 +226,7 @@ class QueueReader:
         return list(reversed(self._page_from(q, key, limit, forward=False)))
 
     def _page_from(self, q: QueueQuery, key: tuple[Any, int], limit: int, *, forward: bool) -> list[QueueRow]:
-        where, params = q.where()
+        where, params = q.where(trigram=not self._pg)
         col = SORT_COLUMN[q.sort]
         later = forward != (q.sort in DESCENDING)
         op = ">" if later else "<"
@@ -233,7 +239,7 @@ class QueueReader:
 
     def index_of(self, q: QueueQuery, key: tuple[Any, int]) -> int:
         """How many rows come before `key` (to keep the cursor on a case across refreshes)."""
-        where, params = q.where()
+        where, params = q.where(trigram=not self._pg)
         col = SORT_COLUMN[q.sort]
         op = ">" if q.sort in DESCENDING else "<"
         if col == "id":

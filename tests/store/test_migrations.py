@@ -36,3 +36,21 @@ def test_reopening_keeps_data(db_url: str, settings) -> None:  # type: ignore[no
         assert second.get(ref).ref == ref
     finally:
         second.db.dispose()
+
+
+def test_search_index_follows_every_change(sqlite_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    """The queue's trigram index (SQLite) is kept in step by triggers: new, changed and searched cases agree."""
+    from dpo_tui.store.queue import QueueQuery, QueueReader, View
+    from tests.conftest import TODAY, make_work, new_request
+
+    work = make_work(sqlite_url, settings)
+    ref = work.log_request(new_request(name="Zebedee Quartermaine", email="zq@example.org")).ref
+    reader = QueueReader.open(sqlite_url)
+    try:
+        found = reader.page_at(QueueQuery(view=View.ALL, search="quarterm", today=TODAY), 0, 10)
+        assert [r.ref for r in found] == [ref]
+        assert reader.count(QueueQuery(view=View.ALL, search="zq@exam", today=TODAY)) == 1
+        assert reader.count(QueueQuery(view=View.ALL, search="nobody-like-this", today=TODAY)) == 0
+    finally:
+        reader.close()
+        work.db.dispose()
