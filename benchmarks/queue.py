@@ -48,6 +48,10 @@ Bare().run()
 def ensure_db(n: int) -> Path:
     path = Path(tempfile.gettempdir()) / f"dpo-bench-{n}.db"
     if path.exists():
+        # A database cached by an older dpo-tui: migrate it now, so no run times a migration.
+        from dpo_tui.store.database import Database
+
+        Database.open(f"sqlite:///{path}").dispose()
         return path
     from dpo_tui.demo import generate
 

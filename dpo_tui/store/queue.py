@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
@@ -152,17 +153,61 @@ class Summary:
     awaiting_requester: int
 
 
+class CountInterrupted(Exception):
+    """A count was stopped by `QueueReader.interrupt_counts`."""
+
+
 class SchemaMismatch(Exception):
     """The database needs a migration (or is not ours): open it through the full Database first."""
 
 
-class QueueReader:
-    """A long-lived read connection for the queue (thread-safe; used from Textual worker threads)."""
+class _Lane:
+    """One connection and its lock. The reader keeps two lanes so that counting every match of a search (a scan)
+    never holds up the page the user is waiting for: SQLite in WAL mode and PostgreSQL both serve concurrent
+    readers, and the drivers release the GIL while a query runs."""
 
-    def __init__(self, conn: Any, paramstyle: str) -> None:
-        self._conn = conn
-        self._pg = paramstyle == "format"
-        self._lock = threading.Lock()
+    def __init__(self, conn: Any, pg: bool) -> None:
+        self.conn = conn
+        self.pg = pg
+        self.lock = threading.Lock()
+
+    def run(self, sql: str, params: list[Any], *, budget_s: float | None = None) -> list[tuple[Any, ...]] | None:
+        """Rows, or None when `budget_s` (SQLite only) ran out before the query finished."""
+        if self.pg:
+            sql = sql.replace("%", "%%").replace("?", "%s")
+        else:
+            params = [_sqlite_value(p) for p in params]
+        with self.lock:
+            if budget_s is not None and not self.pg:
+                deadline = time.perf_counter() + budget_s
+                self.conn.set_progress_handler(lambda: int(time.perf_counter() > deadline), 2000)
+            cur = self.conn.cursor()
+            try:
+                cur.execute(sql, params)
+                return list(cur.fetchall())
+            except sqlite3.OperationalError as exc:
+                if budget_s is not None and "interrupted" in str(exc):
+                    return None
+                raise
+            finally:
+                cur.close()
+                if budget_s is not None and not self.pg:
+                    self.conn.set_progress_handler(None, 0)
+
+
+# A search term's first page by scanning the due-date index with LIKE stops after 64 matches: instant when the
+# term is common, a full scan when it is rare. The trigram index is the opposite. So try the scan briefly and fall
+# back to the index: either way the page costs a few milliseconds.
+SCAN_BUDGET_S = 0.004
+
+
+class QueueReader:
+    """Read connections for the queue (thread-safe; used from Textual worker threads)."""
+
+    def __init__(self, connect: Any, pg: bool) -> None:
+        self._pg = pg
+        self._pages = _Lane(connect(), pg)
+        self._counts = _Lane(connect(), pg)
 
     @classmethod
     def open(cls, url: str) -> QueueReader:
@@ -170,14 +215,18 @@ class QueueReader:
             path = Path(url.removeprefix("sqlite:///"))
             if not path.exists():
                 raise SchemaMismatch(f"{path} does not exist yet")
-            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=15)
-            conn.execute("PRAGMA query_only=1")
-            reader = cls(conn, "qmark")
+
+            def connect() -> Any:
+                conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=15)
+                conn.execute("PRAGMA query_only=1")
+                return conn
+
+            reader = cls(connect, pg=False)
         else:
             import psycopg
 
-            conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1), autocommit=True, connect_timeout=5)
-            reader = cls(conn, "format")
+            dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+            reader = cls(lambda: psycopg.connect(dsn, autocommit=True, connect_timeout=5), pg=True)
         try:
             revision = reader._scalar("SELECT version_num FROM alembic_version", [])
         except Exception:
@@ -189,35 +238,51 @@ class QueueReader:
         return reader
 
     def close(self) -> None:
-        self._conn.close()
+        self._pages.conn.close()
+        self._counts.conn.close()
 
     def _run(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        if self._pg:
-            sql = sql.replace("%", "%%").replace("?", "%s")
-        else:
-            params = [_sqlite_value(p) for p in params]
-        with self._lock:
-            cur = self._conn.cursor()
-            try:
-                cur.execute(sql, params)
-                return list(cur.fetchall())
-            finally:
-                cur.close()
+        return self._pages.run(sql, params) or []
 
-    def _scalar(self, sql: str, params: list[Any]) -> Any:
-        rows = self._run(sql, params)
+    def _scalar(self, sql: str, params: list[Any], *, lane: _Lane | None = None) -> Any:
+        rows = (lane or self._pages).run(sql, params) or []
         return rows[0][0] if rows else None
 
     # ---- queries ---------------------------------------------------------------------------
 
     def count(self, q: QueueQuery) -> int:
+        """Matches of `q`. Raises CountInterrupted if `interrupt_counts` stopped it."""
         where, params = q.where(trigram=not self._pg)
-        return int(self._scalar(f"SELECT COUNT(*) FROM cases WHERE {where}", params))
+        try:
+            return int(self._scalar(f"SELECT COUNT(*) FROM cases WHERE {where}", params, lane=self._counts))
+        except Exception as exc:
+            if "interrupt" in str(exc).lower() or "cancel" in str(exc).lower():
+                raise CountInterrupted from None
+            raise
+
+    def interrupt_counts(self) -> None:
+        """Stop a count that no longer matters (the search changed): counts of stale keystrokes must not queue
+        up behind each other. Safe from any thread; a no-op when nothing is running."""
+        if self._pg:
+            self._counts.conn.cancel_safe()
+        else:
+            self._counts.conn.interrupt()
 
     def page_at(self, q: QueueQuery, offset: int, limit: int) -> list[QueueRow]:
-        where, params = q.where(trigram=not self._pg)
-        sql = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {self._order(q)} LIMIT ? OFFSET ?"
-        return [self._row(r) for r in self._run(sql, params + [limit, max(offset, 0)])]
+        def sql(trigram: bool) -> tuple[str, list[Any]]:
+            where, params = q.where(trigram=trigram)
+            order = self._order(q)
+            return f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order} LIMIT ? OFFSET ?", params
+
+        tail = [limit, max(offset, 0)]
+        rows: list[tuple[Any, ...]] | None = None
+        if not self._pg and q.search.strip():
+            scan, params = sql(False)
+            rows = self._pages.run(scan, params + tail, budget_s=SCAN_BUDGET_S)
+        if rows is None:
+            indexed, params = sql(not self._pg)
+            rows = self._run(indexed, params + tail)
+        return [self._row(r) for r in rows]
 
     def page_after(self, q: QueueQuery, key: tuple[Any, int], limit: int) -> list[QueueRow]:
         return self._page_from(q, key, limit, forward=True)
@@ -246,7 +311,7 @@ class QueueReader:
             cond, extra = f"id {op} ?", [key[1]]
         else:
             cond, extra = f"({col} {op} ? OR ({col} = ? AND id {op} ?))", [key[0], key[0], key[1]]
-        return int(self._scalar(f"SELECT COUNT(*) FROM cases WHERE {where} AND {cond}", params + extra))
+        return int(self._scalar(f"SELECT COUNT(*) FROM cases WHERE {where} AND {cond}", params + extra, lane=self._counts))
 
     def summary(self, today: date) -> Summary:
         week = today + timedelta(days=7)

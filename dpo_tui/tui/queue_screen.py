@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,9 +17,11 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from dpo_tui.domain.lifecycle import Status
-from dpo_tui.store.queue import QueueQuery, QueueRow, Sort, Summary, View
+from dpo_tui.store.queue import CountInterrupted, QueueQuery, QueueRow, Sort, Summary, View
 from dpo_tui.tui.queue_table import PAGE, QueueHeader, QueueTable
 from dpo_tui.tui.text import literal
+
+COUNT_DELAY_TICKS = 15  # x 10 ms: how long typing must pause before the exact match count is computed
 
 if TYPE_CHECKING:
     from dpo_tui.tui.app import DpoApp
@@ -153,6 +156,8 @@ class QueueScreen(Screen[None]):
 
     def set_query(self, query: QueueQuery, *, keep_cursor: bool = False) -> None:
         current = self.table.current if keep_cursor else None
+        if query != self.query_:
+            self.app.reader.interrupt_counts()
         self.query_ = query
         self._show_views()
         self._fetch(query, current.key if current else None)
@@ -173,11 +178,22 @@ class QueueScreen(Screen[None]):
             if worker.is_cancelled:
                 return
             self.app.call_from_thread(self._apply, query, PAGE, first, 0, None, False)
-            count = reader.count(query)
+            # The exact count is a scan: wait until typing pauses, so each keystroke does not start one.
+            for _ in range(COUNT_DELAY_TICKS):
+                if worker.is_cancelled:
+                    return
+                time.sleep(0.01)
+            try:
+                count = reader.count(query)
+            except CountInterrupted:
+                return
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._set_count, query, count)
             return
-        count = reader.count(query)
+        try:
+            count = reader.count(query)
+        except CountInterrupted:
+            return
         cursor = min(reader.index_of(query, key), count - 1) if count else 0
         first = reader.page_at(query, 0, PAGE) if cursor < PAGE else None
         total = reader.count(QueueQuery(view=View.ALL)) if count == 0 else None
