@@ -1,3 +1,3 @@
-from dpo_tui.cli import main
+from dpo_tui.launch import main
 
 main()

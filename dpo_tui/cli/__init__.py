@@ -110,10 +110,9 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    # Everything this process creates (database, its WAL and SHM side files, exports, letters, backups) holds
-    # personal data: make it owner-only from the start rather than chmod-ing after the fact.
-    os.umask(0o077)
-    return cli.main(args=argv, prog_name="dpo-tui")
+    from dpo_tui.launch import main as launch
+
+    return launch(argv)
 
 
 if __name__ == "__main__":  # pragma: no cover

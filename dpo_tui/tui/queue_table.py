@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -168,16 +169,18 @@ def row_kind(row: QueueRow, today: date) -> str:
     return "normal"
 
 
-def render_cells(values: dict[str, str], cols: list[tuple[Column, int]], width: int, mark: str = "") -> Text:
-    line = Text(no_wrap=True, overflow="ellipsis", end="")
-    line.append(mark.ljust(MARK_WIDTH))
-    for col, w in cols:
-        cell = Text(values.get(col.key, ""), no_wrap=True, end="")
-        cell.truncate(w, overflow="ellipsis", pad=True)
-        line.append_text(cell)
-        line.append(" " * GAP)
-    line.truncate(width, pad=True)
-    return line
+def _fit(value: str, width: int) -> str:
+    """`value` in exactly `width` terminal cells (wide characters counted), with an ellipsis when cut."""
+    if cell_len(value) > width:
+        value = set_cell_size(value, max(width - 1, 0)) + "…"
+    return set_cell_size(value, width)
+
+
+def render_cells(values: dict[str, str], cols: list[tuple[Column, int]], width: int, mark: str = "") -> str:
+    """One queue line as plain text (string work, not Rich Text: it runs for every visible row on every paint)."""
+    gap = " " * GAP
+    line = _fit(mark, MARK_WIDTH) + "".join(_fit(values.get(col.key, ""), w) + gap for col, w in cols)
+    return _fit(line, width)
 
 
 class QueueHeader(Widget):
@@ -189,7 +192,7 @@ class QueueHeader(Widget):
 
     def render(self) -> Text:
         values = {c.key: c.header for c in COLUMNS}
-        return render_cells(values, layout(self.size.width), self.size.width)
+        return Text(render_cells(values, layout(self.size.width), self.size.width), no_wrap=True, end="")
 
 
 class QueueTable(ScrollView, can_focus=True):
@@ -245,6 +248,7 @@ class QueueTable(ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
         self._layout_width = -1
         self._cols: list[tuple[Column, int]] = []
+        self._lines: dict[tuple[QueueRow, int, bool], str] = {}  # rendered text: only the style changes on moves
 
     # ---- data ------------------------------------------------------------------------------
 
@@ -330,8 +334,14 @@ class QueueTable(ScrollView, can_focus=True):
             style = style + self.get_component_rich_style("queue-table--marked")
         if index == self.cursor:
             style = style + self.get_component_rich_style("queue-table--cursor")
-        text = render_cells(cells(row, self.today, self._id_flag_days()), self._cols, width, "●" if marked else "")
-        return Strip([Segment(text.plain, style)], width)
+        key = (row, width, marked)
+        text = self._lines.get(key)
+        if text is None:
+            if len(self._lines) > 4 * PAGE:
+                self._lines.clear()
+            text = render_cells(cells(row, self.today, self._id_flag_days()), self._cols, width, "●" if marked else "")
+            self._lines[key] = text
+        return Strip([Segment(text, style)], width)
 
     def _id_flag_days(self) -> int | None:
         """The policy after which a case awaiting ID is flagged (None when the app has no settings)."""

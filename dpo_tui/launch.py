@@ -1,0 +1,74 @@
+"""The `dpo-tui` entry point.
+
+Plain `dpo-tui` (optionally with `--db`) is what a DPO types dozens of times a day, and it must paint the queue
+near the floor of a bare Textual app: so it goes straight to the queue without importing click (~25 ms).
+Every other invocation goes through the click CLI in `dpo_tui.cli`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int | None:
+    # Everything this process creates (database, its WAL and SHM side files, exports, letters, backups) holds
+    # personal data: make it owner-only from the start rather than chmod-ing after the fact.
+    os.umask(0o077)
+    args = sys.argv[1:] if argv is None else argv
+    db = _plain_queue_db(args)
+    if db is not False:
+        code = run_queue(db if isinstance(db, str) else os.environ.get("DPO_TUI_DB") or None)
+        if argv is None:
+            sys.exit(code)
+        return code
+    from dpo_tui.cli import cli
+
+    return cli.main(args=args, prog_name="dpo-tui")  # type: ignore[no-any-return]
+
+
+def _plain_queue_db(args: list[str]) -> str | None | bool:
+    """The --db value when `args` only opens the queue (None: no --db), else False."""
+    if not args:
+        return None
+    if len(args) == 1 and args[0].startswith("--db=") and len(args[0]) > 5:
+        return args[0][5:]
+    if len(args) == 2 and args[0] == "--db" and not args[1].startswith("-"):
+        return args[1]
+    return False
+
+
+def run_queue(db: str | None) -> int:
+    """Open the queue on `db` (None: the default database). Errors: one line on stderr, exit status 1."""
+    from dpo_tui.settings import SettingsError, load_settings
+    from dpo_tui.store.urls import resolve_url
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    from dpo_tui.tui.app import DpoApp  # Textual: ~0.3 s, paid only when the TUI opens
+
+    app = DpoApp(resolve_url(db), settings)
+    try:
+        app.open_database()
+    except Exception as exc:
+        message = _open_error(exc)
+        if message is None:
+            raise
+        print(f"Error: {message}", file=sys.stderr)
+        return 1
+    app.run()
+    return app.return_code or 0
+
+
+def _open_error(exc: Exception) -> str | None:
+    """A one-line message for the ways opening a database fails, or None for a real bug."""
+    kind = type(exc).__name__
+    if kind in ("DatabaseError", "SchemaMismatch"):  # imported lazily with their modules
+        return str(exc)
+    if type(exc).__module__.startswith("psycopg") or kind == "OperationalError":
+        first = (str(exc).strip().splitlines() or ["unknown error"])[0]
+        return f"cannot open the database: {first}"
+    return None
