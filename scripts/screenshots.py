@@ -61,6 +61,11 @@ def main() -> None:
         "queue": [],
         "queue-overdue": ["2"],
         "case": ["enter"],
+        "case-deadline": ["enter", "w"],
+        "case-checklist": ["enter", "4"],
+        "identity": ["enter", "v"],
+        "new-request": ["n"],
+        "dashboard": ["d"],
         "help": ["question_mark"],
         "palette": ["ctrl+p", *"fisch"],
     }
