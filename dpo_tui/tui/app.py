@@ -125,11 +125,14 @@ class DpoApp(App[None]):
         self._version = version
 
     def _changed(self) -> None:
+        from dpo_tui.tui.case_screen import CaseScreen
         from dpo_tui.tui.queue_screen import QueueScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, QueueScreen):
                 screen.reload()
+            elif isinstance(screen, CaseScreen):
+                screen.refresh_case()  # a teammate (or the CLI) changed this case: show it as it now is
 
     # ---- navigation used by every screen ---------------------------------------------------
 

@@ -9,6 +9,7 @@ cursor jumps), which on an indexed sort is well under a millisecond on SQLite.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
@@ -64,9 +65,21 @@ def rights_tags(rights: tuple[str, ...]) -> str:
     return " ".join(tags)
 
 
-def status_text(row: QueueRow, today: date, id_flag_days: int | None = None) -> str:
-    """`awaiting ID since Mon 2 Nov`; flagged `⚑ awaiting ID since 2 Oct` once it has waited longer than
-    `id_flag_days` (policy id_no_response_days: the DPO may close it as no response, issue 5)."""
+def flag_days(policy: object | None) -> dict[Status, int]:
+    """How long each kind of wait on the requester may last before the queue flags it (the settings' policy):
+    no response to an ID request, a fee still unpaid, a clarification question unanswered."""
+    if policy is None:
+        return {}
+    return {
+        Status.AWAITING_ID: getattr(policy, "id_no_response_days"),
+        Status.AWAITING_FEE: getattr(policy, "fee_unpaid_days"),
+        Status.AWAITING_CLARIFICATION: getattr(policy, "clarification_no_response_days"),
+    }
+
+
+def status_text(row: QueueRow, today: date, flags: Mapping[Status, int] | None = None) -> str:
+    """`awaiting ID since Mon 2 Nov`; flagged `⚑ awaiting ID since 2 Oct` once it has waited longer than the
+    policy allows for that wait (`flags`): the DPO may then close it as no response."""
     try:
         st = Status(row.status)
         label = st.label
@@ -74,7 +87,8 @@ def status_text(row: QueueRow, today: date, id_flag_days: int | None = None) -> 
         return row.status
     if st.awaits_requester:
         since = row.status_since.date()
-        if st is Status.AWAITING_ID and id_flag_days is not None and (today - since).days > id_flag_days:
+        limit = (flags or {}).get(st)
+        if limit is not None and (today - since).days > limit:
             year = f" {since.year}" if since.year != today.year else ""
             return f"⚑ {label} since {since.day} {_MONTHS[since.month - 1]}{year}"
         return f"{label} since {short_date(since, today)}"
@@ -141,7 +155,7 @@ def layout(width: int) -> list[tuple[Column, int]]:
     return out
 
 
-def cells(row: QueueRow, today: date, id_flag_days: int | None = None) -> dict[str, str]:
+def cells(row: QueueRow, today: date, flags: Mapping[Status, int] | None = None) -> dict[str, str]:
     return {
         "ref": row.ref,
         "name": clean(row.name).replace("\n", " ").replace("\t", " "),
@@ -149,7 +163,7 @@ def cells(row: QueueRow, today: date, id_flag_days: int | None = None) -> dict[s
         "received": received_date(row.received, today),
         "due": short_date(row.due, today) if row.is_open or row.due else "—",
         "days": days_text(row, today),
-        "status": status_text(row, today, id_flag_days),
+        "status": status_text(row, today, flags),
         "assignee": clean(row.assignee or "—").replace("\n", " "),
         "checklist": f"{row.checklist_done}/{row.checklist_total}" if row.checklist_total else "",
     }
@@ -339,14 +353,13 @@ class QueueTable(ScrollView, can_focus=True):
         if text is None:
             if len(self._lines) > 4 * PAGE:
                 self._lines.clear()
-            text = render_cells(cells(row, self.today, self._id_flag_days()), self._cols, width, "●" if marked else "")
+            text = render_cells(cells(row, self.today, self._flags()), self._cols, width, "●" if marked else "")
             self._lines[key] = text
         return Strip([Segment(text, style)], width)
 
-    def _id_flag_days(self) -> int | None:
-        """The policy after which a case awaiting ID is flagged (None when the app has no settings)."""
-        policy = getattr(getattr(self.app, "settings", None), "policy", None)
-        return getattr(policy, "id_no_response_days", None)
+    def _flags(self) -> dict[Status, int]:
+        """The policy's limits on waiting for the requester (empty when the app has no settings)."""
+        return flag_days(getattr(getattr(self.app, "settings", None), "policy", None))
 
     # ---- cursor ----------------------------------------------------------------------------
 

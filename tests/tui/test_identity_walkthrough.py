@@ -320,17 +320,24 @@ def test_queue_flags_awaiting_id_past_the_policy() -> None:
     from datetime import datetime, timezone
 
     from dpo_tui.store.queue import QueueRow
-    from dpo_tui.tui.queue_table import status_text
+    from dpo_tui.settings import Policy
+    from dpo_tui.tui.queue_table import flag_days, status_text
 
-    def row(since: date) -> QueueRow:
+    def row(since: date, status: str = "awaiting_id") -> QueueRow:
         return QueueRow(
             id=1, ref="DSAR-2026-0001", name="Ada", email="ada@example.org", rights=("access",),
-            received=date(2026, 10, 1), due=None, clock_state="not_started", status="awaiting_id",
+            received=date(2026, 10, 1), due=None, clock_state="not_started", status=status,
             status_since=datetime.combine(since, datetime.min.time(), tzinfo=timezone.utc), assignee=None,
             checklist_done=0, checklist_total=0, extended=False, is_open=True, key=("9999-12-31", 1),
         )  # fmt: skip
 
     today = date(2026, 11, 25)
-    assert status_text(row(date(2026, 10, 28)), today, 28) == "awaiting ID since Wed 28 Oct"  # 28 days: not yet
-    assert status_text(row(date(2026, 10, 27)), today, 28) == "⚑ awaiting ID since 27 Oct"
+    flags = flag_days(Policy(id_no_response_days=28, fee_unpaid_days=10, clarification_no_response_days=14))
+    assert status_text(row(date(2026, 10, 28)), today, flags) == "awaiting ID since Wed 28 Oct"  # 28 days: not yet
+    assert status_text(row(date(2026, 10, 27)), today, flags) == "⚑ awaiting ID since 27 Oct"
+    # The same flag for the other waits on the requester, each with its own policy (issue 6).
+    assert status_text(row(date(2026, 11, 14), "awaiting_fee"), today, flags) == "⚑ awaiting fee since 14 Nov"
+    assert status_text(row(date(2026, 11, 15), "awaiting_fee"), today, flags) == "awaiting fee since Sun 15 Nov"
+    clarifying = row(date(2026, 11, 10), "awaiting_clarification")
+    assert status_text(clarifying, today, flags) == "⚑ awaiting clarification since 10 Nov"
     assert status_text(row(date(2026, 10, 27)), today) == "awaiting ID since Tue 27 Oct"  # no policy known

@@ -431,3 +431,25 @@ async def test_work_is_lazy_and_warmed_after_first_paint(seeded, settings) -> No
         assert app._work is not None  # built in a thread worker, not on the first write
         assert app.work.today() == TODAY
         assert app.url == url and app.settings is settings and app.today() == TODAY
+
+
+async def test_open_case_follows_changes_made_elsewhere(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    """A teammate assigns the case the DPO is looking at: the case screen shows it without a manual reload."""
+    from dpo_tui.tui.case_screen import CaseScreen
+
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        ref = refs_shown(app)[0]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.detail.assignee is None
+        app.check_for_changes()
+        await settle(app, pilot)
+        other = make_work(url, settings)
+        other.assign([ref], "Sam Patel")
+        other.db.dispose()
+        app.check_for_changes()
+        await settle(app, pilot)
+        assert app.screen.detail.assignee == "Sam Patel"
