@@ -205,8 +205,12 @@ class QueueHeader(Widget):
     """
 
     def render(self) -> Text:
+        # Lay out with the rows' own width (the table loses a column to its scrollbar, or more when the screen
+        # scrolls), so headings always sit above their columns.
+        table = self.screen.query(QueueTable).first() if self.is_attached else None
+        width = table.row_width if table is not None and table.row_width > 0 else self.size.width
         values = {c.key: c.header for c in COLUMNS}
-        return Text(render_cells(values, layout(self.size.width), self.size.width), no_wrap=True, end="")
+        return Text(render_cells(values, layout(width), self.size.width), no_wrap=True, end="")
 
 
 class QueueTable(ScrollView, can_focus=True):
@@ -329,8 +333,13 @@ class QueueTable(ScrollView, can_focus=True):
 
     # ---- painting --------------------------------------------------------------------------
 
+    @property
+    def row_width(self) -> int:
+        """The cells a row can use: the region inside the scrollbar."""
+        return self.scrollable_content_region.width
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.row_width
         if width != self._layout_width:
             self._cols = layout(width)
             self._layout_width = width
@@ -440,6 +449,8 @@ class QueueTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.count)
         self._scroll_cursor_visible()
+        for header in self.screen.query(QueueHeader):
+            header.refresh()
 
     def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
         index = round(self.scroll_y) + event.y
