@@ -591,7 +591,18 @@ class CaseScreen(ChecklistActions, Screen[None]):
         self.query_one("#identity-body", Static).update(body)
 
     def _render_decision(self, d: CaseDetail) -> None:
-        body = record_lines(d.decision) if d.decision else Text("No decision recorded yet.", style="dim")
+        if not d.decision:
+            self.query_one("#decision-body", Static).update(Text("No decision recorded yet.", style="dim"))
+            return
+        from dpo_tui.services.decisions import describe
+
+        # The decision in a few sentences first, then every recorded field (what a regulator may ask about).
+        body = Text()
+        for line in describe(d.decision):
+            body.append_text(literal(line))
+            body.append("\n")
+        body.append("\nFull record\n", style="bold")
+        body.append_text(record_lines(d.decision))
         self.query_one("#decision-body", Static).update(body)
 
     def _render_checklist(self, d: CaseDetail) -> None:
