@@ -121,7 +121,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("rights", "Rights", 7, 4),
     Column("received", "Received", 8, 6),
     Column("due", "Due", 10, 1),
-    Column("days", "Days left", 15, 1),
+    Column("days", "Days left", 16, 1),  # "285 days overdue"
     Column("status", "Status", 20, 2),
     Column("assignee", "Assignee", 8, 5),
     Column("checklist", "Tasks", 5, 3),
