@@ -77,6 +77,9 @@ def deadline_badge(obj: Any, today: date) -> Badge:
             words += f" since {fmt(since)}"
         return Badge(due, days, words, PAUSED)
     words = "clock running, extended" if extended else "clock running"
+    target = getattr(deadline, "internal_target", None) if deadline is not None else None
+    if target:  # the organisation's own target (policy), beside the legal date and never instead of it
+        words += f" · internal target {fmt(target)}"
     if left is not None and left < 0:
         level = OVERDUE
     elif left is not None and left <= SOON_DAYS:

@@ -130,3 +130,25 @@ def test_objection_to_direct_marketing_can_never_be_refused(work) -> None:  # ty
     with pytest.raises(Exception, match="direct marketing|manifestly"):
         decisions.refuse(work, ref, "whole", [], "We do not agree.", date(2026, 11, 20))
     assert work.get(ref).status == "new"
+
+
+def test_internal_target_is_shown_beside_the_legal_date(db_url) -> None:  # type: ignore[no-untyped-def]
+    """Policy `internal_target_days` (default off) adds a target; the legal due date never changes."""
+    from dataclasses import replace as dc_replace
+
+    from dpo_tui.settings import Policy, load_settings
+    from dpo_tui.tui.widgets import deadline_badge_text
+
+    off = make_work(db_url, load_settings())
+    try:
+        legal = off.log_request(new_request())
+        assert legal.deadline.internal_target is None
+        settings = dc_replace(load_settings(), policy=Policy(internal_target_days=28))
+        on = make_work(db_url, settings)
+        detail = on.get(legal.ref)
+        assert detail.deadline.internal_target == date(2026, 11, 29)
+        assert detail.deadline.due == legal.deadline.due == date(2026, 12, 2)
+        assert "internal target Sun 29 Nov 2026" in deadline_badge_text(detail, date(2026, 11, 25)).plain
+        on.db.dispose()
+    finally:
+        off.db.dispose()
