@@ -7,7 +7,6 @@ Subcommands live in their own modules and are imported only when invoked, so `dp
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from typing import Any
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -23,7 +22,7 @@ from dpo_tui.domain.checklist import ChecklistItemSpec
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, compute_deadline
 from dpo_tui.domain.rights import Right
 from dpo_tui.domain.workdays import WorkCalendar
-from dpo_tui.services.casework import Casework, search_text
+from dpo_tui.services.casework import Casework, search_words
 from dpo_tui.services.checklists import specs_for
 from dpo_tui.settings import Settings
 from dpo_tui.store import audit
@@ -265,9 +264,9 @@ def _insert_batch(s: Any, batch: list[_Planned], actor: str) -> None:
         year = p.case["received"].year
         counters[year] += 1
         p.case["ref"] = f"DSAR-{year}-{counters[year]:04d}"
-        p.case["search_text"] = " ".join(
-            (p.case["ref"], p.case["requester_name"], p.case["requester_email"], p.case["description"])
-        ).lower()
+        p.case["search_text"] = search_words(
+            p.case["ref"], p.case["requester_name"], p.case["requester_email"], p.case["description"]
+        )
     s.flush()
     ids = s.connection().execute(
         insert(Case.__table__).returning(Case.__table__.c.id, sort_by_parameter_order=True), [p.case for p in batch]

@@ -433,9 +433,12 @@ def _calendar_for(regime: Regime, org_country: str, org_subdivision: str | None)
 
 
 def search_text(case: Case) -> str:
-    return " ".join(
-        part for part in (case.ref, case.requester_name, case.requester_email, case.description) if part
-    ).lower()
+    return search_words(case.ref, case.requester_name, case.requester_email, case.description)
+
+
+def search_words(*parts: str | None) -> str:
+    """What the queue's search matches: reference, name, email and request text, lower-cased."""
+    return " ".join(part for part in parts if part).lower()
 
 
 def _iso(d: date | None) -> str | None:

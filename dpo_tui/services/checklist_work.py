@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,7 +27,6 @@ from sqlmodel import Session, select
 from dpo_tui.domain.checklist import marketing_items_protected, marketing_objection_refusal
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.lifecycle import CLOSED, Status
-from dpo_tui.domain.rights import Right
 from dpo_tui.services.casework import Casework, StaleCase, load_case
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.models import Case, ChecklistItem

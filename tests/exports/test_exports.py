@@ -7,7 +7,6 @@ import re
 import stat
 from datetime import date
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text

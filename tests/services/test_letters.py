@@ -3,7 +3,6 @@ correspondence with an audit event, writes 0600 files, and keeps hostile request
 
 from __future__ import annotations
 
-import re
 import stat
 from datetime import date
 

@@ -9,6 +9,7 @@ import pytest
 from textual.app import App
 from textual.widgets import OptionList, Static, TabbedContent, TextArea
 
+from tests.tui.harness import CaseApp, settle
 from tests.conftest import TODAY, new_request
 from dpo_tui.tui.case_screen import CaseScreen, ExplainScreen, NoteScreen, event_summary
 from dpo_tui.tui.widgets import deadline_badge, deadline_badge_text
@@ -16,26 +17,6 @@ from dpo_tui.tui.widgets import deadline_badge, deadline_badge_text
 HOSTILE_NAME = "[bold red]x[/] Mallory"
 HOSTILE_TEXT = "Send \x1b[31mred everything [link=http://evil]now[/link]"
 
-
-class CaseApp(App[None]):
-    """The parts of the app shell the case screen relies on: .work, .settings, .today(), notify_error."""
-
-    def __init__(self, work, ref: str) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.work = work
-        self.settings = work.settings
-        self.ref = ref
-        self.errors: list[Exception] = []
-
-    def today(self) -> date:
-        return self.work.today()
-
-    def notify_error(self, exc: Exception) -> None:
-        self.errors.append(exc)
-        self.notify(str(exc), severity="error", markup=False)
-
-    def on_mount(self) -> None:
-        self.push_screen(CaseScreen(self.ref))
 
 
 def text_of(app: App, selector: str) -> str:
@@ -51,10 +32,6 @@ def text_of(app: App, selector: str) -> str:
     return console.export_text()
 
 
-async def settle(app: App, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_header_and_deadline_badge(sqlite_work) -> None:  # type: ignore[no-untyped-def]

@@ -9,32 +9,19 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-from textual.app import App
 from textual.pilot import Pilot
 
 from dpo_tui.domain.rights import Right
-from dpo_tui.tui.case_screen import CaseScreen
+from tests.tui import harness
 from tests.conftest import make_work, new_request
 
 FIXED = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
 
 
-class CaseApp(App[None]):
+class CaseApp(harness.CaseApp):
     # The footer lists every key other engineers add to the case screen; hiding it keeps these pictures about
     # the case layout, so a new binding does not turn them red. (test_case_screen covers the bindings.)
     CSS = "CaseScreen Footer { display: none; }"
-
-    def __init__(self, work, ref: str) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.work = work
-        self.settings = work.settings
-        self.ref = ref
-
-    def today(self) -> date:
-        return self.work.today()
-
-    def on_mount(self) -> None:
-        self.push_screen(CaseScreen(self.ref))
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ with and without a reason, notes, ad-hoc items, and completing the case with and
 
 from __future__ import annotations
 
-from datetime import date
 
 from rich.text import Text
 from textual.app import App
@@ -12,28 +11,9 @@ from textual.widgets import Input, OptionList, RadioButton, Static, TabbedConten
 from dpo_tui.services import checklist_work as cw
 from dpo_tui.tui.case_screen import CaseScreen
 from dpo_tui.tui.checklist_view import CompleteScreen, ConfirmScreen, TextPrompt, TickScreen
+from tests.tui.harness import CaseApp, settle
 from tests.conftest import new_request
 
-
-class CaseApp(App[None]):
-    """The parts of the app shell the case screen relies on: .work, .settings, .today(), notify_error."""
-
-    def __init__(self, work, ref: str) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.work = work
-        self.settings = work.settings
-        self.ref = ref
-        self.errors: list[Exception] = []
-
-    def today(self) -> date:
-        return self.work.today()
-
-    def notify_error(self, exc: Exception) -> None:
-        self.errors.append(exc)
-        self.notify(str(exc), severity="error", markup=False)
-
-    def on_mount(self) -> None:
-        self.push_screen(CaseScreen(self.ref))
 
 
 def text_of(app: App, selector: str) -> str:
@@ -42,10 +22,6 @@ def text_of(app: App, selector: str) -> str:
     return str(content)
 
 
-async def settle(app: App, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 SEARCH = "access.search.hubspot"
 GATHER = "access.gather"

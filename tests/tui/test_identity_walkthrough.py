@@ -11,30 +11,11 @@ from textual.widgets import Input, Select, Static, TextArea
 from dpo_tui.services import identity as idv
 from dpo_tui.tui.case_screen import CaseScreen
 from dpo_tui.tui.identity_walkthrough import IdentityWalkthrough
+from tests.tui.harness import CaseApp, settle
 from tests.conftest import new_request
 
 
-class CaseApp(App[None]):
-    def __init__(self, work, ref: str) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.work = work
-        self.settings = work.settings
-        self.ref = ref
 
-    def today(self) -> date:
-        return self.work.today()
-
-    def notify_error(self, exc: Exception) -> None:
-        self.notify(str(exc), severity="error", markup=False)
-
-    def on_mount(self) -> None:
-        self.push_screen(CaseScreen(self.ref))
-
-
-async def settle(app: App, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_walkthrough(app: App, pilot) -> IdentityWalkthrough:  # type: ignore[no-untyped-def]

@@ -14,7 +14,6 @@ from dpo_tui.domain.rights import Right
 from dpo_tui.store.queue import QueueQuery, Sort, View
 from dpo_tui.tui.app import DpoApp
 from dpo_tui.tui.queue_screen import AskScreen, ChooseScreen, QueueScreen
-from dpo_tui.tui.queue_table import QueueTable
 
 FIXED_NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
 HOSTILE_NAME = "[bold red]x[/] Mallory"
