@@ -443,3 +443,49 @@ def could_not_verify_letter(*, name: str, ref: str, received: date, reason: str,
             f"Data Protection Officer, {org_name}",
         ]
     )
+
+
+def describe(identity: Mapping[str, Any]) -> list[str]:
+    """The identity record in a few plain sentences (the case screen shows them above the full record)."""
+
+    def day(value: Any) -> str:
+        try:
+            return fmt(date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+
+    lines: list[str] = []
+    status = identity.get("status")
+    if status:
+        label = IdStatus(status).label if status in IdStatus._value2member_map_ else str(status)
+        lines.append(f"Identity: {label}")
+    if identity.get("needed") is False:
+        lines.append(f"Not needed: {identity.get('reason') or 'no reason recorded'}")
+    elif identity.get("reason"):
+        lines.append(f"Why checked: {identity['reason']}")
+    kind = identity.get("requester_kind")
+    if kind and kind != "self":
+        lines.append(f"Requester acting for the person: {str(kind).replace('_', ' ')}")
+    authority = identity.get("authority") or {}
+    if authority.get("needed"):
+        got = f"received {day(authority['received_on'])}" if authority.get("received_on") else "not yet received"
+        evidence = f" ({authority['evidence']})" if authority.get("evidence") else ""
+        lines.append(f"Authority to act: {got}{evidence}")
+    child = identity.get("child")
+    if child:
+        competent = "competent" if child.get("competent") else "not competent"
+        how = " (presumed: Scotland, 12 or over)" if child.get("presumed") else ""
+        lines.append(f"Child aged {child.get('age')}: {competent}{how}")
+    if identity.get("requested_on"):
+        lines.append(f"Asked on {day(identity['requested_on'])} for: {str(identity.get('asked_for') or '').strip()}")
+    if identity.get("seen"):
+        who = f", checked by {identity['by']}" if identity.get("by") else ""
+        on = f" on {day(identity['at'])}" if identity.get("at") else ""
+        lines.append(f"Seen: {identity['seen']}; matched: {identity.get('matched') or '—'}{who}{on}")
+    if identity.get("copy_received"):
+        lines.append("Copy received and deleted" if identity.get("copy_deleted") else "Copy received: NOT confirmed deleted")
+    if identity.get("outcome"):
+        reason = f": {identity['outcome_reason']}" if identity.get("outcome_reason") else ""
+        on = f" on {day(identity['outcome_on'])}" if identity.get("outcome_on") else ""
+        lines.append(f"Outcome: {str(identity['outcome']).replace('_', ' ')}{on}{reason}")
+    return lines

@@ -156,6 +156,17 @@ def event_summary(kind: str, payload: dict[str, Any] | None) -> str:
     return ", ".join(f"{str(k).replace('_', ' ')}: {_value_text(v)}" for k, v in p.items())
 
 
+def _summary_then_record(summary: list[str], record: dict[str, Any]) -> Text:
+    """A record in a few sentences first, then every recorded field (what a regulator may ask about)."""
+    body = Text()
+    for line in summary:
+        body.append_text(literal(line))
+        body.append("\n")
+    body.append("\nFull record\n", style="bold")
+    body.append_text(record_lines(record))
+    return body
+
+
 def deadline_dates(dl: Deadline) -> list[tuple[str, str]]:
     """The dates of a deadline as (label, value) rows for the explanation modal."""
     rows = [("Received", fmt(dl.received))]
@@ -587,8 +598,12 @@ class CaseScreen(ChecklistActions, Screen[None]):
         self.query_one("#overview-body", Static).update(t)
 
     def _render_identity(self, d: CaseDetail) -> None:
-        body = record_lines(d.identity) if d.identity else Text("No identity check recorded yet.", style="dim")
-        self.query_one("#identity-body", Static).update(body)
+        if not d.identity:
+            self.query_one("#identity-body", Static).update(Text("No identity check recorded yet.", style="dim"))
+            return
+        from dpo_tui.domain.identity import describe
+
+        self.query_one("#identity-body", Static).update(_summary_then_record(describe(d.identity), d.identity))
 
     def _render_decision(self, d: CaseDetail) -> None:
         if not d.decision:
@@ -596,14 +611,7 @@ class CaseScreen(ChecklistActions, Screen[None]):
             return
         from dpo_tui.services.decisions import describe
 
-        # The decision in a few sentences first, then every recorded field (what a regulator may ask about).
-        body = Text()
-        for line in describe(d.decision):
-            body.append_text(literal(line))
-            body.append("\n")
-        body.append("\nFull record\n", style="bold")
-        body.append_text(record_lines(d.decision))
-        self.query_one("#decision-body", Static).update(body)
+        self.query_one("#decision-body", Static).update(_summary_then_record(describe(d.decision), d.decision))
 
     def _render_checklist(self, d: CaseDetail) -> None:
         done = sum(1 for i in d.checklist if i.state == "done")
