@@ -38,3 +38,11 @@ def ordinal(n: int) -> str:
     else:
         suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def fmt_iso(value: object) -> str:
+    """An ISO date as stored in JSON records ("2026-11-05") in DPO style; anything else as it is."""
+    try:
+        return fmt(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)

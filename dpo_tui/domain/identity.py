@@ -40,7 +40,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from dpo_tui.domain.dates import fmt
+from dpo_tui.domain.dates import fmt, fmt_iso
 from dpo_tui.domain.errors import DomainError, InvalidInput
 
 SCHEMA = "dpo-tui/identity/1"
@@ -448,12 +448,6 @@ def could_not_verify_letter(*, name: str, ref: str, received: date, reason: str,
 def describe(identity: Mapping[str, Any]) -> list[str]:
     """The identity record in a few plain sentences (the case screen shows them above the full record)."""
 
-    def day(value: Any) -> str:
-        try:
-            return fmt(date.fromisoformat(str(value)))
-        except ValueError:
-            return str(value)
-
     lines: list[str] = []
     status = identity.get("status")
     if status:
@@ -468,7 +462,7 @@ def describe(identity: Mapping[str, Any]) -> list[str]:
         lines.append(f"Requester acting for the person: {str(kind).replace('_', ' ')}")
     authority = identity.get("authority") or {}
     if authority.get("needed"):
-        got = f"received {day(authority['received_on'])}" if authority.get("received_on") else "not yet received"
+        got = f"received {fmt_iso(authority['received_on'])}" if authority.get("received_on") else "not yet received"
         evidence = f" ({authority['evidence']})" if authority.get("evidence") else ""
         lines.append(f"Authority to act: {got}{evidence}")
     child = identity.get("child")
@@ -477,15 +471,15 @@ def describe(identity: Mapping[str, Any]) -> list[str]:
         how = " (presumed: Scotland, 12 or over)" if child.get("presumed") else ""
         lines.append(f"Child aged {child.get('age')}: {competent}{how}")
     if identity.get("requested_on"):
-        lines.append(f"Asked on {day(identity['requested_on'])} for: {str(identity.get('asked_for') or '').strip()}")
+        lines.append(f"Asked on {fmt_iso(identity['requested_on'])} for: {str(identity.get('asked_for') or '').strip()}")
     if identity.get("seen"):
         who = f", checked by {identity['by']}" if identity.get("by") else ""
-        on = f" on {day(identity['at'])}" if identity.get("at") else ""
+        on = f" on {fmt_iso(identity['at'])}" if identity.get("at") else ""
         lines.append(f"Seen: {identity['seen']}; matched: {identity.get('matched') or '—'}{who}{on}")
     if identity.get("copy_received"):
         lines.append("Copy received and deleted" if identity.get("copy_deleted") else "Copy received: NOT confirmed deleted")
     if identity.get("outcome"):
         reason = f": {identity['outcome_reason']}" if identity.get("outcome_reason") else ""
-        on = f" on {day(identity['outcome_on'])}" if identity.get("outcome_on") else ""
+        on = f" on {fmt_iso(identity['outcome_on'])}" if identity.get("outcome_on") else ""
         lines.append(f"Outcome: {str(identity['outcome']).replace('_', ' ')}{on}{reason}")
     return lines

@@ -18,7 +18,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from dpo_tui.domain.clock import EXTENSION_REASONS, ClockEventKind, check_extension
-from dpo_tui.domain.dates import fmt
+from dpo_tui.domain.dates import fmt, fmt_iso
 from dpo_tui.domain.decisions import (
     CLARIFICATION_PURPOSES,
     FINDING_LABELS,
@@ -582,31 +582,25 @@ def close_no_response(work: Casework, ref: str, *, version: int | None = None) -
 def describe(decision: Mapping[str, Any]) -> list[str]:
     """Plain lines for the case screen's Decision tab (requester-free text apart from the DPO's own notes)."""
 
-    def day(value: Any) -> str:
-        try:
-            return fmt(date.fromisoformat(str(value)))
-        except ValueError:
-            return str(value)
-
     lines: list[str] = []
     if kind := decision.get("kind"):
         lines.append(f"Decision: {kind.replace('_', ' ')}")
     if a := decision.get("assessment"):
-        lines.append(f"Assessed {day(a['on'])} by {a['by']}: {FINDING_LABELS.get(a['finding'], a['finding'])}")
+        lines.append(f"Assessed {fmt_iso(a['on'])} by {a['by']}: {FINDING_LABELS.get(a['finding'], a['finding'])}")
         lines += [f"  • {g['label']}: {g['evidence']}" for g in a.get("grounds", [])]
     if f := decision.get("fee"):
-        paid = f"paid {format_money(f['paid']['amount'], f['currency'])} on {day(f['paid']['on'])}" if f.get("paid") else "unpaid"
-        lines.append(f"Fee {format_money(f['total'], f['currency'])} asked {day(f['requested_on'])}: {paid}")
+        paid = f"paid {format_money(f['paid']['amount'], f['currency'])} on {fmt_iso(f['paid']['on'])}" if f.get("paid") else "unpaid"
+        lines.append(f"Fee {format_money(f['total'], f['currency'])} asked {fmt_iso(f['requested_on'])}: {paid}")
     for c in decision.get("further_copies", []):
-        lines.append(f"Further-copy fee {format_money(c['total'], c['currency'])} asked {day(c['requested_on'])}")
+        lines.append(f"Further-copy fee {format_money(c['total'], c['currency'])} asked {fmt_iso(c['requested_on'])}")
     if r := decision.get("refusal"):
-        lines.append(f"Refused ({r['scope']}) on {day(r['on'])}: {r['reasons']}")
+        lines.append(f"Refused ({r['scope']}) on {fmt_iso(r['on'])}: {r['reasons']}")
         lines += [f"  • {i['item']}: {i['ground']}" for i in r.get("items", [])]
     if e := decision.get("extension"):
-        lines.append(f"Extended ({e['reason'].replace('_', ' ')}), told {day(e['told_on'])}: due {day(e['due_after'])}")
+        lines.append(f"Extended ({e['reason'].replace('_', ' ')}), told {fmt_iso(e['told_on'])}: due {fmt_iso(e['due_after'])}")
     for q in (decision.get("clarification") or {}).get("rounds", []):
-        ans = f"answered {day(q['answered_on'])}" if q.get("answered_on") else "no answer yet"
-        lines.append(f"Clarification asked {day(q['asked_on'])}: {ans}")
+        ans = f"answered {fmt_iso(q['answered_on'])}" if q.get("answered_on") else "no answer yet"
+        lines.append(f"Clarification asked {fmt_iso(q['asked_on'])}: {ans}")
     return lines
 
 
