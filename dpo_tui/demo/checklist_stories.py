@@ -9,12 +9,13 @@ skipped, never invented.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date
 
 from dpo_tui.domain.rights import Right
 from dpo_tui.services import checklist_work as cw
-from dpo_tui.services.casework import Casework, NewRequest
+from dpo_tui.demo.story import log_story
+from dpo_tui.services.casework import Casework
 from dpo_tui.services.views import CaseDetail, ChecklistItemView
 
 Story = Callable[[Casework, date, random.Random], None]
@@ -22,21 +23,6 @@ Story = Callable[[Casework, date, random.Random], None]
 
 # ---- helpers --------------------------------------------------------------------------------------------------
 
-
-def _log(
-    work: Casework, today: date, name: str, email: str, rights: Iterable[Right], days_ago: int, text: str, **extra: str
-) -> CaseDetail:
-    return work.log_request(
-        NewRequest(
-            name=name,
-            email=email,
-            rights=tuple(rights),
-            received=today - timedelta(days=days_ago),
-            channel=extra.pop("channel", "email"),
-            description=text,
-            assignee=extra.pop("assignee", "Jordan Ellis"),
-        )
-    )
 
 
 def _start(work: Casework, detail: CaseDetail) -> CaseDetail:
@@ -93,7 +79,7 @@ def _finish(work: Casework, detail: CaseDetail) -> CaseDetail:
 
 def access_untouched(work: Casework, today: date, rng: random.Random) -> None:
     """Just logged: every item open."""
-    _log(
+    log_story(
         work, today, "Harriet Okonjo", "harriet.okonjo@example.org", [Right.ACCESS], 2,
         "Under Article 15 please send me everything you hold on me, including call notes from your sales team.",
     )  # fmt: skip
@@ -101,7 +87,7 @@ def access_untouched(work: Casework, today: date, rng: random.Random) -> None:
 
 def access_searching(work: Casework, today: date, rng: random.Random) -> None:
     """Half-way: most systems searched (with terms and results), a recipient not applicable, a note, an ad-hoc item."""
-    d = _start(work, _log(
+    d = _start(work, log_story(
         work, today, "Tobias Lindqvist", "t.lindqvist@example.com", [Right.ACCESS], 12,
         "I attended your cloud migration webinar. What do you hold about me and who have you shared it with?",
     ))  # fmt: skip
@@ -115,7 +101,7 @@ def access_searching(work: Casework, today: date, rng: random.Random) -> None:
 
 def access_ready_to_send(work: Casework, today: date, rng: random.Random) -> None:
     """Everything but the response: searches done, exemptions not applicable, copy reviewed for third parties."""
-    d = _start(work, _log(
+    d = _start(work, log_story(
         work, today, "Priya Raman", "priya.raman@example.net", [Right.ACCESS], 24,
         "Please provide a copy of my personal data and the sources you got it from.", channel="web",
     ))  # fmt: skip
@@ -129,7 +115,7 @@ def access_ready_to_send(work: Casework, today: date, rng: random.Random) -> Non
 
 def erasure_in_progress(work: Casework, today: date, rng: random.Random) -> None:
     """No exception applies; erased in some systems; suppression list done; recipients still to notify."""
-    d = _start(work, _log(
+    d = _start(work, log_story(
         work, today, "Marek Dvořák", "marek.dvorak@example.org", [Right.ERASURE], 9,
         "Delete my account and everything connected to it. I no longer work in IT.",
     ))  # fmt: skip
@@ -141,7 +127,7 @@ def erasure_in_progress(work: Casework, today: date, rng: random.Random) -> None
 
 def erasure_completed(work: Casework, today: date, rng: random.Random) -> None:
     """Done in every system, recipients told (Art 19), confirmed to the person, closed."""
-    d = _start(work, _log(
+    d = _start(work, log_story(
         work, today, "Sinead Gallagher", "sinead.g@example.co.uk", [Right.ERASURE], 30,
         "Please erase my details from your mailing lists and CRM.",
     ))  # fmt: skip
@@ -152,7 +138,7 @@ def erasure_completed(work: Casework, today: date, rng: random.Random) -> None:
 
 
 def rectification_completed(work: Casework, today: date, rng: random.Random) -> None:
-    d = _start(work, _log(
+    d = _start(work, log_story(
         work, today, "Daniel Achterberg", "daniel@achterberg.example.com", [Right.RECTIFICATION], 16,
         "My job title is wrong in your emails: it should be Head of Platform, company Fenwick Labs.",
     ))  # fmt: skip
@@ -165,7 +151,7 @@ def rectification_completed(work: Casework, today: date, rng: random.Random) -> 
 
 def restriction_partly(work: Casework, today: date, rng: random.Random) -> None:
     """Restricted in the main systems while accuracy is checked; the rest open."""
-    d = _start(work, _log(
+    d = _start(work, log_story(
         work, today, "Fatima Haddad", "fatima.haddad@example.org", [Right.RESTRICTION], 6,
         "You have the wrong phone number for me. Stop using my details until you have fixed it.",
     ))  # fmt: skip
@@ -177,7 +163,7 @@ def restriction_partly(work: Casework, today: date, rng: random.Random) -> None:
 
 def portability_override(work: Casework, today: date, rng: random.Random) -> None:
     """Completed with an override: the person narrowed the request, so the remaining exports were never made."""
-    d = _start(work, _log(
+    d = _start(work, log_story(
         work, today, "Kenji Watanabe", "kenji.w@example.com", [Right.PORTABILITY], 20,
         "Send me my event registrations and preferences in a machine-readable format.", channel="web",
     ))  # fmt: skip
@@ -193,7 +179,7 @@ def portability_override(work: Casework, today: date, rng: random.Random) -> Non
 
 def objection_marketing_completed(work: Casework, today: date, rng: random.Random) -> None:
     """Objection to direct marketing: absolute, stopped everywhere and suppressed, confirmed."""
-    d = _start(work, _log(
+    d = _start(work, log_story(
         work, today, "Grace Mbeki", "grace.mbeki@example.net", [Right.OBJECTION], 5,
         "Stop sending me marketing emails. I never asked for them.",
     ))  # fmt: skip
@@ -204,7 +190,7 @@ def objection_marketing_completed(work: Casework, today: date, rng: random.Rando
 
 
 def objection_untouched(work: Casework, today: date, rng: random.Random) -> None:
-    _log(
+    log_story(
         work, today, "Ollie Brennan", "ollie.brennan@example.org", [Right.OBJECTION], 1,
         "I object to you tracking me on your website for analytics.", channel="web",
     )  # fmt: skip
@@ -212,7 +198,7 @@ def objection_untouched(work: Casework, today: date, rng: random.Random) -> None
 
 def automated_decision_na(work: Casework, today: date, rng: random.Random) -> None:
     """No solely automated decisions are made: items not applicable with reasons, answer sent, closed."""
-    d = _start(work, _log(
+    d = _start(work, log_story(
         work, today, "Lena Fischer", "lena.fischer@example.de", [Right.AUTOMATED_DECISION], 14,
         "Was my application to your partner programme rejected by an algorithm? I want a person to look at it.",
     ))  # fmt: skip
@@ -226,7 +212,7 @@ def automated_decision_na(work: Casework, today: date, rng: random.Random) -> No
 
 
 def withdraw_consent_partly(work: Casework, today: date, rng: random.Random) -> None:
-    d = _start(work, _log(
+    d = _start(work, log_story(
         work, today, "Rhys Pritchard", "rhys.pritchard@example.co.uk", [Right.WITHDRAW_CONSENT], 4,
         "I withdraw my consent to your newsletter and event invitations.",
     ))  # fmt: skip
@@ -237,7 +223,7 @@ def withdraw_consent_partly(work: Casework, today: date, rng: random.Random) -> 
 
 def access_and_erasure(work: Casework, today: date, rng: random.Random) -> None:
     """Two rights in one request: copy first, then erase; the searches are done, erasure waits for the copy."""
-    d = _start(work, _log(
+    d = _start(work, log_story(
         work, today, "Bea Ortiz", "bea.ortiz@example.com", [Right.ACCESS, Right.ERASURE], 18,
         "Send me a copy of my data and then delete it all.",
     ))  # fmt: skip

@@ -9,32 +9,17 @@ told before the notice date, answers after questions), so it works whatever day 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from dpo_tui.domain.decisions import breakdown_from_settings
 from dpo_tui.domain.rights import Right
 from dpo_tui.services import decisions as dec
-from dpo_tui.services.casework import Casework, NewRequest
-from dpo_tui.services.views import CaseDetail
+from dpo_tui.demo.story import log_story
+from dpo_tui.services.casework import Casework
 
 Story = Callable[[Casework, date, random.Random], None]
 
-
-def _log(
-    work: Casework, today: date, name: str, email: str, rights: Iterable[Right], days_ago: int, text: str
-) -> CaseDetail:
-    return work.log_request(
-        NewRequest(
-            name=name,
-            email=email,
-            rights=tuple(rights),
-            received=today - timedelta(days=days_ago),
-            channel="email",
-            description=text,
-            assignee="Jordan Ellis",
-        )
-    )
 
 
 def _ago(today: date, days: int) -> date:
@@ -45,9 +30,9 @@ def fee_requested_unpaid(work: Casework, today: date, rng: random.Random) -> Non
     """Manifestly excessive (a fourth copy in six weeks): fee asked for 38 days ago, never paid → flagged."""
     email = "marcus.hale@example.net"
     for days in (120, 80):
-        earlier = _log(work, today, "Marcus Hale", email, [Right.ACCESS], days, "Send me everything you hold on me.")
+        earlier = log_story(work, today, "Marcus Hale", email, [Right.ACCESS], days, "Send me everything you hold on me.")
         work.change_status(earlier.ref, "completed", outcome="completed")
-    case = _log(work, today, "Marcus Hale", email, [Right.ACCESS], 40, "Again: every record, every email, every log.")
+    case = log_story(work, today, "Marcus Hale", email, [Right.ACCESS], 40, "Again: every record, every email, every log.")
     dec.assess(
         work, case.ref,
         {"repetition": f"Third identical request in four months ({_ago(today, 120):%d %b} and {_ago(today, 80):%d %b} "
@@ -61,7 +46,7 @@ def fee_requested_unpaid(work: Casework, today: date, rng: random.Random) -> Non
 
 def fee_paid(work: Casework, today: date, rng: random.Random) -> None:
     """Fee asked for, paid 20 days ago: the clock started on the payment date (UK)."""
-    case = _log(
+    case = log_story(
         work, today, "Olivia Brandt", "o.brandt@example.com", [Right.ACCESS], 32,
         "Please send paper copies of all CCTV stills and call recordings, twice, to two addresses.",
     )  # fmt: skip
@@ -78,7 +63,7 @@ def fee_paid(work: Casework, today: date, rng: random.Random) -> None:
 
 def refused_whole(work: Casework, today: date, rng: random.Random) -> None:
     """Manifestly unfounded: offered to withdraw for a refund, targets one employee. Refused in full."""
-    case = _log(
+    case = log_story(
         work, today, "Victor Crane", "vcrane@example.org", [Right.ACCESS, Right.ERASURE], 16,
         "I want every email that mentions me, especially from Dana in support. Refund me and I'll drop it.",
     )  # fmt: skip
@@ -99,7 +84,7 @@ def refused_whole(work: Casework, today: date, rng: random.Random) -> None:
 
 def refused_in_part(work: Casework, today: date, rng: random.Random) -> None:
     """Access request answered with two items withheld under exemptions; the case stays in work."""
-    case = _log(
+    case = log_story(
         work, today, "Hannah Okafor", "h.okafor@example.com", [Right.ACCESS], 14,
         "Please send all data about me, including the grievance investigation file.",
     )  # fmt: skip
@@ -116,7 +101,7 @@ def refused_in_part(work: Casework, today: date, rng: random.Random) -> None:
 
 def extended_complex(work: Casework, today: date, rng: random.Random) -> None:
     """Complex request extended; the person was told within the first month."""
-    case = _log(
+    case = log_story(
         work, today, "Ibrahim Saleh", "ibrahim.saleh@example.net", [Right.ACCESS, Right.PORTABILITY], 20,
         "All my data from the app, the website, support and the analytics systems, machine-readable.",
     )  # fmt: skip
@@ -129,7 +114,7 @@ def extended_complex(work: Casework, today: date, rng: random.Random) -> None:
 
 def clarification_pending(work: Casework, today: date, rng: random.Random) -> None:
     """UK access request: question sent 8 days ago, no answer yet — the clock is stopped."""
-    case = _log(
+    case = log_story(
         work, today, "Priya Natarajan", "priya.n@example.com", [Right.ACCESS], 12,
         "I want the information about my old account.",
     )
@@ -142,7 +127,7 @@ def clarification_pending(work: Casework, today: date, rng: random.Random) -> No
 
 def clarification_answered(work: Casework, today: date, rng: random.Random) -> None:
     """Question asked and answered: the paused days are added to the due date."""
-    case = _log(
+    case = log_story(
         work, today, "Tomás Ruiz", "t.ruiz@example.org", [Right.ACCESS], 24,
         "Send me the recordings of my calls.",
     )
@@ -156,11 +141,11 @@ def clarification_answered(work: Casework, today: date, rng: random.Random) -> N
 def repeat_requester(work: Casework, today: date, rng: random.Random) -> None:
     """Earlier cases from the same email and name are found by the assessment; the DPO still decides to comply."""
     email = "g.whitfield@example.co.uk"
-    first = _log(work, today, "Grace Whitfield", email, [Right.ACCESS], 300, "Copy of my data please.")
+    first = log_story(work, today, "Grace Whitfield", email, [Right.ACCESS], 300, "Copy of my data please.")
     work.change_status(first.ref, "completed", outcome="completed")
-    second = _log(work, today, "Grace Whitfield", email, [Right.ERASURE], 150, "Please delete my marketing profile.")
+    second = log_story(work, today, "Grace Whitfield", email, [Right.ERASURE], 150, "Please delete my marketing profile.")
     work.change_status(second.ref, "completed", outcome="completed")
-    case = _log(work, today, "Grace Whitfield", email, [Right.ACCESS], 6, "A fresh copy of my data, please.")
+    case = log_story(work, today, "Grace Whitfield", email, [Right.ACCESS], 6, "A fresh copy of my data, please.")
     dec.assess(
         work, case.ref, {}, "comply",
         note="Earlier access request 10 months ago: a reasonable interval, and her account changed since. Comply.",

@@ -13,11 +13,13 @@ import dataclasses
 import random
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from dpo_tui.domain.identity import AUTHORITY_EVIDENCE, RequesterKind
 from dpo_tui.domain.rights import Right
 from dpo_tui.services import identity as idv
-from dpo_tui.services.casework import Casework, NewRequest
+from dpo_tui.demo.story import log_story
+from dpo_tui.services.casework import Casework
 from dpo_tui.services.views import CaseDetail
 
 Story = Callable[[Casework, date, random.Random], None]
@@ -25,20 +27,8 @@ DPO = "Jordan Ellis"
 
 
 def _log(work: Casework, today: date, name: str, email: str, days_ago: int, text: str,
-         rights: Iterable[Right] = (Right.ACCESS,), **extra: str) -> CaseDetail:
-    return work.log_request(
-        NewRequest(
-            name=name,
-            email=email,
-            rights=tuple(rights),
-            received=today - timedelta(days=days_ago),
-            channel=extra.pop("channel", "email"),
-            description=text,
-            assignee=extra.pop("assignee", DPO),
-            **extra,  # type: ignore[arg-type]
-        )
-    )
-
+         rights: Iterable[Right] = (Right.ACCESS,), **extra: Any) -> CaseDetail:
+    return log_story(work, today, name, email, rights, days_ago, text, **{"assignee": DPO, **extra})
 
 def _ago(today: date, days: int) -> date:
     return today - timedelta(days=days)

@@ -11,19 +11,14 @@ from datetime import date, timedelta
 
 from dpo_tui.domain.rights import Right
 from dpo_tui.services import checklist_work as cw
-from dpo_tui.services.casework import Casework, NewRequest
+from dpo_tui.demo.story import log_story
+from dpo_tui.services.casework import Casework
 from dpo_tui.services.letters import render_letter, save_letter
 from dpo_tui.services.views import CaseDetail
 
 Story = Callable[[Casework, date, random.Random], None]
 REPEAT = "Fourth identical request in six weeks; the previous three were answered in full and nothing has changed."
 
-
-def _log(work: Casework, today: date, name: str, email: str, rights: tuple[Right, ...], days_ago: int, text: str, channel: str = "email") -> CaseDetail:
-    return work.log_request(
-        NewRequest(name=name, email=email, rights=rights, received=today - timedelta(days=days_ago), channel=channel,
-                   description=text, assignee="Jordan Ellis")
-    )  # fmt: skip
 
 
 def _send(work: Casework, ref: str, kind: str, on: date, channel: str = "email") -> None:
@@ -49,12 +44,12 @@ def _work_through(work: Casework, d: CaseDetail) -> CaseDetail:
 
 
 def acknowledged_access(work: Casework, today: date, rng: random.Random) -> None:
-    d = _log(work, today, "Nadia Rahman", "nadia.rahman@example.net", (Right.ACCESS,), 4, "Under the UK GDPR I would like a copy of all personal data you hold about me.")
+    d = log_story(work, today, "Nadia Rahman", "nadia.rahman@example.net", (Right.ACCESS,), 4, "Under the UK GDPR I would like a copy of all personal data you hold about me.")
     _ack(work, d, rng)
 
 
 def access_completed_with_cover_letter(work: Casework, today: date, rng: random.Random) -> None:
-    d = _log(work, today, "Tomasz Wiśniewski", "t.wisniewski@example.org", (Right.ACCESS,), 21, "Please send me everything you have about me, including any marketing data.")
+    d = log_story(work, today, "Tomasz Wiśniewski", "t.wisniewski@example.org", (Right.ACCESS,), 21, "Please send me everything you have about me, including any marketing data.")
     _ack(work, d, rng)
     d = work.change_status(d.ref, "in_progress")
     d = _work_through(work, d)
@@ -63,7 +58,7 @@ def access_completed_with_cover_letter(work: Casework, today: date, rng: random.
 
 
 def erasure_completed_and_confirmed(work: Casework, today: date, rng: random.Random) -> None:
-    d = _log(work, today, "Grace Okafor", "grace.okafor@example.com", (Right.ERASURE,), 16, "Please delete my details from your systems; I attended one webinar in 2023.")
+    d = log_story(work, today, "Grace Okafor", "grace.okafor@example.com", (Right.ERASURE,), 16, "Please delete my details from your systems; I attended one webinar in 2023.")
     _ack(work, d, rng)
     d = work.change_status(d.ref, "in_progress")
     d = _work_through(work, d)
@@ -72,7 +67,7 @@ def erasure_completed_and_confirmed(work: Casework, today: date, rng: random.Ran
 
 
 def marketing_opt_out_confirmed(work: Casework, today: date, rng: random.Random) -> None:
-    d = _log(work, today, "Liam Byrne", "liam.byrne@example.ie", (Right.OBJECTION,), 6, "Stop sending me marketing emails. I never asked for them.")
+    d = log_story(work, today, "Liam Byrne", "liam.byrne@example.ie", (Right.OBJECTION,), 6, "Stop sending me marketing emails. I never asked for them.")
     d = work.change_status(d.ref, "in_progress")
     d = _work_through(work, d)
     d = cw.complete_case(work, d.ref)
@@ -82,7 +77,7 @@ def marketing_opt_out_confirmed(work: Casework, today: date, rng: random.Random)
 def identity_requested_by_letter(work: Casework, today: date, rng: random.Random) -> None:
     from dpo_tui.services import identity as idv
 
-    d = _log(work, today, "J. Smith", "jsmith1984@example.com", (Right.ACCESS,), 9, "Send me my data. I used a different email address when I signed up.", channel="web")
+    d = log_story(work, today, "J. Smith", "jsmith1984@example.com", (Right.ACCESS,), 9, "Send me my data. I used a different email address when I signed up.", channel="web")
     on = d.received + timedelta(days=1)
     idv.request_identity(work, d.ref, requester_kind="self", what="the email address you used when you signed up, and the company you worked for then", on=on)
     _send(work, d.ref, "identity_request", on)
@@ -91,7 +86,7 @@ def identity_requested_by_letter(work: Casework, today: date, rng: random.Random
 def extension_notified(work: Casework, today: date, rng: random.Random) -> None:
     from dpo_tui.services import decisions as dec
 
-    d = _log(work, today, "Priya Natarajan", "priya.n@example.co.uk", (Right.ACCESS, Right.RECTIFICATION), 24,
+    d = log_story(work, today, "Priya Natarajan", "priya.n@example.co.uk", (Right.ACCESS, Right.RECTIFICATION), 24,
              "Copy of all my data across every AltoStack company, and correct my job title everywhere.")  # fmt: skip
     _ack(work, d, rng)
     work.change_status(d.ref, "in_progress")
@@ -104,7 +99,7 @@ def fee_requested_by_letter(work: Casework, today: date, rng: random.Random) -> 
     from dpo_tui.domain.decisions import breakdown_from_settings
     from dpo_tui.services import decisions as dec
 
-    d = _log(work, today, "Victor Hale", "v.hale@example.com", (Right.ACCESS,), 5, "Same as my last three requests: send me all of it again, on paper.", channel="post")
+    d = log_story(work, today, "Victor Hale", "v.hale@example.com", (Right.ACCESS,), 5, "Same as my last three requests: send me all of it again, on paper.", channel="post")
     dec.assess(work, d.ref, {"repetition": REPEAT}, "fee")
     on = d.received + timedelta(days=2)
     dec.request_fee(work, d.ref, breakdown_from_settings(work.settings.fees, hours="3", print_pages=120, postal_items=1), on)
@@ -114,7 +109,7 @@ def fee_requested_by_letter(work: Casework, today: date, rng: random.Random) -> 
 def refused_with_notice(work: Casework, today: date, rng: random.Random) -> None:
     from dpo_tui.services import decisions as dec
 
-    d = _log(work, today, "Victor Hale", "v.hale@example.com", (Right.ACCESS,), 30, "Weekly request number seven: everything you hold, again.")
+    d = log_story(work, today, "Victor Hale", "v.hale@example.com", (Right.ACCESS,), 30, "Weekly request number seven: everything you hold, again.")
     _ack(work, d, rng)
     dec.assess(work, d.ref, {"repetition": REPEAT, "systematic_campaign": "Weekly identical requests since September; see the earlier cases."}, "refuse")
     on = today - timedelta(days=3)

@@ -117,7 +117,8 @@ class Database:
         dest = dest.expanduser().resolve()
         if dest.exists():
             raise DatabaseError(f"{dest} already exists; choose a new file name")
-        ensure_private_dir(dest.parent) if not dest.parent.exists() else None
+        if not dest.parent.exists():
+            ensure_private_dir(dest.parent)
         create_private_file(dest)
         src = sqlite3.connect(self.sqlite_path)
         try:
