@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_date, safe
+from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_date
+from dpo_tui.exports.escape import clean
 
 CHANNEL_CHOICES = ["email", "web", "post", "phone", "in_person", "social"]
 
@@ -74,7 +75,7 @@ def cases(ctx: click.Context, status: str | None, overdue: bool, due_within: int
     for c in rows:
         due = fmt(c.due) if c.due else "clock not started"
         left = relative_days((c.due - today).days) if c.due and c.is_open else ""
-        click.echo(f"{c.ref}  {c.status:<22}  due {due:<16} {left:<16} {safe(c.requester_name)}")
+        click.echo(f"{c.ref}  {c.status:<22}  due {due:<16} {left:<16} {clean(c.requester_name)}")
 
 
 @click.command()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -12,10 +11,6 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def fail(message: str) -> None:
-    raise click.ClickException(message)
 
 
 def parse_date(value: str, field: str) -> date:
@@ -56,14 +51,3 @@ def open_casework(ctx: click.Context) -> Any:
 
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def safe(text: str | None) -> str:
-    """Requester text for a terminal: control characters (escape sequences) shown, not obeyed."""
-    if not text:
-        return ""
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in text)
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()

@@ -89,7 +89,7 @@ def case_to_json(detail: CaseDetail) -> dict[str, Any]:
 
 
 def case_to_text(detail: CaseDetail, *, today: date) -> str:
-    from dpo_tui.cli.common import safe
+    from dpo_tui.exports.escape import clean
     from dpo_tui.domain.dates import fmt, relative_days
 
     dl = detail.deadline
@@ -97,15 +97,15 @@ def case_to_text(detail: CaseDetail, *, today: date) -> str:
     left = f" ({relative_days(detail.days_left)})" if detail.days_left is not None and detail.is_open else ""
     lines = [
         f"{detail.ref}  {detail.status}  [{detail.regime}]",
-        f"Requester: {safe(detail.requester['name'])} <{safe(detail.requester['email'])}>",
+        f"Requester: {clean(detail.requester['name'])} <{clean(detail.requester['email'])}>",
         f"Rights:    {', '.join(detail.rights)}",
         f"Received:  {fmt(detail.received)} by {detail.channel}",
         f"Due:       {due}{left}  clock {dl.state.value.replace('_', ' ')}",
-        f"Assignee:  {safe(detail.assignee) or '-'}",
+        f"Assignee:  {clean(detail.assignee) or '-'}",
         "",
         "How the due date was computed:",
         *[f"  {step}" for step in dl.explanation],
     ]
     if detail.description:
-        lines += ["", "Request:", *[f"  {safe(l)}" for l in detail.description.splitlines()]]
+        lines += ["", "Request:", *[f"  {clean(l)}" for l in detail.description.splitlines()]]
     return "\n".join(lines)

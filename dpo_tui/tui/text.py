@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from dpo_tui.exports.escape import clean  # one neutraliser of control characters for every output
 
-def clean(value: str | None) -> str:
-    """Replace control characters (ESC, BEL, CR...) with visible escapes; keep newlines and tabs."""
-    if not value:
-        return ""
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in value)
+__all__ = ["clean", "literal"]
 
 
 def literal(value: str | None, style: str = "") -> Text:
