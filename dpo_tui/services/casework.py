@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import object_session
@@ -165,8 +165,6 @@ class Casework:
             if overdue:
                 q = q.where(Case.is_open == True, Case.due_sort < today)  # noqa: E712
             if due_within is not None:
-                from datetime import timedelta
-
                 q = q.where(Case.is_open == True, Case.due_sort <= today + timedelta(days=due_within))  # noqa: E712
             q = q.order_by(Case.due_sort, Case.id)
             if limit:
