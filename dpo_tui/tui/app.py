@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work as background
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -48,8 +48,8 @@ class DpoApp(App[None]):
         self._today = today or date.today
         self.reader: QueueReader = None  # type: ignore[assignment]  # opened on mount
         self._db: Database | None = None
-        self._work: Casework | None = None
-        self._work_lock = threading.Lock()
+        self._casework: Casework | None = None
+        self._casework_lock = threading.Lock()
         self._version: int | None = None
         self.set_keymap(settings.keymap)
 
@@ -72,22 +72,22 @@ class DpoApp(App[None]):
             self.reader = QueueReader.open(self.url)
 
     @property
-    def work(self) -> Casework:
+    def casework(self) -> Casework:
         """The casework service (imports SQLModel: ~0.7 s cold, so it is built on first use or warmed after paint)."""
-        if self._work is None:
-            with self._work_lock:
-                if self._work is None:
+        if self._casework is None:
+            with self._casework_lock:
+                if self._casework is None:
                     from dpo_tui.services.casework import Casework
                     from dpo_tui.store.database import Database
 
                     db = self._db or Database.open(self.url)
                     self._db = db
-                    self._work = Casework(db, self.settings, today=self._today)
-        return self._work
+                    self._casework = Casework(db, self.settings, today=self._today)
+        return self._casework
 
-    @background(thread=True, group="warm", exit_on_error=False)
+    @work(thread=True, group="warm", exit_on_error=False)
     def _warm(self) -> None:
-        self.work  # noqa: B018 - builds it
+        self.casework  # noqa: B018 - builds it
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -117,7 +117,7 @@ class DpoApp(App[None]):
     def check_for_changes(self, force: bool = False) -> None:
         self._poll(force)
 
-    @background(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll(self, force: bool) -> None:
         version = self.reader.data_version()
         if force or (self._version is not None and version != self._version):

@@ -22,11 +22,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Label, OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
+from dpo_tui.tui.base import DpoModal, DpoScreen
 from dpo_tui.domain.dates import fmt
 from dpo_tui.tui.checklist_view import BINDINGS as CHECKLIST_BINDINGS, ChecklistActions
 from dpo_tui.tui.text import literal
@@ -186,7 +186,7 @@ def deadline_dates(dl: Deadline) -> list[tuple[str, str]]:
     return rows
 
 
-class ExplainScreen(ModalScreen[None]):
+class ExplainScreen(DpoModal[None]):
     """How the due date was computed, step by step."""
 
     DEFAULT_CSS = """
@@ -240,7 +240,7 @@ class ExplainScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(DpoModal[str | None]):
     """Write a note on the case: ctrl+s saves, escape cancels. An empty note is refused here."""
 
     DEFAULT_CSS = """
@@ -292,7 +292,7 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CaseScreen(ChecklistActions, Screen[None]):
+class CaseScreen(ChecklistActions, DpoScreen[None]):
     """One case: header + deadline badge that never scroll away, and six tabs."""
 
     DEFAULT_CSS = """
@@ -385,7 +385,7 @@ class CaseScreen(ChecklistActions, Screen[None]):
     def call_service(
         self, fn: Callable[[Any], CaseDetail | None], *, done: str | None = None
     ) -> Worker[None]:
-        """Run `fn(app.work)` in a thread. A returned CaseDetail is shown, otherwise the case is reloaded;
+        """Run `fn(app.casework)` in a thread. A returned CaseDetail is shown, otherwise the case is reloaded;
         `done` is then notified. Errors are reported (their text shown literally) and the case reloaded."""
         return self._call_service(fn, done)
 
@@ -393,16 +393,16 @@ class CaseScreen(ChecklistActions, Screen[None]):
 
     @work(thread=True, group="case-load")  # not exclusive: an older answer arriving late is dropped in _loaded
     def _load(self, seq: int) -> None:
-        app: Any = self.app
+        app = self.app
         try:
-            detail = app.work.get(self.ref)
+            detail = app.casework.get(self.ref)
         except Exception as exc:  # noqa: BLE001 - reported on screen, never a traceback
             app.call_from_thread(self._load_failed, exc)
             return
         regime_name = self._regime_name
         if regime_name is None:
             try:
-                regime_name = app.work.regime(detail.regime).name
+                regime_name = app.casework.regime(detail.regime).name
             except Exception:  # noqa: BLE001 - the key is shown instead
                 regime_name = detail.regime
         app.call_from_thread(self._loaded, detail, regime_name, seq)
@@ -424,9 +424,9 @@ class CaseScreen(ChecklistActions, Screen[None]):
 
     @work(thread=True, group="case-service")
     def _call_service(self, fn: Callable[[Any], CaseDetail | None], done: str | None) -> None:
-        app: Any = self.app
+        app = self.app
         try:
-            result = fn(app.work)
+            result = fn(app.casework)
         except Exception as exc:  # noqa: BLE001 - reported to the user
             app.call_from_thread(self._report, exc)
             app.call_from_thread(self.refresh_case)
@@ -464,15 +464,11 @@ class CaseScreen(ChecklistActions, Screen[None]):
         open_walkthrough(self, "clarify")
 
     def _report(self, exc: Exception) -> None:
-        handler = getattr(self.app, "notify_error", None)
-        if callable(handler):
-            handler(exc)
-        else:
-            self.app.notify(str(exc), severity="error", markup=False)
+        self.app.notify_error(exc)
 
     def _today(self) -> date:
-        today = getattr(self.app, "today", None)
-        return today() if callable(today) else date.today()
+
+        return self.app.today()
 
     # ---- layout ----------------------------------------------------------------------------
 

@@ -26,13 +26,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
     from dpo_tui.services.views import CaseDetail, ChecklistItemView
+    from dpo_tui.tui.app import DpoApp
 
 FOUND_CHOICES: tuple[tuple[str, str], ...] = (("found", "Found data"), ("nothing_found", "Nothing found"))
 
@@ -64,7 +65,7 @@ def progress_text(detail: CaseDetail) -> str:
     return f"{settled}/{len(detail.checklist)} done"
 
 
-class TickScreen(ModalScreen[dict[str, str] | None]):
+class TickScreen(DpoModal[dict[str, str] | None]):
     """Tick an item: search terms and found / nothing found (required for search items), and an optional note.
     Returns {"search_terms", "found", "note"} (empty strings where not given), or None when cancelled."""
 
@@ -134,7 +135,7 @@ class TickScreen(ModalScreen[dict[str, str] | None]):
         self.dismiss(None)
 
 
-class TextPrompt(ModalScreen[str | None]):
+class TextPrompt(DpoModal[str | None]):
     """One line of text: a not-applicable reason, an item note, an ad-hoc item's label.
     `required`: an empty answer is refused here with `empty_message`. Enter answers, escape cancels."""
 
@@ -184,7 +185,7 @@ class TextPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CompleteScreen(ModalScreen[str | None]):
+class CompleteScreen(DpoModal[str | None]):
     """Complete the case. With open items: lists them and asks for an override reason (required to go ahead).
     Returns "" to complete with nothing open, the override reason, or None when cancelled."""
 
@@ -251,7 +252,7 @@ class CompleteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(DpoModal[bool]):
     """Yes or no: enter (or y) confirms, escape (or n) cancels."""
 
     DEFAULT_CSS = _DIALOG_CSS.format(name="ConfirmScreen")
@@ -280,7 +281,7 @@ class ChecklistActions:
 
     detail: CaseDetail | None
     selected_item_key: str | None
-    app: Any
+    app: DpoApp
 
     def _checklist_item(self) -> ChecklistItemView | None:
         """The item under the cursor, if the Checklist tab is showing; otherwise show the tab and say what to do."""

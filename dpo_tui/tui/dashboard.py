@@ -11,9 +11,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
+from dpo_tui.tui.base import DpoScreen
 from dpo_tui.tui.text import literal
 
 BAR = "█"
@@ -34,7 +34,7 @@ def bar_rows(counts: dict[str, int], width: int = 30) -> Text:
     return out
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(DpoScreen[None]):
     DEFAULT_CSS = """
     DashboardScreen VerticalScroll { padding: 0 1; }
     DashboardScreen .section { text-style: bold; margin-top: 1; }
@@ -80,18 +80,16 @@ class DashboardScreen(Screen[None]):
         self._load()
 
     def _today(self) -> Any:
-        from datetime import date
 
-        today = getattr(self.app, "today", None)
-        return today() if callable(today) else date.today()
+        return self.app.today()
 
     @work(thread=True, exclusive=True, group="dashboard")
     def _load(self) -> None:
         from dpo_tui.exports.register import build_report
 
-        app: Any = self.app
+        app = self.app
         try:
-            rep = build_report(app.work.db, today=self._today(), year=self.year)
+            rep = build_report(app.casework.db, today=self._today(), year=self.year)
         except Exception as exc:  # noqa: BLE001
             app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
             return

@@ -4,7 +4,7 @@ Each screen validates as you go, says in one line what the law requires at that 
 shown) what the law does not allow, and ends by offering the letter the step needs. Keyboard only: tab moves,
 space ticks, arrows choose in a radio set, ctrl+s saves, escape cancels.
 
-The screens need `app.work` (Casework) and `app.today()`; they call the services in dpo_tui.services.decisions
+The screens need `app.casework` (Casework) and `app.today()`; they call the services in dpo_tui.services.decisions
 directly (each a short transaction) and dismiss with the CaseDetail the verb returned, or None when cancelled.
 `open_walkthrough(case_screen, which)` is the entry point the case screen uses.
 """
@@ -22,11 +22,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, OptionList, RadioButton, RadioSet, Static, TextArea
 from textual.widgets.option_list import Option
 
+from dpo_tui.tui.base import DpoModal
 from dpo_tui.domain.clock import check_extension
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.decisions import (
@@ -53,6 +53,7 @@ from dpo_tui.domain.errors import DomainError
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
+    from dpo_tui.services.casework import Casework
     from dpo_tui.services.views import CaseDetail
 
 LETTER_FOR = {
@@ -82,7 +83,7 @@ def parse_day(text: str, what: str) -> date:
         raise DomainError(f"{what}: '{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-02") from None
 
 
-class _Walk(ModalScreen[Outcome | None]):
+class _Walk(DpoModal[Outcome | None]):
     """Shared frame: title, the law in one line, a body, a status line (problems or 'ready'), the keys."""
 
     DEFAULT_CSS = """
@@ -121,11 +122,11 @@ class _Walk(ModalScreen[Outcome | None]):
 
     def load(self) -> None:
         """Read what the screen shows (called from compose, inside the app)."""
-        self.detail = self.work.get(self.ref)
+        self.detail = self.casework.get(self.ref)
 
     @property
-    def work(self) -> Any:
-        return self.app.work
+    def casework(self) -> Casework:
+        return self.app.casework
 
     def today(self) -> date:
         return self.app.today()
@@ -248,7 +249,7 @@ class AssessScreen(_Walk):
         from dpo_tui.services.decisions import related_cases
 
         super().load()
-        self.facts = related_cases(self.work, self.ref)
+        self.facts = related_cases(self.casework, self.ref)
 
     def body(self) -> ComposeResult:
         yield Label("What the record shows", classes="category")
@@ -306,7 +307,7 @@ class AssessScreen(_Walk):
         from dpo_tui.services import decisions as dec
 
         kind = self.radio("#decision") or "comply"
-        detail = dec.assess(self.work, self.ref, self.chosen(), kind, note=self.value("#note"), on=self.today())
+        detail = dec.assess(self.casework, self.ref, self.chosen(), kind, note=self.value("#note"), on=self.today())
         nxt = {"fee": "fee", "refuse": "refuse", "refuse_in_part": "refuse_partial"}.get(kind)
         return Outcome(detail, None, nxt)
 
@@ -330,7 +331,7 @@ class FeeScreen(_Walk):
         self.mode = mode
 
     def body(self) -> ComposeResult:
-        fees = self.work.settings.fees
+        fees = self.casework.settings.fees
         with RadioSet(id="mode"):
             yield RadioButton("Fee for this request (manifestly unfounded or excessive)", self.mode == "fee", id="m-fee")
             yield RadioButton("Fee for further copies of an access response (does not touch the clock)",
@@ -360,7 +361,7 @@ class FeeScreen(_Walk):
     def breakdown(self) -> Any:
         other = self.value("#other-amount").strip()
         return breakdown_from_settings(
-            self.work.settings.fees,
+            self.casework.settings.fees,
             hours=self.value("#q-hours"),
             copy_pages=self.value("#q-copy_pages"),
             print_pages=self.value("#q-print_pages"),
@@ -410,10 +411,10 @@ class FeeScreen(_Walk):
 
         on_ = parse_day(self.value("#on"), "asked for on")
         if (self.radio("#mode") or "fee") == "fee":
-            return Outcome(dec.request_fee(self.work, self.ref, self.breakdown(), on_), LETTER_FOR["fee"])
+            return Outcome(dec.request_fee(self.casework, self.ref, self.breakdown(), on_), LETTER_FOR["fee"])
         paid = self.value("#paid-on").strip()
         detail = dec.record_further_copy_fee(
-            self.work, self.ref, self.breakdown(), on_, paid_on=parse_day(paid, "paid on") if paid else None
+            self.casework, self.ref, self.breakdown(), on_, paid_on=parse_day(paid, "paid on") if paid else None
         )
         return Outcome(detail, None)
 
@@ -454,7 +455,7 @@ class FeePaidScreen(_Walk):
     def save(self) -> Outcome:
         from dpo_tui.services import decisions as dec
 
-        return Outcome(dec.record_fee_paid(self.work, self.ref, self.value("#amount"), parse_day(self.value("#on"), "received on")))
+        return Outcome(dec.record_fee_paid(self.casework, self.ref, self.value("#amount"), parse_day(self.value("#on"), "received on")))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -521,7 +522,7 @@ class RefusalScreen(_Walk):
             "items": clean_items(self.items()),
             "reasons": self.value("#reasons"),
             "on": on_.isoformat(),
-            **refusal_notice_block(self.work.settings.organisation.supervisory_authority, self.detail.regime, on_),
+            **refusal_notice_block(self.casework.settings.organisation.supervisory_authority, self.detail.regime, on_),
         }
         return d
 
@@ -562,7 +563,7 @@ class RefusalScreen(_Walk):
 
         d = self.preview()
         r = d["refusal"]
-        detail = dec.refuse(self.work, self.ref, r["scope"], r["items"], r["reasons"], date.fromisoformat(r["on"]))
+        detail = dec.refuse(self.casework, self.ref, r["scope"], r["items"], r["reasons"], date.fromisoformat(r["on"]))
         return Outcome(detail, LETTER_FOR["refuse"])
 
 
@@ -611,7 +612,7 @@ class ExtendScreen(_Walk):
         from dpo_tui.services import decisions as dec
 
         told = parse_day(self.value("#told"), "told on")
-        detail = dec.extend(self.work, self.ref, self.radio("#reason") or "complex", told, self.value("#note"))
+        detail = dec.extend(self.casework, self.ref, self.radio("#reason") or "complex", told, self.value("#note"))
         return Outcome(detail, LETTER_FOR["extend"])
 
 
@@ -632,7 +633,7 @@ class ClarifyScreen(_Walk):
 
         super().load()
         self.question = open_question(self.detail.decision)
-        self.stops = self.work.regime(self.detail.regime).stops_clock_for(self.detail.rights)
+        self.stops = self.casework.regime(self.detail.regime).stops_clock_for(self.detail.rights)
 
     def body(self) -> ComposeResult:
         if self.question:
@@ -687,8 +688,8 @@ class ClarifyScreen(_Walk):
 
         on_ = parse_day(self.value("#on"), "date")
         if self.question:
-            return Outcome(dec.record_clarification_answer(self.work, self.ref, self.value("#answer"), on_))
-        detail = dec.ask_clarification(self.work, self.ref, self.value("#question"), self.radio("#purpose") or "identify", on_)
+            return Outcome(dec.record_clarification_answer(self.casework, self.ref, self.value("#answer"), on_))
+        detail = dec.ask_clarification(self.casework, self.ref, self.value("#question"), self.radio("#purpose") or "identify", on_)
         return Outcome(detail, LETTER_FOR["clarify"])
 
 
@@ -706,7 +707,7 @@ MENU = (
 )
 
 
-class DecisionMenu(ModalScreen[str | None]):
+class DecisionMenu(DpoModal[str | None]):
     DEFAULT_CSS = """
     DecisionMenu { align: center middle; }
     DecisionMenu > Vertical { width: 80; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
@@ -781,7 +782,7 @@ def open_walkthrough(host: Any, which: str, *, done: Callable[[Any], None] | Non
                 open_walkthrough(host, key, done=done)
 
         try:
-            status = app.work.get(ref, with_events=False).status
+            status = app.casework.get(ref, with_events=False).status
         except DomainError as exc:
             app.notify(str(exc), severity="error", markup=False)
             return
@@ -799,7 +800,7 @@ def _close_no_response(app: Any, ref: str, show: Callable[[Any], None]) -> None:
     from dpo_tui.services import decisions as dec
 
     try:
-        detail = dec.close_no_response(app.work, ref)
+        detail = dec.close_no_response(app.casework, ref)
     except DomainError as exc:
         app.notify(str(exc), severity="error", markup=False)
         return

@@ -9,13 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
+from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.text import literal
 
 
-class ExportScreen(ModalScreen[list[Path] | None]):
+class ExportScreen(DpoModal[list[Path] | None]):
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }
     ExportScreen > Vertical { width: 80%; max-width: 100; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
@@ -64,14 +64,14 @@ class ExportScreen(ModalScreen[list[Path] | None]):
     def _run(self, fmt: str, folder: Path) -> None:
         from dpo_tui.exports.case_summary import export_cases
 
-        app: Any = self.app
+        app = self.app
         bar = self.query_one("#export-progress", ProgressBar)
 
         def progress(n: int, of: int, ref: str) -> None:
             app.call_from_thread(bar.update, progress=n)
 
         try:
-            paths = export_cases(app.work, self.refs, fmt, folder, progress=progress)
+            paths = export_cases(app.casework, self.refs, fmt, folder, progress=progress)
         except Exception as exc:  # noqa: BLE001
             app.call_from_thread(self._status, str(exc), True)
             return

@@ -20,9 +20,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
+from dpo_tui.tui.base import DpoModal
 from dpo_tui.domain import identity as rules
 from dpo_tui.domain.dates import fmt, relative_days
 from dpo_tui.domain.errors import DomainError, InvalidInput
@@ -68,7 +68,7 @@ def start_step(detail: CaseDetail) -> int:
     return 1
 
 
-class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
+class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
     DEFAULT_CSS = """
     IdentityWalkthrough { align: center middle; }
     IdentityWalkthrough > Vertical {
@@ -229,12 +229,11 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
     # ---- helpers ---------------------------------------------------------------------------
 
     def _today(self) -> date:
-        today = getattr(self.app, "today", None)
-        return today() if callable(today) else date.today()
+
+        return self.app.today()
 
     def _user(self) -> str:
-        settings = getattr(self.app, "settings", None)
-        return getattr(settings, "user_name", "") or ""
+        return self.app.settings.user_name
 
     def _hide_all(self) -> None:
         for step in ("step-1", "step-2", "step-3", "step-5", "step-6", "step-done"):
@@ -282,7 +281,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
 
     def _val(self, selector: str) -> Any:
         widget = self.query_one(selector)
-        return widget.value  # type: ignore[attr-defined]
+        return widget.value
 
     # ---- step 1 ----------------------------------------------------------------------------
 
@@ -319,7 +318,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
         reason = self._val("#need-reason")
         if self._val("#need-decision") == "not_needed":
             try:
-                detail = idv.record_not_needed(self.app.work, self.detail.ref, reason,  # type: ignore[attr-defined]
+                detail = idv.record_not_needed(self.app.casework, self.detail.ref, reason,
                                                version=self.detail.version, **self._facts())
             except DomainError as exc:
                 self._fail(exc)
@@ -427,7 +426,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
             )
             facts = self._facts()
             detail = idv.request_identity(
-                self.app.work, self.detail.ref,  # type: ignore[attr-defined]
+                self.app.casework, self.detail.ref,
                 requester_kind=self._kind().value, what=what, on=on_, method=self._val("#what-method"),
                 id_needed=bool(self._val("#who-id")), authority_needed=bool(self._val("#who-authority")),
                 reason=self._val("#need-reason") or None, version=self.detail.version, **facts, **self._child_args(),
@@ -470,8 +469,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
         self.query_one("#got-authority-box").display = bool((ident.get("authority") or {}).get("needed"))
 
     def _policy_days(self) -> int:
-        settings = getattr(self.app, "settings", None)
-        return int(getattr(getattr(settings, "policy", None), "id_no_response_days", 28))
+        return self.app.settings.policy.id_no_response_days
 
     @on(Button.Pressed, "#got-save")
     def _got_save(self) -> None:
@@ -482,7 +480,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
             auth_text = self._val("#got-authority-on")
             auth_on = parse_date("authority_on", auth_text) if auth_text.strip() else None
             detail = idv.record_received(
-                self.app.work, self.detail.ref,  # type: ignore[attr-defined]
+                self.app.casework, self.detail.ref,
                 on=on_, seen=self._val("#got-seen"), matched=self._val("#got-matched"), checked_by=self._val("#got-by"),
                 copy_received=bool(self._val("#got-copy")), copy_deleted=bool(self._val("#got-deleted")),
                 authority_evidence=self._val("#got-authority") or None, authority_on=auth_on,
@@ -504,7 +502,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
         from dpo_tui.services import identity as idv
 
         try:
-            detail = idv.close_no_response(self.app.work, self.detail.ref, version=self.detail.version)  # type: ignore[attr-defined]
+            detail = idv.close_no_response(self.app.casework, self.detail.ref, version=self.detail.version)
         except DomainError as exc:
             self._fail(exc)
             return
@@ -536,7 +534,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
         try:
             on_ = parse_date("on", self._val("#out-on"))
             detail = idv.record_outcome(
-                self.app.work, self.detail.ref, kind, on=on_, reason=self._val("#out-reason") or None,  # type: ignore[attr-defined]
+                self.app.casework, self.detail.ref, kind, on=on_, reason=self._val("#out-reason") or None,
                 version=self.detail.version,
             )
         except DomainError as exc:
@@ -577,7 +575,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
 
     def _draft(self, kind: str) -> tuple[str, str, bool]:
         """(subject, body, can be kept as correspondence): the letters module's draft, else a plain fallback."""
-        work = self.app.work  # type: ignore[attr-defined]
+        work = self.app.casework
         try:
             from dpo_tui.services.letters import render_letter
 
@@ -612,7 +610,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
         if not self.letter_kind:
             return
         try:
-            detail = save_letter(self.app.work, self.detail.ref, self.letter_kind, self.letter_subject,  # type: ignore[attr-defined]
+            detail = save_letter(self.app.casework, self.detail.ref, self.letter_kind, self.letter_subject,
                                  self.query_one("#letter-text", TextArea).text)
         except DomainError as exc:
             self._fail(exc)
@@ -632,7 +630,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
         def back(saved: bool | None) -> None:
             if saved:
                 self._changed = True
-                self.detail = self.app.work.get(self.detail.ref)  # type: ignore[attr-defined]
+                self.detail = self.app.casework.get(self.detail.ref)
                 self.query_one("#letter-save").display = False
                 self.query_one("#letter-title", Static).update(Text(f"Kept as sent: {self.letter_subject}"))
             self.query_one("#done-close").focus()

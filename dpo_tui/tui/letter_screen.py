@@ -15,16 +15,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.text import literal
 
 CHANNELS = ("email", "post", "web", "phone", "in_person", "social")
 
 
-class LetterScreen(ModalScreen[bool]):
+class LetterScreen(DpoModal[bool]):
     """Dismissed with True when a letter was saved to the case."""
 
     DEFAULT_CSS = """
@@ -87,8 +87,8 @@ class LetterScreen(ModalScreen[bool]):
         self._load_choices()
 
     def _today(self) -> date:
-        today = getattr(self.app, "today", None)
-        return today() if callable(today) else date.today()
+
+        return self.app.today()
 
     def _error(self, message: str) -> None:
         self.query_one("#letter-error", Static).update(literal(message))
@@ -99,9 +99,9 @@ class LetterScreen(ModalScreen[bool]):
     def _load_choices(self) -> None:
         from dpo_tui.services.letters import letter_choices
 
-        app: Any = self.app
+        app = self.app
         try:
-            choices = letter_choices(app.work, self.ref)
+            choices = letter_choices(app.casework, self.ref)
         except Exception as exc:  # noqa: BLE001 - shown on screen
             app.call_from_thread(self._error, str(exc))
             return
@@ -142,9 +142,9 @@ class LetterScreen(ModalScreen[bool]):
     def _draft_for(self, kind: str) -> None:
         from dpo_tui.services.letters import render_letter
 
-        app: Any = self.app
+        app = self.app
         try:
-            draft = render_letter(app.work, self.ref, kind)
+            draft = render_letter(app.casework, self.ref, kind)
         except Exception as exc:  # noqa: BLE001
             app.call_from_thread(self._error, str(exc))
             return
@@ -187,9 +187,9 @@ class LetterScreen(ModalScreen[bool]):
     def _save(self, draft: Any, channel: str, sent_on: date) -> None:
         from dpo_tui.services.letters import save_letter
 
-        app: Any = self.app
+        app = self.app
         try:
-            save_letter(app.work, self.ref, draft.kind, draft.subject, draft.body, channel, sent_on)
+            save_letter(app.casework, self.ref, draft.kind, draft.subject, draft.body, channel, sent_on)
         except Exception as exc:  # noqa: BLE001
             app.call_from_thread(self._error, str(exc))
             return

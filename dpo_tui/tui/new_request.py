@@ -15,9 +15,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 
+from dpo_tui.tui.base import DpoModal
 from dpo_tui.domain.dates import fmt, relative_days
 from dpo_tui.domain.rights import Right
 from dpo_tui.tui.text import literal
@@ -75,7 +75,7 @@ def due_line(explanation: tuple[str, ...], due: date) -> str:
     return explanation[-1] if explanation else ""
 
 
-class NewRequestScreen(ModalScreen[str | None]):
+class NewRequestScreen(DpoModal[str | None]):
     """Log a new request. ctrl+s (or Save) saves and dismisses with the new reference; escape cancels."""
 
     DEFAULT_CSS = """
@@ -118,7 +118,7 @@ class NewRequestScreen(ModalScreen[str | None]):
     # ---- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
+        app = self.app
         today = self._today()
         org_regime = app.settings.organisation.regime
         with Vertical(id="form"):
@@ -170,12 +170,12 @@ class NewRequestScreen(ModalScreen[str | None]):
     # ---- helpers ---------------------------------------------------------------------------
 
     def _today(self) -> date:
-        today = getattr(self.app, "today", None)
-        return today() if callable(today) else date.today()
+
+        return self.app.today()
 
     @property
     def work_service(self) -> Casework:
-        return self.app.work  # type: ignore[attr-defined,no-any-return]
+        return self.app.casework
 
     def _values(self) -> dict[str, Any]:
         rights = tuple(r for r in Right if r in self.query_one("#rights", SelectionList).selected)
@@ -225,7 +225,7 @@ class NewRequestScreen(ModalScreen[str | None]):
         from dpo_tui.services.casework import NewRequest
 
         v = self._values()
-        org_regime = self.app.settings.organisation.regime  # type: ignore[attr-defined]
+        org_regime = self.app.settings.organisation.regime
         regime = v["regime"] if isinstance(v["regime"], str) else None
         return NewRequest(
             name=v["name"],
@@ -257,9 +257,9 @@ class NewRequestScreen(ModalScreen[str | None]):
     @work(thread=True, group="new-request-prepare")
     def _prepare(self) -> None:
         """Build the casework service (ORM import) and list the regimes off the UI thread."""
-        app: Any = self.app
+        app = self.app
         try:
-            regimes = sorted((r.name, key) for key, r in app.work.regimes.items())
+            regimes = sorted((r.name, key) for key, r in app.casework.regimes.items())
         except Exception as exc:  # noqa: BLE001 - reported; the form stays usable with the default regime
             app.call_from_thread(app.notify_error if hasattr(app, "notify_error") else app.notify, exc)
             regimes = []
@@ -268,7 +268,7 @@ class NewRequestScreen(ModalScreen[str | None]):
     def _prepared(self, regimes: list[tuple[str, str]]) -> None:
         self._ready = True
         if regimes:
-            org = self.app.settings.organisation.regime  # type: ignore[attr-defined]
+            org = self.app.settings.organisation.regime
             select = self.query_one("#regime", Select)
             current = select.value
             select.set_options(
@@ -293,9 +293,9 @@ class NewRequestScreen(ModalScreen[str | None]):
 
     @work(thread=True, group="new-request-duplicates")  # not exclusive: stale answers are dropped on arrival
     def _find_duplicates(self, email: str) -> None:
-        app: Any = self.app
+        app = self.app
         try:
-            others = app.work.find_by_email(email)
+            others = app.casework.find_by_email(email)
         except Exception:  # noqa: BLE001 - a failed look-up only loses the warning
             others = []
         app.call_from_thread(self._show_duplicates, email, others)
@@ -320,9 +320,9 @@ class NewRequestScreen(ModalScreen[str | None]):
 
     @work(thread=True, group="new-request-preview")  # not exclusive: stale answers are dropped on arrival
     def _compute_preview(self, regime_key: str, received: date, rights: tuple[str, ...]) -> None:
-        app: Any = self.app
+        app = self.app
         try:
-            text = preview_text(app.work, regime_key, received, rights, self._today())
+            text = preview_text(app.casework, regime_key, received, rights, self._today())
         except Exception as exc:  # noqa: BLE001 - the preview is advisory
             text = Text(f"Due date: cannot compute yet ({exc})", style="dim")
         app.call_from_thread(self._set_preview, text, (regime_key, received, rights))
@@ -404,9 +404,9 @@ class NewRequestScreen(ModalScreen[str | None]):
 
     @work(thread=True, group="new-request-save")
     def _save(self, request: NewRequest) -> None:
-        app: Any = self.app
+        app = self.app
         try:
-            detail = app.work.log_request(request)
+            detail = app.casework.log_request(request)
         except Exception as exc:  # noqa: BLE001 - shown on the form, never a traceback
             app.call_from_thread(self._save_failed, exc)
             return

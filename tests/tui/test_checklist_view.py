@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList, RadioButton, Static, TabbedConten
 from dpo_tui.services import checklist_work as cw
 from dpo_tui.tui.case_screen import CaseScreen
 from dpo_tui.tui.checklist_view import CompleteScreen, ConfirmScreen, TextPrompt, TickScreen
-from tests.tui.harness import CaseApp, settle
+from tests.tui.harness import errors, run_case, settle
 from tests.conftest import new_request
 
 
@@ -49,8 +49,7 @@ def item(work, ref, key):  # type: ignore[no-untyped-def]
 async def test_tick_a_plain_item_and_reopen_it(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     detail = sqlite_work.log_request(new_request())
     ref, total = detail.ref, len(detail.checklist)
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         screen = await open_checklist(app, pilot, GATHER)
         await pilot.press("t")
         await pilot.pause()
@@ -79,13 +78,12 @@ async def test_tick_a_plain_item_and_reopen_it(sqlite_work) -> None:  # type: ig
         await pilot.press("enter")
         await settle(app, pilot)
         assert item(sqlite_work, ref, GATHER).state == "open"
-        assert not app.errors
+        assert not errors(app)
 
 
 async def test_tick_a_search_item_needs_the_search_record(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         screen = await open_checklist(app, pilot, SEARCH)
         await pilot.press("t")
         await pilot.pause()
@@ -108,13 +106,12 @@ async def test_tick_a_search_item_needs_the_search_record(sqlite_work) -> None: 
         assert (got.state, got.search_terms, got.found) == ("done", "ada@example.org", "nothing_found")
         detail = text_of(app, "#checklist-detail")
         assert "ada@example.org" in detail and "nothing" in detail
-        assert not app.errors
+        assert not errors(app)
 
 
 async def test_escape_cancels_tick(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         screen = await open_checklist(app, pilot, SEARCH)
         await pilot.press("t")
         await pilot.pause()
@@ -126,8 +123,7 @@ async def test_escape_cancels_tick(sqlite_work) -> None:  # type: ignore[no-unty
 
 async def test_not_applicable_without_and_with_reason(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         screen = await open_checklist(app, pilot, "access.exemptions")
         await pilot.press("N")
         await pilot.pause()
@@ -145,13 +141,12 @@ async def test_not_applicable_without_and_with_reason(sqlite_work) -> None:  # t
         assert (got.state, got.reason, got.done_by) == ("na", "No exemption applies", sqlite_work.actor)
         assert "N/A" in str(screen.query_one("#checklist-list", OptionList).get_option("access.exemptions").prompt)
         assert "No exemption applies" in text_of(app, "#checklist-detail")
-        assert not app.errors
+        assert not errors(app)
 
 
 async def test_note_and_adhoc_item_shown_literally(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         screen = await open_checklist(app, pilot, GATHER)
         await pilot.press("o")
         await pilot.pause()
@@ -170,13 +165,12 @@ async def test_note_and_adhoc_item_shown_literally(sqlite_work) -> None:  # type
         assert (added.key, added.label, added.adhoc) == ("adhoc.1", "Check [red]paper[/] files", True)
         prompt = screen.query_one("#checklist-list", OptionList).get_option("adhoc.1").prompt
         assert "Check [red]paper[/] files" in str(prompt)
-        assert not app.errors
+        assert not errors(app)
 
 
 async def test_complete_with_open_items_needs_an_override_reason(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         screen = await open_checklist(app, pilot)
         await pilot.press("C")
         await pilot.pause()
@@ -196,13 +190,12 @@ async def test_complete_with_open_items_needs_an_override_reason(sqlite_work) ->
         override = next(e for e in detail.events if e.kind == "checklist.override")
         assert override.payload["reason"] == "Requester narrowed the request to HubSpot"
         assert screen.detail.status == "completed"
-        assert not app.errors
+        assert not errors(app)
 
 
 async def test_complete_cancelled_leaves_case_open(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await open_checklist(app, pilot)
         await pilot.press("C")
         await pilot.pause()
@@ -220,8 +213,7 @@ async def test_complete_when_everything_is_done(sqlite_work) -> None:  # type: i
             cw.tick(sqlite_work, ref, i.key, search_terms="ada", found="found")
         else:
             cw.mark_not_applicable(sqlite_work, ref, i.key, "done elsewhere")
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await open_checklist(app, pilot)
         await pilot.press("C")
         await pilot.pause()
@@ -232,13 +224,12 @@ async def test_complete_when_everything_is_done(sqlite_work) -> None:  # type: i
         done = sqlite_work.get(ref)
         assert done.status == "completed"
         assert "checklist.override" not in [e.kind for e in done.events]
-        assert not app.errors
+        assert not errors(app)
 
 
 async def test_keys_elsewhere_bring_up_the_checklist(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
         assert app.screen.query_one(TabbedContent).active == "overview"
         await pilot.press("t")
@@ -256,12 +247,11 @@ async def test_marketing_objection_cannot_be_skipped_from_the_screen(sqlite_work
     from dpo_tui.domain.rights import Right
 
     ref = sqlite_work.log_request(new_request(rights=(Right.OBJECTION,))).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await open_checklist(app, pilot, "shared.suppress")
         await pilot.press("N")
         await pilot.pause()
         await pilot.press(*"we never market", "enter")
         await settle(app, pilot)
         assert item(sqlite_work, ref, "shared.suppress").state == "open"
-        assert app.errors and "direct marketing" in str(app.errors[-1])
+        assert errors(app) and "direct marketing" in str(errors(app)[-1])

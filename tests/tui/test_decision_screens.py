@@ -23,38 +23,11 @@ from dpo_tui.tui.decision_screens import (
     RefusalScreen,
     open_walkthrough,
 )
-from tests.conftest import TODAY, new_request
+from dpo_tui.tui.case_screen import CaseScreen
+from tests.conftest import new_request
+from tests.tui.harness import case_screen, notes, run_app, settle
 
 REPEAT = {"repetition": "Same request as three weeks ago; nothing has changed."}
-
-
-class Harness(App[None]):
-    """The two things the walkthroughs need from DpoApp: `work` and `today()`."""
-
-    def __init__(self, work: Any) -> None:
-        super().__init__()
-        self.work = work
-        self.settings = work.settings
-        self.notes: list[str] = []
-
-    def today(self) -> date:
-        return TODAY
-
-    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
-        self.notes.append(message)
-        super().notify(message, **kwargs)
-
-
-class Host:
-    """Stands in for the case screen: `.ref`, `.app`, `.show_detail`."""
-
-    def __init__(self, app: App[None], ref: str) -> None:
-        self.app = app
-        self.ref = ref
-        self.shown: list[Any] = []
-
-    def show_detail(self, detail: Any) -> None:
-        self.shown.append(detail)
 
 
 def text_of(widget: Static) -> str:
@@ -87,10 +60,14 @@ async def type_into(pilot: Any, selector: str, text: str) -> None:
     await pilot.press(*text)
 
 
-async def start(pilot: Any, work: Any, ref: str, which: str) -> Host:
-    host = Host(pilot.app, ref)
+async def start(pilot: Any, work: Any, ref: str, which: str) -> CaseScreen:
+    """Open case `ref` in the real app, then walkthrough `which` from its case screen."""
+    app = pilot.app
+    app.open_case(ref)
+    await settle(app, pilot)
+    host = case_screen(app)
     open_walkthrough(host, which)
-    await pilot.pause()
+    await settle(app, pilot)
     return host
 
 
@@ -101,8 +78,7 @@ async def test_assess_then_fee_calculator_then_payment(sqlite_work):
     work = sqlite_work
     earlier = work.log_request(new_request(received=date(2026, 6, 1)))
     case = work.log_request(new_request())
-    app = Harness(work)
-    async with app.run_test(size=(140, 60)) as pilot:
+    async with run_app(work, size=(140, 60)) as (app, pilot):
         host = await start(pilot, work, case.ref, "assess")
         screen = app.screen
         assert isinstance(screen, AssessScreen)
@@ -146,8 +122,8 @@ async def test_assess_then_fee_calculator_then_payment(sqlite_work):
         d = work.get(case.ref)
         assert d.status == "awaiting_fee" and d.deadline.due is None
         assert d.decision["fee"]["total"] == "52.50"
-        assert host.shown[-1].status == "awaiting_fee"
-        assert any("fee request" in n for n in app.notes)
+        assert host.detail.status == "awaiting_fee"
+        assert any("fee request" in n for n in notes(app))
 
         # The menu opens on "Record the fee paid" for a case awaiting a fee.
         open_walkthrough(host, "menu")
@@ -171,8 +147,7 @@ async def test_assess_then_fee_calculator_then_payment(sqlite_work):
 async def test_fee_on_a_first_free_copy_is_refused_on_screen(sqlite_work):
     work = sqlite_work
     case = work.log_request(new_request())
-    app = Harness(work)
-    async with app.run_test(size=(140, 60)) as pilot:
+    async with run_app(work, size=(140, 60)) as (app, pilot):
         await start(pilot, work, case.ref, "fee")
         assert isinstance(app.screen, FeeScreen)
         await type_into(pilot, "#q-hours", "3")
@@ -201,8 +176,7 @@ async def test_fee_on_a_first_free_copy_is_refused_on_screen(sqlite_work):
 async def test_assess_refuse_whole_with_complete_notice(sqlite_work):
     work = sqlite_work
     case = work.log_request(new_request())
-    app = Harness(work)
-    async with app.run_test(size=(140, 60)) as pilot:
+    async with run_app(work, size=(140, 60)) as (app, pilot):
         await start(pilot, work, case.ref, "assess")
         await type_into(pilot, "#e-offers_withdrawal", "Email 3 Nov: would drop it for a voucher")
         app.screen.query_one("#decision").focus()
@@ -227,7 +201,7 @@ async def test_assess_refuse_whole_with_complete_notice(sqlite_work):
         d = work.get(case.ref)
         assert d.status == "refused"
         assert d.decision["refusal"]["complain_to_controller"]
-        assert any("refusal notice" in n for n in app.notes)
+        assert any("refusal notice" in n for n in notes(app))
         # The walkthrough ends on the letter the step needs.
         from dpo_tui.tui.letter_screen import LetterScreen
 
@@ -242,8 +216,7 @@ async def test_refusal_notice_missing_authority_contacts_is_refused(sqlite_url, 
     work = make_work(sqlite_url, replace(settings, organisation=org))
     case = work.log_request(new_request())
     dec.assess(work, case.ref, REPEAT, "refuse")
-    app = Harness(work)
-    async with app.run_test(size=(140, 60)) as pilot:
+    async with run_app(work, size=(140, 60)) as (app, pilot):
         await start(pilot, work, case.ref, "refuse")
         await type_into(pilot, "#reasons", "Repeated request.")
         await pilot.pause()
@@ -258,8 +231,7 @@ async def test_refusal_notice_missing_authority_contacts_is_refused(sqlite_url, 
 async def test_partial_refusal_per_item(sqlite_work):
     work = sqlite_work
     case = work.log_request(new_request())
-    app = Harness(work)
-    async with app.run_test(size=(140, 60)) as pilot:
+    async with run_app(work, size=(140, 60)) as (app, pilot):
         await start(pilot, work, case.ref, "refuse_partial")
         await type_into(pilot, "#reasons", "Some of the data is exempt.")
         await pilot.pause()
@@ -289,8 +261,7 @@ async def test_partial_refusal_per_item(sqlite_work):
 async def test_late_extension_is_refused_on_screen(sqlite_work):
     work = sqlite_work
     case = work.log_request(new_request(received=date(2026, 10, 1)))
-    app = Harness(work)
-    async with app.run_test(size=(140, 60)) as pilot:
+    async with run_app(work, size=(140, 60)) as (app, pilot):
         await start(pilot, work, case.ref, "extend")
         assert isinstance(app.screen, ExtendScreen)
         await type_into(pilot, "#note", "Twelve systems")
@@ -305,8 +276,7 @@ async def test_late_extension_is_refused_on_screen(sqlite_work):
 async def test_extension_in_time(sqlite_work):
     work = sqlite_work
     case = work.log_request(new_request())
-    app = Harness(work)
-    async with app.run_test(size=(140, 60)) as pilot:
+    async with run_app(work, size=(140, 60)) as (app, pilot):
         await start(pilot, work, case.ref, "extend")
         assert "Tell the person by: Wed 2 Dec 2026" in shown(app, "#extend-dates")
         assert "write the reasons" in status_text(app)
@@ -319,7 +289,7 @@ async def test_extension_in_time(sqlite_work):
         await pilot.pause()
         d = work.get(case.ref)
         assert d.deadline.extended and d.decision["extension"]["reason"] == "several_requests"
-        assert any("extension notice" in n for n in app.notes)
+        assert any("extension notice" in n for n in notes(app))
         # A second attempt is refused with the reason.
         await start(pilot, work, case.ref, "extend")
         await type_into(pilot, "#note", "Again")
@@ -333,8 +303,7 @@ async def test_extension_in_time(sqlite_work):
 async def test_clarification_ask_refuses_format_then_answer(sqlite_work):
     work = sqlite_work
     case = work.log_request(new_request())
-    app = Harness(work)
-    async with app.run_test(size=(140, 60)) as pilot:
+    async with run_app(work, size=(140, 60)) as (app, pilot):
         await start(pilot, work, case.ref, "clarify")
         screen = app.screen
         assert isinstance(screen, ClarifyScreen)
@@ -357,7 +326,7 @@ async def test_clarification_ask_refuses_format_then_answer(sqlite_work):
         await pilot.pause()
         d = work.get(case.ref)
         assert d.status == "awaiting_clarification" and d.deadline.state.value == "stopped"
-        assert any("clarification request" in n for n in app.notes)
+        assert any("clarification request" in n for n in notes(app))
 
         await start(pilot, work, case.ref, "clarify")
         screen = app.screen
@@ -375,8 +344,7 @@ async def test_clarification_ask_refuses_format_then_answer(sqlite_work):
 async def test_clarification_on_eu_case_says_the_clock_keeps_running(sqlite_work):
     work = sqlite_work
     case = work.log_request(new_request(regime="eu-gdpr"))
-    app = Harness(work)
-    async with app.run_test(size=(140, 60)) as pilot:
+    async with run_app(work, size=(140, 60)) as (app, pilot):
         await start(pilot, work, case.ref, "clarify")
         assert "keeps running" in shown(app, "#clock-effect")
 
@@ -386,26 +354,24 @@ async def test_menu_and_no_response_closure(sqlite_work):
     case = work.log_request(new_request(received=date(2026, 10, 1)))
     dec.assess(work, case.ref, REPEAT, "fee")
     dec.request_fee(work, case.ref, breakdown_from_settings(work.settings.fees, hours=1), date(2026, 10, 2))
-    app = Harness(work)
-    async with app.run_test(size=(140, 60)) as pilot:
+    async with run_app(work, size=(140, 60)) as (app, pilot):
         host = await start(pilot, work, case.ref, "menu")
         assert isinstance(app.screen, DecisionMenu)
         await pilot.press("down", "down", "down", "enter")  # from "Record the fee paid" to "Close: no response"
         await pilot.pause()
         d = work.get(case.ref)
         assert d.status == "withdrawn" and d.outcome == "fee_unpaid"
-        assert host.shown[-1].status == "withdrawn"
+        assert host.detail.status == "withdrawn"
 
 
 @pytest.mark.parametrize("which", ["assess", "fee", "fee_paid", "refuse", "extend", "clarify"])
 async def test_escape_cancels_without_change(sqlite_work, which):
     work = sqlite_work
     case = work.log_request(new_request())
-    app = Harness(work)
-    async with app.run_test(size=(140, 60)) as pilot:
+    async with run_app(work, size=(140, 60)) as (app, pilot):
         await start(pilot, work, case.ref, which)
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen_stack[-1] is app.screen and len(app.screen_stack) == 1
+        assert isinstance(app.screen, CaseScreen) and len(app.screen_stack) == 2  # queue, case: the dialog is gone
     d = work.get(case.ref)
     assert d.decision == {} and d.status == "new" and [e.kind for e in d.events] == ["case.logged"]
