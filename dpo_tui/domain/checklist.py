@@ -99,7 +99,7 @@ def expand_checklist(
     for right in dict.fromkeys(rights):
         template = templates.get(right)
         if template is None:
-            raise InvalidInput(f"no checklist template for the right {right.value!r}")
+            raise InvalidInput(None, f"no checklist template for the right {right.value!r}")
         right_index = WORK_ORDER.index(right)
         for item_index, item in enumerate(template.items):
             for system_index, spec in _expand_item(right, item, org):
@@ -153,7 +153,7 @@ def load_templates(user_dir: Path | None) -> dict[Right, Template]:
     """
     templates, problems = _load_all(user_dir)
     if problems:
-        raise InvalidInput("\n".join(str(p) for p in problems))
+        raise InvalidInput(None, "\n".join(str(p) for p in problems))
     return templates
 
 

@@ -32,7 +32,7 @@ class DataFileError(InvalidInput):
         self.line = line
         where = f"{source}:{line}" if line is not None else source
         parts = [p for p in (where, key_path, problem) if p]
-        super().__init__(": ".join(parts))
+        super().__init__(None, ": ".join(parts))
 
     def located(self, text: str) -> DataFileError:
         """The same problem with the line of its key, found in the file text it was parsed from."""
@@ -320,7 +320,7 @@ class Organisation:
         for system in self.systems:
             if system.key == key:
                 return system
-        raise InvalidInput(f"unknown system {key!r} (defined: {', '.join(s.key for s in self.systems)})")
+        raise InvalidInput(None, f"unknown system {key!r} (defined: {', '.join(s.key for s in self.systems)})")
 
     def category_names(self, keys: Iterable[str]) -> tuple[str, ...]:
         names = {c.key: c.name for c in self.categories}

@@ -102,7 +102,7 @@ def get_regime(key: str, user_dir: Path | None = None) -> Regime:
     try:
         return regimes[key]
     except KeyError:
-        raise InvalidInput(f"unknown regime {key!r}; known: {', '.join(sorted(regimes))}") from None
+        raise InvalidInput(None, f"unknown regime {key!r}; known: {', '.join(sorted(regimes))}") from None
 
 
 def parse_regime(text: str, source: str) -> Regime:
@@ -110,7 +110,7 @@ def parse_regime(text: str, source: str) -> Regime:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{source}: not valid TOML ({exc})") from None
+        raise InvalidInput(None, f"{source}: not valid TOML ({exc})") from None
     r = _Reader(doc, source)
     period_unit = r.choice("period.unit", ("months", "days"))
     extension = r.integer("extension.length", default=0, minimum=0)
@@ -150,7 +150,7 @@ class _Reader:
         self.doc, self.source = doc, source
 
     def fail(self, key: str, problem: str) -> NoReturn:
-        raise InvalidInput(f"{self.source}: {key}: {problem}")
+        raise InvalidInput(None, f"{self.source}: {key}: {problem}")
 
     def get(self, key: str, default: Any = _MISSING) -> Any:
         node: Any = self.doc

@@ -242,7 +242,7 @@ def render_summary(detail: CaseDetail, fmt_: str, *, verified: Any, today: date,
         return to_markdown(model)
     if fmt_ == "html":
         return to_html(model)
-    raise InvalidInput(f"format: '{fmt_}' is not an export format (use md, html or json)")
+    raise InvalidInput("format", f"'{fmt_}' is not an export format (use md, html or json)")
 
 
 def verify_chain(work: Any) -> Any:
@@ -282,9 +282,9 @@ def export_cases(
     from dpo_tui.paths import write_private
 
     if fmt_ not in FORMATS:
-        raise InvalidInput(f"format: '{fmt_}' is not an export format (use md, html or json)")
+        raise InvalidInput("format", f"'{fmt_}' is not an export format (use md, html or json)")
     if not refs:
-        raise InvalidInput("name at least one case reference")
+        raise InvalidInput(None, "name at least one case reference")
     details = check_refs(work, refs)  # every reference checked before anything is written
     verified = verify_chain(work)
     today = work.today()

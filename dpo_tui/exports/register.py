@@ -155,9 +155,9 @@ def write_register(
 
     `path` is created 0600 before anything is written; `path=None` writes to `out` (a text stream)."""
     if fmt not in ("csv", "json"):
-        raise InvalidInput(f"format: '{fmt}' is not a register format (use csv or json)")
+        raise InvalidInput("format", f"'{fmt}' is not a register format (use csv or json)")
     if date_from and date_to and date_from > date_to:
-        raise InvalidInput(f"--from {date_from.isoformat()} is after --to {date_to.isoformat()}")
+        raise InvalidInput(None, f"--from {date_from.isoformat()} is after --to {date_to.isoformat()}")
     import os
 
     if path is not None:

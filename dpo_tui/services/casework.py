@@ -94,7 +94,7 @@ class Casework:
         try:
             regime = self.regimes[key]
         except KeyError:
-            raise InvalidInput(f"unknown regime '{key}' (known: {', '.join(sorted(self.regimes))})") from None
+            raise InvalidInput(None, f"unknown regime '{key}' (known: {', '.join(sorted(self.regimes))})") from None
         return apply_policy(regime, self.settings)
 
     def deadline_of(self, case: Case, rows: Iterable[ClockEventRow]) -> Deadline:
@@ -276,19 +276,19 @@ class Casework:
         name = " ".join(req.name.split())
         email = req.email.strip()
         if not name:
-            raise InvalidInput("name: the requester's name is required")
+            raise InvalidInput("name", "the requester's name is required")
         if not email:
-            raise InvalidInput("email: the requester's email is required (use the postal address field as well if they wrote by post)")
+            raise InvalidInput("email", "the requester's email is required (use the postal address field as well if they wrote by post)")
         if not _EMAIL.match(email):
-            raise InvalidInput(f"email: '{email}' is not an email address")
+            raise InvalidInput("email", f"'{email}' is not an email address")
         if not req.rights:
-            raise InvalidInput("rights: name at least one right (access, erasure, ...)")
+            raise InvalidInput("rights", "name at least one right (access, erasure, ...)")
         if req.channel not in CHANNELS:
-            raise InvalidInput(f"channel: unknown channel '{req.channel}' (valid: {', '.join(CHANNELS)})")
+            raise InvalidInput("channel", f"unknown channel '{req.channel}' (valid: {', '.join(CHANNELS)})")
         if req.received > self.today():
-            raise InvalidInput(f"received: {req.received.isoformat()} is in the future")
+            raise InvalidInput("received", f"{req.received.isoformat()} is in the future")
         if req.received.year < 2000:
-            raise InvalidInput(f"received: {req.received.isoformat()} is implausibly old")
+            raise InvalidInput("received", f"{req.received.isoformat()} is implausibly old")
         return replace(req, name=name, email=email)
 
     def change_status(
@@ -335,7 +335,7 @@ class Casework:
     def add_note(self, ref: str, body: str) -> CaseDetail:
         text = body.strip()
         if not text:
-            raise InvalidInput("note: write something first")
+            raise InvalidInput("note", "write something first")
         with self.db.write() as s:
             case = load_case(s, ref)
             s.add(Note(case_id=case.id, body=text, by=self.actor))
@@ -376,9 +376,9 @@ class Casework:
 
     def add_clock_event(self, s: Session, case: Case, kind: ClockEventKind, on: date, reason: str | None = None) -> None:
         if on < case.received:
-            raise InvalidInput(f"date: {on.isoformat()} is before the request was received ({case.received.isoformat()})")
+            raise InvalidInput("date", f"{on.isoformat()} is before the request was received ({case.received.isoformat()})")
         if on > self.today():
-            raise InvalidInput(f"date: {on.isoformat()} is in the future")
+            raise InvalidInput("date", f"{on.isoformat()} is in the future")
         s.add(ClockEventRow(case_id=case.id, kind=kind.value, on=on, reason=reason, recorded_by=self.actor))
         s.flush()
 

@@ -36,7 +36,7 @@ class Draft:
             return f"# {' '.join(self.subject.split())}\n\n{self.body.rstrip()}\n"
         if fmt_ == "txt":
             return clean(f"Subject: {md_unescape(self.subject)}\n\n{_plain(self.body).rstrip()}\n")
-        raise InvalidInput(f"format: '{fmt_}' is not a letter format (use md or txt)")
+        raise InvalidInput("format", f"'{fmt_}' is not a letter format (use md or txt)")
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def render_letter(work: Any, ref: str, kind: str) -> Draft:
     except jinja2.TemplateError as exc:
         where = getattr(exc, "filename", None) or f"{letter.key}.md.j2"
         line = getattr(exc, "lineno", None)
-        raise InvalidInput(f"letter template {where}{f':{line}' if line else ''}: {exc.message or exc}") from None
+        raise InvalidInput(None, f"letter template {where}{f':{line}' if line else ''}: {exc.message or exc}") from None
     subject, body = _split(text, letter.title, detail.ref)
     return Draft(detail.ref, letter.key, subject, body)
 
@@ -131,15 +131,15 @@ def save_letter(
     letter = kind_of(kind)
     sent_on = sent_on or work.today()
     if channel not in CHANNELS:
-        raise InvalidInput(f"channel: unknown channel '{channel}' (valid: {', '.join(CHANNELS)})")
+        raise InvalidInput("channel", f"unknown channel '{channel}' (valid: {', '.join(CHANNELS)})")
     if not body.strip():
-        raise InvalidInput("body: the letter is empty")
+        raise InvalidInput("body", "the letter is empty")
     if sent_on > work.today():
-        raise InvalidInput(f"date sent: {sent_on.isoformat()} is in the future")
+        raise InvalidInput("date sent", f"{sent_on.isoformat()} is in the future")
     with work.db.write() as s:
         case = load_case(s, ref)
         if sent_on < case.received:
-            raise InvalidInput(f"date sent: {sent_on.isoformat()} is before the request was received ({case.received.isoformat()})")
+            raise InvalidInput("date sent", f"{sent_on.isoformat()} is before the request was received ({case.received.isoformat()})")
         row = Letter(
             case_id=case.id,
             kind=letter.key,
@@ -166,7 +166,7 @@ def write_letter(draft: Draft, path: Path, fmt_: str = "md") -> Path:
     from dpo_tui.paths import write_private
 
     if fmt_ not in FORMATS:
-        raise InvalidInput(f"format: '{fmt_}' is not a letter format (use md or txt)")
+        raise InvalidInput("format", f"'{fmt_}' is not a letter format (use md or txt)")
     return write_private(Path(path), draft.as_text(fmt_))
 
 

@@ -238,8 +238,10 @@ class QueueReader:
         return reader
 
     def close(self) -> None:
-        self._pages.conn.close()
-        self._counts.conn.close()
+        # Under each lane's lock: a worker thread may be mid-query (closing under it crashed the interpreter).
+        for lane in (self._pages, self._counts):
+            with lane.lock:
+                lane.conn.close()
 
     def _run(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return self._pages.run(sql, params) or []

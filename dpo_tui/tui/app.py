@@ -17,6 +17,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from dpo_tui.settings import Settings
 from dpo_tui.store.queue import QueueReader, SchemaMismatch
@@ -51,6 +52,7 @@ class DpoApp(App[None]):
         self._casework: Casework | None = None
         self._casework_lock = threading.Lock()
         self._version: int | None = None
+        self._last_error = ""
         self.set_keymap(settings.keymap)
 
     def today(self) -> date:
@@ -137,19 +139,12 @@ class DpoApp(App[None]):
     # ---- navigation used by every screen ---------------------------------------------------
 
     def open_case(self, ref: str) -> None:
-        try:
-            from dpo_tui.tui.case_screen import CaseScreen
-        except ImportError as exc:
-            self.notify_error(RuntimeError(f"the case screen is not available: {exc}"))
-            return
+        from dpo_tui.tui.case_screen import CaseScreen
+
         self.push_screen(CaseScreen(ref))
 
     def new_request(self) -> None:
-        try:
-            from dpo_tui.tui.new_request import NewRequestScreen
-        except ImportError as exc:
-            self.notify_error(RuntimeError(f"the new-request form is not available: {exc}"))
-            return
+        from dpo_tui.tui.new_request import NewRequestScreen
 
         def done(ref: str | None) -> None:
             if ref:
@@ -160,9 +155,22 @@ class DpoApp(App[None]):
         self.push_screen(NewRequestScreen(), done)
 
     def notify_error(self, exc: BaseException | str) -> None:
-        """One plain line for the user (never markup: messages can quote requester text), never a traceback."""
-        message = str(exc) or type(exc).__name__
+        """One plain line for the user (never markup: messages can quote requester text), never a traceback.
+        A casework rule reads as its own sentence; any other error also names its type (tui/base.error_text)."""
+        from dpo_tui.tui.base import error_text
+
+        message = exc if isinstance(exc, str) else error_text(exc)
         self.notify(message, severity="error", markup=False, timeout=8)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (auto-refresh, warming): a failure is shown once, not every two seconds."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            from dpo_tui.tui.base import error_text
+
+            text = error_text(event.worker.error)
+            if text != self._last_error:
+                self._last_error = text
+                self.notify_error(text)
 
     # ---- actions ---------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 How to extend it (walkthroughs, checklist, letters, export): add a `Binding(key, action, description, id="case.…")`
 to `CaseScreen.BINDINGS` and an `action_…` method. Inside it, `self.detail` is the current `CaseDetail` (None until
 loaded), `self.ref` the reference, `self.selected_item_key` the checklist item under the cursor. To change the case,
-call `self.call_service(lambda work: work.some_verb(self.ref, ..., version=self.detail.version), done="…")`: it runs
+call `self.call_service(lambda casework: casework.some_verb(self.ref, ..., version=self.detail.version), done="…")`: it runs
 in a thread, shows the `CaseDetail` the verb returns (or reloads), and reports errors. `refresh_case()` reloads from
 the database; `show_detail(detail)` re-renders from a detail you already have.
 
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -28,12 +28,14 @@ from textual.worker import Worker
 
 from dpo_tui.tui.base import DpoModal, DpoScreen
 from dpo_tui.domain.dates import fmt
+from dpo_tui.domain.errors import DomainError
 from dpo_tui.tui.checklist_view import BINDINGS as CHECKLIST_BINDINGS, ChecklistActions
 from dpo_tui.tui.text import literal
 from dpo_tui.tui.widgets import deadline_badge
 
 if TYPE_CHECKING:
     from dpo_tui.domain.clock import Deadline
+    from dpo_tui.services.casework import Casework
     from dpo_tui.services.views import CaseDetail, ChecklistItemView
 
 TABS: tuple[tuple[str, str], ...] = (
@@ -354,11 +356,10 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
     @property
     def selected_item_key(self) -> str | None:
         """The key of the checklist item under the cursor in the Checklist tab (None if there is none)."""
-        try:
-            opt = self.query_one("#checklist-list", OptionList).highlighted_option
-        except Exception:
-            return None
-        return opt.id if opt is not None else None
+        lists = self.query("#checklist-list").results(OptionList)
+        opt = next(lists, None)
+        option = opt.highlighted_option if opt is not None else None
+        return option.id if option is not None else None
 
     @property
     def active_tab(self) -> str:
@@ -389,23 +390,22 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         `done` is then notified. Errors are reported (their text shown literally) and the case reloaded."""
         return self._call_service(fn, done)
 
-    # ---- loading ---------------------------------------------------------------------------
+    # ---- loading and service calls (thread workers; failures reach worker_failed) --------------
 
-    @work(thread=True, group="case-load")  # not exclusive: an older answer arriving late is dropped in _loaded
-    def _load(self, seq: int) -> None:
-        app = self.app
-        try:
-            detail = app.casework.get(self.ref)
-        except Exception as exc:  # noqa: BLE001 - reported on screen, never a traceback
-            app.call_from_thread(self._load_failed, exc)
-            return
-        regime_name = self._regime_name
-        if regime_name is None:
+    def _load(self, seq: int) -> Worker[None]:
+        # Not exclusive: an older answer arriving late is dropped in _loaded.
+        known = self._regime_name
+
+        def read(casework: Casework) -> tuple[CaseDetail, str]:
+            detail = casework.get(self.ref)
+            if known is not None:
+                return detail, known
             try:
-                regime_name = app.casework.regime(detail.regime).name
-            except Exception:  # noqa: BLE001 - the key is shown instead
-                regime_name = detail.regime
-        app.call_from_thread(self._loaded, detail, regime_name, seq)
+                return detail, casework.regime(detail.regime).name
+            except DomainError:  # a regime no longer configured: its key is shown instead
+                return detail, detail.regime
+
+        return self.call_in_thread(read, lambda loaded: self._loaded(*loaded, seq), group="case-load")
 
     def _loaded(self, detail: CaseDetail, regime_name: str, seq: int) -> None:
         if seq < self._shown_seq:
@@ -414,29 +414,29 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         self._regime_name = regime_name
         self.show_detail(detail)
 
-    def _load_failed(self, exc: Exception) -> None:
+    def _call_service(self, fn: Callable[[Casework], CaseDetail | None], done: str | None) -> Worker[None]:
+        def shown(result: CaseDetail | None) -> None:
+            if result is not None and hasattr(result, "deadline"):
+                self.show_detail(result)
+            else:
+                self.refresh_case()
+            if done:
+                self.app.notify(done, markup=False)
+
+        return self.call_in_thread(fn, shown, group="case-service")
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         if not self.is_attached:
             return
-        if self._detail is None:
-            self.query_one("#case-title", Static).update(literal(f"{self.ref}: could not open the case"))
-            self.query_one("#case-requester", Static).update(literal(str(exc)))
-        self._report(exc)
-
-    @work(thread=True, group="case-service")
-    def _call_service(self, fn: Callable[[Any], CaseDetail | None], done: str | None) -> None:
-        app = self.app
-        try:
-            result = fn(app.casework)
-        except Exception as exc:  # noqa: BLE001 - reported to the user
-            app.call_from_thread(self._report, exc)
-            app.call_from_thread(self.refresh_case)
+        if worker.group == "case-load":
+            if self._detail is None:
+                self.query_one("#case-title", Static).update(literal(f"{self.ref}: could not open the case"))
+                self.query_one("#case-requester", Static).update(literal(str(error)))
+            self.show_error(error)
             return
-        if result is not None and hasattr(result, "deadline"):
-            app.call_from_thread(self.show_detail, result)
-        else:
-            app.call_from_thread(self.refresh_case)
-        if done:
-            app.call_from_thread(self.app.notify, done, markup=False)
+        self.show_error(error)
+        if worker.group == "case-service":
+            self.refresh_case()  # show the case as it now is
 
     def action_letters(self) -> None:
         from dpo_tui.tui.letter_screen import LetterScreen
@@ -462,9 +462,6 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         from dpo_tui.tui.decision_screens import open_walkthrough
 
         open_walkthrough(self, "clarify")
-
-    def _report(self, exc: Exception) -> None:
-        self.app.notify_error(exc)
 
     def _today(self) -> date:
 

@@ -3,11 +3,11 @@ right and by month, extensions and refusals with their grounds. The same figures
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -79,21 +79,15 @@ class DashboardScreen(DpoScreen[None]):
         self.year = None if self.year else self._today().year
         self._load()
 
-    def _today(self) -> Any:
-
+    def _today(self) -> date:
         return self.app.today()
 
-    @work(thread=True, exclusive=True, group="dashboard")
     def _load(self) -> None:
         from dpo_tui.exports.register import build_report
 
-        app = self.app
-        try:
-            rep = build_report(app.casework.db, today=self._today(), year=self.year)
-        except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
-            return
-        app.call_from_thread(self.show_report, rep)
+        today, year = self._today(), self.year
+        self.call_in_thread(lambda w: build_report(w.db, today=today, year=year), self.show_report,
+                            group="dashboard", exclusive=True)  # fmt: skip
 
     def show_report(self, rep: Any) -> None:
         self.report = rep

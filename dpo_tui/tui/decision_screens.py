@@ -4,9 +4,11 @@ Each screen validates as you go, says in one line what the law requires at that 
 shown) what the law does not allow, and ends by offering the letter the step needs. Keyboard only: tab moves,
 space ticks, arrows choose in a radio set, ctrl+s saves, escape cancels.
 
-The screens need `app.casework` (Casework) and `app.today()`; they call the services in dpo_tui.services.decisions
-directly (each a short transaction) and dismiss with the CaseDetail the verb returned, or None when cancelled.
-`open_walkthrough(case_screen, which)` is the entry point the case screen uses.
+A walkthrough never touches the database on the UI thread: `open_walkthrough(case_screen, which)` starts a flow (an
+async worker) that reads what the step shows in a thread worker (`_Walk.read`), pushes the step and waits for it
+(`push_screen_wait`, as Textual's guide does it), then chains to the next step or the letter. A step's save runs the
+service in a thread worker (`call_in_thread`, tui/base.py); a refusal is shown on the step's status line, the field
+it names focused, and the step stays open with what the DPO typed. A step dismisses with an `Outcome`, or None.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -49,12 +51,14 @@ from dpo_tui.domain.decisions import (
     refusal_notice_block,
     validate_assessment,
 )
-from dpo_tui.domain.errors import DomainError
+from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
     from dpo_tui.services.casework import Casework
     from dpo_tui.services.views import CaseDetail
+    from dpo_tui.tui.app import DpoApp
+    from dpo_tui.tui.case_screen import CaseScreen
 
 LETTER_FOR = {
     "fee": "fee_request",
@@ -79,8 +83,8 @@ def parse_day(text: str, what: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         if not value:
-            raise DomainError(f"{what}: the date is required (YYYY-MM-DD)") from None
-        raise DomainError(f"{what}: '{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-02") from None
+            raise InvalidInput(what, "the date is required (YYYY-MM-DD)") from None
+        raise InvalidInput(what, f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-02") from None
 
 
 class _Walk(DpoModal[Outcome | None]):
@@ -114,25 +118,27 @@ class _Walk(DpoModal[Outcome | None]):
     ]
     TITLE_TEXT = ""
     LAW = ""
+    # The field an InvalidInput names -> the widget to focus (the services' and parse_day's field names).
+    FIELD_WIDGETS: ClassVar[dict[str, str]] = {
+        "date": "#on", "asked for on": "#on", "received on": "#on", "refused on": "#on", "on": "#on",
+        "paid on": "#paid-on", "told on": "#told", "note": "#note", "question": "#question", "answer": "#answer",
+        "answered on": "#on", "amount": "#amount", "fee": "#q-hours", "reason": "#reason", "scope": "#scope",
+        "purpose": "#purpose", "decision": "#decision",
+    }  # fmt: skip
 
     def __init__(self, ref: str) -> None:
         super().__init__()
         self.ref = ref
-        self.detail: CaseDetail = None  # type: ignore[assignment]  # loaded in compose (the app is known there)
+        self.detail: CaseDetail = None  # type: ignore[assignment]  # set by read() before the step is pushed
 
-    def load(self) -> None:
-        """Read what the screen shows (called from compose, inside the app)."""
-        self.detail = self.casework.get(self.ref)
-
-    @property
-    def casework(self) -> Casework:
-        return self.app.casework
+    def read(self, casework: Casework) -> None:
+        """Read what the step shows. Runs in a thread worker (open_walkthrough) before the step is pushed."""
+        self.detail = casework.get(self.ref)
 
     def today(self) -> date:
         return self.app.today()
 
     def compose(self) -> ComposeResult:
-        self.load()
         with Vertical():
             yield Label(literal(self.TITLE_TEXT.format(ref=self.ref)), classes="title")
             yield Static(Text(self.LAW), classes="law")
@@ -179,7 +185,8 @@ class _Walk(DpoModal[Outcome | None]):
 
     # ---- saving ----------------------------------------------------------------------------
 
-    def save(self) -> Outcome:  # pragma: no cover - overridden
+    def save(self) -> Callable[[Casework], Outcome]:  # pragma: no cover - overridden
+        """What saving does: read the form here (UI thread), return the service call to run in a thread."""
         raise NotImplementedError
 
     def action_save(self) -> None:
@@ -187,11 +194,14 @@ class _Walk(DpoModal[Outcome | None]):
             self.app.bell()
             return
         try:
-            outcome = self.save()
-        except DomainError as exc:
-            self.show_status(str(exc))
+            job = self.save()
+        except InvalidInput as exc:
+            self.show_error(exc)
             return
-        self.dismiss(outcome)
+        self.call_in_thread(job, self.dismiss, group="walk-save", exclusive=True)
+
+    def show_problem(self, message: str) -> None:
+        self.show_status(message or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -245,11 +255,11 @@ class AssessScreen(_Walk):
         "shown by evidence for each ground; decide this request on its own facts."
     )
 
-    def load(self) -> None:
+    def read(self, casework: Casework) -> None:
         from dpo_tui.services.decisions import related_cases
 
-        super().load()
-        self.facts = related_cases(self.casework, self.ref)
+        super().read(casework)
+        self.facts = related_cases(casework, self.ref)
 
     def body(self) -> ComposeResult:
         yield Label("What the record shows", classes="category")
@@ -303,13 +313,12 @@ class AssessScreen(_Walk):
             words += " ⚠ " + " ".join(a.warnings)
         return words
 
-    def save(self) -> Outcome:
+    def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        kind = self.radio("#decision") or "comply"
-        detail = dec.assess(self.casework, self.ref, self.chosen(), kind, note=self.value("#note"), on=self.today())
+        ref, kind, chosen, note, on_ = self.ref, self.radio("#decision") or "comply", self.chosen(), self.value("#note"), self.today()
         nxt = {"fee": "fee", "refuse": "refuse", "refuse_in_part": "refuse_partial"}.get(kind)
-        return Outcome(detail, None, nxt)
+        return lambda w: Outcome(dec.assess(w, ref, chosen, kind, note=note, on=on_), None, nxt)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -331,7 +340,7 @@ class FeeScreen(_Walk):
         self.mode = mode
 
     def body(self) -> ComposeResult:
-        fees = self.casework.settings.fees
+        fees = self.app.settings.fees
         with RadioSet(id="mode"):
             yield RadioButton("Fee for this request (manifestly unfounded or excessive)", self.mode == "fee", id="m-fee")
             yield RadioButton("Fee for further copies of an access response (does not touch the clock)",
@@ -361,7 +370,7 @@ class FeeScreen(_Walk):
     def breakdown(self) -> Any:
         other = self.value("#other-amount").strip()
         return breakdown_from_settings(
-            self.casework.settings.fees,
+            self.app.settings.fees,
             hours=self.value("#q-hours"),
             copy_pages=self.value("#q-copy_pages"),
             print_pages=self.value("#q-print_pages"),
@@ -406,17 +415,15 @@ class FeeScreen(_Walk):
             return f"Ready: ask for {format_money(b.total, b.currency)}; the case waits for the fee and {clock}."
         return f"Ready: record a further-copy fee of {format_money(b.total, b.currency)} (the clock is not touched)."
 
-    def save(self) -> Outcome:
+    def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        on_ = parse_day(self.value("#on"), "asked for on")
+        ref, on_, breakdown = self.ref, parse_day(self.value("#on"), "asked for on"), self.breakdown()
         if (self.radio("#mode") or "fee") == "fee":
-            return Outcome(dec.request_fee(self.casework, self.ref, self.breakdown(), on_), LETTER_FOR["fee"])
+            return lambda w: Outcome(dec.request_fee(w, ref, breakdown, on_), LETTER_FOR["fee"])
         paid = self.value("#paid-on").strip()
-        detail = dec.record_further_copy_fee(
-            self.casework, self.ref, self.breakdown(), on_, paid_on=parse_day(paid, "paid on") if paid else None
-        )
-        return Outcome(detail, None)
+        paid_on = parse_day(paid, "paid on") if paid else None
+        return lambda w: Outcome(dec.record_further_copy_fee(w, ref, breakdown, on_, paid_on=paid_on), None)
 
 
 class FeePaidScreen(_Walk):
@@ -452,10 +459,11 @@ class FeePaidScreen(_Walk):
     def ready_text(self) -> str:
         return f"Ready: the case goes back into work; {'the clock starts on that day' if self.detail.regime == 'uk-gdpr' else 'the clock is unchanged'}."
 
-    def save(self) -> Outcome:
+    def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        return Outcome(dec.record_fee_paid(self.casework, self.ref, self.value("#amount"), parse_day(self.value("#on"), "received on")))
+        ref, amount, on_ = self.ref, self.value("#amount"), parse_day(self.value("#on"), "received on")
+        return lambda w: Outcome(dec.record_fee_paid(w, ref, amount, on_))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -506,11 +514,9 @@ class RefusalScreen(_Walk):
 
     def items(self) -> list[tuple[str, str]]:
         out = []
-        for i in range(self.rows):
-            try:
-                out.append((self.value(f"#item-{i}"), self.value(f"#ground-{i}")))
-            except Exception:  # noqa: BLE001 - a row being mounted
-                continue
+        for row in self.query_one("#items", Vertical).query(".row"):
+            what, ground = row.query(Input)
+            out.append((what.value, ground.value))
         return out
 
     def preview(self) -> dict[str, Any]:
@@ -522,7 +528,7 @@ class RefusalScreen(_Walk):
             "items": clean_items(self.items()),
             "reasons": self.value("#reasons"),
             "on": on_.isoformat(),
-            **refusal_notice_block(self.casework.settings.organisation.supervisory_authority, self.detail.regime, on_),
+            **refusal_notice_block(self.app.settings.organisation.supervisory_authority, self.detail.regime, on_),
         }
         return d
 
@@ -558,13 +564,12 @@ class RefusalScreen(_Walk):
         late = f" ⚠ {(on_ - due).days} days after the deadline: it will be recorded as late." if due and on_ > due else ""
         return "Ready: the notice carries every statement the law requires." + late
 
-    def save(self) -> Outcome:
+    def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        d = self.preview()
-        r = d["refusal"]
-        detail = dec.refuse(self.casework, self.ref, r["scope"], r["items"], r["reasons"], date.fromisoformat(r["on"]))
-        return Outcome(detail, LETTER_FOR["refuse"])
+        ref, r = self.ref, self.preview()["refusal"]
+        on_ = date.fromisoformat(r["on"])
+        return lambda w: Outcome(dec.refuse(w, ref, r["scope"], r["items"], r["reasons"], on_), LETTER_FOR["refuse"])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -608,12 +613,12 @@ class ExtendScreen(_Walk):
         dl = self.detail.deadline
         return f"Ready: the due date moves from {fmt(dl.effective_due)} to {fmt(dl.extended_due)}."
 
-    def save(self) -> Outcome:
+    def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        told = parse_day(self.value("#told"), "told on")
-        detail = dec.extend(self.casework, self.ref, self.radio("#reason") or "complex", told, self.value("#note"))
-        return Outcome(detail, LETTER_FOR["extend"])
+        ref, told = self.ref, parse_day(self.value("#told"), "told on")
+        reason, note = self.radio("#reason") or "complex", self.value("#note")
+        return lambda w: Outcome(dec.extend(w, ref, reason, told, note), LETTER_FOR["extend"])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -628,12 +633,12 @@ class ClarifyScreen(_Walk):
         "until the answer arrives (both days count). A question about format only does not stop it."
     )
 
-    def load(self) -> None:
+    def read(self, casework: Casework) -> None:
         from dpo_tui.services.decisions import open_question
 
-        super().load()
+        super().read(casework)
         self.question = open_question(self.detail.decision)
-        self.stops = self.casework.regime(self.detail.regime).stops_clock_for(self.detail.rights)
+        self.stops = casework.regime(self.detail.regime).stops_clock_for(self.detail.rights)
 
     def body(self) -> ComposeResult:
         if self.question:
@@ -683,14 +688,15 @@ class ClarifyScreen(_Walk):
             return "Ready: the case goes back into work" + ("; the paused days are added to the due date." if self.stops else ".")
         return "Ready: the case waits for the answer" + ("; the clock stops." if self.stops else "; the clock keeps running.")
 
-    def save(self) -> Outcome:
+    def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        on_ = parse_day(self.value("#on"), "date")
+        ref, on_ = self.ref, parse_day(self.value("#on"), "date")
         if self.question:
-            return Outcome(dec.record_clarification_answer(self.casework, self.ref, self.value("#answer"), on_))
-        detail = dec.ask_clarification(self.casework, self.ref, self.value("#question"), self.radio("#purpose") or "identify", on_)
-        return Outcome(detail, LETTER_FOR["clarify"])
+            answer = self.value("#answer")
+            return lambda w: Outcome(dec.record_clarification_answer(w, ref, answer, on_))
+        question, purpose = self.value("#question"), self.radio("#purpose") or "identify"
+        return lambda w: Outcome(dec.ask_clarification(w, ref, question, purpose, on_), LETTER_FOR["clarify"])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -754,66 +760,46 @@ def screen_for(which: str, ref: str) -> _Walk:
     return factories[which]()
 
 
-def open_walkthrough(host: Any, which: str, *, done: Callable[[Any], None] | None = None) -> None:
-    """Push walkthrough `which` ("menu", "assess", "fee", "fee_paid", "refuse", "refuse_partial", "extend",
-    "clarify") for `host.ref`. `host` is the case screen (or anything with `.ref` and `.app`); after each saved step
-    `done(detail)` is called (default: `host.show_detail`), the assessment chains into the fee or refusal step it
-    decided, and the letter the step needs is offered."""
-    app = host.app
-    ref = host.ref
-    show = done or getattr(host, "show_detail", None) or (lambda d: None)
+def open_walkthrough(host: CaseScreen, which: str, *, done: Callable[[Any], None] | None = None) -> None:
+    """Start walkthrough `which` ("menu", "assess", "fee", "fee_paid", "refuse", "refuse_partial", "extend",
+    "clarify") for `host.ref` as a flow on the case screen. After each saved step `done(detail)` is called (default:
+    `host.show_detail`), the assessment chains into the fee or refusal step it decided, and the letter the step
+    needs is offered. A failure anywhere ends the flow in the case screen's error path (tui/base.py)."""
+    host.run_flow(_walkthrough(host, which, done or host.show_detail))
 
-    def after(outcome: Outcome | None) -> None:
+
+async def _walkthrough(host: CaseScreen, which: str, show: Callable[[Any], None]) -> None:
+    from dpo_tui.services import decisions as dec
+
+    app, ref = host.app, host.ref
+    step: str | None = which
+    while step:
+        if step == "menu":
+            status = (await host.in_thread(lambda w: w.get(ref, with_events=False))).status
+            step = await app.push_screen_wait(DecisionMenu(ref, status))
+            if step == "no_response":
+                detail = await host.in_thread(lambda w: dec.close_no_response(w, ref))
+                show(detail)
+                app.notify(f"{ref} closed: {detail.outcome.replace('_', ' ')}.", markup=False)
+                return
+            continue
+        screen = screen_for(step, ref)
+        await host.in_thread(screen.read)
+        outcome = await app.push_screen_wait(screen)
         if outcome is None:
             return
         show(outcome.detail)
-        if outcome.next_step:
-            open_walkthrough(host, outcome.next_step, done=done)
-        elif outcome.letter:
-            offer_letter(app, ref, outcome.letter, getattr(host, "refresh_case", None))
-        else:
-            app.notify(f"{ref}: saved.", markup=False)
-
-    if which == "menu":
-        def chosen(key: str | None) -> None:
-            if key == "no_response":
-                _close_no_response(app, ref, show)
-            elif key:
-                open_walkthrough(host, key, done=done)
-
-        try:
-            status = app.casework.get(ref, with_events=False).status
-        except DomainError as exc:
-            app.notify(str(exc), severity="error", markup=False)
-            return
-        app.push_screen(DecisionMenu(ref, status), chosen)
-        return
-    try:
-        screen = screen_for(which, ref)
-    except DomainError as exc:
-        app.notify(str(exc), severity="error", markup=False)
-        return
-    app.push_screen(screen, after)
+        step = outcome.next_step
+        if step is None:
+            if outcome.letter:
+                offer_letter(app, ref, outcome.letter, host.refresh_case)
+            else:
+                app.notify(f"{ref}: saved.", markup=False)
 
 
-def _close_no_response(app: Any, ref: str, show: Callable[[Any], None]) -> None:
-    from dpo_tui.services import decisions as dec
-
-    try:
-        detail = dec.close_no_response(app.casework, ref)
-    except DomainError as exc:
-        app.notify(str(exc), severity="error", markup=False)
-        return
-    show(detail)
-    app.notify(f"{ref} closed: {detail.outcome.replace('_', ' ')}.", markup=False)
-
-
-def offer_letter(app: Any, ref: str, kind: str, on_saved: Callable[[], None] | None = None) -> None:
+def offer_letter(app: DpoApp, ref: str, kind: str, on_saved: Callable[[], object] | None = None) -> None:
     """End of a walkthrough: open the letters screen on `kind` (preview, edit, save to the case)."""
-    try:
-        from dpo_tui.tui.letter_screen import LetterScreen
-    except ImportError:
-        app.notify(f"Saved. Next: the {kind.replace('_', ' ')} letter (press l on the case).", markup=False)
-        return
+    from dpo_tui.tui.letter_screen import LetterScreen
+
     app.notify(f"Saved. Here is the {kind.replace('_', ' ')} letter to send.", markup=False)
     app.push_screen(LetterScreen(ref, kind), lambda saved: on_saved() if saved and on_saved else None)

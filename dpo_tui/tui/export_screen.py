@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -60,24 +59,25 @@ class ExportScreen(DpoModal[list[Path] | None]):
         self.query_one("#export-status", Static).update("exporting…")
         self._run(fmt, folder)
 
-    @work(thread=True, exclusive=True, group="export")
     def _run(self, fmt: str, folder: Path) -> None:
         from dpo_tui.exports.case_summary import export_cases
 
-        app = self.app
+        app, refs = self.app, self.refs
         bar = self.query_one("#export-progress", ProgressBar)
 
         def progress(n: int, of: int, ref: str) -> None:
             app.call_from_thread(bar.update, progress=n)
 
-        try:
-            paths = export_cases(app.casework, self.refs, fmt, folder, progress=progress)
-        except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(self._status, str(exc), True)
-            return
-        self.written = paths
-        where = paths[0] if len(paths) == 1 else folder
-        app.call_from_thread(self._status, f"wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to {where}", False)
+        def done(paths: list[Path]) -> None:
+            self.written = paths
+            where = paths[0] if len(paths) == 1 else folder
+            self._status(f"wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to {where}", False)
+
+        self.call_in_thread(lambda w: export_cases(w, refs, fmt, folder, progress=progress), done,
+                            group="export", exclusive=True)  # fmt: skip
+
+    def show_problem(self, message: str) -> None:
+        self._status(message, True)
 
     def _status(self, message: str, error: bool) -> None:
         self.query_one("#export-status", Static).update(literal(message, "bold red" if error else "bold green"))

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.text import literal
 
@@ -95,17 +96,20 @@ class LetterScreen(DpoModal[bool]):
 
     # ---- choices and drafts -----------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="letter-choices")
+    # The one error path (tui/base.py): shown on the error line, the field named focused; the screen stays open.
+    FIELD_WIDGETS: ClassVar[dict[str, str]] = {
+        "date sent": "#letter-date", "channel": "#letter-channel", "body": "#letter-body", "file": "#letter-file",
+        "format": "#letter-file", "subject": "#letter-subject",
+    }  # fmt: skip
+
+    def show_problem(self, message: str) -> None:
+        self._error(message)
+
     def _load_choices(self) -> None:
         from dpo_tui.services.letters import letter_choices
 
-        app = self.app
-        try:
-            choices = letter_choices(app.casework, self.ref)
-        except Exception as exc:  # noqa: BLE001 - shown on screen
-            app.call_from_thread(self._error, str(exc))
-            return
-        app.call_from_thread(self._show_choices, choices)
+        ref = self.ref
+        self.call_in_thread(lambda w: letter_choices(w, ref), self._show_choices, group="letter-choices", exclusive=True)
 
     def _show_choices(self, choices: list[Any]) -> None:
         options = self.query_one("#letter-kinds", OptionList)
@@ -138,17 +142,11 @@ class LetterScreen(DpoModal[bool]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#letter-body", TextArea).focus()
 
-    @work(thread=True, exclusive=True, group="letter-render")
     def _draft_for(self, kind: str) -> None:
         from dpo_tui.services.letters import render_letter
 
-        app = self.app
-        try:
-            draft = render_letter(app.casework, self.ref, kind)
-        except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(self._error, str(exc))
-            return
-        app.call_from_thread(self._show_draft, draft)
+        ref = self.ref
+        self.call_in_thread(lambda w: render_letter(w, ref, kind), self._show_draft, group="letter-render", exclusive=True)
 
     def _show_draft(self, draft: Any) -> None:
         self.draft = draft
@@ -177,23 +175,21 @@ class LetterScreen(DpoModal[bool]):
         try:
             sent_on = date.fromisoformat(raw)
         except ValueError:
-            self._error(f"date sent: '{raw}' is not a date (use YYYY-MM-DD)")
-            self.query_one("#letter-date", Input).focus()
+            self.show_error(InvalidInput("date sent", f"'{raw}' is not a date (use YYYY-MM-DD)"))
             return
         channel = str(self.query_one("#letter-channel", Select).value)
         self._save(draft, channel, sent_on)
 
-    @work(thread=True, exclusive=True, group="letter-save")
     def _save(self, draft: Any, channel: str, sent_on: date) -> None:
         from dpo_tui.services.letters import save_letter
 
-        app = self.app
-        try:
-            save_letter(app.casework, self.ref, draft.kind, draft.subject, draft.body, channel, sent_on)
-        except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(self._error, str(exc))
-            return
-        app.call_from_thread(self._saved, draft, channel, sent_on)
+        ref = self.ref
+        self.call_in_thread(
+            lambda w: save_letter(w, ref, draft.kind, draft.subject, draft.body, channel, sent_on),
+            lambda _: self._saved(draft, channel, sent_on),
+            group="letter-save",
+            exclusive=True,
+        )
 
     def _saved(self, draft: Any, channel: str, sent_on: date) -> None:
         self.saved = True
@@ -210,16 +206,16 @@ class LetterScreen(DpoModal[bool]):
             return
         name = self.query_one("#letter-file", Input).value.strip()
         if not name:
-            self._error("file: name the file to write (.md or .txt)")
+            self.show_error(InvalidInput("file", "name the file to write (.md or .txt)"))
             return
         path = Path(name).expanduser()
-        try:
-            written = write_letter(draft, path, format_for(path))
-        except Exception as exc:  # noqa: BLE001
-            self._error(str(exc))
-            return
-        self._error("")
-        self.app.notify(f"wrote {written}", markup=False)
+
+        def written(where: Path) -> None:
+            self._error("")
+            self.app.notify(f"wrote {where}", markup=False)
+
+        # File I/O off the UI thread too; a refusal (format, folder) comes back through show_error.
+        self.call_in_thread(lambda _: write_letter(draft, path, format_for(path)), written, group="letter-write")
 
     @on(Button.Pressed, "#letter-close")
     def action_close(self) -> None:

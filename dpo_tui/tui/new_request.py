@@ -11,14 +11,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.worker import Worker
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 
 from dpo_tui.tui.base import DpoModal
 from dpo_tui.domain.dates import fmt, relative_days
+from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.rights import Right
 from dpo_tui.tui.text import literal
 
@@ -191,7 +193,6 @@ class NewRequestScreen(DpoModal[str | None]):
 
     def field_errors(self) -> dict[str, str]:
         """Every field's problem now (empty when the form can be saved), by the service's own rules."""
-        from dpo_tui.domain.errors import InvalidInput
         from dpo_tui.services.casework import NewRequest
 
         v = self._values()
@@ -217,8 +218,7 @@ class NewRequestScreen(DpoModal[str | None]):
             try:
                 self.work_service.validate_new(replace(good, **change))
             except InvalidInput as exc:
-                field, _, message = str(exc).partition(": ")
-                errors[name] = message if field == name else str(exc)
+                errors[name] = exc.message if exc.field == name else str(exc)
         return errors
 
     def build_request(self) -> NewRequest:
@@ -243,27 +243,38 @@ class NewRequestScreen(DpoModal[str | None]):
         self._errors = self.field_errors()
         for name in FIELDS:
             message = self._errors.get(name, "") if name in self._touched else ""
-            try:
-                box = self.query_one(f"#{name}-error", Static)
-            except Exception:  # noqa: BLE001 - not every field has an error line
-                continue
-            box.update(Text(message))
-            box.set_class(bool(message), "-shown")
+            for box in self.query(f"#{name}-error").results(Static):  # not every field has an error line
+                box.update(Text(message))
+                box.set_class(bool(message), "-shown")
         if not self._errors:
             self.query_one("#form-status", Static).update("")
 
     # ---- background work -------------------------------------------------------------------
 
-    @work(thread=True, group="new-request-prepare")
     def _prepare(self) -> None:
         """Build the casework service (ORM import) and list the regimes off the UI thread."""
-        app = self.app
-        try:
-            regimes = sorted((r.name, key) for key, r in app.casework.regimes.items())
-        except Exception as exc:  # noqa: BLE001 - reported; the form stays usable with the default regime
-            app.call_from_thread(app.notify_error if hasattr(app, "notify_error") else app.notify, exc)
-            regimes = []
-        app.call_from_thread(self._prepared, regimes)
+        self.call_in_thread(lambda w: sorted((r.name, key) for key, r in w.regimes.items()), self._prepared,
+                            group="new-request-prepare")  # fmt: skip
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        if worker.group == "new-request-prepare":
+            self.app.notify_error(error)
+            self._prepared([])  # the form stays usable with the organisation's regime
+            return
+        if worker.group == "new-request-save":
+            self._saving = False
+            if isinstance(error, InvalidInput) and error.field in FIELDS:
+                self._touched.add(error.field)
+                box = self.query_one(f"#{error.field}-error", Static)
+                box.update(Text(error.message))
+                box.add_class("-shown")
+        super().worker_failed(worker, error)
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#form-status", Static).update(literal(f"Not saved: {message}" if message else ""))
+
+    def field_selector(self, field: str) -> str | None:
+        return f"#{field}" if field in FIELDS else None
 
     def _prepared(self, regimes: list[tuple[str, str]]) -> None:
         self._ready = True
@@ -291,14 +302,10 @@ class NewRequestScreen(DpoModal[str | None]):
             return
         self._find_duplicates(email)
 
-    @work(thread=True, group="new-request-duplicates")  # not exclusive: stale answers are dropped on arrival
     def _find_duplicates(self, email: str) -> None:
-        app = self.app
-        try:
-            others = app.casework.find_by_email(email)
-        except Exception:  # noqa: BLE001 - a failed look-up only loses the warning
-            others = []
-        app.call_from_thread(self._show_duplicates, email, others)
+        # Not exclusive: stale answers are dropped on arrival.
+        self.call_in_thread(lambda w: w.find_by_email(email), lambda others: self._show_duplicates(email, others),
+                            group="new-request-duplicates")  # fmt: skip
 
     def _show_duplicates(self, email: str, others: list[tuple[str, str, date]]) -> None:
         if not self.is_attached or email != self.query_one("#email", Input).value.strip():
@@ -318,14 +325,18 @@ class NewRequestScreen(DpoModal[str | None]):
         rights = tuple(r.value for r in v["rights"]) or ("access",)
         self._compute_preview(v["regime"], parse_received(v["received"]), rights)
 
-    @work(thread=True, group="new-request-preview")  # not exclusive: stale answers are dropped on arrival
     def _compute_preview(self, regime_key: str, received: date, rights: tuple[str, ...]) -> None:
-        app = self.app
-        try:
-            text = preview_text(app.casework, regime_key, received, rights, self._today())
-        except Exception as exc:  # noqa: BLE001 - the preview is advisory
-            text = Text(f"Due date: cannot compute yet ({exc})", style="dim")
-        app.call_from_thread(self._set_preview, text, (regime_key, received, rights))
+        # Not exclusive: stale answers are dropped on arrival.
+        today = self._today()
+
+        def preview(w: Casework) -> Text:
+            try:
+                return preview_text(w, regime_key, received, rights, today)
+            except DomainError as exc:  # the preview is advisory: a rule's refusal is shown in its place
+                return Text(f"Due date: cannot compute yet ({exc})", style="dim")
+
+        self.call_in_thread(preview, lambda text: self._set_preview(text, (regime_key, received, rights)),
+                            group="new-request-preview")  # fmt: skip
 
     def _set_preview(self, text: Text, key: tuple[Any, ...] | None = None) -> None:
         if not self.is_attached:
@@ -402,25 +413,8 @@ class NewRequestScreen(DpoModal[str | None]):
         self.query_one("#form-status", Static).update(Text("Saving…", style="dim"))
         self._save(self.build_request())
 
-    @work(thread=True, group="new-request-save")
     def _save(self, request: NewRequest) -> None:
-        app = self.app
-        try:
-            detail = app.casework.log_request(request)
-        except Exception as exc:  # noqa: BLE001 - shown on the form, never a traceback
-            app.call_from_thread(self._save_failed, exc)
-            return
-        app.call_from_thread(self.dismiss, detail.ref)
-
-    def _save_failed(self, exc: Exception) -> None:
-        self._saving = False
-        field, sep, message = str(exc).partition(": ")
-        if sep and field in FIELDS:
-            self._touched.add(field)
-            box = self.query_one(f"#{field}-error", Static)
-            box.update(Text(message))
-            box.add_class("-shown")
-        self.query_one("#form-status", Static).update(literal(f"Not saved: {exc}"))
+        self.call_in_thread(lambda w: w.log_request(request).ref, self.dismiss, group="new-request-save", exclusive=True)
 
 
 def preview_text(work: Casework, regime_key: str, received: date, rights: tuple[str, ...], today: date) -> Text:

@@ -92,12 +92,13 @@ async def test_tick_a_search_item_needs_the_search_record(sqlite_work) -> None: 
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog
-        assert "Search terms are required" in text_of(app, "#tick-error")
+        assert "needs the search terms used" in text_of(app, "#tick-error")
+        assert dialog.query_one("#tick-terms").has_focus  # the field the service named
         await pilot.press(*"ada@example.org")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog
-        assert "found anything" in text_of(app, "#tick-error")
+        assert "needs the result of the search" in text_of(app, "#tick-error")
         dialog.query_one("#found-nothing_found", RadioButton).value = True
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -132,7 +133,7 @@ async def test_not_applicable_without_and_with_reason(sqlite_work) -> None:  # t
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog, "no reason: the dialog stays"
-        assert "reason is required" in text_of(app, "#prompt-error")
+        assert "say why this item does not apply" in text_of(app, "#prompt-error")
         assert item(sqlite_work, ref, "access.exemptions").state == "open"
         await pilot.press(*"No exemption applies", "enter")
         await settle(app, pilot)
@@ -181,7 +182,7 @@ async def test_complete_with_open_items_needs_an_override_reason(sqlite_work) ->
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog
-        assert "needs a reason" in text_of(app, "#complete-error")
+        assert "complete with an override reason" in text_of(app, "#complete-error")
         await pilot.press(*"Requester narrowed the request to HubSpot", "enter")
         await settle(app, pilot)
         assert app.screen is screen
@@ -251,7 +252,10 @@ async def test_marketing_objection_cannot_be_skipped_from_the_screen(sqlite_work
         await open_checklist(app, pilot, "shared.suppress")
         await pilot.press("N")
         await pilot.pause()
+        dialog = app.screen
         await pilot.press(*"we never market", "enter")
         await settle(app, pilot)
         assert item(sqlite_work, ref, "shared.suppress").state == "open"
-        assert errors(app) and "direct marketing" in str(errors(app)[-1])
+        # Refused by the service: shown in the dialog, which stays open with the reason typed.
+        assert app.screen is dialog and "direct marketing" in text_of(app, "#prompt-error")
+        assert dialog.query_one("#prompt-answer", Input).value == "we never market"

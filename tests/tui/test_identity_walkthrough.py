@@ -57,7 +57,7 @@ async def press(app: App, pilot, selector: str) -> None:  # type: ignore[no-unty
     """Focus a button or checkbox and press enter (what tab + enter does)."""
     app.screen.query_one(selector).focus()
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(app, pilot)  # a step saves in a thread worker
 
 
 def step_of(app: App) -> int:
