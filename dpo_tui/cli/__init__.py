@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("dpo_tui.cli.exports_cmd", "export", "Export case summaries as Markdown, HTML or JSON."),
     "register": ("dpo_tui.cli.exports_cmd", "register", "The register of requests, one row per case (CSV or JSON)."),
     "report": ("dpo_tui.cli.exports_cmd", "report", "Figures for management: open, overdue, on time, days to respond."),
+    "due": ("dpo_tui.cli.due_cmd", "due", "What needs action soon, for cron: exit 0 nothing, 1 due soon, 2 overdue."),
     "queue": ("dpo_tui.cli.tui_cmd", "queue", "Open the case queue (the default when no command is given)."),
 }
 

@@ -1,0 +1,58 @@
+"""`due`: what needs action soon, for cron and scripts."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from dpo_tui.cli.common import clean_errors, emit_json, open_casework
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ERROR_EXIT = 3  # 1 and 2 carry meaning for `due`; an error must not read as "something due soon"
+
+
+class _DueError(click.ClickException):
+    exit_code = ERROR_EXIT
+
+
+def _errors_exit_3(fn: F) -> F:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except click.ClickException as exc:
+            raise _DueError(exc.format_message()) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.command(
+    epilog=(
+        "Exit status: 0 nothing needs action; 1 something needs action within the window (a due date, an extension "
+        "cut-off, a wait on the requester past the policy days, a follow-up); 2 a legal due date has passed; "
+        "3 an error (one line on stderr)."
+    )
+)
+@click.option("--within", type=int, default=7, show_default=True, metavar="DAYS", help="Look this many days ahead.")
+@click.option("--assignee", default=None, metavar="NAME", help="Only cases assigned to NAME.")
+@click.option("--json", "as_json", is_flag=True, help="Print the items as JSON (with each date's explanation).")
+@click.option("--brief", is_flag=True, help="One line per item, without the explanations.")
+@click.pass_context
+@_errors_exit_3
+@clean_errors
+def due(ctx: click.Context, within: int, assignee: str | None, as_json: bool, brief: bool) -> None:
+    """Overdue cases, due dates and extension cut-offs within DAYS, waits on the requester past policy, follow-ups."""
+    from dpo_tui.exports.escape import clean
+    from dpo_tui.services.due import due_report, to_text
+
+    work = open_casework(ctx)
+    report = due_report(work, within=within, assignee=assignee)
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        click.echo(clean(to_text(report, explain=not brief)), nl=False)
+    ctx.exit(int(report.urgency))
