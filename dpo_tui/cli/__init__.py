@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "register": ("dpo_tui.cli.exports_cmd", "register", "The register of requests, one row per case (CSV or JSON)."),
     "report": ("dpo_tui.cli.exports_cmd", "report", "Figures for management: open, overdue, on time, days to respond."),
     "due": ("dpo_tui.cli.due_cmd", "due", "What needs action soon, for cron: exit 0 nothing, 1 due soon, 2 overdue."),
+    "calendar": ("dpo_tui.cli.due_cmd", "calendar", "Write due dates, extension cut-offs and follow-ups as an .ics file."),
     "queue": ("dpo_tui.cli.tui_cmd", "queue", "Open the case queue (the default when no command is given)."),
 }
 

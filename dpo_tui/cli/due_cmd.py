@@ -1,9 +1,10 @@
-"""`due`: what needs action soon, for cron and scripts."""
+"""`due` and `calendar`: what needs action soon, for cron, scripts and calendar programs."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -56,3 +57,19 @@ def due(ctx: click.Context, within: int, assignee: str | None, as_json: bool, br
     else:
         click.echo(clean(to_text(report, explain=not brief)), nl=False)
     ctx.exit(int(report.urgency))
+
+
+@click.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .ics file to write (0600).")
+@click.option("--assignee", default=None, metavar="NAME", help="Only cases assigned to NAME.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists (re-export for your calendar program).")
+@click.pass_context
+@clean_errors
+def calendar(ctx: click.Context, output: Path, assignee: str | None, force: bool) -> None:
+    """An iCalendar file: one all-day event per due date, extension cut-off and follow-up, with stable UIDs."""
+    from dpo_tui.services.calendar import build_calendar, write_calendar
+
+    work = open_casework(ctx)
+    data, n = build_calendar(work, assignee=assignee)
+    write_calendar(output, data, force=force)
+    click.echo(f"wrote {n} event{'s' * (n != 1)} to {output}", err=True)

@@ -48,3 +48,17 @@ def test_help_documents_the_exit_status() -> None:
     out = invoke("due", "--help")
     text = " ".join(out.output.split())
     assert "0 nothing needs action" in text and "2 a legal due date has passed" in text and "3 an error" in text
+
+
+def test_calendar_writes_an_owner_only_file_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    import stat
+
+    db = str(tmp_path / "c.db")
+    ref = _new(db, date.today())
+    target = tmp_path / "deadlines.ics"
+    out = invoke("--db", db, "calendar", "-o", str(target))
+    assert out.exit_code == 0 and "wrote 2 events" in out.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600 and f"UID:{ref.lower()}-due@".encode() in target.read_bytes()
+    out = CliRunner().invoke(cli, ["--db", db, "calendar", "-o", str(target)])
+    assert out.exit_code == 1 and out.output.strip().count("\n") == 0 and "--force" in out.output
+    assert invoke("--db", db, "calendar", "-o", str(target), "--force").exit_code == 0
