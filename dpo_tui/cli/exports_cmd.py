@@ -18,13 +18,25 @@ from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_dat
 @click.option("--save", is_flag=True, help="Also keep it on the case as correspondence sent today (with an audit event).")
 @click.option("--channel", default="email", show_default=True, help="How it was sent, with --save.")
 @click.option("--sent-on", default=None, help="Date sent (YYYY-MM-DD), with --save; default today.")
+@click.option("--send", is_flag=True, help="Email it through the [smtp] server: previews unless --yes; recorded on the case only once the server accepts it.")
+@click.option("--to", "to", default=None, metavar="ADDRESS", help="With --send: the recipient (default: the requester's email).")
+@click.option("--yes", is_flag=True, help="With --send: send without showing the preview.")
+@click.option("--attach", "attach", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="With --send: attach FILE (repeatable).")
 @click.pass_context
 @clean_errors
-def letter(ctx: click.Context, ref: str, kind: str | None, output: Path | None, fmt: str | None, save: bool, channel: str, sent_on: str | None) -> None:
+def letter(ctx: click.Context, ref: str, kind: str | None, output: Path | None, fmt: str | None, save: bool, channel: str, sent_on: str | None,
+           send: bool, to: str | None, yes: bool, attach: tuple[Path, ...]) -> None:  # fmt: skip
     """Draft a letter for a case from its template. Without KIND, list the kinds and whether each applies."""
     from dpo_tui.services.letters import format_for, letter_choices, render_letter, save_letter, write_letter
 
     work = open_casework(ctx)
+    if send:
+        if kind is None or save or output is not None:
+            raise click.ClickException("--send needs KIND and goes without --save and -o (sending records the letter itself)")
+        from dpo_tui.cli.mail_cmd import send_letter_command
+
+        send_letter_command(work, ref, kind, to=to, yes=yes, attachments=attach)
+        return
     if kind is None:
         for c in letter_choices(work, ref):
             mark = "yes" if c.applies else "no "

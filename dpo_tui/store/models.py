@@ -167,6 +167,11 @@ class Letter(SQLModel, table=True):
     body: str = ""
     created_by: str
     created_at: datetime = Field(default_factory=utcnow)
+    # Email only (migration 0006): RFC 5322 Message-ID as sent, the one it answered, the address, the server's accept.
+    message_id: str | None = Field(default=None, index=True)
+    in_reply_to: str | None = None
+    sent_to: str | None = None
+    sent_at: datetime | None = None
 
 
 class Note(SQLModel, table=True):
