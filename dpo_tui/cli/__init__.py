@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": ("dpo_tui.cli.exports_cmd", "report", "Figures for management: open, overdue, on time, days to respond."),
     "due": ("dpo_tui.cli.due_cmd", "due", "What needs action soon, for cron: exit 0 nothing, 1 due soon, 2 overdue."),
     "calendar": ("dpo_tui.cli.due_cmd", "calendar", "Write due dates, extension cut-offs and follow-ups as an .ics file."),
+    "follow-up": ("dpo_tui.cli.due_cmd", "follow_up", "Set a follow-up date with a note on a case (or --done)."),
     "digest": ("dpo_tui.cli.mail_cmd", "digest", "Email what `due` shows (text and HTML), one per assignee in team mode."),
     "queue": ("dpo_tui.cli.tui_cmd", "queue", "Open the case queue (the default when no command is given)."),
 }

@@ -73,3 +73,31 @@ def calendar(ctx: click.Context, output: Path, assignee: str | None, force: bool
     data, n = build_calendar(work, assignee=assignee)
     write_calendar(output, data, force=force)
     click.echo(f"wrote {n} event{'s' * (n != 1)} to {output}", err=True)
+
+
+@click.command("follow-up")
+@click.argument("ref")
+@click.argument("on", metavar="DATE", required=False)
+@click.option("--note", default=None, help="What to follow up (shown in due, the digest and the calendar).")
+@click.option("--done", is_flag=True, help="Mark the case's open follow-ups done instead.")
+@click.pass_context
+@clean_errors
+def follow_up(ctx: click.Context, ref: str, on: str | None, note: str | None, done: bool) -> None:
+    """Set a follow-up on a case for DATE (YYYY-MM-DD) with a note; --done marks its follow-ups done."""
+    from dpo_tui.cli.common import parse_date
+    from dpo_tui.exports.escape import clean
+    from dpo_tui.services.follow_ups import complete_follow_ups, open_follow_ups, set_follow_up
+
+    work = open_casework(ctx)
+    version = work.get(ref, with_events=False).version  # the case as this command saw it
+    if done:
+        if on is not None or note is not None:
+            raise click.ClickException("--done takes no DATE or --note")
+        n = complete_follow_ups(work, ref, version=version)
+        click.echo(f"{n} follow-up{'s' * (n != 1)} marked done", err=True)
+        return
+    if on is None or note is None:
+        raise click.ClickException("give DATE and --note TEXT (or --done)")
+    detail = set_follow_up(work, ref, parse_date(on, "DATE"), note, version=version)
+    for f in open_follow_ups(work, detail.ref):
+        click.echo(clean(f"{f.on.isoformat()}  {f.note}"))

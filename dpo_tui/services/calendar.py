@@ -138,7 +138,7 @@ def _event(uid: str, on: date, summary: str, lines: tuple[str, ...], case: Case,
 def _follow_up_event(item: DueItem, case: Case, domain: str, stamp: datetime, names: bool) -> Any:
     who = f" ({case.requester_name})" if names else ""
     title = f"{case.ref} {_right_words(item.rights)}{who}: follow-up"
-    uid = _uid(case.ref, f"follow-up-{item.on.isoformat()}", domain)
+    uid = _uid(case.ref, f"follow-up-{item.key}", domain)
     return _event(uid, item.on, title, item.explanation, case, stamp, "follow-up")
 
 

@@ -42,6 +42,7 @@ class DueItem:
     assignee: str | None = None
     requester_name: str = ""  # hostile text; shown only where the caller chooses to
     days: int | None = None  # days left (negative: overdue) or days waited
+    key: str | None = None  # stable identity where a case can have several of a kind (follow-ups: their id)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -221,12 +222,10 @@ def _wait_item(case: Case, kind: str, since: date, days: int, message: str, limi
     return _item(case, kind, since, Urgency.SOON, summary, (why,), days)
 
 
-def _follow_up_items(work: Any, today: date) -> list[DueItem]:
-    """Follow-ups come due (none until the follow-up service exists on this database)."""
-    try:
-        from dpo_tui.services.follow_ups import due_follow_ups
-    except ImportError:
-        return []
+def _follow_up_items(work: Any, today: date | None) -> list[DueItem]:
+    """Follow-ups come due by `today` (None: every open one, for the calendar)."""
+    from dpo_tui.services.follow_ups import due_follow_ups
+
     return due_follow_ups(work, today)
 
 

@@ -181,3 +181,18 @@ class Note(SQLModel, table=True):
     body: str
     by: str
     at: datetime = Field(default_factory=utcnow)
+
+
+class FollowUp(SQLModel, table=True):
+    """A date on which the DPO means to look at a case again, with why (migration 0007)."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_open_on", "done_at", "on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    on: date
+    note: str
+    created_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+    done_by: str | None = None
+    done_at: datetime | None = None

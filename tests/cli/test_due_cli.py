@@ -62,3 +62,16 @@ def test_calendar_writes_an_owner_only_file_and_refuses_to_overwrite(tmp_path: P
     out = CliRunner().invoke(cli, ["--db", db, "calendar", "-o", str(target)])
     assert out.exit_code == 1 and out.output.strip().count("\n") == 0 and "--force" in out.output
     assert invoke("--db", db, "calendar", "-o", str(target), "--force").exit_code == 0
+
+
+def test_follow_up_shows_in_due_and_can_be_done(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    ref = _new(db, date.today())
+    out = invoke("--db", db, "follow-up", ref, date.today().isoformat(), "--note", "chase \x1b[31m payroll")
+    assert out.exit_code == 0 and "chase \\x1b[31m payroll" in out.output
+    out = invoke("--db", db, "due", "--json")
+    assert out.exit_code == 1 and [i["kind"] for i in json.loads(out.output)["items"]] == ["follow_up"]
+    assert invoke("--db", db, "follow-up", ref, "--done").exit_code == 0
+    assert invoke("--db", db, "due").exit_code == 0
+    out = CliRunner().invoke(cli, ["--db", db, "follow-up", ref, "tomorrow", "--note", "x"])
+    assert out.exit_code == 1 and "is not a date" in out.output
