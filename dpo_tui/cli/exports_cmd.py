@@ -104,16 +104,31 @@ def register(ctx: click.Context, fmt: str, output: Path | None, date_from: str |
 
 @click.command()
 @click.option("--year", type=click.IntRange(2000, 9999), default=None, help="Only cases received in this year.")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (same as --format json).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True, help="html: one page with SVG charts, no scripts.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE (0600) instead of standard output.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @click.pass_context
 @clean_errors
-def report(ctx: click.Context, year: int | None, as_json: bool) -> None:
+def report(ctx: click.Context, year: int | None, as_json: bool, fmt: str, output: Path | None, force: bool) -> None:
     """Open, overdue, due this week, awaiting requester; share on time; days to respond; by right and month."""
+    import json
+
     from dpo_tui.exports.register import build_report
 
     work = open_casework(ctx)
-    rep = build_report(work.db, today=work.today(), year=year)
-    if as_json:
-        emit_json(rep.to_json())
+    fmt = "json" if as_json else fmt
+    if fmt == "html":
+        from dpo_tui.exports.report_html import report_html
+
+        text = report_html(work.db, today=work.today(), year=year, org=work.settings.organisation.name)
     else:
-        click.echo(rep.to_text())
+        rep = build_report(work.db, today=work.today(), year=year)
+        text = json.dumps(rep.to_json(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else rep.to_text() + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from dpo_tui.exports.output import write_output
+
+    write_output(output, text.encode("utf-8"), force=force)
+    click.echo(f"wrote {output}", err=True)

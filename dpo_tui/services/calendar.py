@@ -12,8 +12,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -21,16 +19,12 @@ from typing import Any
 from sqlmodel import select
 
 from dpo_tui.domain.clock import ClockState
-from dpo_tui.domain.errors import InvalidInput
+from dpo_tui.exports.output import OutputRefused  # noqa: F401  (re-exported: callers catch it from here)
 from dpo_tui.domain.rights import Right
 from dpo_tui.services.due import DueItem, _clock_rows_by_case, explain_line
 from dpo_tui.store.models import Case
 
 PRODID = "-//dpo-tui//deadlines//EN"
-
-
-class OutputRefused(InvalidInput):
-    """The output file exists (without --force) or is a symbolic link."""
 
 
 def _right_words(rights: tuple[str, ...]) -> str:
@@ -143,28 +137,7 @@ def _follow_up_event(item: DueItem, case: Case, domain: str, stamp: datetime, na
 
 
 def write_calendar(path: Path, data: bytes, *, force: bool = False) -> Path:
-    """Write the file owner-only. Never follows a symbolic link; an existing file only with `force`, replaced
-    atomically so a calendar program reading it meanwhile sees the old or the new file, never half of one."""
-    path = Path(path)
-    if path.is_symlink():
-        raise OutputRefused(f"{path} is a symbolic link; write the calendar to a regular file")
-    if path.exists() and not force:
-        raise OutputRefused(f"{path} exists; use --force to replace it")
-    if path.exists() and not path.is_file():
-        raise OutputRefused(f"{path} is not a regular file")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputRefused(f"{parent} is not a folder")
-    fd, tmp = tempfile.mkstemp(prefix=".dpo-tui-", suffix=".ics.tmp", dir=parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    """Owner-only, never through a symbolic link, an existing file only with `force` (see exports.output)."""
+    from dpo_tui.exports.output import write_output
+
+    return write_output(path, data, force=force)

@@ -75,3 +75,18 @@ def test_follow_up_shows_in_due_and_can_be_done(tmp_path: Path) -> None:
     assert invoke("--db", db, "due").exit_code == 0
     out = CliRunner().invoke(cli, ["--db", db, "follow-up", ref, "tomorrow", "--note", "x"])
     assert out.exit_code == 1 and "is not a date" in out.output
+
+
+def test_report_html_to_a_file(tmp_path: Path) -> None:
+    import stat
+
+    db = str(tmp_path / "c.db")
+    _new(db, date.today())
+    target = tmp_path / "report.html"
+    out = invoke("--db", db, "report", "--format", "html", "-o", str(target))
+    assert out.exit_code == 0 and stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text().count("<svg") == 4
+    out = CliRunner().invoke(cli, ["--db", db, "report", "--format", "html", "-o", str(target)])
+    assert out.exit_code == 1 and "--force" in out.output
+    assert json.loads(invoke("--db", db, "report", "--format", "json").output)["cases"] == 1
+    assert invoke("--db", db, "report", "--json").exit_code == 0
