@@ -115,14 +115,23 @@ def due_report(work: Any, *, within: int = DEFAULT_WITHIN, assignee: str | None 
         for case in cases:
             dl = work.deadline_of(case, rows.get(case.id, []))
             items += _deadline_items(case, dl, today, horizon)
-        waits = {c.ref: c for c in s.exec(select(Case).where(Case.is_open == True))}  # noqa: E712
     policy = work.settings.policy
-    for flag in flags(work, today):
+    # Waits on the requester: the services decide which cases are past their policy days; only those rows are read.
+    fee_clar = flags(work, today)
+    ids = awaiting_id_overdue(work)
+    wanted = {f.ref for f in fee_clar} | {ref for ref, _ in ids}
+    waits: dict[str, Case] = {}
+    with work.db.reader() as s:
+        refs = sorted(wanted)
+        for chunk in range(0, len(refs), 500):
+            for c in s.exec(select(Case).where(Case.ref.in_(refs[chunk : chunk + 500]), Case.is_open == True)):  # type: ignore[attr-defined]  # noqa: E712
+                waits[c.ref] = c
+    for flag in fee_clar:
         case = waits.get(flag.ref)
         if case is not None:
             limit = policy.fee_unpaid_days if flag.kind == "fee_unpaid" else policy.clarification_no_response_days
             items.append(_wait_item(case, flag.kind, flag.since, flag.days, flag.message, limit))
-    for ref, since in awaiting_id_overdue(work):
+    for ref, since in ids:
         case = waits.get(ref)
         if case is None:
             continue

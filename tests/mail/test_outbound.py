@@ -176,3 +176,25 @@ def test_missing_password_and_configuration_say_what_to_set(mailwork, monkeypatc
     unconfigured = mailwork(None)  # type: ignore[arg-type]
     with pytest.raises(MailConfigError, match=r"add an \[smtp\] section"):
         prepare_letter(unconfigured, ref, "acknowledgement")
+
+
+def test_password_from_the_system_keyring(smtp_server, mailwork, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With no environment variable, the keyring is asked (service "dpo-tui smtp HOST", the user). The keyring
+    backend is replaced by a stand-in module: the point is the lookup, and the login against the real server."""
+    import sys
+    import types
+
+    port, inbox = smtp_server(auth=(USER, PASSWORD))
+    monkeypatch.delenv("DPO_TUI_SMTP_PASSWORD", raising=False)
+    asked = []
+
+    def get_password(service: str, user: str) -> str:
+        asked.append((service, user))
+        return PASSWORD
+
+    monkeypatch.setitem(sys.modules, "keyring", types.SimpleNamespace(get_password=get_password))
+    work = mailwork(_smtp(port, user=USER))
+    ref = work.log_request(new_request()).ref
+    letter = prepare_letter(work, ref, "acknowledgement")
+    send_letter(work, letter, version=letter.version)
+    assert asked == [("dpo-tui smtp 127.0.0.1", USER)] and len(inbox.messages) == 1
