@@ -5,7 +5,8 @@ Who gets what:
 - team mode (`[smtp.team]` maps assignee names to addresses): one digest per assignee with something due, and one
   with the rest (unassigned cases, assignees without an address) to `digest_to` (else the sending mailbox);
 - otherwise one digest of everything to `digest_to` (else the sending mailbox).
-A digest with nothing in it is not sent: cron mail that always arrives teaches people to ignore it.
+A digest with nothing in it is not sent (cron mail that always arrives teaches people to ignore it), unless it
+carries the management report (`--attach-report`, e.g. monthly from cron).
 Nothing here touches the database beyond reading.
 """
 
@@ -76,7 +77,8 @@ def _html(report: DueReport, title: str, org: str) -> str:
 
 
 def build_digests(
-    work: Any, report: DueReport, smtp: SmtpSettings, *, to: str | None = None, assignee: str | None = None
+    work: Any, report: DueReport, smtp: SmtpSettings, *, to: str | None = None, assignee: str | None = None,
+    files: tuple[tuple[str, bytes, str], ...] = (),
 ) -> list[Digest]:
     """The digests to send for `report` (already computed for the whole database)."""
     from dpo_tui.exports.escape import clean
@@ -99,10 +101,13 @@ def build_digests(
             plan.append((fallback, None, DueReport(report.today, report.within, tuple(rest))))
     out = []
     for address, who, part in plan:
-        if not part.items:
+        if not part.items and not files:  # with the monthly report attached, send even on a quiet day
             continue
-        title = _title(part, org, who)
+        title = _title(part, org, who) if part.items else f"{org}: nothing needs action, {fmt(part.today)}"
         text = clean(to_text(part))
-        msg = build_message(smtp, to=check_address(address), subject=title, text=text, html=_html(part, title, org), automatic=True)
+        msg = build_message(
+            smtp, to=check_address(address), subject=title, text=text, html=_html(part, title, org), files=files,
+            automatic=True,
+        )
         out.append(Digest(str(msg["To"]), who, part, msg))
     return out

@@ -56,6 +56,7 @@ def build_message(
     in_reply_to: str | None = None,
     references: Sequence[str] = (),
     attachments: Sequence[Path] = (),
+    files: Sequence[tuple[str, bytes, str]] = (),
     automatic: bool = False,
 ) -> EmailMessage:
     """A UTF-8 message. Header values are single lines (a newline would start a new header: refused by
@@ -82,6 +83,9 @@ def build_message(
         ctype, _ = mimetypes.guess_type(path.name)
         maintype, _, subtype = (ctype or "application/octet-stream").partition("/")
         msg.add_attachment(Path(path).read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+    for name, data, ctype in files:  # generated attachments: (file name, bytes, content type)
+        maintype, _, subtype = ctype.partition("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return msg
 
 

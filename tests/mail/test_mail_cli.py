@@ -125,3 +125,18 @@ def test_digest_text_and_html_per_assignee(tmp_path: Path, smtp_server) -> None:
 def test_digest_without_smtp_settings_is_one_line(tmp_path: Path) -> None:
     out = invoke("--db", str(tmp_path / "c.db"), "digest")
     assert out.exit_code == 1 and out.output.strip().count("\n") == 0 and "[smtp]" in out.output
+
+
+def test_digest_can_carry_the_html_report(tmp_path: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]
+    port, inbox = smtp_server()
+    _settings(port)
+    db = str(tmp_path / "c.db")
+    _new(db, date.today())  # nothing due this week: a plain digest would not be sent
+    assert invoke("--db", db, "digest").exit_code == 0 and inbox.received == []
+    out = invoke("--db", db, "digest", "--attach-report", "--dry-run")
+    assert out.exit_code == 0 and "Attachments: dpo-report-" in out.output and inbox.received == []
+    assert invoke("--db", db, "digest", "--attach-report").exit_code == 0
+    [msg] = inbox.messages
+    [part] = list(msg.iter_attachments())
+    assert part.get_content_type() == "text/html" and part.get_content().count("<svg") == 4
+    assert "nothing needs action" in msg["Subject"]
