@@ -87,7 +87,8 @@ def smtp_server(request: pytest.FixtureRequest) -> Iterator[Callable[..., tuple[
     started: list[Any] = []
 
     def start(*, auth: tuple[str, str] | None = None, tls: tuple[Path, Path] | None = None,
-              size_limit: int | None = None, refuse: set[str] | None = None) -> tuple[int, Inbox]:  # fmt: skip
+              size_limit: int | None = None, refuse: set[str] | None = None,
+              implicit_tls: tuple[Path, Path] | None = None) -> tuple[int, Inbox]:  # fmt: skip
         inbox = Inbox(refuse=set(refuse or ()))
         kwargs: dict[str, Any] = {}
         if auth:
@@ -96,6 +97,10 @@ def smtp_server(request: pytest.FixtureRequest) -> Iterator[Callable[..., tuple[
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ctx.load_cert_chain(str(tls[0]), str(tls[1]))
             kwargs.update(tls_context=ctx, require_starttls=True)
+        if implicit_tls:  # port-465 style: TLS from the first byte
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(str(implicit_tls[0]), str(implicit_tls[1]))
+            kwargs.update(ssl_context=ctx)
         if size_limit:
             kwargs.update(data_size_limit=size_limit)
         port = free_port()

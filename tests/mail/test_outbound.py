@@ -198,3 +198,13 @@ def test_password_from_the_system_keyring(smtp_server, mailwork, monkeypatch) ->
     letter = prepare_letter(work, ref, "acknowledgement")
     send_letter(work, letter, version=letter.version)
     assert asked == [("dpo-tui smtp 127.0.0.1", USER)] and len(inbox.messages) == 1
+
+
+def test_implicit_tls(smtp_server, mailwork, tls_files) -> None:  # type: ignore[no-untyped-def]
+    cert, key = tls_files
+    port, inbox = smtp_server(implicit_tls=(cert, key))
+    work = mailwork(_smtp(port, security="tls", cafile=str(cert)))
+    ref = work.log_request(new_request()).ref
+    letter = prepare_letter(work, ref, "acknowledgement")
+    send_letter(work, letter, version=letter.version)
+    assert [m["Message-ID"] for m in inbox.messages] == [letter.message_id]
