@@ -40,7 +40,7 @@ def test_one_event_per_date_with_stable_uids(work) -> None:  # type: ignore[no-u
     # The same file again: same UIDs (re-import updates). After an extension: same UID, a later SEQUENCE.
     again, _ = build_calendar(work)
     assert set(_events(again)) == set(events)
-    extend(work, ref, "complex", date(2026, 11, 20), "several systems")
+    extend(work, ref, "complex", date(2026, 11, 20), "several systems", version=work.get(ref).version)
     later = _events(build_calendar(work)[0])
     assert set(later) == {f"{ref.lower()}-due@altostack.io"}
     moved = later[f"{ref.lower()}-due@altostack.io"]
@@ -67,7 +67,7 @@ def test_closed_stopped_and_assignee_filter(work) -> None:  # type: ignore[no-un
     a = work.log_request(new_request(received=date(2026, 11, 2), email="a@example.org")).ref
     b = work.log_request(new_request(received=date(2026, 11, 3), email="b@example.org")).ref
     work.assign([a], "Sam Patel")
-    work.change_status(b, "withdrawn", reason="asked to stop")
+    work.change_status(b, "withdrawn", reason="asked to stop", version=work.get(b).version)
     uids = set(_events(build_calendar(work)[0]))
     assert all(u.startswith(a.lower()) for u in uids)
     assert set(_events(build_calendar(work, assignee="Sam Patel")[0])) == uids

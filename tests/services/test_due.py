@@ -19,7 +19,8 @@ def _cases(work):  # type: ignore[no-untyped-def]
     soon = work.log_request(new_request(received=date(2026, 11, 2), email="s@example.org")).ref  # due Wed 2 Dec
     later = work.log_request(new_request(received=date(2026, 11, 20), email="l@example.org")).ref  # due Mon 21 Dec
     waiting = work.log_request(new_request(received=date(2026, 10, 5), email="w@example.org")).ref
-    idv.request_identity(work, waiting, requester_kind="self", what="a copy of a utility bill", on=date(2026, 10, 6))
+    idv.request_identity(work, waiting, requester_kind="self", what="a copy of a utility bill", on=date(2026, 10, 6),
+                         version=work.get(waiting).version)
     return overdue, soon, later, waiting
 
 
@@ -64,7 +65,7 @@ def test_extended_case_shows_its_extended_date_and_no_cut_off(work) -> None:  # 
     from dpo_tui.services.decisions import extend
 
     ref = work.log_request(new_request(received=date(2026, 9, 28))).ref  # due Wed 28 Oct; extended: end of Dec
-    extend(work, ref, "complex", date(2026, 10, 20), "many systems to search")
+    extend(work, ref, "complex", date(2026, 10, 20), "many systems to search", version=work.get(ref).version)
     detail = work.get(ref)
     assert detail.deadline.extended
     items = [i for i in due_report(work, within=40).items if i.ref == ref]

@@ -51,6 +51,6 @@ def test_bad_follow_ups_record_nothing(work) -> None:  # type: ignore[no-untyped
         complete_follow_ups(work, ref, version=before.version)
     after = work.get(ref)
     assert (after.version, len(after.events)) == (before.version, len(before.events)) and open_follow_ups(work) == []
-    work.change_status(ref, "withdrawn", reason="asked to stop")
+    work.change_status(ref, "withdrawn", reason="asked to stop", version=work.get(ref).version)
     with pytest.raises(InvalidInput, match="is closed"):
         set_follow_up(work, ref, TODAY, "x", version=work.get(ref).version)
