@@ -19,8 +19,8 @@ from typing import Any
 from sqlmodel import select
 
 from dpo_tui.domain.clock import ClockState
-from dpo_tui.exports.output import OutputRefused  # noqa: F401  (re-exported: callers catch it from here)
 from dpo_tui.domain.rights import Right
+from dpo_tui.exports.output import OutputRefused  # noqa: F401  (re-exported: callers catch it from here)
 from dpo_tui.services.due import DueItem, _clock_rows_by_case, explain_line
 from dpo_tui.store.models import Case
 
