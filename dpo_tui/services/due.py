@@ -98,7 +98,7 @@ def due_report(work: Any, *, within: int = DEFAULT_WITHIN, assignee: str | None 
     if within < 0:
         from dpo_tui.domain.errors import InvalidInput
 
-        raise InvalidInput(f"--within: {within} is negative (use 0 or more days)")
+        raise InvalidInput("--within", f"{within} is negative (use 0 or more days)")
     today = today or work.today()
     horizon = today + timedelta(days=within)
     items: list[DueItem] = []
