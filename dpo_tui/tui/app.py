@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -26,13 +26,18 @@ if TYPE_CHECKING:
     from dpo_tui.services.casework import Casework
     from dpo_tui.store.database import Database
 
+STYLES = Path(__file__).with_name("styles")
 REFRESH_SECONDS = 2.0
 WARM_DELAY = 0.3
 
 
 class DpoApp(App[None]):
     TITLE = "dpo-tui"
-    CSS_PATH = Path(__file__).with_name("styles.tcss")
+    # One TCSS file per room, shared classes in app.tcss (harlequin's CSS_PATH list of .tcss files).
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        STYLES / "app.tcss", STYLES / "case.tcss", STYLES / "walkthroughs.tcss", STYLES / "dialogs.tcss",
+        STYLES / "dashboard.tcss",
+    ]  # fmt: skip
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),

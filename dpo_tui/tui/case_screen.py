@@ -191,17 +191,6 @@ def deadline_dates(dl: Deadline) -> list[tuple[str, str]]:
 class ExplainScreen(DpoModal[None]):
     """How the due date was computed, step by step."""
 
-    DEFAULT_CSS = """
-    ExplainScreen { align: center middle; }
-    ExplainScreen > Vertical {
-        width: 90%; max-width: 110; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    ExplainScreen VerticalScroll { height: auto; }
-    ExplainScreen .title { text-style: bold; margin-bottom: 1; }
-    ExplainScreen #explain-steps { margin-bottom: 1; }
-    ExplainScreen .hint { color: $text-muted; }
-    """
     BINDINGS = [
         Binding("escape", "close", "Close", id="explain.close"),
         Binding("w", "close", "Close", show=False, id="explain.close_w"),
@@ -227,7 +216,7 @@ class ExplainScreen(DpoModal[None]):
         dates.add_column()
         for label, value in deadline_dates(dl):
             dates.add_row(label, value)
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Label(literal(title), classes="title")
             with VerticalScroll():
                 yield Static(steps, id="explain-steps")
@@ -245,18 +234,6 @@ class ExplainScreen(DpoModal[None]):
 class NoteScreen(DpoModal[str | None]):
     """Write a note on the case: ctrl+s saves, escape cancels. An empty note is refused here."""
 
-    DEFAULT_CSS = """
-    NoteScreen { align: center middle; }
-    NoteScreen > Vertical {
-        width: 80%; max-width: 100; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    NoteScreen .title { text-style: bold; }
-    NoteScreen TextArea { height: 8; }
-    NoteScreen #note-error { color: $error; height: auto; }
-    NoteScreen Horizontal { height: auto; align-horizontal: right; }
-    NoteScreen Button { margin-left: 1; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="note.save"),
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
@@ -267,7 +244,7 @@ class NoteScreen(DpoModal[str | None]):
         self.ref = ref
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Label(f"Note on {self.ref} (ctrl+s saves, escape cancels)", classes="title", markup=False)
             yield TextArea(id="note-text")
             yield Static("", id="note-error")
@@ -297,24 +274,6 @@ class NoteScreen(DpoModal[str | None]):
 class CaseScreen(ChecklistActions, DpoScreen[None]):
     """One case: header + deadline badge that never scroll away, and six tabs."""
 
-    DEFAULT_CSS = """
-    CaseScreen #case-header {
-        dock: top; height: auto; padding: 0 1; background: $boost;
-    }
-    CaseScreen #case-title { text-style: bold; }
-    CaseScreen #case-badge { padding: 0 1; margin-top: 0; }
-    CaseScreen #case-badge.badge-overdue { background: $error 30%; }
-    CaseScreen #case-badge.badge-soon { background: $warning 25%; }
-    CaseScreen #case-badge.badge-ok { background: $success 15%; }
-    CaseScreen #case-badge.badge-paused, CaseScreen #case-badge.badge-closed { background: $panel; }
-    CaseScreen TabbedContent { height: 1fr; }
-    CaseScreen TabPane { padding: 0 1; }
-    CaseScreen TabPane > VerticalScroll { height: 1fr; }
-    CaseScreen #checklist-progress { height: 1; }
-    CaseScreen #checklist-list { height: 1fr; min-height: 3; }
-    CaseScreen #checklist-detail { height: auto; max-height: 8; color: $text-muted; }
-    CaseScreen .empty { color: $text-muted; }
-    """
 
     BINDINGS: list[Binding] = [
         Binding("escape", "back", "Back", id="case.back"),

@@ -46,18 +46,6 @@ BINDINGS: list[Binding] = [
     Binding("C", "complete", "Complete case", id="case.complete"),
 ]
 
-_DIALOG_CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{
-    width: 80; max-width: 95%; height: auto; max-height: 90%;
-    border: thick $primary; background: $surface; padding: 0 1;
-}}
-{name} .title {{ text-style: bold; }}
-{name} .hint {{ color: $text-muted; }}
-{name} .error {{ color: $error; height: auto; }}
-{name} Horizontal {{ height: auto; align-horizontal: right; }}
-{name} Button {{ margin-left: 1; }}
-"""
 
 
 def progress_text(detail: CaseDetail) -> str:
@@ -93,7 +81,6 @@ class TickScreen(_SavingDialog):
     """Tick an item: search terms and found / nothing found (the service says which a search item needs), and an
     optional note. Dismisses with the case as saved, or None when cancelled."""
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="TickScreen") + "TickScreen RadioSet { width: 100%; }"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Tick", priority=True, id="tick.save"),
         Binding("escape", "cancel", "Cancel", id="tick.cancel"),
@@ -107,7 +94,7 @@ class TickScreen(_SavingDialog):
 
     def compose(self) -> ComposeResult:
         item = self.item
-        with Vertical():
+        with Vertical(classes="modal-frame checklist-dialog"):
             title = Text("Tick: ", style="bold")
             title.append_text(literal(item.label))
             yield Label(title, classes="title")
@@ -152,7 +139,6 @@ class TextPrompt(_SavingDialog):
     """One line of text: a not-applicable reason, an item note, an ad-hoc item's label, saved by `save(casework,
     text)` (whose service says whether it may be empty). Enter saves, escape cancels."""
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="TextPrompt")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(
@@ -173,7 +159,7 @@ class TextPrompt(_SavingDialog):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame checklist-dialog"):
             yield Label(self.title_text, classes="title")
             yield Label(self.prompt, markup=False)
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-answer")
@@ -198,7 +184,6 @@ class CompleteScreen(_SavingDialog):
     """Complete the case. With open items: lists them and asks for an override reason (the service refuses to go
     ahead without one). `save(casework, reason)` ("" when nothing is open); dismisses with the case, or None."""
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="CompleteScreen") + "CompleteScreen VerticalScroll { height: auto; max-height: 14; }"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="complete.cancel")]
 
     def __init__(self, ref: str, open_items: Sequence[tuple[str, str]], total: int, save: Save) -> None:
@@ -208,7 +193,7 @@ class CompleteScreen(_SavingDialog):
         self.total = total
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame checklist-dialog"):
             yield Label(literal(f"Complete {self.ref}"), classes="title")
             if not self.open_items:
                 yield Static(Text(f"All {self.total} checklist items are done or not applicable."))
@@ -262,7 +247,6 @@ class CompleteScreen(_SavingDialog):
 class ConfirmScreen(DpoModal[bool]):
     """Yes or no: enter (or y) confirms, escape (or n) cancels."""
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="ConfirmScreen")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("escape,n", "answer(False)", "No", id="confirm.no"),
@@ -274,7 +258,7 @@ class ConfirmScreen(DpoModal[bool]):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame checklist-dialog"):
             yield Static(self.question, classes="title", id="confirm-question")
             yield Label(self.hint, classes="hint", markup=False)
 

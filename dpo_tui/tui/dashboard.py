@@ -35,14 +35,6 @@ def bar_rows(counts: dict[str, int], width: int = 30) -> Text:
 
 
 class DashboardScreen(DpoScreen[None]):
-    DEFAULT_CSS = """
-    DashboardScreen VerticalScroll { padding: 0 1; }
-    DashboardScreen .section { text-style: bold; margin-top: 1; }
-    DashboardScreen #dash-attention { height: auto; }
-    DashboardScreen #dash-spark { height: 4; margin: 0 0 1 0; }
-    DashboardScreen Horizontal { height: auto; }
-    DashboardScreen Horizontal > Static { width: 1fr; }
-    """
     BINDINGS = [
         Binding("escape", "back", "Back", id="dashboard.back"),
         Binding("r", "reload", "Reload", id="dashboard.reload"),

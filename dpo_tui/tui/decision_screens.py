@@ -90,28 +90,6 @@ def parse_day(text: str, what: str) -> date:
 class _Walk(DpoModal[Outcome | None]):
     """Shared frame: title, the law in one line, a body, a status line (problems or 'ready'), the keys."""
 
-    DEFAULT_CSS = """
-    _Walk { align: center middle; }
-    _Walk > Vertical {
-        width: 94%; max-width: 130; height: 94%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    _Walk .title { text-style: bold; }
-    _Walk .law { color: $text-muted; margin-bottom: 1; }
-    _Walk VerticalScroll { height: 1fr; }
-    _Walk .category { text-style: bold; margin-top: 1; }
-    _Walk .row { height: auto; }
-    _Walk .row Checkbox { width: 50; }
-    _Walk .row Input { width: 1fr; }
-    _Walk .field { width: 24; padding-top: 1; }
-    _Walk .reminder { color: $warning; margin: 1 0; }
-    _Walk RadioSet { width: 1fr; }
-    _Walk TextArea { height: 5; }
-    _Walk #status { height: auto; min-height: 1; padding: 0 1; }
-    _Walk #status.refused { background: $error 30%; }
-    _Walk #status.ready { background: $success 15%; }
-    _Walk .hint { color: $text-muted; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="walk.save"),
         Binding("escape", "cancel", "Cancel", id="walk.cancel"),
@@ -139,7 +117,7 @@ class _Walk(DpoModal[Outcome | None]):
         return self.app.today()
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Label(literal(self.TITLE_TEXT.format(ref=self.ref)), classes="title")
             yield Static(Text(self.LAW), classes="law")
             with VerticalScroll():
@@ -714,12 +692,6 @@ MENU = (
 
 
 class DecisionMenu(DpoModal[str | None]):
-    DEFAULT_CSS = """
-    DecisionMenu { align: center middle; }
-    DecisionMenu > Vertical { width: 80; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
-    DecisionMenu OptionList { height: auto; max-height: 12; }
-    DecisionMenu .hint { color: $text-muted; }
-    """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="decision_menu.cancel")]
 
     def __init__(self, ref: str, status: str) -> None:
@@ -728,7 +700,7 @@ class DecisionMenu(DpoModal[str | None]):
         self.status = status
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Label(literal(f"Decision on {self.ref}"), classes="title")
             yield OptionList(*[Option(label, id=key) for key, label in MENU], id="decision-menu")
             yield Label("enter chooses · escape cancels", classes="hint")

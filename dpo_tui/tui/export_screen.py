@@ -15,17 +15,6 @@ from dpo_tui.tui.text import literal
 
 
 class ExportScreen(DpoModal[list[Path] | None]):
-    DEFAULT_CSS = """
-    ExportScreen { align: center middle; }
-    ExportScreen > Vertical { width: 80%; max-width: 100; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
-    ExportScreen .title { text-style: bold; }
-    ExportScreen Horizontal { height: auto; }
-    ExportScreen Label { padding: 1 1 0 0; }
-    ExportScreen #export-format { width: 16; }
-    ExportScreen #export-dir { width: 1fr; }
-    ExportScreen #export-status { height: auto; }
-    ExportScreen Button { margin-left: 1; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "export", "Export", priority=True, id="export.go"),
         Binding("escape", "close", "Close", id="export.close"),
@@ -39,7 +28,7 @@ class ExportScreen(DpoModal[list[Path] | None]):
 
     def compose(self) -> ComposeResult:
         what = self.refs[0] if len(self.refs) == 1 else f"{len(self.refs)} cases"
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Label(f"Export the case summary of {what} (ctrl+s exports, escape closes)", classes="title", markup=False)
             with Horizontal():
                 yield Label("Format", markup=False)

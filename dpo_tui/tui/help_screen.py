@@ -38,14 +38,6 @@ class HelpScreen(DpoModal[None]):
         Binding("escape,question_mark,q", "close", "Close help", id="help.close"),
     ]
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 72; max-width: 95%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    HelpScreen #help-title { text-style: bold; padding-bottom: 1; }
-    """
 
     def __init__(self, target: Screen) -> None:  # type: ignore[type-arg]
         super().__init__()

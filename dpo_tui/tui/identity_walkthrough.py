@@ -72,25 +72,6 @@ def start_step(detail: CaseDetail) -> int:
 
 
 class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
-    DEFAULT_CSS = """
-    IdentityWalkthrough { align: center middle; }
-    IdentityWalkthrough > Vertical {
-        width: 90%; max-width: 110; height: 95%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    IdentityWalkthrough #id-title { text-style: bold; }
-    IdentityWalkthrough #id-law { color: $text-muted; text-style: italic; }
-    IdentityWalkthrough #id-error { color: $error; height: auto; }
-    IdentityWalkthrough .step { height: auto; }
-    IdentityWalkthrough VerticalScroll { height: 1fr; }
-    IdentityWalkthrough .hint { color: $text-muted; }
-    IdentityWalkthrough .suggestion { color: $success; height: auto; margin: 0 0 1 0; }
-    IdentityWalkthrough Input, IdentityWalkthrough Select { margin-bottom: 0; }
-    IdentityWalkthrough #what-text { height: 5; }
-    IdentityWalkthrough #letter-text { height: 14; }
-    IdentityWalkthrough .buttons { height: auto; margin-top: 1; }
-    IdentityWalkthrough Button { margin-right: 1; }
-    """
     BINDINGS = [Binding("escape", "back", "Back / close", id="identity.back")]
 
     def __init__(self, detail: CaseDetail) -> None:
@@ -110,7 +91,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         agent_kind = str(d.agent.get("kind") or "")
         kind = agent_kind if agent_kind in {k.value for k in RequesterKind} else RequesterKind.SELF.value
         today = self._today().isoformat()
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Static("", id="id-title")
             yield Static("", id="id-law")
             who = Text("Requester: ")

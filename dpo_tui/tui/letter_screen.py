@@ -28,25 +28,6 @@ CHANNELS = ("email", "post", "web", "phone", "in_person", "social")
 class LetterScreen(DpoModal[bool]):
     """Dismissed with True when a letter was saved to the case."""
 
-    DEFAULT_CSS = """
-    LetterScreen { align: center middle; }
-    LetterScreen > Vertical {
-        width: 95%; height: 95%; border: thick $primary; background: $surface; padding: 0 1;
-    }
-    LetterScreen .title { text-style: bold; }
-    LetterScreen #letter-body-row { height: 1fr; }
-    LetterScreen #letter-kinds { width: 34; height: 1fr; }
-    LetterScreen #letter-edit { width: 1fr; height: 1fr; }
-    LetterScreen #letter-body { height: 1fr; }
-    LetterScreen #letter-not { height: auto; max-height: 6; color: $text-muted; }
-    LetterScreen #letter-error { height: auto; color: $error; }
-    LetterScreen .row { height: auto; }
-    LetterScreen .row Label { padding: 1 1 0 0; }
-    LetterScreen #letter-channel { width: 20; }
-    LetterScreen #letter-date { width: 16; }
-    LetterScreen #letter-file { width: 1fr; }
-    LetterScreen Button { margin-left: 1; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save to case", priority=True, id="letter.save"),
         Binding("ctrl+o", "write", "Write file", priority=True, id="letter.write"),
@@ -62,7 +43,7 @@ class LetterScreen(DpoModal[bool]):
         self._notice = ""
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Label(f"Letters for {self.ref}: pick one, edit it, ctrl+s saves it to the case, ctrl+o writes the file", classes="title", markup=False)
             with Horizontal(id="letter-body-row"):
                 yield OptionList(id="letter-kinds")

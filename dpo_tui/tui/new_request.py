@@ -80,29 +80,6 @@ def due_line(explanation: tuple[str, ...], due: date) -> str:
 class NewRequestScreen(DpoModal[str | None]):
     """Log a new request. ctrl+s (or Save) saves and dismisses with the new reference; escape cancels."""
 
-    DEFAULT_CSS = """
-    NewRequestScreen { align: center middle; }
-    NewRequestScreen > #form {
-        width: 96%; max-width: 100; height: 96%; max-height: 44;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    NewRequestScreen #form-title { text-style: bold; height: 1; }
-    NewRequestScreen #form-fields { height: 1fr; }
-    NewRequestScreen .row { height: auto; margin-top: 1; }
-    NewRequestScreen .row > Label { width: 16; text-style: bold; }
-    NewRequestScreen .row > Input, NewRequestScreen .row > Select { width: 1fr; }
-    NewRequestScreen .under { margin-left: 16; height: auto; display: none; }
-    NewRequestScreen .under.-shown { display: block; }
-    NewRequestScreen .error { color: $error; }
-    NewRequestScreen #email-duplicate { color: $warning; }
-    NewRequestScreen #rights { height: auto; width: 1fr; }
-    NewRequestScreen #description { height: 5; width: 1fr; }
-    NewRequestScreen #preview { height: auto; max-height: 4; border-top: solid $primary-background; }
-    NewRequestScreen #form-status { color: $error; height: auto; }
-    NewRequestScreen #form-status.-ok { color: $text-muted; }
-    NewRequestScreen #buttons { height: 1; align-horizontal: right; }
-    NewRequestScreen #buttons Button { margin-left: 2; }
-    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="new_request.save"),
@@ -123,7 +100,7 @@ class NewRequestScreen(DpoModal[str | None]):
         app = self.app
         today = self._today()
         org_regime = app.settings.organisation.regime
-        with Vertical(id="form"):
+        with Vertical(id="form", classes="modal-frame"):
             yield Label("New request  (ctrl+s saves, escape cancels)", id="form-title")
             with VerticalScroll(id="form-fields"):
                 with Horizontal(classes="row"):
