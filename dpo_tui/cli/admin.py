@@ -87,8 +87,7 @@ def config_check() -> None:
 
     settings = load_settings()
     problems: list[str] = []
-    from dpo_tui.domain.checklist import check_templates
-    from dpo_tui.domain.regimes import load_regimes
+    from dpo_tui.loaders import check_templates, load_regimes
     from dpo_tui.domain.errors import InvalidInput
 
     user_checklists = settings.config_dir / "checklists"  # optional: the shipped templates apply without it

@@ -12,7 +12,6 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import resources
 from typing import Any
 
 from dpo_tui.domain.errors import InvalidInput
@@ -448,17 +447,3 @@ def _parse_systems(org: TableReader, category_keys: list[str]) -> tuple[System, 
         )
     org.unique(tables)
     return tuple(systems)
-
-
-DEMO_RESOURCE = "defaults/demo_organisation.toml"
-
-
-def demo_organisation() -> Organisation:
-    """The shipped demo profile (AltoStack Ltd), the default until the DPO describes their own organisation."""
-    resource = resources.files("dpo_tui").joinpath(DEMO_RESOURCE)
-    text = resource.read_text(encoding="utf-8")
-    source = str(resource)
-    try:
-        return parse_organisation(parse_toml(text, source).get("organisation"), source=source)
-    except DataFileError as error:
-        raise error.located(text) from None

@@ -1,7 +1,7 @@
 """Deadline regimes as data: one TOML profile per legal regime (rights-requests.md 2.4).
 
 Shipped profiles live in `dpo_tui/domain/regimes/*.toml`. A DPO adds or overrides one by dropping a TOML file in
-`user_regimes_dir()` (a `regimes/` folder next to the settings file); a user file with the same `key` wins, so an
+`dpo_tui.loaders.user_regimes_dir()` (a `regimes/` folder next to the settings file); a user file with the same `key` wins, so an
 organisation can correct a shipped rule without waiting for a release. See `data/regimes/pipeda.toml` for an example.
 """
 
@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 from dpo_tui.domain.errors import InvalidInput
@@ -69,40 +67,6 @@ class Regime:
         if stop_clock is not None:
             changes["stop_clock_on"] = frozenset(STOP_CLOCK_KINDS) if stop_clock else frozenset()
         return dataclasses.replace(self, **changes)
-
-
-def user_regimes_dir() -> Path:
-    """Where a DPO puts their own profiles: `regimes/` next to the settings file."""
-    from dpo_tui.paths import settings_path
-
-    return settings_path().parent / "regimes"
-
-
-def load_regimes(user_dir: Path | None = None) -> dict[str, Regime]:
-    """Shipped profiles, then the `*.toml` files in `user_dir` (if given and present) overriding by key.
-
-    Pass `user_regimes_dir()` for the DPO's own folder; None loads only the shipped profiles.
-    Raises InvalidInput naming the file and the TOML key when a profile is malformed.
-    """
-    out: dict[str, Regime] = {}
-    shipped = resources.files("dpo_tui.domain").joinpath("regimes")
-    for entry in sorted(shipped.iterdir(), key=lambda t: t.name):
-        if entry.name.endswith(".toml"):
-            regime = parse_regime(entry.read_text(encoding="utf-8"), f"dpo_tui/domain/regimes/{entry.name}")
-            out[regime.key] = regime
-    if user_dir is not None and user_dir.is_dir():
-        for path in sorted(user_dir.glob("*.toml")):
-            regime = parse_regime(path.read_text(encoding="utf-8"), str(path))
-            out[regime.key] = regime
-    return out
-
-
-def get_regime(key: str, user_dir: Path | None = None) -> Regime:
-    regimes = load_regimes(user_dir)
-    try:
-        return regimes[key]
-    except KeyError:
-        raise InvalidInput(None, f"unknown regime {key!r}; known: {', '.join(sorted(regimes))}") from None
 
 
 def parse_regime(text: str, source: str) -> Regime:

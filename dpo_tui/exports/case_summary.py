@@ -19,7 +19,7 @@ from typing import Any
 
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import InvalidInput
-from dpo_tui.exports.escape import clean, md_escape, md_inline
+from dpo_tui.text import clean, md_escape, md_inline
 from dpo_tui.services.case_json import case_to_json
 from dpo_tui.services.views import CaseDetail
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dpo_tui.domain.errors import InvalidInput
-from dpo_tui.exports.escape import csv_cell
+from dpo_tui.text import csv_cell
 
 COLUMNS = (
     "reference", "received", "rights", "channel", "status", "due", "legal_due", "extended", "final_response",

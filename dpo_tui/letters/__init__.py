@@ -12,10 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dpo_tui.domain.errors import DomainError
-from dpo_tui.services.views import CaseDetail
+
+if TYPE_CHECKING:
+    from dpo_tui.services.views import CaseDetail  # letters sit below services: the type only
 
 
 class LetterRefused(DomainError):
@@ -181,7 +183,7 @@ def environment(user_dir: Path | None) -> Any:
     """Jinja2 environment: user templates first, then the shipped ones; values Markdown-escaped unless Trusted."""
     import jinja2
 
-    from dpo_tui.exports.escape import md_escape
+    from dpo_tui.text import md_escape
 
     loaders: list[Any] = []
     if user_dir is not None and user_dir.is_dir():

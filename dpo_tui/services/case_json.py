@@ -89,7 +89,7 @@ def case_to_json(detail: CaseDetail) -> dict[str, Any]:
 
 
 def case_to_text(detail: CaseDetail, *, today: date) -> str:
-    from dpo_tui.exports.escape import clean
+    from dpo_tui.text import clean
     from dpo_tui.domain.dates import fmt, relative_days
 
     dl = detail.deadline

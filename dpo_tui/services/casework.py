@@ -20,7 +20,8 @@ from dpo_tui.domain.checklist import marketing_objection_refusal
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, Deadline, compute_deadline
 from dpo_tui.domain.errors import DomainError, InvalidInput, InvalidTransition
 from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, parse_status
-from dpo_tui.domain.regimes import Regime, load_regimes
+from dpo_tui.domain.regimes import Regime
+from dpo_tui.loaders import load_regimes
 from dpo_tui.domain.rights import Right
 from dpo_tui.domain.workdays import WorkCalendar
 from dpo_tui.settings import Settings

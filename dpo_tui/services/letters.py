@@ -30,7 +30,7 @@ class Draft:
 
     def as_text(self, fmt_: str = "md") -> str:
         """The whole letter as a file: a Markdown heading or a plain `Subject:` line, then the body."""
-        from dpo_tui.exports.escape import clean, md_unescape
+        from dpo_tui.text import clean, md_unescape
 
         if fmt_ == "md":
             return f"# {' '.join(self.subject.split())}\n\n{self.body.rstrip()}\n"
@@ -49,7 +49,7 @@ class LetterChoice:
 
 
 def _plain(body: str) -> str:
-    from dpo_tui.exports.escape import md_unescape
+    from dpo_tui.text import md_unescape
 
     lines = []
     for line in body.split("\n"):

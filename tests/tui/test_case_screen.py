@@ -237,7 +237,7 @@ def test_bindings_have_ids() -> None:
 
 def _detail_like(events, status="new", rights=("access",)):  # type: ignore[no-untyped-def]
     from dpo_tui.domain.clock import ClockEvent, ClockEventKind, compute_deadline
-    from dpo_tui.domain.regimes import get_regime
+    from dpo_tui.loaders import get_regime
     from dpo_tui.domain.workdays import WorkCalendar
 
     evs = [ClockEvent(ClockEventKind(k), d, r) for k, d, r in events]
