@@ -217,7 +217,7 @@ class Casework:
             ),
             notes=tuple(NoteView(n.body, n.by, n.at) for n in notes),
             events=tuple(
-                EventView(e.seq, e.at, audit.who(e.actor, e.actor_name), e.kind, json.loads(e.payload) if e.payload else None, e.hash) for e in events
+                EventView(e.seq, e.at, audit.who(e.actor, e.actor_name), e.kind, audit.payload_view(e), e.hash) for e in events
             ),
         )
 

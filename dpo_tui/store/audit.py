@@ -123,6 +123,21 @@ def who(actor: str, actor_name: str | None) -> str:
     return f"{actor} ({actor_name})" if actor_name and actor_name != actor else actor
 
 
+def payload_view(event: AuditEvent) -> dict[str, Any] | None:
+    """An event's details for a reader. A purged event shows nothing of its old payload (whatever the column now
+    holds), and a payload that is not a JSON object (altered by hand) is shown as text instead of failing the
+    screen or export; `verify` names such events."""
+    if event.purged:
+        return {"purged": "details removed by a retention purge"}
+    if not event.payload:
+        return None
+    try:
+        data = json.loads(event.payload)
+    except ValueError:
+        return {"unreadable": event.payload[:200]}
+    return data if isinstance(data, dict) else {"unreadable": event.payload[:200]}
+
+
 def login(session: Session) -> str | None:
     """The database login on PostgreSQL (`session_user`: fixed by the credentials, not by a settings file a
     teammate can edit); None on SQLite, where the file's owner is the only writer."""
