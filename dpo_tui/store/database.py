@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, DBAPIError as SADBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from dpo_tui.paths import create_private_file, ensure_private_dir
@@ -106,6 +106,11 @@ class Database:
             try:
                 yield session
                 session.commit()
+            except SADBAPIError as exc:
+                session.rollback()
+                if _permission_denied(exc):  # a read-only (auditor) login: one line, not a driver traceback
+                    raise DatabaseError(f"this database login may only read; nothing was changed ({_first_line(exc)})") from None
+                raise
             except BaseException:
                 session.rollback()
                 raise
@@ -171,6 +176,11 @@ def _sqlite_engine(database: str | None) -> Engine:
         if side.exists():
             os.chmod(side, 0o600)
     return engine
+
+
+def _permission_denied(exc: SADBAPIError) -> bool:
+    """PostgreSQL's insufficient_privilege (SQLSTATE 42501): the login's role does not grant the write."""
+    return getattr(exc.orig, "sqlstate", None) == "42501"
 
 
 def _first_line(exc: Exception) -> str:
