@@ -105,6 +105,21 @@ def test_caseworker_cannot_rewrite_the_trail(team, settings) -> None:  # type: i
         work.db.dispose()
 
 
+def test_an_event_in_another_login_s_name_is_refused_by_the_database(team, settings) -> None:  # type: ignore[no-untyped-def]
+    """A caseworker may insert events (the app does), but not one whose actor is not their own login."""
+    work = make_work(team["alice"], settings)
+    try:
+        work.log_request(new_request())
+        with pytest.raises(Exception, match="is not the database login"):
+            with work.db.write() as s:
+                s.execute(text(
+                    "INSERT INTO audit_events (seq, at, actor, kind, payload, digest, prev_hash, hash, purged, hash_version) "
+                    "SELECT seq + 1, now(), :who, 'case.closed', '{}', 'd', hash, 'h', false, 2 FROM audit_head"
+                ), {"who": team["carol_login"]})  # fmt: skip
+    finally:
+        work.db.dispose()
+
+
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DPO_TUI_DB": url}
     return subprocess.run([sys.executable, "-m", "dpo_tui", *args], capture_output=True, text=True, env=env, timeout=120)
