@@ -102,18 +102,32 @@ def time_in_process(url: str) -> tuple[float, float, str]:
         db.dispose()
 
 
+# The command as `dpo-tui audit verify` runs it, reporting its own peak memory (VmHWM) on exit.
+_CLI = (
+    "import atexit, sys\n"
+    "def hwm():\n"
+    "    line = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
+    "    sys.stderr.write('VMHWM ' + line.split()[1] + '\\n')\n"
+    "atexit.register(hwm)\n"
+    "sys.argv = ['dpo-tui', 'audit', 'verify']\n"
+    "from dpo_tui.launch import main\n"
+    "sys.exit(main())\n"
+)
+
+
 def time_cli(url: str) -> tuple[float, float, int]:
-    """Wall and CPU seconds of `dpo-tui audit verify` (the child process), and the largest child peak RSS so far."""
+    """Wall and CPU seconds of `dpo-tui audit verify` (the child process), and its peak memory in kB."""
     env = {**os.environ, "DPO_TUI_DB": url}
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "dpo_tui", "audit", "verify"], capture_output=True, text=True, env=env)
+    done = subprocess.run([sys.executable, "-c", _CLI], capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - t0
     if done.returncode != 0:
         raise SystemExit(f"audit verify failed: {done.stderr.strip()}")
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-    return elapsed, cpu, r1.ru_maxrss
+    hwm = int(done.stderr.split("VMHWM ")[1].split()[0])
+    return elapsed, cpu, hwm
 
 
 def _pg_copy(server: str, path: Path) -> tuple[str, str]:

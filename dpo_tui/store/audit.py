@@ -395,7 +395,7 @@ def verify(session: Session, *, anchor: Anchor | None = None, progress: Progress
             if hash_ != anchor.hash:
                 return fail(
                     f"event #{seq} does not match the anchor {anchor.seq}:{anchor.hash[:12]}...: "
-                    "the trail was rewritten since the anchor was taken"
+                    "the trail was rewritten since the anchor was taken (or the anchor was mistyped)"
                 )
             anchor_seen = True
         prev = hash_

@@ -89,3 +89,33 @@ def test_every_export_and_the_report_print_the_anchor(db: str, tmp_path: Path) -
             assert json.loads(text)["audit_verification"]["anchor"] == anchor
     assert f"Audit anchor (chain head): {anchor}" in invoke("--db", db, "report").output
     assert json.loads(invoke("--db", db, "report", "--json").output)["audit_anchor"] == anchor
+
+
+def test_verify_shows_progress_on_a_terminal_only(db: str) -> None:
+    """stderr a terminal: a progress line (cleared before the result); stderr a pipe: nothing but the result."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DPO_TUI_DB": db}
+    command = [sys.executable, "-m", "dpo_tui", "audit", "verify"]
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=slave, env=env, text=True, timeout=60)
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the terminal's other end is closed and everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+    assert done.returncode == 0 and "3 events" in done.stdout
+    assert b"verifying audit trail: 3 of 3 events (100%)" in shown
+    piped = subprocess.run(command, capture_output=True, env=env, text=True, timeout=60)
+    assert piped.returncode == 0 and piped.stderr == ""
