@@ -27,7 +27,7 @@ from dpo_tui.services.checklists import specs_for
 from dpo_tui.settings import Settings
 from dpo_tui.store import audit
 from dpo_tui.store.database import Database
-from dpo_tui.store.models import NO_DUE, AuditEvent, AuditHead, Case, ChecklistItem, ClockEventRow, RefCounter
+from dpo_tui.store.models import NO_DUE, AuditEvent, Case, ChecklistItem, ClockEventRow, RefCounter
 
 STORY_MODULES = (
     "dpo_tui.demo.identity_stories",

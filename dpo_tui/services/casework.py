@@ -5,7 +5,6 @@ Every public method is one user action: one transaction, the change and its audi
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace

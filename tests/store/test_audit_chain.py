@@ -108,13 +108,13 @@ def _rewrite_as_version_1(work) -> None:  # type: ignore[no-untyped-def]
             when = at if isinstance(at, datetime) else datetime.fromisoformat(at)
             when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
             digest = audit.content_digest(seq, when, actor, kind, ref, payload)
-            prev = audit.chain_hash(prev, digest)
+            hash_ = audit.chain_hash(prev, digest)
             conn.execute(
                 text("UPDATE audit_events SET hash_version = 1, actor_name = NULL, payload_digest = NULL, "
                      "digest = :d, hash = :h, prev_hash = :p WHERE id = :i"),
-                {"d": digest, "h": prev, "p": audit.GENESIS if seq == 1 else last, "i": id_},
+                {"d": digest, "h": hash_, "p": prev, "i": id_},
             )  # fmt: skip
-            last = prev
+            prev = hash_
         conn.execute(text("UPDATE audit_head SET hash = :h"), {"h": prev})
 
 
