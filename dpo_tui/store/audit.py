@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from dpo_tui.domain.errors import InvalidInput
-from dpo_tui.store.models import AuditEvent, AuditHead, utcnow
+from dpo_tui.store.models import AuditEvent, AuditHead, Case, utcnow
 
 GENESIS = "0" * 64
 CURRENT_VERSION = 2
@@ -452,4 +452,8 @@ class _Where:
 
 
 def events_for_case(session: Session, case_id: int) -> list[AuditEvent]:
-    return list(session.exec(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
+    """A case's timeline. An event must name the case by id *and* reference: one whose case id was changed by
+    hand does not turn up on another case's timeline (and `verify` names it)."""
+    ref = core_select(Case.ref).where(Case.id == case_id).scalar_subquery()  # type: ignore[arg-type]
+    query = select(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.case_ref == ref)
+    return list(session.exec(query.order_by(AuditEvent.seq)))  # type: ignore[arg-type]

@@ -45,7 +45,11 @@ def test_anchor_prints_seq_colon_hash_and_verify_accepts_it(db: str) -> None:
 
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE audit_events SET purged = 1, payload = 'forged' WHERE seq = 2", "UPDATE audit_events SET case_id = 7 WHERE seq = 2"],
+    [
+        "UPDATE audit_events SET purged = 1, payload = 'forged' WHERE seq = 2",
+        "UPDATE audit_events SET case_id = 7 WHERE seq = 2",
+        "UPDATE audit_events SET case_id = 1 WHERE seq = 2",
+    ],
 )
 def test_forged_purge_or_moved_event_fails_verify_naming_it(db: str, statement: str) -> None:
     _sql(db, statement)
@@ -54,7 +58,10 @@ def test_forged_purge_or_moved_event_fails_verify_naming_it(db: str, statement: 
     assert out.exit_code == 1 and len(lines) == 1 and "event #2" in lines[0] and "Traceback" not in out.output
     export = CliRunner().invoke(cli, ["--db", db, "export", "DSAR-2026-0002", "-o", str(Path(db).parent / "x")])
     md = (Path(db).parent / "x" / "DSAR-2026-0002.md").read_text()
-    assert export.exit_code == 0 and "NOT VERIFIED" in md and "forged" not in md.split("## Audit timeline")[0]
+    assert export.exit_code == 0 and "NOT VERIFIED" in md and "forged" not in md
+    # the moved event does not appear on the other case's timeline either
+    shown = json.loads(invoke("--db", db, "show", "DSAR-2026-0001", "--json").output)
+    assert [e["seq"] for e in shown["events"]] == [1]
 
 
 def test_lost_tail_is_seen_only_with_the_anchor(db: str) -> None:
