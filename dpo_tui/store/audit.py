@@ -353,8 +353,8 @@ def verify(session: Session, *, anchor: Anchor | None = None, progress: Progress
             at = at.astimezone(utc).isoformat()
         elif len(at) == 26 and not at.endswith(".000000"):  # "YYYY-MM-DD HH:MM:SS.ffffff": string work, 4x faster
             at = f"{at[:10]}T{at[11:]}+00:00"
-        else:  # isoformat() leaves out a zero fraction; anything else is parsed
-            at = from_iso(at).isoformat() + "+00:00"
+        else:  # a zero fraction (isoformat() leaves it out), or text written with an offset: parse it
+            at = _utc_iso(from_iso(at))
         if seq != expected:
             return fail(f"event #{expected} is missing or out of order (found #{seq} next)")
         where = _Where(seq, kind, case_ref)
@@ -420,6 +420,10 @@ def verify(session: Session, *, anchor: Anchor | None = None, progress: Progress
         if problem:
             return VerifyResult(False, count, problem)
     return VerifyResult(True, count, head=Anchor(count, prev), anchor_checked=anchor, legacy_events=legacy)
+
+
+def _utc_iso(when: datetime) -> str:
+    return (when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)).isoformat()
 
 
 def _legacy_case_ids(conn: Connection) -> str | None:

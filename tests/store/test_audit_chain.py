@@ -226,3 +226,46 @@ def test_fast_digests_equal_the_reference(seq, actor, name, kind, case_id, ref, 
     assert audit._digest_v2(seq, at.isoformat(), actor, name, kind, case_id, ref, psha) == audit.content_digest_v2(
         seq, at, actor, name, kind, case_id, ref, psha
     )
+
+
+def test_a_database_written_before_0003_upgrades_and_keeps_verifying(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    """A real schema 0002 database with a chain by the first formula: migrated on open, verified unchanged, then
+    extended by version 2 events."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from dpo_tui.store.migrate import _config
+    from tests.conftest import make_work
+
+    url = db_url.replace("postgresql://", "postgresql+psycopg://", 1) if db_url.startswith("postgresql://") else db_url
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        cfg = _config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    prev = audit.GENESIS
+    with engine.begin() as conn:
+        for seq in (1, 2):
+            at = datetime(2026, 3, seq, 9, 30, 0, 120_000 * seq, tzinfo=timezone.utc)
+            payload = audit.canonical({"note": f"event {seq}", "ü": "ß"})
+            digest = audit.content_digest(seq, at, "Dana DPO", "note.added", None, payload)
+            hash_ = audit.chain_hash(prev, digest)
+            conn.execute(
+                text("INSERT INTO audit_events (seq, case_id, case_ref, at, actor, kind, payload, digest, prev_hash, hash, purged) "
+                     "VALUES (:seq, NULL, NULL, :at, 'Dana DPO', 'note.added', :payload, :digest, :prev, :hash, :f)"),
+                {"seq": seq, "at": at, "payload": payload, "digest": digest, "prev": prev, "hash": hash_, "f": False},
+            )  # fmt: skip
+            prev = hash_
+        conn.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 2, :h)"), {"h": prev})
+    engine.dispose()
+    work = make_work(db_url, settings)  # opens and migrates to the head
+    try:
+        result = _verify(work)
+        assert result.ok and result.events == 2 and result.legacy_events == 2, result.problem
+        work.log_request(new_request())
+        result = _verify(work)
+        assert result.ok and result.events == 3 and result.legacy_events == 2, result.problem
+        with work.db.engine.connect() as conn:
+            assert [v for (v,) in conn.execute(text("SELECT hash_version FROM audit_events ORDER BY seq"))] == [1, 1, 2]
+    finally:
+        work.db.dispose()
