@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -327,6 +328,18 @@ def verify(session: Session, *, anchor: Anchor | None = None, progress: Progress
     reordered, moved to another case, or purged without a purge event. With `anchor`, also proves the chain
     still contains that head (a truncated or rewritten trail fails)."""
     conn = session.connection()
+    with closing(_batches(conn)) as batches:  # a failure found early closes the (server-side) cursor at once
+        return _verify_stream(session, conn, batches, anchor=anchor, progress=progress)
+
+
+def _verify_stream(
+    session: Session,
+    conn: Connection,
+    batches: Iterator[list[tuple[Any, ...]]],
+    *,
+    anchor: Anchor | None,
+    progress: Progress | None,
+) -> VerifyResult:
     head_row = session.get(AuditHead, 1)
     head_seq, head_hash = (head_row.seq, head_row.hash) if head_row else (0, GENESIS)
     total = max(head_seq, anchor.seq if anchor else 0)
@@ -347,7 +360,7 @@ def verify(session: Session, *, anchor: Anchor | None = None, progress: Progress
     on_sqlite = conn.dialect.name == "sqlite"
     from_iso, utc = datetime.fromisoformat, timezone.utc
     for seq, case_id, case_ref, at, actor, actor_name, kind, payload, psha, digest, prev_hash, hash_, purged, version in (
-        row for batch in _batches(conn) for row in batch
+        row for batch in batches for row in batch
     ):
         if not on_sqlite:
             at = at.astimezone(utc).isoformat()
