@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from sqlalchemy import select as core_select, text, update
@@ -88,7 +89,7 @@ def content_digest_v2(
 # Verification is the hot path (a million events in a few seconds): the same canonical JSON as `canonical()`,
 # assembled by hand in sorted-key order from the C string encoder json.dumps itself uses. A test checks that both
 # give identical text for arbitrary values.
-_enc = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_enc = encode_basestring
 
 
 def _s(value: str | None) -> str:
