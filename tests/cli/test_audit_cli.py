@@ -96,6 +96,7 @@ def test_every_export_and_the_report_print_the_anchor(db: str, tmp_path: Path) -
             assert json.loads(text)["audit_verification"]["anchor"] == anchor
     assert f"Audit anchor (chain head): {anchor}" in invoke("--db", db, "report").output
     assert json.loads(invoke("--db", db, "report", "--json").output)["audit_anchor"] == anchor
+    assert f"Audit anchor (chain head): {anchor}" in invoke("--db", db, "report", "--format", "html").output
 
 
 def test_verify_shows_progress_on_a_terminal_only(db: str) -> None:
