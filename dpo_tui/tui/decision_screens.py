@@ -52,6 +52,7 @@ from dpo_tui.domain.decisions import (
     validate_assessment,
 )
 from dpo_tui.domain.errors import DomainError, InvalidInput
+from dpo_tui.tui.formatting import status_words
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
@@ -220,7 +221,7 @@ def facts_table(facts: Any) -> Table:
         seen.add(c.ref)
         overlap = ", ".join(c.shared_rights) if c.is_open and c.shared_rights else ("open" if c.is_open else "")
         t.add_row(
-            literal(c.ref), fmt(c.received), literal(", ".join(c.rights)), literal(c.status.replace("_", " ")),
+            literal(c.ref), fmt(c.received), literal(", ".join(c.rights)), literal(status_words(c.status)),
             " + ".join(c.matched_by), literal(overlap),
         )  # fmt: skip
     return t
@@ -512,7 +513,7 @@ class RefusalScreen(_Walk):
 
     def problem(self) -> str | None:
         if not self.detail.is_open:
-            return f"{self.ref} is {self.detail.status.replace('_', ' ')}: reopen it before you refuse it"
+            return f"{self.ref} is {status_words(self.detail.status)}: reopen it before you refuse it"
         d = self.preview()
         on_ = date.fromisoformat(d["refusal"]["on"])
         auth = d["refusal"]["authority"]
@@ -656,7 +657,7 @@ class ClarifyScreen(_Walk):
                 "carry on working the case"
             )
         if self.detail.status not in ("new", "in_progress"):
-            return f"{self.ref} is {self.detail.status.replace('_', ' ')}: a question can be recorded only on a case in work"
+            return f"{self.ref} is {status_words(self.detail.status)}: a question can be recorded only on a case in work"
         if not self.value("#question").strip():
             return "write the question you sent"
         return None

@@ -28,6 +28,7 @@ from dpo_tui.domain.dates import fmt, relative_days
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.identity import IdStatus, Method, RequesterKind
 from dpo_tui.tui.base import DpoModal
+from dpo_tui.tui.formatting import status_words
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
             self.query_one("#letter-title").display = False
             self._title(f"Verify identity — {d.ref}")
             self._error(
-                f"{d.ref} is closed ({d.status.replace('_', ' ')}): identity cannot be verified on a closed case. "
+                f"{d.ref} is closed ({status_words(d.status)}): identity cannot be verified on a closed case. "
                 "Reopen it first if the person has come back."
             )
             self.query_one("#done-close").focus()

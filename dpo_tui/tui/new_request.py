@@ -22,6 +22,7 @@ from dpo_tui.tui.base import DpoModal
 from dpo_tui.domain.dates import fmt, relative_days
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.rights import Right
+from dpo_tui.tui.formatting import status_words
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
@@ -36,13 +37,6 @@ CHANNEL_LABELS = {
     "social": "social media",
 }
 FIELDS = ("name", "email", "rights", "received", "channel", "regime", "description")
-_STATUS_WORDS = {
-    "new": "new",
-    "awaiting_id": "awaiting ID",
-    "awaiting_fee": "awaiting fee",
-    "awaiting_clarification": "awaiting clarification",
-    "in_progress": "in progress",
-}
 
 
 def parse_received(text: str) -> date:
@@ -62,7 +56,7 @@ def duplicate_warning(email: str, others: list[tuple[str, str, date]]) -> Text:
     t.append_text(literal(email.strip()))
     t.append(" already has ")
     t.append(
-        ", ".join(f"{ref} ({_STATUS_WORDS.get(status, status.replace('_', ' '))})" for ref, status, _ in others)
+        ", ".join(f"{ref} ({status_words(status)})" for ref, status, _ in others)
     )
     t.append(": check it is not the same request before logging a new one.")
     return t
