@@ -471,13 +471,22 @@ def _cli(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def run_soak(path: Path, *, seconds: float = 60.0, tui: int = 2, cases: int = 4, seed_: int = 11) -> Report:
-    """Issue 12: TUI-like, CLI, backup and export processes on one SQLite file; every acknowledged action kept."""
+def run_soak(
+    path: Path, *, seconds: float = 60.0, rounds: int | None = None, tui: int = 2, cases: int = 4, seed_: int = 11
+) -> Report:
+    """Issue 12: TUI-like, CLI, backup and export processes on one SQLite file; every acknowledged action kept.
+
+    Runs for `seconds`, or, given `rounds` (the test suite), until each CLI-like loop has run that many times and
+    each TUI-like process has made 10 x rounds actions: a fixed amount of work, whatever the machine's speed."""
     _preload()
     url = f"sqlite:///{path}"
     refs = seed(url, cases)
-    report = Report(f"multi-process soak, {seconds:.0f} s, sqlite: {tui} TUI-like, CLI new/letter, backup, export")
+    span = f"{rounds} rounds" if rounds else f"{seconds:.0f} s"
+    report = Report(f"multi-process soak, {span}, sqlite: {tui} TUI-like, CLI new/letter, backup, export")
     deadline = time.monotonic() + seconds
+
+    def going(n: int, per_round: int = 1) -> bool:
+        return n < rounds * per_round if rounds else time.monotonic() < deadline
     acks: list[dict[str, Any]] = []
     lock = threading.Lock()
 
@@ -493,7 +502,7 @@ def run_soak(path: Path, *, seconds: float = 60.0, tui: int = 2, cases: int = 4,
         work = _work(url, f"tui{i}")
         rng = random.Random(seed_ * 10 + i)
         n = 0
-        while time.monotonic() < deadline:
+        while going(n, 10):
             n += 1
             rows = reader.page_at(QueueQuery(view=View.ALL), 0, 50)
             reader.data_version()
@@ -532,7 +541,7 @@ def run_soak(path: Path, *, seconds: float = 60.0, tui: int = 2, cases: int = 4,
 
     def cli_loop(n_: int) -> None:
         n = 0
-        while time.monotonic() < deadline:
+        while going(n):
             n += 1
             token = f"cli{n_}-{n}-{uuid.uuid4().hex[:8]}"
             proc = _cli(path, "new", "--name", f"Cli Person {n}", "--email", f"cli{n}@example.org", "--rights", "access",
@@ -557,7 +566,7 @@ def run_soak(path: Path, *, seconds: float = 60.0, tui: int = 2, cases: int = 4,
 
     def backup_loop() -> None:
         n = 0
-        while time.monotonic() < deadline:
+        while going(n):
             n += 1
             dest = path.parent / f"backup-{n}.db"
             proc = _cli(path, "db", "backup", str(dest))
@@ -568,7 +577,7 @@ def run_soak(path: Path, *, seconds: float = 60.0, tui: int = 2, cases: int = 4,
 
     def export_loop() -> None:
         n = 0
-        while time.monotonic() < deadline:
+        while going(n):
             n += 1
             out_dir = path.parent / f"export-{n}"
             proc = _cli(path, "export", *refs[:2], "--format", "json", "-o", str(out_dir))
@@ -609,7 +618,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=500)
     parser.add_argument("--cases", type=int, default=4)
     parser.add_argument("--kills", type=int, default=300)
-    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seconds", type=float, default=60.0, help="soak: how long")
     args = parser.parse_args(argv)
     reports: list[Report] = []
     with tempfile.TemporaryDirectory(prefix="dpo-stress-") as tmp:
