@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import inspect
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -99,10 +98,48 @@ def test_transient_failures_are_retried_a_bounded_number_of_times() -> None:
     assert len(calls) == database.MAX_ATTEMPTS
 
 
+def _simultaneously(argvs: list[list[str]]) -> list[tuple[int, str]]:
+    """Run `dpo-tui ARGV` in one process each, all released at the same instant; (exit status, output) of each.
+    The processes are forked from this one after a warm-up, so they race on the database, not on imports."""
+    from tests.support.fork_runner import cli
+
+    go_r, go_w = os.pipe()
+    children: list[tuple[int, int]] = []
+    for argv in argvs:
+        out_r, out_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: wait for the start, run the command, report through the pipe, leave without cleanup
+            os.close(go_w)
+            os.close(out_r)
+            os.read(go_r, 1)
+            sys.stdout = sys.stderr = os.fdopen(out_w, "w")
+            code = 1
+            try:
+                code = cli(argv)
+            finally:
+                sys.stdout.flush()
+                os._exit(code)
+        os.close(out_w)
+        children.append((pid, out_r))
+    os.close(go_r)
+    os.close(go_w)  # every child's read returns now: the start
+    results = []
+    for pid, out_r in children:
+        with os.fdopen(out_r) as out:
+            text = out.read()
+        _, status = os.waitpid(pid, 0)
+        results.append((os.waitstatus_to_exitcode(status), text))
+    return results
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_six_simultaneous_new_on_a_fresh_database_all_succeed(backend: str, tmp_path: Path) -> None:
     """The reviewer's case: on a fresh database the schema and the year's reference counter are created by
     whichever process comes first; the others wait for it instead of failing on a primary key."""
+    from tests.support.fork_runner import cli
+
+    new = ["new", "--rights", "access", "--received", "2026-11-20"]
+    assert cli(["--db", str(tmp_path / "warm.db"), *new, "--name", "W", "--email", "w@example.org"]) == 0  # imports
     if backend == "postgresql":
         if not os.environ.get(PG_ENV):
             pytest.skip(f"PostgreSQL tests skipped: set {PG_ENV} to run them")
@@ -111,18 +148,9 @@ def test_six_simultaneous_new_on_a_fresh_database_all_succeed(backend: str, tmp_
     else:
         gen, url = None, str(tmp_path / "fresh.db")
     try:
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-m", "dpo_tui", "--db", url, "new", "--name", f"Person {i}", "--email",
-                 f"p{i}@example.org", "--rights", "access", "--received", "2026-11-20"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )  # fmt: skip
-            for i in range(6)
-        ]
-        results = [p.communicate() for p in procs]
-        assert [p.returncode for p in procs] == [0] * 6, [err for _, err in results]
-        refs = sorted(out.strip() for out, _ in results)
-        assert refs == [f"DSAR-2026-{n:04d}" for n in range(1, 7)]
+        results = _simultaneously([["--db", url, *new, "--name", f"P {i}", "--email", f"p{i}@example.org"] for i in range(6)])
+        assert [code for code, _ in results] == [0] * 6, [out for _, out in results]
+        assert sorted(out.strip() for _, out in results) == [f"DSAR-2026-{n:04d}" for n in range(1, 7)]
     finally:
         if gen is not None:
             gen.close()
