@@ -517,7 +517,7 @@ def lock_cases(s: Session, versions: Mapping[str, int]) -> list[Case]:
     wanted = {ref.strip().upper(): v for ref, v in versions.items()}
     if not wanted:
         return []
-    cases = list(s.exec(select(Case).where(Case.ref.in_(wanted)).order_by(Case.id).with_for_update()))  # type: ignore[attr-defined]
+    cases = list(s.exec(select(Case).where(Case.ref.in_(list(wanted))).order_by(Case.id).with_for_update()))  # type: ignore[attr-defined]
     found = {c.ref for c in cases}
     for ref in wanted:
         if ref not in found:
