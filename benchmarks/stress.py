@@ -73,7 +73,7 @@ class Report:
     half_applied: int = 0
     conflicts: int = 0
     refused: int = 0  # plain domain refusals (a status move the case's current status does not allow)
-    reported_plainly: int = 0  # typed one-line database errors (busy, retries exhausted)
+    reported_plainly: int = 0  # other typed one-line errors: database busy, retries exhausted, a CLI command's exit 1
     unhandled: int = 0
     deadlocks_retried: int = 0
     kills: int = 0
@@ -81,6 +81,7 @@ class Report:
     audit: str = ""
     integrity: str = ""
     problems: list[str] = field(default_factory=list)
+    plain: Counter[str] = field(default_factory=Counter)  # the one-line errors reported, by text
     unhandled_kinds: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -95,7 +96,7 @@ class Report:
             f"half-applied: {self.half_applied}",
             f"conflicts reported: {self.conflicts}",
             f"refused (plain domain refusals): {self.refused}",
-            f"database errors reported plainly: {self.reported_plainly}",
+            f"other one-line errors reported: {self.reported_plainly}",
             f"unhandled exceptions: {self.unhandled}" + (f" {dict(self.unhandled_kinds)}" if self.unhandled_kinds else ""),
             f"deadlocks retried: {self.deadlocks_retried}",
         ]
@@ -105,6 +106,7 @@ class Report:
         if self.integrity:
             out.append(f"integrity_check: {self.integrity}")
         out.append(f"audit verify: {self.audit}")
+        out += [f"  reported ({n}x): {text}" for text, n in self.plain.most_common(5)]
         out += [f"  problem: {p}" for p in self.problems[:20]]
         return out
 
@@ -279,6 +281,7 @@ def _collect(report: Report, msg: dict[str, Any], acks: list[dict[str, Any]]) ->
         report.refused += 1
     elif kind == "plain":
         report.reported_plainly += 1
+        report.plain[msg["error"]] += 1
     elif kind == "unhandled":
         report.unhandled += 1
         report.unhandled_kinds[msg["type"]] += 1
@@ -538,6 +541,7 @@ def run_soak(
                 report.problems.append(f"{what}: {lines[-1] if lines else proc.returncode}")
             else:
                 report.reported_plainly += 1
+                report.plain[f"{what}: {lines[-1] if lines else proc.returncode}"] += 1
 
     def cli_loop(n_: int) -> None:
         n = 0
