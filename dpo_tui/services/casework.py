@@ -262,7 +262,8 @@ class Casework:
             raise self._stale(locked) from None
 
     def _stale(self, refs: Sequence[str]) -> StaleCase:
-        """The conflict for the first of `refs` whose newest event is not ours, read after the rollback."""
+        """The conflict for the first of `refs` (the cases this action locked), naming the author and time of its
+        newest event; read in a fresh session, after the rollback."""
         with self.db.reader() as r:
             for ref in refs or ["?"]:
                 row = r.exec(
