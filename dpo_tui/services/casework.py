@@ -525,11 +525,16 @@ def lock_cases(s: Session, versions: Mapping[str, int]) -> list[Case]:
             raise CaseNotFound(f"no case {ref!r}")
     s.info.setdefault("locked_refs", []).extend(c.ref for c in cases)
     for case in cases:
-        if case.version != wanted[case.ref]:
-            raise _stale_in(s, case)
+        check_version(s, case, wanted[case.ref])
     # Bulk actions change the cases in the order the user marked them; the lock order above is what matters.
     order = {ref: i for i, ref in enumerate(wanted)}
     return sorted(cases, key=lambda c: order[c.ref])
+
+
+def check_version(s: Session, case: Case, version: int) -> None:
+    """StaleCase, naming who changed the case and when, unless it is still at the version the user saw."""
+    if case.version != version:
+        raise _stale_in(s, case)
 
 
 def _stale_in(s: Session, case: Case) -> StaleCase:

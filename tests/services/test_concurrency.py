@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from dpo_tui.services import checklist_work, decisions, identity, letters
+from dpo_tui.services import checklist_work, decisions, follow_ups, identity, letters, outbound
 from dpo_tui.services.casework import Casework, StaleCase, lock_case
 from dpo_tui.store import database
 from dpo_tui.store.database import TransientWriteError, retry_transient
@@ -28,6 +28,9 @@ MUTATING = [
     *(getattr(identity, n) for n in ("record_not_needed", "request_identity", "record_received", "record_outcome", "close_no_response")),
     *(getattr(checklist_work, n) for n in ("tick", "untick", "mark_not_applicable", "add_note", "add_item", "complete_case")),
     letters.save_letter,
+    follow_ups.set_follow_up,
+    follow_ups.complete_follow_ups,
+    outbound.send_letter,
 ]  # fmt: skip
 
 
