@@ -5,7 +5,6 @@ Every public method is one user action: one transaction, the change and its audi
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -241,7 +240,7 @@ class Casework:
             ),
             notes=tuple(NoteView(n.body, n.by, n.at) for n in notes),
             events=tuple(
-                EventView(e.seq, e.at, e.actor, e.kind, json.loads(e.payload) if e.payload else None, e.hash) for e in events
+                EventView(e.seq, e.at, audit.who(e.actor, e.actor_name), e.kind, audit.payload_view(e), e.hash) for e in events
             ),
         )
 
@@ -267,10 +266,10 @@ class Casework:
         with self.db.reader() as r:
             for ref in refs or ["?"]:
                 row = r.exec(
-                    select(AuditEvent.actor, AuditEvent.at).where(AuditEvent.case_ref == ref).order_by(AuditEvent.seq.desc()).limit(1)  # type: ignore[attr-defined]
+                    select(AuditEvent.actor, AuditEvent.actor_name, AuditEvent.at).where(AuditEvent.case_ref == ref).order_by(AuditEvent.seq.desc()).limit(1)  # type: ignore[attr-defined]
                 ).first()
                 if row is not None:
-                    return StaleCase(ref, row[0], row[1])
+                    return StaleCase(ref, audit.who(row[0], row[1]), row[2])
         return StaleCase(refs[0] if refs else "the case", None, None)
 
     @retry_transient
@@ -539,9 +538,10 @@ def check_version(s: Session, case: Case, version: int) -> None:
 
 def _stale_in(s: Session, case: Case) -> StaleCase:
     row = s.exec(
-        select(AuditEvent.actor, AuditEvent.at).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq.desc()).limit(1)  # type: ignore[attr-defined]
+        select(AuditEvent.actor, AuditEvent.actor_name, AuditEvent.at).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq.desc()).limit(1)  # type: ignore[attr-defined]
     ).first()
-    return StaleCase(case.ref, row[0] if row else None, row[1] if row else None)
+    # The author as the case's timeline names them: the login, with the display name beside it on PostgreSQL.
+    return StaleCase(case.ref, audit.who(row[0], row[1]) if row else None, row[2] if row else None)
 
 
 def _clock_rows(s: Session, case_id: int | None) -> list[ClockEventRow]:

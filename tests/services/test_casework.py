@@ -83,9 +83,10 @@ def test_stale_version_is_refused(work) -> None:  # type: ignore[no-untyped-def]
         work.change_status(detail.ref, "completed", version=detail.version)
     assert work.get(detail.ref).status == "in_progress"
     # Typed, with who and when (the newest event): the TUI and CLI need no message parsing.
-    assert (caught.value.ref, caught.value.who) == (detail.ref, work.actor) and caught.value.when is not None
+    who = work.get(detail.ref).events[-1].actor  # as the timeline names them (PostgreSQL: "login (name)")
+    assert (caught.value.ref, caught.value.who) == (detail.ref, who) and caught.value.when is not None
     assert re.fullmatch(
-        rf"{detail.ref}: changed by {re.escape(work.actor)} at \d{{4}}-\d\d-\d\d \d\d:\d\d: reopen it and try again", str(caught.value)
+        rf"{detail.ref}: changed by {re.escape(who)} at \d{{4}}-\d\d-\d\d \d\d:\d\d: reopen it and try again", str(caught.value)
     )
 
 
