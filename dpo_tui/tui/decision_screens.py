@@ -296,6 +296,7 @@ class AssessScreen(_Walk):
         from dpo_tui.services import decisions as dec
 
         ref, kind, chosen, note, on_ = self.ref, self.radio("#decision") or "comply", self.chosen(), self.value("#note"), self.today()
+        version = self.detail.version
         nxt = {"fee": "fee", "refuse": "refuse", "refuse_in_part": "refuse_partial"}.get(kind)
         return lambda w: Outcome(dec.assess(w, ref, chosen, kind, note=note, on=on_), None, nxt)
 
@@ -399,10 +400,12 @@ class FeeScreen(_Walk):
 
         ref, on_, breakdown = self.ref, parse_day(self.value("#on"), "asked for on"), self.breakdown()
         if (self.radio("#mode") or "fee") == "fee":
-            return lambda w: Outcome(dec.request_fee(w, ref, breakdown, on_), LETTER_FOR["fee"])
+            return lambda w: Outcome(dec.request_fee(w, ref, breakdown, on_, version=version), LETTER_FOR["fee"])
         paid = self.value("#paid-on").strip()
         paid_on = parse_day(paid, "paid on") if paid else None
-        return lambda w: Outcome(dec.record_further_copy_fee(w, ref, breakdown, on_, paid_on=paid_on), None)
+        return lambda w: Outcome(
+            dec.record_further_copy_fee(w, ref, breakdown, on_, paid_on=paid_on, version=version), None
+        )
 
 
 class FeePaidScreen(_Walk):
@@ -442,7 +445,8 @@ class FeePaidScreen(_Walk):
         from dpo_tui.services import decisions as dec
 
         ref, amount, on_ = self.ref, self.value("#amount"), parse_day(self.value("#on"), "received on")
-        return lambda w: Outcome(dec.record_fee_paid(w, ref, amount, on_))
+        version = self.detail.version
+        return lambda w: Outcome(dec.record_fee_paid(w, ref, amount, on_, version=version))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -546,9 +550,11 @@ class RefusalScreen(_Walk):
     def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        ref, r = self.ref, self.preview()["refusal"]
+        ref, r, version = self.ref, self.preview()["refusal"], self.detail.version
         on_ = date.fromisoformat(r["on"])
-        return lambda w: Outcome(dec.refuse(w, ref, r["scope"], r["items"], r["reasons"], on_), LETTER_FOR["refuse"])
+        return lambda w: Outcome(
+            dec.refuse(w, ref, r["scope"], r["items"], r["reasons"], on_, version=version), LETTER_FOR["refuse"]
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -595,9 +601,9 @@ class ExtendScreen(_Walk):
     def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        ref, told = self.ref, parse_day(self.value("#told"), "told on")
+        ref, told, version = self.ref, parse_day(self.value("#told"), "told on"), self.detail.version
         reason, note = self.radio("#reason") or "complex", self.value("#note")
-        return lambda w: Outcome(dec.extend(w, ref, reason, told, note), LETTER_FOR["extend"])
+        return lambda w: Outcome(dec.extend(w, ref, reason, told, note, version=version), LETTER_FOR["extend"])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -670,12 +676,14 @@ class ClarifyScreen(_Walk):
     def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        ref, on_ = self.ref, parse_day(self.value("#on"), "date")
+        ref, on_, version = self.ref, parse_day(self.value("#on"), "date"), self.detail.version
         if self.question:
             answer = self.value("#answer")
-            return lambda w: Outcome(dec.record_clarification_answer(w, ref, answer, on_))
+            return lambda w: Outcome(dec.record_clarification_answer(w, ref, answer, on_, version=version))
         question, purpose = self.value("#question"), self.radio("#purpose") or "identify"
-        return lambda w: Outcome(dec.ask_clarification(w, ref, question, purpose, on_), LETTER_FOR["clarify"])
+        return lambda w: Outcome(
+            dec.ask_clarification(w, ref, question, purpose, on_, version=version), LETTER_FOR["clarify"]
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -748,10 +756,10 @@ async def _walkthrough(host: CaseScreen, which: str, show: Callable[[Any], None]
     step: str | None = which
     while step:
         if step == "menu":
-            status = (await host.in_thread(lambda w: w.get(ref, with_events=False))).status
-            step = await app.push_screen_wait(DecisionMenu(ref, status))
+            shown = await host.in_thread(lambda w: w.get(ref, with_events=False))  # closing applies to this state
+            step = await app.push_screen_wait(DecisionMenu(ref, shown.status))
             if step == "no_response":
-                detail = await host.in_thread(lambda w: dec.close_no_response(w, ref))
+                detail = await host.in_thread(lambda w: dec.close_no_response(w, ref, version=shown.version))
                 show(detail)
                 app.notify(f"{ref} closed: {detail.outcome.replace('_', ' ')}.", markup=False)
                 return
@@ -765,14 +773,16 @@ async def _walkthrough(host: CaseScreen, which: str, show: Callable[[Any], None]
         step = outcome.next_step
         if step is None:
             if outcome.letter:
-                offer_letter(app, ref, outcome.letter, host.refresh_case)
+                offer_letter(app, ref, outcome.letter, host.refresh_case, version=outcome.detail.version)
             else:
                 app.notify(f"{ref}: saved.", markup=False)
 
 
-def offer_letter(app: DpoApp, ref: str, kind: str, on_saved: Callable[[], object] | None = None) -> None:
+def offer_letter(
+    app: DpoApp, ref: str, kind: str, on_saved: Callable[[], object] | None = None, *, version: int | None = None
+) -> None:
     """End of a walkthrough: open the letters screen on `kind` (preview, edit, save to the case)."""
     from dpo_tui.tui.letter_screen import LetterScreen
 
     app.notify(f"Saved. Here is the {kind.replace('_', ' ')} letter to send.", markup=False)
-    app.push_screen(LetterScreen(ref, kind), lambda saved: on_saved() if saved and on_saved else None)
+    app.push_screen(LetterScreen(ref, kind, version=version), lambda saved: on_saved() if saved and on_saved else None)

@@ -578,9 +578,9 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
 
         if not self.letter_kind:
             return
-        ref, kind, subject = self.detail.ref, self.letter_kind, self.letter_subject
+        ref, kind, subject, version = self.detail.ref, self.letter_kind, self.letter_subject, self.detail.version
         body = self.query_one("#letter-text", TextArea).text
-        self._record(lambda w: save_letter(w, ref, kind, subject, body), lambda d: self._letter_kept())
+        self._record(lambda w: save_letter(w, ref, kind, subject, body, version=version), lambda d: self._letter_kept())
 
     def _letter_kept(self) -> None:
         self.query_one("#letter-save").display = False

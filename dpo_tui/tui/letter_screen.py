@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +21,9 @@ from textual.widgets.option_list import Option
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.text import literal
+
+if TYPE_CHECKING:
+    from dpo_tui.services.casework import Casework
 
 CHANNELS = ("email", "post", "web", "phone", "in_person", "social")
 
@@ -34,9 +37,11 @@ class LetterScreen(DpoModal[bool]):
         Binding("escape", "close", "Close", id="letter.close"),
     ]
 
-    def __init__(self, ref: str, kind: str | None = None) -> None:
+    def __init__(self, ref: str, kind: str | None = None, *, version: int | None = None) -> None:
         super().__init__()
         self.ref = ref.strip().upper()
+        # The case version the user is looking at (the opener's); without one, the version the drafts are made from.
+        self.version = version
         self.kind = kind
         self.draft: Any = None
         self.saved = False
@@ -90,7 +95,13 @@ class LetterScreen(DpoModal[bool]):
         from dpo_tui.services.letters import letter_choices
 
         ref = self.ref
-        self.call_in_thread(lambda w: letter_choices(w, ref), self._show_choices, group="letter-choices", exclusive=True)
+
+        def choices(w: Casework) -> Any:
+            if self.version is None:
+                self.version = w.version_of(ref)
+            return letter_choices(w, ref)
+
+        self.call_in_thread(choices, self._show_choices, group="letter-choices", exclusive=True)
 
     def _show_choices(self, choices: list[Any]) -> None:
         options = self.query_one("#letter-kinds", OptionList)
@@ -164,10 +175,15 @@ class LetterScreen(DpoModal[bool]):
     def _save(self, draft: Any, channel: str, sent_on: date) -> None:
         from dpo_tui.services.letters import save_letter
 
-        ref = self.ref
+        ref, version = self.ref, self.version
+
+        def saved(detail: Any) -> None:
+            self.version = detail.version  # a second save (another letter) applies to the case as now saved
+            self._saved(draft, channel, sent_on)
+
         self.call_in_thread(
-            lambda w: save_letter(w, ref, draft.kind, draft.subject, draft.body, channel, sent_on),
-            lambda _: self._saved(draft, channel, sent_on),
+            lambda w: save_letter(w, ref, draft.kind, draft.subject, draft.body, channel, sent_on, version=version),
+            saved,
             group="letter-save",
             exclusive=True,
         )

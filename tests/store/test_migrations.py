@@ -105,7 +105,7 @@ def test_every_earlier_revision_upgrades_a_populated_database_keeping_every_row(
 
     work = make_work(sqlite_url, settings)
     refs = [work.log_request(new_request(email=f"p{i}@example.org")).ref for i in range(3)]
-    work.add_note(refs[0], "kept across migrations")
+    work.add_note(refs[0], "kept across migrations", version=work.version_of(refs[0]))
     before = {r: work.get(r) for r in refs}
     engine = work.db.engine
     revisions = [s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()]  # head first

@@ -162,15 +162,15 @@ async def test_service_errors_are_reported_not_raised(sqlite_work) -> None:  # t
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, CaseScreen)
-        screen.call_service(lambda w: w.add_note(ref, "  "))
+        screen.call_service(lambda w: w.add_note(ref, "  ", version=w.version_of(ref)))
         await settle(app, pilot)
         assert errors(app) and "write something first" in str(errors(app)[0])
 
 
 async def test_timeline_lists_the_audit_trail(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    sqlite_work.add_note(ref, "first note")
-    sqlite_work.change_status(ref, "in_progress", reason="ID already on file")
+    sqlite_work.add_note(ref, "first note", version=sqlite_work.version_of(ref))
+    sqlite_work.change_status(ref, "in_progress", reason="ID already on file", version=sqlite_work.version_of(ref))
     async with run_case(sqlite_work, ref, size=(160, 40)) as (app, pilot):
         await settle(app, pilot)
         await pilot.press("6")
@@ -185,7 +185,7 @@ async def test_reload_shows_changes_made_elsewhere(sqlite_work) -> None:  # type
     ref = sqlite_work.log_request(new_request()).ref
     async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
-        sqlite_work.change_status(ref, "in_progress")
+        sqlite_work.change_status(ref, "in_progress", version=sqlite_work.version_of(ref))
         await pilot.press("r")
         await settle(app, pilot)
         assert "in progress" in text_of(app, "#case-title")
