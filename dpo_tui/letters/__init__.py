@@ -148,6 +148,17 @@ def _could_not_verify(detail: CaseDetail, today: date) -> str | None:
     return None
 
 
+def _restriction_lift(detail: CaseDetail, today: date) -> str | None:
+    """Art 18(3): the person who obtained a restriction is told before it is lifted (GDPR/UK GDPR; not CCPA)."""
+    if "restriction" not in detail.rights:
+        return "the request does not invoke the restriction right"
+    if detail.regime == "ccpa":
+        return "the CCPA has no restriction right with a duty to notify before lifting (Art 18(3) is GDPR)"
+    if detail.status in ("refused", "withdrawn"):
+        return f"the case was {detail.status}"
+    return None
+
+
 KINDS: dict[str, LetterKind] = {
     k.key: k
     for k in (
@@ -161,6 +172,7 @@ KINDS: dict[str, LetterKind] = {
         LetterKind("erasure_confirmation", "Erasure confirmation", "Confirms the data was erased and who was told.", _right("erasure", "erasure")),
         LetterKind("objection_confirmation", "Objection / marketing opt-out confirmation", "Confirms the objection or marketing opt-out.", _right("objection", "objection")),
         LetterKind("could_not_verify", "Could not verify identity", "Explains why the request cannot proceed and what the person can do.", _could_not_verify),
+        LetterKind("restriction_lift_notice", "Restriction: notice before lifting", "Tells the person, before a restriction is lifted, when and why (Art 18(3)).", _restriction_lift),
     )
 }
 

@@ -395,7 +395,8 @@ def _apply_refusal(
     dl = work.refresh_deadline(s, case)
     deadline, deadline_why = refusal_deadline(case.regime, dl)
     late = deadline is not None and on > deadline
-    block = refusal_notice_block(work.settings.organisation.supervisory_authority, case.regime, on)
+    org = work.settings.organisation
+    block = refusal_notice_block(org.supervisory_authority, case.regime, on, country=case.country, org_regime=org.regime)
     d["kind"] = "refuse" if scope == "whole" else "refuse_in_part"
     d["refusal"] = {
         "scope": scope,
@@ -412,7 +413,8 @@ def _apply_refusal(
     if problems:
         raise RefusalIncomplete(
             "the refusal notice would lack: " + "; ".join(problems)
-            + " (the supervisory authority comes from [organisation.supervisory_authority] in the settings)"
+            + " (uk-gdpr: the authority comes from [organisation.supervisory_authority] in the settings; eu-gdpr: from"
+            " the case's member state; ccpa: the California Privacy Protection Agency)"
         )
     case.decision = d
     if scope == "whole":

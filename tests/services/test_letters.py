@@ -152,7 +152,8 @@ def test_every_kind_renders_where_it_applies(work):
     dec.ask_clarification(work, d, "Which account?", "identify", date(2026, 11, 4))
     e = work.log_request(new_request(email="e@example.org")).ref
     idv.request_identity(work, e, requester_kind="self", what="your account number", on=date(2026, 11, 3))
-    for ref in (a, b, c, d, e):
+    f = work.log_request(new_request(email="f@example.org", rights=(Right.RESTRICTION,))).ref
+    for ref in (a, b, c, d, e, f):
         for kind in _kinds(work, ref):
             draft = render_letter(work, ref, kind)
             assert draft.body.strip() and draft.subject
