@@ -137,6 +137,19 @@ def _right(right: str, label: str) -> Callable[[CaseDetail, date], str | None]:
     return check
 
 
+def _objection(detail: CaseDetail, today: date) -> str | None:
+    """The confirmation waits for the DPO's recorded answer to "is this direct marketing?" (Art 21(3) makes it
+    absolute); CCPA has no objection, its variant confirms an opt-out of sale/sharing (1798.120)."""
+    problem = _right("objection", "objection")(detail, today)
+    if problem or detail.regime == "ccpa":
+        return problem
+    from dpo_tui.domain.objection import recorded_direct_marketing, undecided_reason
+
+    if recorded_direct_marketing({i.key: i.state for i in detail.checklist}) is None:
+        return undecided_reason(detail.description)
+    return None
+
+
 def _could_not_verify(detail: CaseDetail, today: date) -> str | None:
     status = _identity_status(detail)
     if status in ("failed", "could_not_verify", "not_verified", "unverified"):
@@ -170,7 +183,7 @@ KINDS: dict[str, LetterKind] = {
         LetterKind("refusal_notice", "Refusal notice", "Refuses the request with the reasons and the person's remedies.", _refusal_notice),
         LetterKind("response_cover", "Response cover letter", "Covers the response (with the Art 15 information for access).", _response),
         LetterKind("erasure_confirmation", "Erasure confirmation", "Confirms the data was erased and who was told.", _right("erasure", "erasure")),
-        LetterKind("objection_confirmation", "Objection / marketing opt-out confirmation", "Confirms the objection or marketing opt-out.", _right("objection", "objection")),
+        LetterKind("objection_confirmation", "Objection / marketing opt-out confirmation", "Confirms the objection or marketing opt-out.", _objection),
         LetterKind("could_not_verify", "Could not verify identity", "Explains why the request cannot proceed and what the person can do.", _could_not_verify),
         LetterKind("restriction_lift_notice", "Restriction: notice before lifting", "Tells the person, before a restriction is lifted, when and why (Art 18(3)).", _restriction_lift),
     )

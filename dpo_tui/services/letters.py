@@ -458,11 +458,12 @@ def _notified(detail: CaseDetail, org: Any) -> list[Trusted]:
     return names
 
 
-def _marketing(detail: CaseDetail) -> bool:
-    text = (detail.description or "").lower()
-    if any(w in text for w in ("marketing", "unsubscribe", "newsletter", "emails", "opt out", "opt-out")):
-        return True
-    return any("marketing" in (i.key or "") or "suppress" in (i.key or "") for i in detail.checklist if i.right == "objection")
+def _marketing(detail: CaseDetail) -> bool | None:
+    """Is the objection to direct marketing? The DPO's recorded answer on the checklist (issue 15; Art 21(3)), never
+    inferred from the request's words: those only make a suggestion (dpo_tui.domain.objection)."""
+    from dpo_tui.domain.objection import recorded_direct_marketing
+
+    return recorded_direct_marketing({i.key: i.state for i in detail.checklist})
 
 
 _ACTION_WORDS = {

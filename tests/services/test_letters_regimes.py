@@ -43,6 +43,7 @@ def _spread(work, regime: str) -> dict[str, str]:  # type: ignore[no-untyped-def
     a = log(rights=(Right.ACCESS, Right.ERASURE, Right.OBJECTION))
     work.change_status(a, "in_progress")
     dec.extend(work, a, "complex", date(2026, 11, 10), "Many systems.")
+    cw.tick(work, a, "objection.direct_marketing")
     b = log()
     dec.assess(work, b, REPEAT, "fee")
     dec.request_fee(work, b, breakdown_from_settings(work.settings.fees, hours="1"), date(2026, 11, 3))
@@ -151,3 +152,22 @@ def test_ccpa_acknowledgement_and_response_to_know(work) -> None:  # type: ignor
 def test_restriction_lift_notice_cites_art_18_3(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request(rights=(Right.RESTRICTION,))).ref
     assert "UK GDPR Art 18(3)" in render_letter(work, ref, "restriction_lift_notice").body
+
+
+def test_direct_marketing_is_a_recorded_decision_never_inferred(work) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.domain.objection import suggest_direct_marketing
+    from dpo_tui.services.letters import letter_choices
+
+    assert suggest_direct_marketing("stop profiling me for ads") == "ads"
+    assert suggest_direct_marketing("stop using my data for fraud scoring") is None
+    ref = work.log_request(new_request(rights=(Right.OBJECTION,), description="stop profiling me for ads")).ref
+    reason = {c.kind: c.reason for c in letter_choices(work, ref)}["objection_confirmation"]
+    assert "record first whether the objection is to direct marketing" in reason and "'ads'" in reason
+    cw.tick(work, ref, "objection.direct_marketing")
+    body = render_letter(work, ref, "objection_confirmation").body
+    assert "suppression" in body and "compelling legitimate" not in body
+    other = work.log_request(new_request(email="o@example.org", rights=(Right.OBJECTION,), description="Stop the fraud scoring")).ref
+    cw.mark_not_applicable(work, other, "objection.direct_marketing", "objection to fraud scoring, not marketing")
+    body = render_letter(work, other, "objection_confirmation").body
+    flat = " ".join(body.split())
+    assert "compelling legitimate grounds" in flat and "Art 18(1)(d)" in flat and "suppression" not in flat
