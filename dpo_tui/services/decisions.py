@@ -465,6 +465,54 @@ def decide_repeat_request(
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Exemption log (issue 15): items withheld or redacted, the exemption relied on, the reasoning, who and when
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def add_exemption(
+    work: Casework, ref: str, *, item: str, action: str, exemption: str, reasoning: str, on: date, version: int,
+    law: str = "", ncnd: bool = False,
+) -> CaseDetail:
+    """Log one item withheld or redacted under an exemption of the case's regime (dpo_tui.domain.exemptions).
+    Stored in `decision["exemptions"]`; letters and the register draw from it, the case export carries it."""
+    from dpo_tui.domain.exemptions import make_entry
+
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        _open(case, "log an exemption")
+        _check_date(work, case, on, "decided on")
+        d = _decision(case)
+        log = list(d.get("exemptions") or [])
+        entry = make_entry(
+            case.regime, entry_id=max((int(e.get("id", 0)) for e in log), default=0) + 1, item=item, action=action,
+            exemption=exemption, reasoning=reasoning, law=law, ncnd=ncnd, by=work.actor, on=on,
+        )  # fmt: skip
+        d["exemptions"] = [*log, entry]
+        case.decision = d
+        work.record(s, case, "decision.exemption_added", {k: entry[k] for k in ("id", "action", "exemption", "citation", "ncnd", "on")})
+        return work.finish(s, case)
+
+
+def remove_exemption(work: Casework, ref: str, *, entry_id: int, reason: str, version: int) -> CaseDetail:
+    """Take an entry out of the log (e.g. the item is disclosed after all); the audit trail keeps what it was."""
+    why = " ".join((reason or "").split())
+    if not why:
+        raise InvalidInput("reason: say why the exemption no longer applies")
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        _open(case, "change the exemption log")
+        d = _decision(case)
+        log = list(d.get("exemptions") or [])
+        gone = [e for e in log if int(e.get("id", 0)) == entry_id]
+        if not gone:
+            raise InvalidInput(f"id: {case.ref} has no exemption log entry {entry_id}")
+        d["exemptions"] = [e for e in log if int(e.get("id", 0)) != entry_id]
+        case.decision = d
+        work.record(s, case, "decision.exemption_removed", {"id": entry_id, "citation": gone[0]["citation"], "reason": why})
+        return work.finish(s, case)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Extension
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -680,6 +728,9 @@ def describe(decision: Mapping[str, Any]) -> list[str]:
             f"Due date {fmt_iso(lapse['lapsed_due'])} lapsed before ID was asked for on {fmt_iso(lapse['asked_on'])}: "
             f"{lapse.get('reason') or 'no reason recorded'}"
         )
+    for e in decision.get("exemptions", []):
+        ncnd = "; neither confirm nor deny" if e.get("ncnd") else ""
+        lines.append(f"Exemption {e['id']}: {e['item']} {e['action']} under {e['citation']}{ncnd} ({fmt_iso(e['on'])}, {e['by']}): {e['reasoning']}")
     if r := decision.get("ccpa_repeat"):
         lines.append(
             f"CCPA repeat request to know ({r['source']}; earlier: {', '.join(r['earlier'])}): "
@@ -695,7 +746,9 @@ __all__ = [
     "ask_clarification",
     "assess",
     "close_no_response",
+    "add_exemption",
     "decide_repeat_request",
+    "remove_exemption",
     "describe",
     "extend",
     "fee_allowed",

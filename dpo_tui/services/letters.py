@@ -271,8 +271,17 @@ def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str 
         "marketing": _marketing(detail),
         "actions": _actions(detail, org),
         "ccpa": _ccpa_context(org) if detail.regime == "ccpa" else {},
+        "exempted": _exempted(decision),
     }
     return ctx
+
+
+def _exempted(decision: dict[str, Any]) -> list[str]:
+    """Exemption log entries a letter may name (issue 15); neither-confirm-nor-deny entries never appear."""
+    from dpo_tui.domain.exemptions import letter_lines
+
+    entries = [e for e in decision.get("exemptions") or [] if isinstance(e, dict)]
+    return letter_lines(entries)
 
 
 def _trusted_or_none(text: str | None) -> Trusted | None:
