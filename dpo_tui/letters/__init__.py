@@ -137,6 +137,18 @@ def _right(right: str, label: str) -> Callable[[CaseDetail, date], str | None]:
     return check
 
 
+def _erasure(detail: CaseDetail, today: date) -> str | None:
+    """A partial erasure must rest on a recorded Art 17(1) ground and, where the data was made public, say which
+    controllers were told (Art 17(2)); see dpo_tui.domain.erasure."""
+    problem = _right("erasure", "erasure")(detail, today)
+    if problem:
+        return problem
+    from dpo_tui.domain.erasure import problems
+
+    found = problems((detail.decision or {}).get("erasure"))
+    return "; ".join(found) if found else None
+
+
 def _objection(detail: CaseDetail, today: date) -> str | None:
     """The confirmation waits for the DPO's recorded answer to "is this direct marketing?" (Art 21(3) makes it
     absolute); CCPA has no objection, its variant confirms an opt-out of sale/sharing (1798.120)."""
@@ -182,7 +194,7 @@ KINDS: dict[str, LetterKind] = {
         LetterKind("extension_notice", "Extension notice", "Tells the person the deadline is extended and why.", _extension),
         LetterKind("refusal_notice", "Refusal notice", "Refuses the request with the reasons and the person's remedies.", _refusal_notice),
         LetterKind("response_cover", "Response cover letter", "Covers the response (with the Art 15 information for access).", _response),
-        LetterKind("erasure_confirmation", "Erasure confirmation", "Confirms the data was erased and who was told.", _right("erasure", "erasure")),
+        LetterKind("erasure_confirmation", "Erasure confirmation", "Confirms the data was erased (or what was kept and why) and who was told.", _erasure),
         LetterKind("objection_confirmation", "Objection / marketing opt-out confirmation", "Confirms the objection or marketing opt-out.", _objection),
         LetterKind("could_not_verify", "Could not verify identity", "Explains why the request cannot proceed and what the person can do.", _could_not_verify),
         LetterKind("restriction_lift_notice", "Restriction: notice before lifting", "Tells the person, before a restriction is lifted, when and why (Art 18(3)).", _restriction_lift),

@@ -513,6 +513,70 @@ def remove_exemption(work: Casework, ref: str, *, entry_id: int, reason: str, ve
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Erasure (issue 15): the Art 17(1) ground, Art 17(3) exceptions per system, Art 17(2) controllers informed
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def record_erasure_ground(
+    work: Casework, ref: str, *, ground: str, on: date, version: int, note: str = "", made_public: bool = False,
+    controllers_informed: str = "",
+) -> CaseDetail:
+    """The ground the person is entitled to erasure on (Art 17(1)(a)-(f); CCPA 1798.105(a)), and whether the data
+    was made public, with the other controllers told of the request (Art 17(2))."""
+    from dpo_tui.domain import erasure as rules
+
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        _open(case, "record the erasure ground")
+        if "erasure" not in case.rights.split(","):
+            raise DecisionRefused(f"{case.ref} does not invoke the right to erasure")
+        _check_date(work, case, on, "decided on")
+        label = rules.check_ground(case.regime, ground)
+        told = " ".join((controllers_informed or "").split())
+        if made_public and not told:
+            raise InvalidInput("controllers_informed: the data was made public: say which controllers were told (Art 17(2))")
+        d = _decision(case)
+        er = dict(d.get("erasure") or {})
+        er.update(ground=ground, ground_label=label, ground_note=" ".join(note.split()), made_public=bool(made_public),
+                  controllers_informed=told or None, by=work.actor, on=on.isoformat())  # fmt: skip
+        er.setdefault("exceptions", [])
+        d["erasure"] = er
+        case.decision = d
+        work.record(s, case, "decision.erasure_ground", {"ground": ground, "made_public": bool(made_public)})
+        return work.finish(s, case)
+
+
+def add_erasure_exception(
+    work: Casework, ref: str, *, system: str, exception: str, detail: str, on: date, version: int
+) -> CaseDetail:
+    """Data kept in one system under an Art 17(3) exception (CCPA: 1798.105(d)), with the reasoning."""
+    from dpo_tui.domain import erasure as rules
+
+    why = " ".join((detail or "").split())
+    if not why:
+        raise InvalidInput("detail: say what is kept and why the exception applies")
+    with work.db.write() as s:
+        case = load_case(s, ref, version)
+        _open(case, "record an erasure exception")
+        if "erasure" not in case.rights.split(","):
+            raise DecisionRefused(f"{case.ref} does not invoke the right to erasure")
+        _check_date(work, case, on, "decided on")
+        label = rules.check_exception(case.regime, exception)
+        org = work.settings.organisation
+        name = org.system(system).name  # raises for an unknown system
+        d = _decision(case)
+        er = dict(d.get("erasure") or {})
+        er["exceptions"] = [*er.get("exceptions", []), {
+            "system": system, "system_name": name, "ground": exception, "ground_label": label, "detail": why,
+            "by": work.actor, "on": on.isoformat(),
+        }]  # fmt: skip
+        d["erasure"] = er
+        case.decision = d
+        work.record(s, case, "decision.erasure_exception", {"system": system, "exception": exception})
+        return work.finish(s, case)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Extension
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -728,6 +792,13 @@ def describe(decision: Mapping[str, Any]) -> list[str]:
             f"Due date {fmt_iso(lapse['lapsed_due'])} lapsed before ID was asked for on {fmt_iso(lapse['asked_on'])}: "
             f"{lapse.get('reason') or 'no reason recorded'}"
         )
+    if er := decision.get("erasure"):
+        if er.get("ground_label"):
+            lines.append(f"Erasure ground: {er['ground_label']}" + (f" ({er['ground_note']})" if er.get("ground_note") else ""))
+        if er.get("made_public"):
+            lines.append(f"Made public: other controllers told (Art 17(2)): {er.get('controllers_informed')}")
+        for x in er.get("exceptions", []):
+            lines.append(f"Kept in {x['system_name']}: {x['ground_label']}: {x['detail']}")
     for e in decision.get("exemptions", []):
         ncnd = "; neither confirm nor deny" if e.get("ncnd") else ""
         lines.append(f"Exemption {e['id']}: {e['item']} {e['action']} under {e['citation']}{ncnd} ({fmt_iso(e['on'])}, {e['by']}): {e['reasoning']}")
@@ -746,6 +817,7 @@ __all__ = [
     "ask_clarification",
     "assess",
     "close_no_response",
+    "add_erasure_exception",
     "add_exemption",
     "decide_repeat_request",
     "remove_exemption",
@@ -754,6 +826,7 @@ __all__ = [
     "fee_allowed",
     "flags",
     "record_clarification_answer",
+    "record_erasure_ground",
     "record_fee_paid",
     "record_further_copy_fee",
     "refuse",

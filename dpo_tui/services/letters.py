@@ -272,8 +272,21 @@ def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str 
         "actions": _actions(detail, org),
         "ccpa": _ccpa_context(org) if detail.regime == "ccpa" else {},
         "exempted": _exempted(decision),
+        "erasure": _erasure_context(decision),
     }
     return ctx
+
+
+def _erasure_context(decision: dict[str, Any]) -> dict[str, Any]:
+    er = decision.get("erasure") if isinstance(decision.get("erasure"), dict) else {}
+    kept = [{"system": Trusted(x.get("system_name") or ""), "ground": Trusted(x.get("ground_label") or ""),
+             "detail": x.get("detail") or ""} for x in er.get("exceptions") or []]  # fmt: skip
+    return {
+        "kept": kept,
+        "ground": Trusted(er.get("ground_label") or ""),
+        "made_public": bool(er.get("made_public")),
+        "controllers_informed": er.get("controllers_informed") or "",
+    }
 
 
 def _exempted(decision: dict[str, Any]) -> list[str]:

@@ -93,3 +93,32 @@ def test_cli_add_and_list(tmp_path: Path) -> None:
     assert any(e["key"] == "third_party" for e in data["available"])
     bad = runner.invoke(cli, [*db, "exemption", "add", ref, "--item", "x", "--exemption", "nope", "--reasoning", "r"])
     assert bad.exit_code != 0 and "not an exemption under uk-gdpr" in bad.stderr
+
+
+# --- erasure: Art 17(1) ground, Art 17(3) exceptions per system, Art 17(2) ------------------------------------------
+
+
+def test_partial_erasure_letter_says_what_was_kept_and_why(work) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.exports.escape import md_unescape
+    from dpo_tui.domain.rights import Right
+    from dpo_tui.services.letters import letter_choices
+
+    case = work.log_request(new_request(rights=(Right.ERASURE,)))
+    case = dec.add_erasure_exception(work, case.ref, system="crm", exception="legal_claims",
+                                     detail="invoices disputed in a pending claim", on=ON, version=case.version)  # fmt: skip
+    reason = {c.kind: c.reason for c in letter_choices(work, case.ref)}["erasure_confirmation"]
+    assert "no Art 17(1) ground is recorded" in reason
+    with pytest.raises(InvalidInput, match="Art 17\\(2\\)"):
+        dec.record_erasure_ground(work, case.ref, ground="consent_withdrawn", on=ON, made_public=True, version=case.version)
+    with pytest.raises(InvalidInput, match="not an erasure ground"):
+        dec.record_erasure_ground(work, case.ref, ground="bored", on=ON, version=case.version)
+    case = dec.record_erasure_ground(work, case.ref, ground="consent_withdrawn", on=ON, made_public=True,
+                                     controllers_informed="EventCo (event partner), by email on 20 Nov 2026",
+                                     version=case.version)  # fmt: skip
+    body = " ".join(md_unescape(render_letter(work, case.ref, "erasure_confirmation").body).split())
+    assert "except as follows" in body and "invoices disputed in a pending claim" in body
+    assert "Art 17(3)(e)" in body and "Art 17(2)" in body and "EventCo" in body
+    assert any("Art 17(1)(b)" in line for line in dec.describe(case.decision))
+    ccpa = work.log_request(new_request(email="c@example.org", regime="ccpa", rights=(Right.ERASURE,)))
+    with pytest.raises(InvalidInput, match="not an erasure exception under ccpa"):
+        dec.add_erasure_exception(work, ccpa.ref, system="crm", exception="legal_claims", detail="x", on=ON, version=ccpa.version)
