@@ -13,7 +13,7 @@ CHANNEL_CHOICES = ["email", "web", "post", "phone", "in_person", "social"]
 @click.command()
 @click.option("--name", required=True, help="Requester's full name.")
 @click.option("--email", required=True, help="Requester's email address.")
-@click.option("--rights", required=True, help="Comma-separated rights: access,rectification,erasure,restriction,portability,objection,automated_decision,withdraw_consent.")
+@click.option("--rights", required=True, help="Comma-separated rights: access,rectification,erasure,restriction,portability,objection,automated_decision,withdraw_consent (CCPA: know,delete,correct,opt-out,limit).")
 @click.option("--received", required=True, help="Date the request was received (YYYY-MM-DD).")
 @click.option("--channel", type=click.Choice(CHANNEL_CHOICES), default="email", show_default=True)
 @click.option("--description", default="", help="The request as the person wrote it.")
@@ -29,8 +29,16 @@ def new(ctx: click.Context, name: str, email: str, rights: str, received: str, c
     from dpo_tui.services.case_json import case_to_json
 
     day = parse_date(received, "--received")
-    req = NewRequest(name=name, email=email, rights=parse_rights(rights), received=day, channel=channel, description=description, regime=regime, member_state=member_state)
     work = open_casework(ctx)
+    if (regime or work.settings.organisation.regime) == "ccpa":
+        # Issue 15: a CCPA case takes the CCPA's own rights (know, delete, correct, opt-out, limit).
+        from dpo_tui.domain.ccpa import ccpa_rights
+        from dpo_tui.domain.rights import Right
+
+        chosen = tuple(Right(k) for k in ccpa_rights(rights))
+    else:
+        chosen = parse_rights(rights)
+    req = NewRequest(name=name, email=email, rights=chosen, received=day, channel=channel, description=description, regime=regime, member_state=member_state)
     detail = work.log_request(req)
     if as_json:
         emit_json(case_to_json(detail))

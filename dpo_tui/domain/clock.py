@@ -36,6 +36,7 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
+from dpo_tui.domain.ccpa import BUSINESS_DAY_RIGHTS
 from dpo_tui.domain.dates import MONTH_NAMES, fmt, ordinal
 from dpo_tui.domain.errors import ExtensionRefused, InvalidInput
 from dpo_tui.domain.regimes import RESTART_KINDS, Regime
@@ -182,13 +183,16 @@ def compute_deadline(
 
     wanted = tuple(dict.fromkeys(str(r) for r in rights)) or ("access",)
     # Rule 7: each right keeps its own due date. Rights the regime pauses for clarification (uk-gdpr: access,
-    # Art 12A) form one group, the others another; the case's headline is the earliest of them.
-    pausing = tuple(r for r in wanted if regime.stops_clock_for([r]))
-    others = tuple(r for r in wanted if r not in pausing)
+    # Art 12A) form one group, the others another; the case's headline is the earliest of them. CCPA opt-out and
+    # limit requests have their own business-day period (dpo_tui.domain.ccpa.BUSINESS_DAY_RIGHTS).
+    fast = BUSINESS_DAY_RIGHTS.get(regime.key, {})
+    pausing = tuple(r for r in wanted if regime.stops_clock_for([r]) and r not in fast)
+    others = tuple(r for r in wanted if r not in pausing and r not in fast)
     groups = [g for g in (pausing, others) if g]
     results = [
         (g, _compute_group(regime, calendar, evs, received, closed_on, internal_target_days, g)) for g in groups
     ]
+    results += [((r,), _business_day_right(regime, calendar, received, closed_on, r, *fast[r])) for r in wanted if r in fast]
     by_right = {r: dl for g, dl in results for r in g}
     per_right = tuple(RightDeadline(r, by_right[r]) for r in wanted)
     # Earliest first; on the same date a running clock beats a stopped one (the other right still runs).
@@ -199,10 +203,13 @@ def compute_deadline(
     head_rights, head = results[order[0]]
     extra: list[str] = []
     if len(results) > 1 and len({(dl.effective_due, dl.state) for _, dl in results}) > 1:
-        extra.append(
-            "each right keeps its own due date (stop-the-clock for clarification applies to "
-            f"{' and '.join(sorted(regime.stop_clock_rights))} only: UK GDPR Art 12A):"
-        )
+        why = []
+        if "clarification" in regime.stop_clock_on and regime.stop_clock_rights:
+            law = "UK GDPR Art 12A" if regime.key == "uk-gdpr" else "policy"
+            why.append(f"stop-the-clock applies to {' and '.join(sorted(regime.stop_clock_rights))} only: {law}")
+        if fast:
+            why.append(f"{' and '.join(sorted(fast))} run in business days")
+        extra.append("each right keeps its own due date" + (f" ({'; '.join(why)})" if why else "") + ":")
         for g, dl in results:
             due = dl.effective_due
             when = fmt(due) if due else "clock not started"
@@ -213,6 +220,28 @@ def compute_deadline(
     return dataclasses.replace(
         head, explanation=head.explanation + tuple(extra), rights=wanted, per_right=per_right
     )
+
+
+def _business_day_right(
+    regime: Regime, calendar: WorkCalendar, received: date, closed_on: date | None, right: str, days: int, what: str,
+    source: str,
+) -> Deadline:
+    """A right answered within N business days of receipt: no extension, no verification, no restart or pause."""
+    due = calendar.add_business_days(received, days)
+    lines = [
+        f"{regime.name}, {what}: within {days} business days of receipt ({source}); no extension, no verification",
+        f"holiday calendar: {calendar.description}",
+        f"received {fmt(received)} + {days} business days, not counting weekends or {calendar.description} → {fmt(due)}",
+    ]
+    state = ClockState.RUNNING
+    if closed_on is not None:
+        state = ClockState.ENDED
+        lines.append(f"closed {fmt(closed_on)}: the clock has ended")
+    return Deadline(
+        regime=regime.key, received=received, clock_start=received, state=state, paused_days=0, due=due,
+        extension_notice_by=None, extended=False, extended_due=None, acknowledge_by=None, internal_target=None,
+        explanation=tuple(lines), closed_on=closed_on, extendable=False, rights=(right,),
+    )  # fmt: skip
 
 
 def _compute_group(
@@ -346,7 +375,20 @@ def _compute_group(
 
 
 def check_extension(deadline: Deadline, told_on: date, reason: str) -> None:
-    """Raise ExtensionRefused, saying why, unless the law still allows extending this case on `told_on`."""
+    """Raise ExtensionRefused, saying why, unless the law still allows extending this case on `told_on`.
+    With per-right dates (issue 15) it is enough that one right's period may still be extended; the engine applies
+    the extension to each right whose own period allows it, and says so."""
+    others = [rd.deadline for rd in deadline.per_right if rd.deadline is not deadline]
+    for other in others:
+        try:
+            _check_one(other, told_on, reason)
+            return
+        except ExtensionRefused:
+            continue
+    _check_one(deadline, told_on, reason)
+
+
+def _check_one(deadline: Deadline, told_on: date, reason: str) -> None:
     problem = _extension_problem(
         extendable=deadline.extendable,
         started=deadline.clock_start is not None,

@@ -293,6 +293,17 @@ class Casework:
             raise InvalidInput(f"email: '{email}' is not an email address")
         if not req.rights:
             raise InvalidInput("rights: name at least one right (access, erasure, ...)")
+        regime_key = req.regime or self.settings.organisation.regime
+        if regime_key == "ccpa":
+            from dpo_tui.domain.ccpa import NOT_CCPA
+
+            wrong = [r.value for r in req.rights if r.value in NOT_CCPA]
+            if wrong:
+                raise InvalidInput(
+                    f"rights: {', '.join(wrong)} is not a CCPA right; a CCPA case takes know (access), delete "
+                    "(erasure), correct (rectification), opt-out of sale/sharing (objection) or limit the use of "
+                    "sensitive personal information (restriction)"
+                )
         if req.channel not in CHANNELS:
             raise InvalidInput(f"channel: unknown channel '{req.channel}' (valid: {', '.join(CHANNELS)})")
         if req.received > self.today():

@@ -124,3 +124,53 @@ def test_eu_case_requires_its_member_state(db_url, settings) -> None:  # type: i
 
 def test_policy_default_has_no_member_state() -> None:
     assert Policy().eu_member_state == ""
+
+
+# --- CCPA rights: their own words, opt-out and limit in 15 business days ---------------------------------------------
+
+
+def test_ccpa_opt_out_has_its_own_15_business_day_date(work) -> None:  # type: ignore[no-untyped-def]
+    case = work.log_request(new_request(regime="ccpa", rights=(Right.ACCESS, Right.OBJECTION)))  # received Mon 2 Nov
+    dl = case.deadline
+    assert dl.for_right("access").due == date(2026, 12, 17)
+    assert dl.for_right("objection").due == date(2026, 11, 24)  # 15 business days; Veterans Day 11 Nov skipped
+    assert dl.effective_due == date(2026, 11, 24) and not dl.for_right("objection").extendable
+    assert any("11 CCR 7026(f)" in line for line in dl.explanation)
+    # the request to know may still be extended although the opt-out may not
+    case = work.change_status(case.ref, "in_progress", version=case.version)
+    case = dec.extend(work, case.ref, "complex", date(2026, 11, 20), "Several systems.", version=case.version)
+    assert case.deadline.for_right("access").extended and case.deadline.for_right("access").effective_due == date(2027, 1, 31)
+
+
+def test_ccpa_case_refuses_gdpr_only_rights(work) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidInput, match="not a CCPA right"):
+        work.log_request(new_request(regime="ccpa", rights=(Right.WITHDRAW_CONSENT,)))
+
+
+def test_ccpa_rights_words() -> None:
+    from dpo_tui.domain.ccpa import ccpa_rights
+
+    assert ccpa_rights("know, delete, opt-out, limit, correct") == ("access", "erasure", "objection", "restriction", "rectification")
+    with pytest.raises(InvalidInput, match="not a CCPA right"):
+        ccpa_rights("withdraw_consent")
+
+
+def test_cli_new_ccpa_case_with_ccpa_rights_and_eu_member_state(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from click.testing import CliRunner
+
+    from dpo_tui.cli import cli
+
+    db = ["--db", f"sqlite:///{tmp_path / 'c.db'}"]
+    runner = CliRunner()
+    base = ["new", "--name", "Mateo", "--email", "m@example.com", "--received", "2026-11-02", "--json"]
+    res = runner.invoke(cli, [*db, *base, "--regime", "ccpa", "--rights", "know,opt-out"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["rights"] == ["access", "objection"]
+    assert {r["right"]: r["due"] for r in data["deadline"]["per_right"]} == {"access": "2026-12-17", "objection": "2026-11-24"}
+    res = runner.invoke(cli, [*db, *base, "--regime", "eu-gdpr", "--rights", "access"])
+    assert res.exit_code != 0 and "member state" in res.stderr
+    res = runner.invoke(cli, [*db, *base, "--regime", "eu-gdpr", "--member-state", "NL", "--rights", "access"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["calendar"]["country"] == "NL"
