@@ -104,7 +104,7 @@ def _fee_request(detail: CaseDetail, today: date) -> str | None:
 
 
 def _extension(detail: CaseDetail, today: date) -> str | None:
-    if not detail.deadline.extended:
+    if not (detail.deadline.extended or any(rd.deadline.extended for rd in detail.deadline.per_right)):
         return "the deadline has not been extended (record the extension first, key x)"
     return None
 

@@ -199,6 +199,8 @@ def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str 
         raise LetterRefused(f"{detail.ref}: {exc}") from None
     wording = wording_for(detail.regime)
     dl = detail.deadline
+    # The extension letter speaks of the right that was extended (issue 15: rights keep their own dates).
+    ext_dl = dl if dl.extended else next((rd.deadline for rd in dl.per_right if rd.deadline.extended), dl)
     rights = []
     for r in detail.rights:
         try:
@@ -255,8 +257,8 @@ def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str 
             "complain_to_us": _trusted_or_none(complain_to_us_sentence(detail.regime, today, org.dpo_email)),
         },
         "due": Trusted(fmt(dl.effective_due)) if dl.effective_due else None,
-        "legal_due": Trusted(fmt(dl.due)) if dl.due else None,
-        "extended_due": Trusted(fmt(dl.extended_due)) if dl.extended_due else None,
+        "legal_due": Trusted(fmt(ext_dl.due)) if ext_dl.due else None,
+        "extended_due": Trusted(fmt(ext_dl.extended_due)) if ext_dl.extended_due else None,
         "identity_settled": identity.get("status") in ("verified", "not_needed") or identity.get("needed") is False,
         "identity": {"asked_for": list(asked), "reason": identity.get("failure_reason") or identity.get("outcome_reason") or identity.get("reason_failed")},
         "clarification": _clarification_context(detail, clar),
@@ -264,6 +266,7 @@ def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str 
         "extension": _extension_context(decision, dl),
         "refusal": _refusal_context(decision, detail, today),
         "access": "access" in detail.rights,
+        "holds_nothing": "access" in detail.rights and _holds_nothing(detail, org),
         "art15": _art15(detail, org, auth, wording) if "access" in detail.rights else [],
         "searched": _systems(detail, org, None),
         "erased": _systems(detail, org, "erasure"),
@@ -330,14 +333,55 @@ def _art15(detail: CaseDetail, org: Any, auth: Any, wording: Any) -> list[tuple[
     from dpo_tui.domain.checklist import art15_supplementary
     from dpo_tui.domain.wording import complaint_sentence
 
+    found = _found_systems(detail, org)
     out = []
     for heading, text in art15_supplementary(org):
         if heading == "Your right to complain":
             text = complaint_sentence(detail.regime, auth)
         elif heading == "Transfers outside the UK and EEA":
             heading = wording.transfers_heading
+            if found is not None:
+                # Issue 15: only the systems where the person's data was found (Art 15(2)).
+                outside = [s for s in found if s.outside_uk_eea]
+                text = "\n".join(f"- {s.name}: {s.safeguard}" for s in outside) or (
+                    "None of the systems holding your data is outside the UK and EEA."
+                )
+        elif heading == "The kinds of personal data we hold" and found is not None:
+            keys = list(dict.fromkeys(k for s in found for k in s.categories))
+            names = {c.key: f"{c.name}: {c.description}" for c in org.categories}
+            text = "\n".join(f"- {names[k]}" for k in keys if k in names) or text
+        elif heading == "Who we share it with" and found is not None:
+            shared = [s for s in found if s.role.value in ("processor", "recipient")]
+            if shared:
+                text += "\nYour data was found in:\n" + "\n".join(f"- {s.name}" for s in shared)
         out.append((Trusted(heading), Trusted(text)))
     return out
+
+
+def _found_systems(detail: CaseDetail, org: Any) -> list[Any] | None:
+    """The systems where the person's data was found (access search records), or None when no search recorded a
+    finding either way (the letter then describes the organisation's whole profile, as before)."""
+    records = [i for i in detail.checklist if i.right == "access" and i.system_key and i.found in ("found", "nothing_found")]
+    if not records:
+        return None
+    out = []
+    for i in records:
+        if i.found == "found":
+            try:
+                system = org.system(i.system_key)
+            except DomainError:
+                continue
+            if system not in out:
+                out.append(system)
+    return out
+
+
+def _holds_nothing(detail: CaseDetail, org: Any) -> bool:
+    """Every access search item is done and found nothing: the "we hold no personal data about you" reply."""
+    searches = [i for i in detail.checklist if i.right == "access" and i.requires_search_record]
+    return bool(searches) and all(i.state in ("done", "na") for i in searches) and not any(
+        i.found == "found" for i in searches
+    )
 
 
 def _ccpa_context(org: Any) -> dict[str, Any]:

@@ -171,3 +171,23 @@ def test_direct_marketing_is_a_recorded_decision_never_inferred(work) -> None:  
     body = render_letter(work, other, "objection_confirmation").body
     flat = " ".join(body.split())
     assert "compelling legitimate grounds" in flat and "Art 18(1)(d)" in flat and "suppression" not in flat
+
+
+def test_access_cover_from_the_systems_where_data_was_found(work) -> None:  # type: ignore[no-untyped-def]
+    ref = work.log_request(new_request()).ref
+    d = work.change_status(ref, "in_progress")
+    for item in d.checklist:
+        if item.requires_search_record:
+            found = "found" if item.system_key == "crm" else "nothing_found"
+            d = cw.tick(work, ref, item.key, search_terms="Ada Lovelace", found=found)
+    body = render_letter(work, ref, "response_cover").body
+    assert "A copy of that data is enclosed" in body
+    assert "None of the systems holding your data is outside the UK and EEA" in body  # the CRM is in the UK
+    other = work.log_request(new_request(email="nobody@example.org")).ref
+    d = work.change_status(other, "in_progress")
+    for item in d.checklist:
+        if item.requires_search_record:
+            d = cw.tick(work, other, item.key, search_terms="nobody", found="nothing_found")
+    body = render_letter(work, other, "response_cover").body
+    assert "we do not hold any personal data about you" in " ".join(body.split())
+    assert "A copy of that data is enclosed" not in body
