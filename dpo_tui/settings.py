@@ -37,6 +37,9 @@ class Policy:
     """EU GDPR: restart the month when requested identity information arrives (the GDPR is silent)."""
     eu_stop_clock: bool = False
     """EU GDPR: stop the clock while a clarification question is unanswered (no statutory basis)."""
+    eu_member_state: str = ""
+    """EU GDPR: the member state (e.g. "IE", "DE-BY") whose public holidays and supervisory authority apply to a case
+    that names none. Empty (default): every EU case must name its member state; no calendar is assumed."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "db": ("dpo_tui.cli.admin", "db", "Upgrade or back up the case database."),
     "config": ("dpo_tui.cli.admin", "config", "Show the settings file path, or check the settings."),
     "demo": ("dpo_tui.cli.demo", "demo", "Fill a database with realistic synthetic cases and open it."),
+    "exemption": ("dpo_tui.cli.exemptions_cmd", "exemption", "The exemption log of a case: list, add, remove."),
     "letter": ("dpo_tui.cli.exports_cmd", "letter", "Draft a letter for a case (without KIND: which letters apply); --send emails it."),
     "export": ("dpo_tui.cli.exports_cmd", "export", "Export case summaries as Markdown, HTML or JSON."),
     "register": ("dpo_tui.cli.exports_cmd", "register", "The register of requests, one row per case (CSV or JSON)."),

@@ -36,7 +36,7 @@ class Regime:
     period: int
     counting: Counting
     roll: Roll
-    country: str  # default holiday calendar; the organisation's settings may choose another
+    country: str  # default holiday calendar ("" = none: each case names its own, e.g. eu-gdpr's member state)
     subdivision: str | None
     extension: int  # in period_unit, on top of `period`; 0 = the regime has no extension
     extension_notice: str  # human wording of when the person must be told (always by the un-extended due date)
@@ -126,7 +126,7 @@ def parse_regime(text: str, source: str) -> Regime:
         period=r.integer("period.length", minimum=1),
         counting=r.choice("period.counting", ("receipt_is_day_one", "receipt_not_counted")),  # type: ignore[arg-type]
         roll=r.choice("period.roll", ("next_working_day", "none")),  # type: ignore[arg-type]
-        country=r.text("calendar.country").upper(),
+        country=r.text("calendar.country", default="").upper(),
         subdivision=r.text("calendar.subdivision", default="") or None,
         extension=extension,
         extension_notice=r.text("extension.notice", default="before the un-extended due date"),

@@ -111,6 +111,17 @@ def _reason(status: str, outcome: str | None, d: dict[str, Any], ext_reason: str
         parts.append("refused: identity could not be verified")
     elif status == "refused":
         parts.append("refused")
+    exempt = [e for e in d.get("exemptions") or [] if isinstance(e, dict)]
+    if exempt:
+        cites = sorted({str(e.get("citation")) for e in exempt})
+        parts.append(f"exemptions ({len(exempt)} item{'s' * (len(exempt) != 1)}): " + "; ".join(cites))
+    for lapse in d.get("lapses") or []:
+        if isinstance(lapse, dict) and lapse.get("lapsed_due"):
+            # Issue 15 (rights-requests.md 2.1 rule 9): a late ID request revived the clock; the lapse stays visible.
+            parts.append(
+                f"due date {lapse['lapsed_due']} lapsed before ID was asked for on {lapse.get('asked_on')}"
+                + (f": {lapse['reason']}" if lapse.get("reason") else "")
+            )
     if final and due and final > due:
         late = (date.fromisoformat(final) - date.fromisoformat(due)).days
         why = d.get("delay_reason") or d.get("delay")

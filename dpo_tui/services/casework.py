@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from dpo_tui.domain.checklist import marketing_objection_refusal
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, Deadline, compute_deadline
 from dpo_tui.domain.errors import DomainError, InvalidInput, InvalidTransition
+from dpo_tui.domain.jurisdiction import require_member_state
 from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, parse_status
 from dpo_tui.domain.regimes import Regime, load_regimes
 from dpo_tui.domain.rights import Right
@@ -80,6 +81,7 @@ class NewRequest:
     agent_name: str | None = None
     agent_kind: str | None = None
     assignee: str | None = None
+    member_state: str | None = None  # eu-gdpr: the EU/EEA member state concerned ("DE" or "DE-BY"); issue 15
 
 
 class Casework:
@@ -127,16 +129,24 @@ class Casework:
             rights=case.rights.split(","),
         )
 
-    def calendar_for(self, regime: Regime) -> WorkCalendar:
+    def calendar_for(self, regime: Regime, member_state: str | None = None) -> WorkCalendar:
+        """The holiday calendar a new case of `regime` gets. eu-gdpr (a regime with no default calendar): the member
+        state concerned, from the case, else the settings, else the organisation's own EU/EEA country; never a
+        silent default (issue 15)."""
         org = self.settings.organisation
+        if not regime.country:
+            country, region, _ = require_member_state(member_state, self.settings.policy.eu_member_state, org.country)
+            return WorkCalendar(country, region)
         return WorkCalendar(*_calendar_for(regime, org.country, org.subdivision))
 
-    def preview_deadline(self, regime_key: str | None, received: date, rights: Sequence[str]) -> Deadline:
+    def preview_deadline(
+        self, regime_key: str | None, received: date, rights: Sequence[str], member_state: str | None = None
+    ) -> Deadline:
         """The deadline a new request would get if logged now (the new-request form shows it before saving)."""
         regime = self.regime(regime_key or self.settings.organisation.regime)
         return compute_deadline(
             regime,
-            self.calendar_for(regime),
+            self.calendar_for(regime, member_state),
             [ClockEvent(ClockEventKind.RECEIVED, received)],
             internal_target_days=self.settings.policy.internal_target_days or None,
             rights=list(rights),
@@ -276,7 +286,7 @@ class Casework:
     def log_request(self, req: NewRequest) -> CaseDetail:
         req = self.validate_new(req)
         regime = self.regime(req.regime or self.settings.organisation.regime)
-        calendar = self.calendar_for(regime)  # fails now, not on first read, if the calendar is unknown
+        calendar = self.calendar_for(regime, req.member_state)  # fails now, not on first read, if the calendar is unknown
         country, subdivision = calendar.country, calendar.subdivision
         with self.write() as s:
             ref = _next_ref(s, req.received.year)
@@ -333,6 +343,17 @@ class Casework:
             raise InvalidInput(f"email: '{email}' is not an email address")
         if not req.rights:
             raise InvalidInput("rights: name at least one right (access, erasure, ...)")
+        regime_key = req.regime or self.settings.organisation.regime
+        if regime_key == "ccpa":
+            from dpo_tui.domain.ccpa import NOT_CCPA
+
+            wrong = [r.value for r in req.rights if r.value in NOT_CCPA]
+            if wrong:
+                raise InvalidInput(
+                    f"rights: {', '.join(wrong)} is not a CCPA right; a CCPA case takes know (access), delete "
+                    "(erasure), correct (rectification), opt-out of sale/sharing (objection) or limit the use of "
+                    "sensitive personal information (restriction)"
+                )
         if req.channel not in CHANNELS:
             raise InvalidInput(f"channel: unknown channel '{req.channel}' (valid: {', '.join(CHANNELS)})")
         if req.received > self.today():

@@ -522,7 +522,8 @@ class RefusalScreen(_Walk):
             "items": clean_items(self.items()),
             "reasons": self.value("#reasons"),
             "on": on_.isoformat(),
-            **refusal_notice_block(self.work.settings.organisation.supervisory_authority, self.detail.regime, on_),
+            **refusal_notice_block(self.work.settings.organisation.supervisory_authority, self.detail.regime, on_,
+                                   country=self.detail.country, org_regime=self.work.settings.organisation.regime),
         }
         return d
 
