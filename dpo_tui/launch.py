@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sys
 
+INTERNAL_ERROR = "internal error in dpo-tui"  # the fuzz test asserts this never appears
+
 
 def main(argv: list[str] | None = None) -> int | None:
     # Everything this process creates (database, its WAL and SHM side files, exports, letters, backups) holds
@@ -24,7 +26,20 @@ def main(argv: list[str] | None = None) -> int | None:
         return code
     from dpo_tui.cli import cli
 
-    return cli.main(args=args, prog_name="dpo-tui")  # type: ignore[no-any-return]
+    try:
+        return cli.main(args=args, prog_name="dpo-tui")  # type: ignore[no-any-return]
+    except Exception as exc:
+        # Expected failures are already one line (dpo_tui.cli.common.one_line_error); this is a bug. Still one
+        # line, because a DPO should not get 90 lines of traceback; DPO_TUI_DEBUG=1 shows it for the report.
+        if os.environ.get("DPO_TUI_DEBUG"):
+            raise
+        from dpo_tui.exports.escape import clean_line
+
+        print(f"Error: {INTERNAL_ERROR} ({type(exc).__name__}: {clean_line(exc)}); run again with DPO_TUI_DEBUG=1 "
+              "for the details to report", file=sys.stderr)
+        if argv is None:
+            sys.exit(70)
+        return 70
 
 
 def _plain_queue_db(args: list[str]) -> str | None | bool:

@@ -78,9 +78,14 @@ def defaults() -> Settings:
 
 def load_settings(path: Path | None = None) -> Settings:
     path = path or settings_path()
-    if not path.exists():
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return Settings(path=path, exists=False, user_name=default_user(), organisation=demo_organisation())
-    text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot be read ({(exc.strerror or type(exc).__name__).lower()})") from None
     source = str(path)
     try:
         data = parse_toml(text, source)
@@ -115,6 +120,12 @@ def load_settings(path: Path | None = None) -> Settings:
     )
 
 
+# Upper bounds: a day count feeds date arithmetic (which overflows past year 9999), so an absurd value is a typo.
+_MAX_INT = 3660
+_MAXIMA = {"retention_years": 100}
+_MAX_MONEY = 1_000_000.0
+
+
 def _typed(cls: type, table: Any, section: str, fail: Any) -> Any:
     if not isinstance(table, dict):
         raise fail(section, "must be a table")
@@ -128,11 +139,12 @@ def _typed(cls: type, table: Any, section: str, fail: Any) -> Any:
             if not isinstance(value, bool):
                 raise fail(f"{section}.{key}", "must be true or false")
         elif isinstance(default, int):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise fail(f"{section}.{key}", "must be a whole number of 0 or more")
+            top = _MAXIMA.get(key, _MAX_INT)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > top:
+                raise fail(f"{section}.{key}", f"must be a whole number from 0 to {top}")
         elif isinstance(default, float):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise fail(f"{section}.{key}", "must be a number of 0 or more")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= _MAX_MONEY:
+                raise fail(f"{section}.{key}", f"must be a number from 0 to {_MAX_MONEY:,.0f}")
             value = float(value)
         elif isinstance(default, str) and not isinstance(value, str):
             raise fail(f"{section}.{key}", "must be a string")

@@ -50,9 +50,33 @@ class LazyGroup(click.Group):
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
+    # Every failure, from click's own usage errors to a read-only database, leaves as one line on stderr.
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            raise _one_line(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            converted = _one_line(exc, ctx)
+            if converted is exc:
+                raise
+            raise converted from None
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # `--db` is accepted after the subcommand too: hoist it in front so the group sees it.
         return super().parse_args(ctx, _hoist_db_option(args))
+
+
+def _one_line(exc: Exception, ctx: click.Context | None = None) -> Exception:
+    from dpo_tui.cli.common import one_line_error
+
+    return one_line_error(exc, ctx) or exc
 
 
 def _available(module: str) -> bool:

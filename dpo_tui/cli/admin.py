@@ -51,19 +51,22 @@ def db_upgrade(ctx: click.Context) -> None:
 
 
 @db.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @click.pass_context
 @clean_errors
-def db_backup(ctx: click.Context, path: Path) -> None:
+def db_backup(ctx: click.Context, path: Path, force: bool) -> None:
     """Write a consistent copy of the SQLite database to PATH (safe while the app is open)."""
+    from dpo_tui.paths import check_output, shown
     from dpo_tui.store.database import Database
 
+    check_output(path, force=force)
     database = Database.open((ctx.obj or {}).get("db"))
     try:
-        out = database.backup(path)
+        out = database.backup(path, force=force)
     finally:
         database.dispose()
-    click.echo(f"backup written to {out} (owner-only)")
+    click.echo(f"backup written to {shown(out)} (owner-only)")
 
 
 @click.group(invoke_without_command=True)

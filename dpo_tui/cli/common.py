@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
+import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
+
+from dpo_tui.exports.escape import clean_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,19 +25,77 @@ def parse_date(value: str, field: str) -> date:
         raise click.ClickException(f"{field}: '{value}' is not a date (use YYYY-MM-DD)") from None
 
 
+class OneLineError(click.ClickException):
+    """What every failure becomes: `Error: ...` as one line on stderr (control characters escaped, so a value the
+    user or a requester typed can never forge a second line), then the exit status."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(clean_line(message))
+        self.exit_code = exit_code
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"Error: {self.message}", file=file or sys.stderr)
+
+
+def _loaded(module: str, name: str) -> type[BaseException] | None:
+    """An exception class from a module only if something already imported it (keeps `--help` light)."""
+    mod = sys.modules.get(module)
+    cls = getattr(mod, name, None) if mod is not None else None
+    return cls if isinstance(cls, type) and issubclass(cls, BaseException) else None
+
+
+def one_line_error(exc: BaseException, ctx: click.Context | None = None) -> OneLineError | None:
+    """The one-line error for an expected failure, or None for a bug (which the entry point reports itself)."""
+    from dpo_tui.paths import OutputError, shown
+
+    if isinstance(exc, OneLineError):
+        return exc
+    if isinstance(exc, click.UsageError):
+        cmd = exc.ctx.command_path if exc.ctx is not None else (ctx.command_path if ctx is not None else "dpo-tui")
+        return OneLineError(f"{exc.format_message()} (see '{cmd} --help')", exc.exit_code)
+    if isinstance(exc, click.ClickException):
+        return OneLineError(exc.format_message(), exc.exit_code)
+    expected = tuple(
+        cls
+        for cls in (
+            OutputError,
+            _loaded("dpo_tui.domain.errors", "DomainError"),
+            _loaded("dpo_tui.settings", "SettingsError"),
+            _loaded("dpo_tui.store.database", "DatabaseError"),
+        )
+        if cls is not None
+    )
+    if isinstance(exc, expected):
+        return OneLineError(str(exc))
+    sa_error = _loaded("sqlalchemy.exc", "DBAPIError")
+    if sa_error is not None and isinstance(exc, sa_error):
+        # The driver's message without its SQL and parameters: a read-only or locked file, a dropped connection.
+        orig = getattr(exc, "orig", None) or exc
+        if str(getattr(orig, "sqlite_errorname", "")).startswith("SQLITE_READONLY"):
+            return OneLineError(
+                "the database is read-only (file or folder permissions, an immutable file or a read-only mount); "
+                "nothing was changed"
+            )
+        first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+        return OneLineError(f"the database refused the change: {first}; nothing was changed")
+    if isinstance(exc, OSError) and exc.errno != errno.EPIPE:
+        where = f"{shown(exc.filename)}: " if exc.filename is not None else ""
+        return OneLineError(f"{where}{(exc.strerror or type(exc).__name__).lower()}")
+    return None
+
+
 def clean_errors(fn: F) -> F:
     """Turn every expected failure into one line on stderr and exit 1, never a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from dpo_tui.domain.errors import DomainError
-        from dpo_tui.settings import SettingsError
-        from dpo_tui.store.database import DatabaseError
-
         try:
             return fn(*args, **kwargs)
-        except (DomainError, SettingsError, DatabaseError) as exc:
-            raise click.ClickException(str(exc)) from None
+        except Exception as exc:
+            converted = one_line_error(exc)
+            if converted is None or converted is exc:
+                raise
+            raise converted from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -18,10 +18,13 @@ from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, Oper
 from sqlmodel import Session, create_engine
 
 from dpo_tui.paths import create_private_file, ensure_private_dir
+from dpo_tui.store import guard
 from dpo_tui.store.schema import HEAD_REVISION
 from dpo_tui.store.urls import resolve_url
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+guard.install()  # every session of every database: unstorable text is refused before it is flushed
 
 
 class DatabaseError(Exception):
@@ -110,27 +113,32 @@ class Database:
                 session.rollback()
                 raise
 
-    def backup(self, dest: Path) -> Path:
-        """A consistent copy of an SQLite database, safe while other windows write to it."""
+    def backup(self, dest: Path, *, force: bool = False) -> Path:
+        """A consistent copy of an SQLite database, safe while other windows write to it.
+
+        Written owner-only to a temporary file beside `dest` and put in place when complete: never through a
+        symlink, never over an existing file unless `force`."""
+        from dpo_tui.paths import PrivateOutput
+
         if not self.is_sqlite or self.sqlite_path is None:
             raise DatabaseError("backup copies SQLite databases; for PostgreSQL use pg_dump")
-        dest = dest.expanduser().resolve()
-        if dest.exists():
-            raise DatabaseError(f"{dest} already exists; choose a new file name")
-        if not dest.parent.exists():
-            ensure_private_dir(dest.parent)
-        create_private_file(dest)
-        src = sqlite3.connect(self.sqlite_path)
+        out = PrivateOutput(Path(dest).expanduser(), force=force)
         try:
-            out = sqlite3.connect(dest)
+            out.close()  # sqlite3 opens the temporary file itself
+            src = sqlite3.connect(self.sqlite_path)
             try:
-                src.backup(out)
+                copy = sqlite3.connect(out.tmp)
+                try:
+                    src.backup(copy)
+                finally:
+                    copy.close()
             finally:
-                out.close()
+                src.close()
+            return out.publish().resolve()
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"backup failed: {_first_line(exc)}") from None
         finally:
-            src.close()
-        os.chmod(dest, 0o600)
-        return dest
+            out.discard()
 
     def dispose(self) -> None:
         self.engine.dispose()
