@@ -55,24 +55,30 @@ def _plain_queue_db(args: list[str]) -> str | None | bool:
 
 def run_queue(db: str | None) -> int:
     """Open the queue on `db` (None: the default database). Errors: one line on stderr, exit status 1."""
+    from dpo_tui.exports.escape import clean_line
+    from dpo_tui.paths import permission_warning
     from dpo_tui.settings import SettingsError, load_settings
-    from dpo_tui.store.urls import resolve_url
+    from dpo_tui.store.urls import DatabaseError, resolve_url
 
     try:
         settings = load_settings()
-    except SettingsError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        url = resolve_url(db)
+    except (SettingsError, DatabaseError) as exc:
+        print(f"Error: {clean_line(exc)}", file=sys.stderr)
         return 1
+    warning = permission_warning(url)
+    if warning:
+        print(warning, file=sys.stderr)
     from dpo_tui.tui.app import DpoApp  # Textual: ~0.3 s, paid only when the TUI opens
 
-    app = DpoApp(resolve_url(db), settings)
+    app = DpoApp(url, settings)
     try:
         app.open_database()
     except Exception as exc:
         message = _open_error(exc)
         if message is None:
             raise
-        print(f"Error: {message}", file=sys.stderr)
+        print(f"Error: {clean_line(message)}", file=sys.stderr)
         return 1
     app.run()
     return app.return_code or 0

@@ -45,6 +45,51 @@ def create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+# ---- the database file's permissions ---------------------------------------------------------------------------
+
+
+def database_files(path: Path) -> list[Path]:
+    """An SQLite database file and the side files (WAL, shared memory, journal) that hold its data too."""
+    return [p for p in (path, *(Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal"))) if p.is_file()]
+
+
+def loose_permissions(path: Path) -> list[tuple[Path, int]]:
+    """The database's files that someone other than the owner can read or write, with their modes."""
+    loose = []
+    for p in database_files(path):
+        mode = stat.S_IMODE(p.stat().st_mode)
+        if mode & 0o077:
+            loose.append((p, mode))
+    return loose
+
+
+def permission_warning(url: str) -> str | None:
+    """One line for stderr when an existing SQLite database is readable beyond its owner (None: all is well)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url[len("sqlite:///") :])
+    try:
+        loose = loose_permissions(path)
+    except (OSError, ValueError):
+        return None  # opening it reports the real problem
+    if not loose:
+        return None
+    p, mode = loose[0]
+    return (
+        f"warning: {shown(p)} can be read by others (mode {mode:04o}): it holds personal data; "
+        "run `dpo-tui db secure` to make it owner-only"
+    )
+
+
+def secure_database(path: Path) -> list[Path]:
+    """Make the database file and its side files owner-only (0600); returns the files changed."""
+    changed = []
+    for p, _mode in loose_permissions(path):
+        os.chmod(p, 0o600)
+        changed.append(p)
+    return changed
+
+
 # ---- safe output files ----------------------------------------------------------------------------------------
 
 

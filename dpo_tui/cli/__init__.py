@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "show": ("dpo_tui.cli.casework", "show", "Show one case, with its deadline explained."),
     "deadline": ("dpo_tui.cli.deadline_cmd", "deadline", "Compute a legal due date and explain it (quick calculator)."),
     "audit": ("dpo_tui.cli.admin", "audit", "Verify the tamper-evident audit trail."),
-    "db": ("dpo_tui.cli.admin", "db", "Upgrade or back up the case database."),
+    "db": ("dpo_tui.cli.admin", "db", "Upgrade, back up or secure (owner-only) the case database."),
     "config": ("dpo_tui.cli.admin", "config", "Show the settings file path, or check the settings."),
     "demo": ("dpo_tui.cli.demo", "demo", "Fill a database with realistic synthetic cases and open it."),
     "letter": ("dpo_tui.cli.exports_cmd", "letter", "Draft a letter for a case (without KIND: which letters apply)."),

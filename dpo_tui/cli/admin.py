@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from dpo_tui.cli.common import clean_errors
+from dpo_tui.cli.common import clean_errors, open_database
+from dpo_tui.exports.escape import clean_line
 
 
 @click.group()
@@ -20,9 +21,8 @@ def audit() -> None:
 def audit_verify(ctx: click.Context) -> None:
     """Recompute the hash chain; exit 1 naming the first altered, removed or reordered event."""
     from dpo_tui.store import audit as trail
-    from dpo_tui.store.database import Database
 
-    db = Database.open((ctx.obj or {}).get("db"))
+    db = open_database(ctx)
     try:
         with db.reader() as s:
             result = trail.verify(s)
@@ -35,7 +35,28 @@ def audit_verify(ctx: click.Context) -> None:
 
 @click.group()
 def db() -> None:
-    """Upgrade or back up the case database."""
+    """Upgrade, back up or secure the case database."""
+
+
+@db.command("secure")
+@click.pass_context
+@clean_errors
+def db_secure(ctx: click.Context) -> None:
+    """Make the SQLite database file (and its WAL/SHM side files) readable by you only (0600)."""
+    from dpo_tui.paths import secure_database, shown
+    from dpo_tui.store.urls import DatabaseError, resolve_url  # no ORM: a chmod needs no SQLAlchemy
+
+    url = resolve_url((ctx.obj or {}).get("db"))
+    if not url.startswith("sqlite:///"):
+        raise DatabaseError("db secure applies to SQLite files; on PostgreSQL, access is granted by its roles")
+    path = Path(url[len("sqlite:///") :])
+    if not path.is_file():
+        raise DatabaseError(f"{shown(path)}: no database file there")
+    changed = secure_database(path)
+    if changed:
+        click.echo(f"made owner-only (0600): {', '.join(shown(p) for p in changed)}")
+    else:
+        click.echo(f"{shown(path)} is already owner-only")
 
 
 @db.command("upgrade")
@@ -43,9 +64,9 @@ def db() -> None:
 @clean_errors
 def db_upgrade(ctx: click.Context) -> None:
     """Apply schema migrations (the app also does this when it opens a database)."""
-    from dpo_tui.store.database import Database, describe
+    from dpo_tui.store.database import describe
 
-    database = Database.open((ctx.obj or {}).get("db"), upgrade=True)
+    database = open_database(ctx, upgrade=True)
     click.echo(f"{describe(database.url)} is at schema {database.revision()}")
     database.dispose()
 
@@ -58,10 +79,9 @@ def db_upgrade(ctx: click.Context) -> None:
 def db_backup(ctx: click.Context, path: Path, force: bool) -> None:
     """Write a consistent copy of the SQLite database to PATH (safe while the app is open)."""
     from dpo_tui.paths import check_output, shown
-    from dpo_tui.store.database import Database
 
     check_output(path, force=force)
-    database = Database.open((ctx.obj or {}).get("db"))
+    database = open_database(ctx)
     try:
         out = database.backup(path, force=force)
     finally:
@@ -85,24 +105,29 @@ def config(ctx: click.Context) -> None:
 @config.command("check")
 @clean_errors
 def config_check() -> None:
-    """Validate the settings file, the checklist templates and the regime profiles."""
-    from dpo_tui.settings import load_settings
-
-    settings = load_settings()
-    problems: list[str] = []
+    """Validate the settings file, the checklist templates, the regime profiles and the letter templates."""
     from dpo_tui.domain.checklist import check_templates
-    from dpo_tui.domain.regimes import load_regimes
-    from dpo_tui.domain.errors import InvalidInput
+    from dpo_tui.domain.regimes import check_regimes
+    from dpo_tui.services.letters import check_letter_templates
+    from dpo_tui.settings import SettingsError, defaults, load_settings
 
+    # Every problem in every file is reported, not just the first: the rest are checked even when the settings
+    # file itself is broken (against the defaults, in the same folder).
+    problems: list[str] = []
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        problems.append(str(exc))
+        settings = defaults()
     user_checklists = settings.config_dir / "checklists"  # optional: the shipped templates apply without it
     problems += check_templates(user_checklists if user_checklists.is_dir() else None)
-    try:
-        load_regimes(settings.config_dir / "regimes")
-    except InvalidInput as exc:
-        problems.append(str(exc))
+    regime_problems = check_regimes(settings.config_dir / "regimes")
+    problems += regime_problems
+    if not regime_problems:  # the sample case needs the regimes
+        problems += check_letter_templates(settings)
     if problems:
         for p in problems:
-            click.echo(p, err=True)
+            click.echo(clean_line(p), err=True)
         raise click.ClickException(f"{len(problems)} problem(s) found")
     source = settings.path if settings.exists else "defaults (no settings file)"
     click.echo(f"settings OK: {source}; organisation: {settings.organisation.name}")

@@ -61,7 +61,7 @@ def one_line_error(exc: BaseException, ctx: click.Context | None = None) -> OneL
             OutputError,
             _loaded("dpo_tui.domain.errors", "DomainError"),
             _loaded("dpo_tui.settings", "SettingsError"),
-            _loaded("dpo_tui.store.database", "DatabaseError"),
+            _loaded("dpo_tui.store.urls", "DatabaseError"),
         )
         if cls is not None
     )
@@ -100,13 +100,24 @@ def clean_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def open_database(ctx: click.Context, *, upgrade: bool = True) -> Any:
+    """The database named by --db / DPO_TUI_DB (or the default); warns once if its file is readable by others."""
+    from dpo_tui.paths import permission_warning
+    from dpo_tui.store.database import Database
+
+    db = Database.open((ctx.obj or {}).get("db"), upgrade=upgrade)
+    warning = permission_warning(db.url)
+    if warning:
+        click.echo(warning, err=True)
+    return db
+
+
 def open_casework(ctx: click.Context) -> Any:
     from dpo_tui.services.casework import Casework
     from dpo_tui.settings import load_settings
-    from dpo_tui.store.database import Database
 
     settings = load_settings()
-    db = Database.open((ctx.obj or {}).get("db"))
+    db = open_database(ctx)
     ctx.call_on_close(db.dispose)
     return Casework(db, settings)
 

@@ -178,8 +178,13 @@ def why_not(key: str, detail: CaseDetail, today: date) -> str | None:
 
 
 def environment(user_dir: Path | None) -> Any:
-    """Jinja2 environment: user templates first, then the shipped ones; values Markdown-escaped unless Trusted."""
+    """Jinja2 environment: user templates first, then the shipped ones; values Markdown-escaped unless Trusted.
+
+    Sandboxed: a template in the user's folder is code anyone with write access to that folder controls, so it may
+    read the values it is given but never reach Python internals (`cycler.__init__.__globals__.os...` raises a
+    SecurityError instead of running)."""
     import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
     from dpo_tui.exports.escape import md_escape
 
@@ -197,7 +202,7 @@ def environment(user_dir: Path | None) -> Any:
             return value
         return md_escape(value)
 
-    env = jinja2.Environment(
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=False,  # Markdown, not HTML: `finalize` escapes instead
         finalize=finalize,

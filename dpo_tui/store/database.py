@@ -20,15 +20,14 @@ from sqlmodel import Session, create_engine
 from dpo_tui.paths import create_private_file, ensure_private_dir
 from dpo_tui.store import guard
 from dpo_tui.store.schema import HEAD_REVISION
-from dpo_tui.store.urls import resolve_url
+from dpo_tui.store.urls import DatabaseError, resolve_url
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 guard.install()  # every session of every database: unstorable text is refused before it is flushed
 
 
-class DatabaseError(Exception):
-    """The database cannot be used; the message is one line a user can act on."""
+__all__ = ["Database", "DatabaseError", "describe"]  # DatabaseError lives in urls.py, which must stay ORM-free
 
 
 def describe(url: str) -> str:
