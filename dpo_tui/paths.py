@@ -105,12 +105,15 @@ def shown(path: object) -> str:
     """A path fit for a one-line message: control characters and undecodable bytes escaped."""
     from dpo_tui.exports.escape import clean_line
 
-    return clean_line(os.fspath(path) if isinstance(path, os.PathLike) else str(path))
+    text = clean_line(os.fspath(path) if isinstance(path, os.PathLike) else str(path))
+    return text if len(text) <= 200 else f"{text[:120]}…{text[-60:]}"  # one readable line, even for 4,000 bytes
 
 
 def _os_reason(exc: OSError) -> str:
     if exc.errno == errno.ENAMETOOLONG:
         return "the name is too long"
+    if exc.errno == errno.ENOTDIR:
+        return "part of the path is a file, not a folder"
     return (exc.strerror or type(exc).__name__).lower()
 
 

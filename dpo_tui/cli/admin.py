@@ -72,11 +72,11 @@ def db_upgrade(ctx: click.Context) -> None:
 
 
 @db.command("backup")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=str)
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @click.pass_context
 @clean_errors
-def db_backup(ctx: click.Context, path: Path, force: bool) -> None:
+def db_backup(ctx: click.Context, path: str, force: bool) -> None:
     """Write a consistent copy of the SQLite database to PATH (safe while the app is open)."""
     from dpo_tui.paths import check_output, shown
 

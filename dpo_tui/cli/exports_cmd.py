@@ -14,7 +14,7 @@ from dpo_tui.paths import shown
 @click.command()
 @click.argument("ref")
 @click.argument("kind", required=False)
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the letter to FILE (.md or .txt; 0600) instead of printing it.")
+@click.option("-o", "--output", type=str, metavar="FILE", default=None, help="Write the letter to FILE (.md or .txt; 0600) instead of printing it.")
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option("--format", "fmt", type=click.Choice(["md", "txt"]), default=None, help="md or txt (default: from the file name, else md).")
 @click.option("--save", is_flag=True, help="Also keep it on the case as correspondence sent today (with an audit event).")
@@ -22,7 +22,7 @@ from dpo_tui.paths import shown
 @click.option("--sent-on", default=None, help="Date sent (YYYY-MM-DD), with --save; default today.")
 @click.pass_context
 @clean_errors
-def letter(ctx: click.Context, ref: str, kind: str | None, output: Path | None, force: bool, fmt: str | None, save: bool, channel: str, sent_on: str | None) -> None:
+def letter(ctx: click.Context, ref: str, kind: str | None, output: str | None, force: bool, fmt: str | None, save: bool, channel: str, sent_on: str | None) -> None:
     """Draft a letter for a case from its template. Without KIND, list the kinds and whether each applies."""
     from dpo_tui.paths import check_output
     from dpo_tui.services.letters import format_for, letter_choices, open_letter_file, render_letter, save_letter
@@ -57,11 +57,11 @@ def letter(ctx: click.Context, ref: str, kind: str | None, output: Path | None, 
 @click.command()
 @click.argument("refs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
-@click.option("-o", "--output-dir", "out_dir", type=click.Path(path_type=Path), default=Path("."), show_default=True, help="Folder for <REF>.<format> files (each 0600).")
+@click.option("-o", "--output-dir", "out_dir", type=str, metavar="DIR", default=".", show_default=True, help="Folder for <REF>.<format> files (each 0600).")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.pass_context
 @clean_errors
-def export(ctx: click.Context, refs: tuple[str, ...], fmt: str, out_dir: Path, force: bool) -> None:
+def export(ctx: click.Context, refs: tuple[str, ...], fmt: str, out_dir: str, force: bool) -> None:
     """Export case summaries: facts, deadline ledger, identity, decisions, checklist, letters, verified audit trail."""
     from dpo_tui.exports.case_summary import export_cases
 
@@ -80,13 +80,13 @@ def export(ctx: click.Context, refs: tuple[str, ...], fmt: str, out_dir: Path, f
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to FILE (0600) instead of standard output.")
+@click.option("-o", "--output", type=str, metavar="FILE", default=None, help="Write to FILE (0600) instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option("--from", "date_from", default=None, help="Only cases received on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", default=None, help="Only cases received on or before this date (YYYY-MM-DD).")
 @click.pass_context
 @clean_errors
-def register(ctx: click.Context, fmt: str, output: Path | None, force: bool, date_from: str | None, date_to: str | None) -> None:
+def register(ctx: click.Context, fmt: str, output: str | None, force: bool, date_from: str | None, date_to: str | None) -> None:
     """The register of requests: one row per case, as regulators expect (CSV cells are formula-safe)."""
     from dpo_tui.exports.register import write_register
 

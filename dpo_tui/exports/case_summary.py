@@ -282,7 +282,7 @@ def export_cases(
     work: Any,
     refs: Sequence[str],
     fmt_: str,
-    out_dir: Path,
+    out_dir: Path | str,
     *,
     progress: Callable[[int, int, str], None] | None = None,
     force: bool = False,
@@ -297,9 +297,9 @@ def export_cases(
         raise InvalidInput(f"format: '{fmt_}' is not an export format (use md, html or json)")
     if not refs:
         raise InvalidInput("name at least one case reference")
-    out_dir = Path(out_dir)
-    if os.fspath(out_dir) == "":
+    if os.fspath(out_dir) == "":  # before Path(), which would read "" as the current folder
         raise OutputError("output folder is empty: name a folder")
+    out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{shown(out_dir)} is not a folder")
     details = check_refs(work, refs)  # every reference checked before anything is written

@@ -142,7 +142,7 @@ def register_rows(db: Any, *, today: date, date_from: date | None = None, date_t
 
 def write_register(
     db: Any,
-    path: Path | None,
+    path: Path | str | None,
     fmt: str,
     *,
     today: date,
@@ -162,7 +162,7 @@ def write_register(
         raise InvalidInput(f"--from {date_from.isoformat()} is after --to {date_to.isoformat()}")
     from dpo_tui.paths import PrivateOutput
 
-    target = PrivateOutput(Path(path), force=force) if path is not None else None
+    target = PrivateOutput(path, force=force) if path is not None else None
     fh: Any = target.text() if target is not None else out
     n = 0
     try:

@@ -217,23 +217,23 @@ def save_letter(
         return work.finish(s, case)
 
 
-def write_letter(draft: Draft, path: Path, fmt_: str = "md", *, force: bool = False) -> Path:
+def write_letter(draft: Draft, path: Path | str, fmt_: str = "md", *, force: bool = False) -> Path:
     """Write the letter as Markdown or plain text, owner-only (0600); never over an existing file unless `force`."""
     from dpo_tui.paths import write_private
 
     if fmt_ not in FORMATS:
         raise InvalidInput(f"format: '{fmt_}' is not a letter format (use md or txt)")
-    return write_private(Path(path), draft.as_text(fmt_), force=force)
+    return write_private(path, draft.as_text(fmt_), force=force)
 
 
-def open_letter_file(draft: Draft, path: Path, fmt_: str = "md", *, force: bool = False) -> Any:
+def open_letter_file(draft: Draft, path: Path | str, fmt_: str = "md", *, force: bool = False) -> Any:
     """The letter written to a temporary file beside `path`, not yet in place: call `publish()` after the
     correspondence is committed (or `discard()`), so saving and writing happen both or neither."""
     from dpo_tui.paths import PrivateOutput
 
     if fmt_ not in FORMATS:
         raise InvalidInput(f"format: '{fmt_}' is not a letter format (use md or txt)")
-    out = PrivateOutput(Path(path), force=force)
+    out = PrivateOutput(path, force=force)
     try:
         out.write(draft.as_text(fmt_))
         out.close()

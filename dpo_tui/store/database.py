@@ -112,7 +112,7 @@ class Database:
                 session.rollback()
                 raise
 
-    def backup(self, dest: Path, *, force: bool = False) -> Path:
+    def backup(self, dest: Path | str, *, force: bool = False) -> Path:
         """A consistent copy of an SQLite database, safe while other windows write to it.
 
         Written owner-only to a temporary file beside `dest` and put in place when complete: never through a
@@ -121,7 +121,7 @@ class Database:
 
         if not self.is_sqlite or self.sqlite_path is None:
             raise DatabaseError("backup copies SQLite databases; for PostgreSQL use pg_dump")
-        out = PrivateOutput(Path(dest).expanduser(), force=force)
+        out = PrivateOutput(os.path.expanduser(os.fspath(dest)), force=force)  # "" stays "" (refused)
         try:
             out.close()  # sqlite3 opens the temporary file itself
             src = sqlite3.connect(self.sqlite_path)
