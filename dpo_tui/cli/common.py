@@ -52,6 +52,11 @@ def one_line_error(exc: BaseException, ctx: click.Context | None = None) -> OneL
         return exc
     if isinstance(exc, click.UsageError):
         cmd = exc.ctx.command_path if exc.ctx is not None else (ctx.command_path if ctx is not None else "dpo-tui")
+        no_args = getattr(click.exceptions, "NoArgsIsHelpError", None)  # click >= 8.2: its message is the whole help
+        if no_args is not None and isinstance(exc, no_args) and isinstance(getattr(exc.ctx, "command", None), click.Group):
+            assert exc.ctx is not None
+            names = ", ".join(exc.ctx.command.list_commands(exc.ctx))  # type: ignore[attr-defined]
+            return OneLineError(f"name a command: {names} (see '{cmd} --help')", exc.exit_code)
         return OneLineError(f"{exc.format_message()} (see '{cmd} --help')", exc.exit_code)
     if isinstance(exc, click.ClickException):
         return OneLineError(exc.format_message(), exc.exit_code)
