@@ -211,10 +211,11 @@ def _html_env() -> Any:
     global _HTML_ENV
     if _HTML_ENV is None:
         import jinja2
-        from jinja2.sandbox import SandboxedEnvironment
+
+        from dpo_tui.letters import strict_sandbox
 
         # Sandboxed like the letters, so a template can only read the values it is given.
-        _HTML_ENV = SandboxedEnvironment(
+        _HTML_ENV = strict_sandbox()(
             loader=jinja2.PackageLoader("dpo_tui", "defaults/exports"),
             autoescape=True,  # every value escaped; nothing in the template is marked |safe
             finalize=lambda v: "" if v is None else (clean(v) if isinstance(v, str) else v),
