@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dpo_tui.domain.organisation import DataFileError, Organisation, demo_organisation, parse_organisation, parse_toml
+from dpo_tui.domain.text import problem
 from dpo_tui.paths import settings_path
 
 
@@ -103,6 +104,8 @@ def load_settings(path: Path | None = None) -> Settings:
     user_name = user.get("display_name", default_user()) if isinstance(user, dict) else None
     if not isinstance(user_name, str) or not user_name.strip():
         raise fail("user.display_name", "must be a non-empty string")
+    if problem(user_name):  # it goes into every audit event: it must be storable
+        raise fail("user.display_name", str(problem(user_name)))
     try:
         org = parse_organisation(data["organisation"], source=source) if "organisation" in data else demo_organisation()
     except DataFileError as exc:
