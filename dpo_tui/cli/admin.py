@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dpo_tui.cli.common import clean_errors, open_database
+from dpo_tui.cli.common import check_target, clean_errors, open_database
 from dpo_tui.exports.escape import clean_line
 
 
@@ -78,9 +78,9 @@ def db_upgrade(ctx: click.Context) -> None:
 @clean_errors
 def db_backup(ctx: click.Context, path: str, force: bool) -> None:
     """Write a consistent copy of the SQLite database to PATH (safe while the app is open)."""
-    from dpo_tui.paths import check_output, shown
+    from dpo_tui.paths import shown
 
-    check_output(path, force=force)
+    check_target(ctx, path, force=force)
     database = open_database(ctx)
     try:
         out = database.backup(path, force=force)

@@ -105,6 +105,25 @@ def clean_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def check_target(ctx: click.Context, path: str, *, force: bool) -> None:
+    """`paths.check_output`, and never the case database or its side files (a WAL left by us would be read as
+    the database's): replacing the live file under other windows' connections would lose what they write next."""
+    import os
+    from pathlib import Path
+
+    from dpo_tui.paths import OutputError, check_output, shown
+    from dpo_tui.store.urls import resolve_url
+
+    target = check_output(path, force=force)
+    url = resolve_url((ctx.obj or {}).get("db"))
+    if not url.startswith("sqlite:///"):
+        return
+    db = url[len("sqlite:///") :]
+    names = {os.path.realpath(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+    if os.path.realpath(target) in names or (os.path.exists(target) and os.path.exists(db) and os.path.samefile(db, target)):
+        raise OutputError(f"{shown(target)} is the case database (or one of its files); choose another file")
+
+
 def open_database(ctx: click.Context, *, upgrade: bool = True) -> Any:
     """The database named by --db / DPO_TUI_DB (or the default); warns once if its file is readable by others."""
     from dpo_tui.paths import permission_warning

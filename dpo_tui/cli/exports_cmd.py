@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_date
+from dpo_tui.cli.common import check_target, clean_errors, emit_json, open_casework, parse_date
 from dpo_tui.paths import shown
 
 
@@ -24,11 +24,10 @@ from dpo_tui.paths import shown
 @clean_errors
 def letter(ctx: click.Context, ref: str, kind: str | None, output: str | None, force: bool, fmt: str | None, save: bool, channel: str, sent_on: str | None) -> None:
     """Draft a letter for a case from its template. Without KIND, list the kinds and whether each applies."""
-    from dpo_tui.paths import check_output
     from dpo_tui.services.letters import format_for, letter_choices, open_letter_file, render_letter, save_letter
 
     if output is not None:
-        check_output(output, force=force)  # before the database is opened: a bad path changes nothing
+        check_target(ctx, output, force=force)  # before the database is opened: a bad path changes nothing
     day = parse_date(sent_on, "--sent-on") if save and sent_on else None
     work = open_casework(ctx)
     if kind is None:
@@ -90,12 +89,10 @@ def register(ctx: click.Context, fmt: str, output: str | None, force: bool, date
     """The register of requests: one row per case, as regulators expect (CSV cells are formula-safe)."""
     from dpo_tui.exports.register import write_register
 
-    from dpo_tui.paths import check_output
-
     start = parse_date(date_from, "--from") if date_from else None
     end = parse_date(date_to, "--to") if date_to else None
     if output is not None:
-        check_output(output, force=force)
+        check_target(ctx, output, force=force)
     work = open_casework(ctx)
 
     def progress(n: int) -> None:

@@ -77,6 +77,9 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (["register", "-o", "cases.db/r.csv"], "not a folder", 1),
         (["db", "backup", ""], "output path is empty", 1),
         (["db", "backup", "cases.db"], "already exists; use --force", 1),
+        (["db", "backup", "cases.db", "--force"], "is the case database", 1),
+        (["letter", REF, "acknowledgement", "-o", "cases.db", "--force"], "is the case database", 1),
+        (["register", "-o", "cases.db-wal", "--force"], "is the case database", 1),
         (["--db", "\x00", "cases"], "not a database path", 1),
     ],
 )
