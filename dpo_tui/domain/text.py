@@ -19,6 +19,8 @@ def problem(value: str) -> str | None:
     """Why `value` cannot be stored, or None."""
     if "\x00" in value:
         return "contains a NUL character; remove it"
+    if value.isascii():  # the common case, without encoding a copy
+        return None
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
