@@ -32,7 +32,7 @@ def describe(url: str) -> str:
     """A URL fit for messages: never the password."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "<invalid URL>"
 
 
@@ -52,7 +52,7 @@ class Database:
         url = resolve_url(target)
         try:
             parsed = make_url(url)
-        except ArgumentError:
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
             raise DatabaseError(f"not a database path or URL: {target!r}") from None
         if parsed.get_backend_name() == "sqlite":
             engine = _sqlite_engine(parsed.database)

@@ -81,6 +81,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (["letter", REF, "acknowledgement", "-o", "cases.db", "--force"], "is the case database", 1),
         (["register", "-o", "cases.db-wal", "--force"], "is the case database", 1),
         (["--db", "\x00", "cases"], "not a database path", 1),
+        (["--db", "postgresql://h:abc/x", "cases"], "not a database path or URL", 1),
     ],
 )
 def test_failure_is_one_line_and_changes_nothing(db: Path, args: list[str], needle: str, code: int) -> None:
