@@ -66,9 +66,6 @@ def run_queue(db: str | None) -> int:
     except (SettingsError, DatabaseError) as exc:
         print(f"Error: {clean_line(exc)}", file=sys.stderr)
         return 1
-    warning = permission_warning(url)
-    if warning:
-        print(warning, file=sys.stderr)
     from dpo_tui.tui.app import DpoApp  # Textual: ~0.3 s, paid only when the TUI opens
 
     app = DpoApp(url, settings)
@@ -80,6 +77,9 @@ def run_queue(db: str | None) -> int:
             raise
         print(f"Error: {clean_line(message)}", file=sys.stderr)
         return 1
+    warning = permission_warning(url)  # after the open succeeded: a failure stays one line
+    if warning:
+        print(warning, file=sys.stderr)
     app.run()
     return app.return_code or 0
 

@@ -59,7 +59,7 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except (click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
@@ -67,6 +67,10 @@ class LazyGroup(click.Group):
             if converted is exc:
                 raise
             raise converted from None
+        warning = (ctx.obj or {}).get("warning")  # e.g. a database file others can read (common.open_database)
+        if warning:
+            click.echo(warning, err=True)
+        return result
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # `--db` is accepted after the subcommand too: hoist it in front so the group sees it.

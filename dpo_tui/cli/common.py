@@ -132,7 +132,8 @@ def open_database(ctx: click.Context, *, upgrade: bool = True) -> Any:
     db = Database.open((ctx.obj or {}).get("db"), upgrade=upgrade)
     warning = permission_warning(db.url)
     if warning:
-        click.echo(warning, err=True)
+        # Shown when the command has succeeded (LazyGroup.invoke): a failure stays one line on stderr.
+        ctx.find_root().ensure_object(dict)["warning"] = warning
     return db
 
 

@@ -221,6 +221,7 @@ def test_loose_database_is_reported_and_db_secure_tightens_it(db: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr.count("\n") == 1 and "can be read by others (mode 0644)" in result.stderr
     assert "dpo-tui db secure" in result.stderr
+    assert_one_line_failure(invoke(db, "show", "DSAR-2026-9999"), "no case")  # a failure stays one line
     secured = invoke(db, "db", "secure")
     assert secured.exit_code == 0 and "made owner-only" in secured.stdout
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
