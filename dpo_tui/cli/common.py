@@ -109,7 +109,6 @@ def check_target(ctx: click.Context, path: str, *, force: bool) -> None:
     """`paths.check_output`, and never the case database or its side files (a WAL left by us would be read as
     the database's): replacing the live file under other windows' connections would lose what they write next."""
     import os
-    from pathlib import Path
 
     from dpo_tui.paths import OutputError, check_output, shown
     from dpo_tui.store.urls import resolve_url
