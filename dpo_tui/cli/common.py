@@ -82,7 +82,7 @@ def one_line_error(exc: BaseException, ctx: click.Context | None = None) -> OneL
                 "nothing was changed"
             )
         first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
-        return OneLineError(f"the database refused the change: {first}; nothing was changed")
+        return OneLineError(f"database error: {first}; nothing was changed")
     if isinstance(exc, OSError) and exc.errno != errno.EPIPE:
         where = f"{shown(exc.filename)}: " if exc.filename is not None else ""
         return OneLineError(f"{where}{(exc.strerror or type(exc).__name__).lower()}")

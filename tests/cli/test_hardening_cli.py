@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dpo_tui.cli import cli
+from dpo_tui.launch import INTERNAL_ERROR
 
 NEW = ["new", "--name", "Ada Lovelace", "--email", "ada@example.org", "--rights", "access,erasure", "--received", "2026-11-02"]
 REF = "DSAR-2026-0001"
@@ -252,5 +253,6 @@ def test_real_process_with_raw_bytes(db: Path, args: list[bytes]) -> None:
     assert result.returncode != 0
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(b"Error: ") and b"Traceback" not in result.stderr, result.stderr
+    assert INTERNAL_ERROR.encode() not in result.stderr
     assert b"\x1b" not in result.stderr and b"\r" not in result.stderr
     assert db_digest(db) == before
