@@ -256,3 +256,20 @@ def test_real_process_with_raw_bytes(db: Path, args: list[bytes]) -> None:
     assert INTERNAL_ERROR.encode() not in result.stderr
     assert b"\x1b" not in result.stderr and b"\r" not in result.stderr
     assert db_digest(db) == before
+
+
+def test_a_bug_is_still_one_line_without_a_traceback(db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import dpo_tui.cli.casework as casework_cmd
+    from dpo_tui.launch import main
+
+    def bug(*_args: object) -> None:
+        raise RuntimeError("a bug\nwith a second line")
+
+    monkeypatch.setattr(casework_cmd, "open_casework", bug)
+    monkeypatch.delenv("DPO_TUI_DEBUG", raising=False)
+    assert main(["--db", str(db), "cases"]) == 70
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and INTERNAL_ERROR in err and "a bug\\x0awith a second line" in err
+    monkeypatch.setenv("DPO_TUI_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["--db", str(db), "cases"])
