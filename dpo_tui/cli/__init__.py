@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 import click
+import click.exceptions
 
 from dpo_tui import __version__
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import errno
 import functools
 import json
+import os
+import os.path
 import sys
 from collections.abc import Callable
 from datetime import date
 from typing import IO, Any, TypeVar
 
 import click
+import click.exceptions
 
 from dpo_tui.exports.escape import clean_line
 
@@ -108,8 +111,6 @@ def clean_errors(fn: F) -> F:
 def check_target(ctx: click.Context, path: str, *, force: bool) -> None:
     """`paths.check_output`, and never the case database or its side files (a WAL left by us would be read as
     the database's): replacing the live file under other windows' connections would lose what they write next."""
-    import os
-
     from dpo_tui.paths import OutputError, check_output, shown
     from dpo_tui.store.urls import resolve_url
 

@@ -7,6 +7,7 @@ windows never deadlock upgrading a read lock; on PostgreSQL the audit head row l
 from __future__ import annotations
 
 import os
+import os.path
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
