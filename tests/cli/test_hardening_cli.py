@@ -82,6 +82,10 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (["letter", REF, "acknowledgement", "-o", "cases.db", "--force"], "is the case database", 1),
         (["register", "-o", "cases.db-wal", "--force"], "is the case database", 1),
         (["--db", "\x00", "cases"], "not a database path", 1),
+        (["due", "--within", "99999999999"], "too far ahead", 3),
+        (["follow-up", REF, "9999-12-31", "--note", "x"], "more than ten years ahead", 1),
+        (["calendar", "-o", "cases.db", "--force"], "is the case database", 1),
+        (["report", "-o", "."], "is a folder", 1),
         (["--db", "postgresql://h:abc/x", "cases"], "not a database path or URL", 1),
     ],
 )
