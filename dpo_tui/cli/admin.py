@@ -174,6 +174,8 @@ def config_check() -> None:
     problems += regime_problems
     if not regime_problems:  # the sample case needs the regimes
         problems += check_letter_templates(settings)
+    if len(problems) == 1:  # the usual case stays one line, like every other failure
+        raise click.ClickException(problems[0])
     if problems:
         for p in problems:
             click.echo(clean_line(p), err=True)
