@@ -47,6 +47,9 @@ def letter(ctx: click.Context, ref: str, kind: str | None, output: str | None, f
             mark = "yes" if c.applies else "no "
             click.echo(f"{mark}  {c.kind:<24} {c.title}" + (f"  ({c.reason})" if c.reason else ""))
         return
+    # A command has no screen the user looked at: it reads the case's current version first, renders the letter
+    # from that state and then saves against it, so a change made in between is reported as a conflict.
+    version = work.version_of(ref) if save else None
     draft = render_letter(work, ref, kind)
     chosen = fmt or (format_for(output) if output else "md")
     # The file is written to a temporary name first and put in place only after the save commits: a letter is
@@ -54,7 +57,8 @@ def letter(ctx: click.Context, ref: str, kind: str | None, output: str | None, f
     pending = open_letter_file(draft, output, chosen, force=force) if output is not None else None
     try:
         if save:
-            save_letter(work, ref, draft.kind, draft.subject, draft.body, channel=channel, sent_on=day)
+            assert version is not None
+            save_letter(work, ref, draft.kind, draft.subject, draft.body, channel=channel, sent_on=day, version=version)
         if pending is not None:
             path = pending.publish()
             click.echo(f"wrote {shown(path)}", err=True)
