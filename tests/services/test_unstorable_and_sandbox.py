@@ -38,7 +38,7 @@ def test_the_store_guard_catches_what_a_service_does_not_check(work) -> None:  #
     ref = work.log_request(new_request()).ref
     before = _snapshot(work)
     with pytest.raises(InvalidInput, match="contains a NUL character"):
-        work.add_note(ref, "called back\x00")
+        work.add_note(ref, "called back\x00", version=work.get(ref).version)
     assert _snapshot(work) == before
     assert work.get(ref).notes == ()
 
