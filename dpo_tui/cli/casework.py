@@ -49,7 +49,7 @@ def new(ctx: click.Context, name: str, email: str, rights: str, received: str, c
 @click.command()
 @click.option("--status", default=None, help="Only cases with this status (new, awaiting_id, ..., completed).")
 @click.option("--overdue", is_flag=True, help="Only open cases past their due date.")
-@click.option("--due-within", type=click.IntRange(min=0), default=None, metavar="DAYS", help="Only open cases due within DAYS days.")
+@click.option("--due-within", type=click.IntRange(min=0, max=36500), default=None, metavar="DAYS", help="Only open cases due within DAYS days.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_context
 @clean_errors

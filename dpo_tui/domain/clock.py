@@ -151,6 +151,11 @@ _SAME_DAY_RANK = {
 }
 
 
+# Date arithmetic past year 9999 overflows; profiles are bounded (regimes.MAX_PERIOD_*), so every date up to here
+# leaves room for a period, its extension and the roll to a working day.
+LATEST_DATE = date(9900, 12, 31)
+
+
 def compute_deadline(
     regime: Regime,
     calendar: WorkCalendar,
@@ -174,6 +179,11 @@ def compute_deadline(
         raise InvalidInput(f"a case needs exactly one 'received' clock event, not {len(receipts)}")
     received = receipts[0].on
     for e in evs:
+        if e.on > LATEST_DATE:
+            raise InvalidInput(
+                f"{ClockEventKind(e.kind).value} on {e.on.isoformat()} is too far in the future to compute a deadline "
+                f"(latest: {LATEST_DATE.isoformat()})"
+            )
         if e.on < received:
             raise InvalidInput(
                 f"{ClockEventKind(e.kind).value} on {fmt(e.on)} is before the request was received ({fmt(received)})"

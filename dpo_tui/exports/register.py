@@ -153,7 +153,7 @@ def register_rows(db: Any, *, today: date, date_from: date | None = None, date_t
 
 def write_register(
     db: Any,
-    path: Path | None,
+    path: Path | str | None,
     fmt: str,
     *,
     today: date,
@@ -161,24 +161,20 @@ def write_register(
     date_to: date | None = None,
     out: Any = None,
     progress: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> int:
     """Write the register as CSV (cells neutralised against formula injection) or JSON. Returns the row count.
 
-    `path` is created 0600 before anything is written; `path=None` writes to `out` (a text stream)."""
+    `path` is written owner-only (0600) and put in place only when complete (never through a symlink, never over an
+    existing file unless `force`); `path=None` writes to `out` (a text stream)."""
     if fmt not in ("csv", "json"):
         raise InvalidInput(f"format: '{fmt}' is not a register format (use csv or json)")
     if date_from and date_to and date_from > date_to:
         raise InvalidInput(f"--from {date_from.isoformat()} is after --to {date_to.isoformat()}")
-    import os
+    from dpo_tui.paths import PrivateOutput
 
-    if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        os.chmod(path, 0o600)
-        fh: Any = os.fdopen(fd, "w", encoding="utf-8", newline="")
-    else:
-        fh = out
+    target = PrivateOutput(path, force=force) if path is not None else None
+    fh: Any = target.text() if target is not None else out
     n = 0
     try:
         rows = register_rows(db, today=today, date_from=date_from, date_to=date_to)
@@ -199,9 +195,11 @@ def write_register(
                 if progress is not None and n % 10000 == 0:
                     progress(n)
             fh.write("\n]}\n")
+        if target is not None:
+            target.publish()
     finally:
-        if path is not None:
-            fh.close()
+        if target is not None:
+            target.discard()  # no-op once published
     return n
 
 

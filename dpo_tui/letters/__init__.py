@@ -8,6 +8,7 @@ text the app generates): requester text cannot add links, HTML or formatting to 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -214,8 +215,26 @@ def why_not(key: str, detail: CaseDetail, today: date) -> str | None:
     return kind_of(key).check(detail, today)
 
 
+@functools.cache
+def strict_sandbox() -> type:
+    """Jinja2's SandboxedEnvironment, but a forbidden attribute is an error at once: the stock sandbox renders
+    `{{ name.__class__ }}` as an empty string, which hides a template that tries (and lets `config check` pass it)."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class StrictSandbox(SandboxedEnvironment):
+        def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+            raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
+
+    return StrictSandbox
+
+
 def environment(user_dir: Path | None) -> Any:
-    """Jinja2 environment: user templates first, then the shipped ones; values Markdown-escaped unless Trusted."""
+    """Jinja2 environment: user templates first, then the shipped ones; values Markdown-escaped unless Trusted.
+
+    Sandboxed: a template in the user's folder is code anyone with write access to that folder controls, so it may
+    read the values it is given but never reach Python internals (`cycler.__init__.__globals__.os...` raises a
+    SecurityError instead of running)."""
     import jinja2
 
     from dpo_tui.exports.escape import md_escape
@@ -234,7 +253,7 @@ def environment(user_dir: Path | None) -> Any:
             return value
         return md_escape(value)
 
-    env = jinja2.Environment(
+    env = strict_sandbox()(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=False,  # Markdown, not HTML: `finalize` escapes instead
         finalize=finalize,

@@ -25,6 +25,7 @@ from dpo_tui.domain.jurisdiction import require_member_state
 from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, parse_status
 from dpo_tui.domain.regimes import Regime, load_regimes
 from dpo_tui.domain.rights import Right
+from dpo_tui.domain.text import check_text, problem as text_problem
 from dpo_tui.domain.workdays import WorkCalendar
 from dpo_tui.settings import Settings
 from dpo_tui.store import audit
@@ -198,7 +199,8 @@ class Casework:
             if overdue:
                 q = q.where(Case.is_open == True, Case.due_sort < today)  # noqa: E712
             if due_within is not None:
-                q = q.where(Case.is_open == True, Case.due_sort <= today + timedelta(days=due_within))  # noqa: E712
+                horizon = today + timedelta(days=min(max(due_within, 0), (date.max - today).days))  # no overflow
+                q = q.where(Case.is_open == True, Case.due_sort <= horizon)  # noqa: E712
             q = q.order_by(Case.due_sort, Case.id)
             if limit:
                 q = q.limit(limit)
@@ -333,6 +335,13 @@ class Casework:
             return self._detail(s, case, with_events=True)
 
     def validate_new(self, req: NewRequest) -> NewRequest:
+        # Characters no database stores (NUL, undecodable bytes) are refused naming the field; other control
+        # characters are kept as sent and escaped wherever they are shown.
+        for label, value in (
+            ("name", req.name), ("email", req.email), ("description", req.description), ("postal address", req.address),
+            ("phone", req.phone), ("account", req.account), ("agent", req.agent_name), ("assignee", req.assignee),
+        ):  # fmt: skip
+            check_text(label, value)
         name = " ".join(req.name.split())
         email = req.email.strip()
         if not name:
@@ -520,6 +529,8 @@ def _iso(d: date | None) -> str | None:
 
 def load_case(s: Session, ref: str) -> Case:
     """Read a case (no lock, no version check): for reads. Writes use `lock_case`."""
+    if text_problem(ref) is not None:  # a NUL or an undecodable byte names no case, and would fail in the driver
+        raise CaseNotFound(f"no case {ref!r}")
     case = s.exec(select(Case).where(Case.ref == ref.strip().upper())).first()
     if case is None:
         raise CaseNotFound(f"no case {ref!r}")
@@ -535,6 +546,9 @@ def lock_case(s: Session, ref: str, *, version: int) -> Case:
 def lock_cases(s: Session, versions: Mapping[str, int]) -> list[Case]:
     """Lock the cases an action changes in one consistent order (by id) and check each against the version the user
     saw. The first mismatch raises StaleCase naming who changed it and when; nothing has been changed yet."""
+    for ref in versions:
+        if text_problem(ref) is not None:  # a NUL or an undecodable byte names no case, and would fail in the driver
+            raise CaseNotFound(f"no case {ref!r}")
     wanted = {ref.strip().upper(): v for ref, v in versions.items()}
     if not wanted:
         return []

@@ -86,18 +86,76 @@ def render_letter(work: Any, ref: str, kind: str) -> Draft:
     if reason is not None:
         raise LetterRefused(f"{letter.title} does not apply to {detail.ref}: {reason}")
     env = environment(work.settings.config_dir / "letters")
+    names = [f"{letter.key}.{detail.regime}.md.j2", f"{letter.key}.md.j2"]
+    text = _render(env, names, letter_context(detail, work.settings, today, kind=letter.key))
+    subject, body = _split(text, letter.title, detail.ref)
+    return Draft(detail.ref, letter.key, subject, body)
+
+
+class TemplateFailed(InvalidInput):
+    """A letter template cannot be read or rendered (syntax, a forbidden attribute, an error in its logic)."""
+
+
+def _render(env: Any, names: list[str], context: dict[str, Any]) -> str:
+    """The first of `names` that exists, rendered in the sandbox; every failure is a one-line TemplateFailed."""
     import jinja2
 
     try:
         # A regime's own variant (`<kind>.<regime>.md.j2`, e.g. response_cover.ccpa.md.j2) wins over the common one.
-        template = env.select_template([f"{letter.key}.{detail.regime}.md.j2", f"{letter.key}.md.j2"])
-        text = template.render(**letter_context(detail, work.settings, today, kind=letter.key))
-    except jinja2.TemplateError as exc:
-        where = getattr(exc, "filename", None) or f"{letter.key}.md.j2"
+        return str(env.select_template(names).render(**context))
+    except jinja2.TemplateError as exc:  # syntax, undefined, and the sandbox's SecurityError
+        where = getattr(exc, "filename", None) or names[-1]
         line = getattr(exc, "lineno", None)
-        raise InvalidInput(f"letter template {where}{f':{line}' if line else ''}: {exc.message or exc}") from None
-    subject, body = _split(text, letter.title, detail.ref)
-    return Draft(detail.ref, letter.key, subject, body)
+        raise TemplateFailed(f"letter template {where}{f':{line}' if line else ''}: {exc.message or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise TemplateFailed(f"letter template {names[0]}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise TemplateFailed(f"letter template {names[0]}: cannot be read ({(exc.strerror or '').lower()})") from None
+    except Exception as exc:  # noqa: BLE001 - a user template is code: whatever its logic raises is its error
+        raise TemplateFailed(f"letter template {names[0]}: {type(exc).__name__}: {exc}") from None
+
+
+def check_letter_templates(settings: Any, today: date | None = None) -> list[str]:
+    """Every problem in the user's letter templates, each rendered (sandboxed) against a sample case: for
+    `dpo-tui config check`. Empty when there are none or all render."""
+    folder = settings.config_dir / "letters"
+    if not folder.is_dir():
+        return []
+    today = today or date.today()
+    env = environment(folder)
+    context = letter_context(sample_case(settings, today), settings, today)
+    problems = []
+    for path in sorted(folder.glob("*.j2")):
+        try:
+            _render(env, [path.name], context)
+        except TemplateFailed as exc:
+            problems.append(f"{path}: {str(exc).split(': ', 1)[-1]}")
+    return problems
+
+
+def sample_case(settings: Any, today: date) -> CaseDetail:
+    """A plausible open access + erasure case for trying templates on, built without a database."""
+    from datetime import datetime, timezone
+
+    from dpo_tui.domain.clock import ClockEvent, ClockEventKind, compute_deadline
+    from dpo_tui.domain.regimes import load_regimes
+    from dpo_tui.domain.workdays import WorkCalendar
+
+    org = settings.organisation
+    regimes = load_regimes(settings.config_dir / "regimes")
+    regime = regimes.get(org.regime) or regimes["uk-gdpr"]
+    received = today
+    calendar = WorkCalendar(regime.country, regime.subdivision)
+    deadline = compute_deadline(regime, calendar, [ClockEvent(ClockEventKind.RECEIVED, received)], rights=("access", "erasure"))
+    now = datetime.now(timezone.utc)
+    return CaseDetail(
+        id=0, ref="DSAR-0000-0000", status="in_progress", regime=regime.key, country=calendar.country,
+        subdivision=calendar.subdivision, channel="email", received=received, rights=("access", "erasure"),
+        requester={"name": "Sample Person", "email": "sample@example.org", "address": "1 Sample Street", "phone": None, "account": None},
+        agent={"name": None, "kind": None}, description="Please send me a copy of my data and then erase it.",
+        assignee=None, outcome=None, final_response_on=None, status_since=now, created_at=now, updated_at=now,
+        closed_at=None, version=1, deadline=deadline, days_left=None, identity={}, decision={},
+    )  # fmt: skip
 
 
 def _split(text: str, title: str, ref: str) -> tuple[str, str]:
@@ -166,13 +224,30 @@ def save_letter(
         return work.finish(s, case)
 
 
-def write_letter(draft: Draft, path: Path, fmt_: str = "md") -> Path:
-    """Write the letter as Markdown or plain text, owner-only (0600)."""
+def write_letter(draft: Draft, path: Path | str, fmt_: str = "md", *, force: bool = False) -> Path:
+    """Write the letter as Markdown or plain text, owner-only (0600); never over an existing file unless `force`."""
     from dpo_tui.paths import write_private
 
     if fmt_ not in FORMATS:
         raise InvalidInput(f"format: '{fmt_}' is not a letter format (use md or txt)")
-    return write_private(Path(path), draft.as_text(fmt_))
+    return write_private(path, draft.as_text(fmt_), force=force)
+
+
+def open_letter_file(draft: Draft, path: Path | str, fmt_: str = "md", *, force: bool = False) -> Any:
+    """The letter written to a temporary file beside `path`, not yet in place: call `publish()` after the
+    correspondence is committed (or `discard()`), so saving and writing happen both or neither."""
+    from dpo_tui.paths import PrivateOutput
+
+    if fmt_ not in FORMATS:
+        raise InvalidInput(f"format: '{fmt_}' is not a letter format (use md or txt)")
+    out = PrivateOutput(path, force=force)
+    try:
+        out.write(draft.as_text(fmt_))
+        out.close()
+    except BaseException:
+        out.discard()
+        raise
+    return out
 
 
 def format_for(path: Path) -> str:

@@ -61,8 +61,9 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         self._run(fmt, folder)
 
     @work(thread=True, exclusive=True, group="export")
-    def _run(self, fmt: str, folder: Path) -> None:
+    def _run(self, fmt: str, folder: Path, force: bool = False) -> None:
         from dpo_tui.exports.case_summary import export_cases
+        from dpo_tui.paths import OutputExists
 
         app: Any = self.app
         bar = self.query_one("#export-progress", ProgressBar)
@@ -71,13 +72,29 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             app.call_from_thread(bar.update, progress=n)
 
         try:
-            paths = export_cases(app.work, self.refs, fmt, folder, progress=progress)
+            paths = export_cases(app.work, self.refs, fmt, folder, progress=progress, force=force)
+        except OutputExists as exc:
+            app.call_from_thread(self._ask_overwrite, str(exc), fmt, folder)
+            return
         except Exception as exc:  # noqa: BLE001
             app.call_from_thread(self._status, str(exc), True)
             return
         self.written = paths
         where = paths[0] if len(paths) == 1 else folder
         app.call_from_thread(self._status, f"wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to {where}", False)
+
+    def _ask_overwrite(self, message: str, fmt: str, folder: Path) -> None:
+        """Never overwrite silently: ask, and export over the existing files only on yes."""
+        from rich.text import Text
+
+        from dpo_tui.tui.checklist_view import ConfirmScreen
+
+        self._status(message, True)
+        question = Text(f"{message.split(';')[0]}. Overwrite the existing files in this folder?")
+        self.app.push_screen(
+            ConfirmScreen(question, "y or enter: overwrite · n or escape: keep them"),
+            lambda yes: self._run(fmt, folder, True) if yes else None,
+        )
 
     def _status(self, message: str, error: bool) -> None:
         self.query_one("#export-status", Static).update(literal(message, "bold red" if error else "bold green"))

@@ -207,8 +207,6 @@ class LetterScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#letter-write")
     def action_write(self) -> None:
-        from dpo_tui.services.letters import format_for, write_letter
-
         draft = self._current()
         if draft is None:
             self._error("Pick a letter first.")
@@ -217,14 +215,31 @@ class LetterScreen(ModalScreen[bool]):
         if not name:
             self._error("file: name the file to write (.md or .txt)")
             return
-        path = Path(name).expanduser()
+        self._write(draft, Path(name).expanduser(), force=False)
+
+    def _write(self, draft: Any, path: Path, *, force: bool) -> None:
+        from dpo_tui.paths import OutputExists, shown
+        from dpo_tui.services.letters import format_for, write_letter
+
         try:
-            written = write_letter(draft, path, format_for(path))
+            written = write_letter(draft, path, format_for(path), force=force)
+        except OutputExists:
+            # Never overwrite silently: ask, and write over it only on yes.
+            from rich.text import Text
+
+            from dpo_tui.tui.checklist_view import ConfirmScreen
+
+            question = Text(f"{shown(path)} already exists. Overwrite it?")
+            self.app.push_screen(
+                ConfirmScreen(question, "y or enter: overwrite · n or escape: keep the file"),
+                lambda yes: self._write(draft, path, force=True) if yes else None,
+            )
+            return
         except Exception as exc:  # noqa: BLE001
             self._error(str(exc))
             return
         self._error("")
-        self.app.notify(f"wrote {written}", markup=False)
+        self.app.notify(f"wrote {shown(written)}", markup=False)
 
     @on(Button.Pressed, "#letter-close")
     def action_close(self) -> None:
