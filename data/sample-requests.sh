@@ -10,6 +10,6 @@ dpo-tui "$@" new --name "Grace Hopper" --email grace@example.com --rights erasur
 dpo-tui "$@" new --name "Alan Turing" --email alan@example.net --rights rectification --received 2026-11-16 \
   --channel post --description "My job title in your CRM is wrong; it should read Principal Engineer."
 dpo-tui "$@" new --name "Claire Dubois" --email claire@example.fr --rights access,portability --received 2026-11-18 \
-  --regime eu-gdpr --description "Merci de m'envoyer mes données dans un format lisible par machine."
+  --regime eu-gdpr --member-state FR --description "Merci de m'envoyer mes données dans un format lisible par machine."
 dpo-tui "$@" new --name "[bold red]Mallory[/] =HYPERLINK(\"http://x\")" --email "mallory@example.org" \
   --rights access --received 2026-11-20 --description "$(printf '<script>alert(1)</script> \033[31mred')"

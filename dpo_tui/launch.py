@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sys
 
+INTERNAL_ERROR = "internal error in dpo-tui"  # the fuzz test asserts this never appears
+
 
 def main(argv: list[str] | None = None) -> int | None:
     # Everything this process creates (database, its WAL and SHM side files, exports, letters, backups) holds
@@ -24,7 +26,20 @@ def main(argv: list[str] | None = None) -> int | None:
         return code
     from dpo_tui.cli import cli
 
-    return cli.main(args=args, prog_name="dpo-tui")  # type: ignore[no-any-return]
+    try:
+        return cli.main(args=args, prog_name="dpo-tui")  # type: ignore[no-any-return]
+    except Exception as exc:
+        # Expected failures are already one line (dpo_tui.cli.common.one_line_error); this is a bug. Still one
+        # line, because a DPO should not get 90 lines of traceback; DPO_TUI_DEBUG=1 shows it for the report.
+        if os.environ.get("DPO_TUI_DEBUG"):
+            raise
+        from dpo_tui.text import clean_line
+
+        print(f"Error: {INTERNAL_ERROR} ({type(exc).__name__}: {clean_line(exc)}); run again with DPO_TUI_DEBUG=1 "
+              "for the details to report", file=sys.stderr)
+        if argv is None:
+            sys.exit(70)
+        return 70
 
 
 def _plain_queue_db(args: list[str]) -> str | None | bool:
@@ -40,25 +55,31 @@ def _plain_queue_db(args: list[str]) -> str | None | bool:
 
 def run_queue(db: str | None) -> int:
     """Open the queue on `db` (None: the default database). Errors: one line on stderr, exit status 1."""
+    from dpo_tui.text import clean_line
+    from dpo_tui.paths import permission_warning
     from dpo_tui.settings import SettingsError, load_settings
-    from dpo_tui.store.urls import resolve_url
+    from dpo_tui.store.urls import DatabaseError, resolve_url
 
     try:
         settings = load_settings()
-    except SettingsError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        url = resolve_url(db)
+    except (SettingsError, DatabaseError) as exc:
+        print(f"Error: {clean_line(exc)}", file=sys.stderr)
         return 1
     from dpo_tui.tui.app import DpoApp  # Textual: ~0.3 s, paid only when the TUI opens
 
-    app = DpoApp(resolve_url(db), settings)
+    app = DpoApp(url, settings)
     try:
         app.open_database()
     except Exception as exc:
         message = _open_error(exc)
         if message is None:
             raise
-        print(f"Error: {message}", file=sys.stderr)
+        print(f"Error: {clean_line(message)}", file=sys.stderr)
         return 1
+    warning = permission_warning(url)  # after the open succeeded: a failure stays one line
+    if warning:
+        print(warning, file=sys.stderr)
     app.run()
     return app.return_code or 0
 

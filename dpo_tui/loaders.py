@@ -42,9 +42,31 @@ def load_regimes(user_dir: Path | None = None) -> dict[str, Regime]:
             out[regime.key] = regime
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.toml")):
-            regime = parse_regime(path.read_text(encoding="utf-8"), str(path))
+            regime = parse_regime(_read(path), str(path))
             out[regime.key] = regime
     return out
+
+
+def check_regimes(user_dir: Path | None) -> list[str]:
+    """Every problem in the user's regime profiles (each file on its own), for `dpo-tui config check`."""
+    problems: list[str] = []
+    if user_dir is None or not user_dir.is_dir():
+        return problems
+    for path in sorted(user_dir.glob("*.toml")):
+        try:
+            parse_regime(_read(path), str(path))
+        except InvalidInput as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot be read ({(exc.strerror or type(exc).__name__).lower()})") from None
 
 
 def get_regime(key: str, user_dir: Path | None = None) -> Regime:
@@ -52,7 +74,7 @@ def get_regime(key: str, user_dir: Path | None = None) -> Regime:
     try:
         return regimes[key]
     except KeyError:
-        raise InvalidInput(None, f"unknown regime {key!r}; known: {', '.join(sorted(regimes))}") from None
+        raise InvalidInput(f"unknown regime {key!r}; known: {', '.join(sorted(regimes))}") from None
 
 
 # ---- checklist templates -----------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 from dpo_tui.domain.organisation import DataFileError, Organisation, parse_organisation, parse_toml
 from dpo_tui.loaders import demo_organisation
+from dpo_tui.domain.text import problem
 from dpo_tui.paths import settings_path
 
 
@@ -38,6 +39,9 @@ class Policy:
     """EU GDPR: restart the month when requested identity information arrives (the GDPR is silent)."""
     eu_stop_clock: bool = False
     """EU GDPR: stop the clock while a clarification question is unanswered (no statutory basis)."""
+    eu_member_state: str = ""
+    """EU GDPR: the member state (e.g. "IE", "DE-BY") whose public holidays and supervisory authority apply to a case
+    that names none. Empty (default): every EU case must name its member state; no calendar is assumed."""
 
 
 @dataclass(frozen=True)
@@ -89,9 +93,14 @@ def defaults() -> Settings:
 
 def load_settings(path: Path | None = None) -> Settings:
     path = path or settings_path()
-    if not path.exists():
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return Settings(path=path, exists=False, user_name=default_user(), organisation=demo_organisation())
-    text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot be read ({(exc.strerror or type(exc).__name__).lower()})") from None
     source = str(path)
     try:
         data = parse_toml(text, source)
@@ -109,6 +118,8 @@ def load_settings(path: Path | None = None) -> Settings:
     user_name = user.get("display_name", default_user()) if isinstance(user, dict) else None
     if not isinstance(user_name, str) or not user_name.strip():
         raise fail("user.display_name", "must be a non-empty string")
+    if problem(user_name):  # it goes into every audit event: it must be storable
+        raise fail("user.display_name", str(problem(user_name)))
     try:
         org = parse_organisation(data["organisation"], source=source) if "organisation" in data else demo_organisation()
     except DataFileError as exc:
@@ -133,6 +144,12 @@ def load_settings(path: Path | None = None) -> Settings:
     )
 
 
+# Upper bounds: a day count feeds date arithmetic (which overflows past year 9999), so an absurd value is a typo.
+_MAX_INT = 3660
+_MAXIMA = {"retention_years": 100}
+_MAX_MONEY = 1_000_000.0
+
+
 def _typed(cls: type, table: Any, section: str, fail: Any) -> Any:
     if not isinstance(table, dict):
         raise fail(section, "must be a table")
@@ -146,11 +163,12 @@ def _typed(cls: type, table: Any, section: str, fail: Any) -> Any:
             if not isinstance(value, bool):
                 raise fail(f"{section}.{key}", "must be true or false")
         elif isinstance(default, int):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise fail(f"{section}.{key}", "must be a whole number of 0 or more")
+            top = _MAXIMA.get(key, _MAX_INT)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > top:
+                raise fail(f"{section}.{key}", f"must be a whole number from 0 to {top}")
         elif isinstance(default, float):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise fail(f"{section}.{key}", "must be a number of 0 or more")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= _MAX_MONEY:
+                raise fail(f"{section}.{key}", f"must be a number from 0 to {_MAX_MONEY:,.0f}")
             value = float(value)
         elif isinstance(default, str) and not isinstance(value, str):
             raise fail(f"{section}.{key}", "must be a string")

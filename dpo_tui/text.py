@@ -1,4 +1,4 @@
-"""Making requester text inert in each output format.
+"""Making requester text inert in each output format (one module below services, exports, letters and the TUI).
 
 - Markdown: every character CommonMark gives a meaning is backslash-escaped (so `*x*`, `[a](javascript:..)`,
   `<script>` and `&amp;` show as typed), a line can never start a list, heading or block, and control characters
@@ -21,12 +21,30 @@ _ORDERED_LIST = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
 _MD_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
+def _visible(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a command-line argument or file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def clean(value: object) -> str:
     """Control characters (ESC, BEL, CR, NUL...) as visible `\\xNN`; newlines and tabs kept."""
     if value is None:
         return ""
     text = str(value)
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in text)
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else _visible(ch) for ch in text)
+
+
+def clean_line(value: object) -> str:
+    """Text for one line of a message (errors on stderr): every control character escaped, newlines included, so
+    a value can never forge a second line or move the cursor."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "".join(ch if ch.isprintable() else _visible(ch) for ch in text)
 
 
 def md_escape(value: object) -> str:

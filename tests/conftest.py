@@ -97,4 +97,6 @@ def new_request(**overrides):  # type: ignore[no-untyped-def]
         description="Please send me a copy of my personal data.",
     )
     values.update(overrides)
+    if values.get("regime") == "eu-gdpr" and "member_state" not in overrides:
+        values["member_state"] = "IE"  # issue 15: an EU case must name its member state
     return NewRequest(**values)

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 import click
+import click.exceptions
 
 from dpo_tui import __version__
 
@@ -22,9 +23,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "show": ("dpo_tui.cli.casework", "show", "Show one case, with its deadline explained."),
     "deadline": ("dpo_tui.cli.deadline_cmd", "deadline", "Compute a legal due date and explain it (quick calculator)."),
     "audit": ("dpo_tui.cli.admin", "audit", "Verify the tamper-evident audit trail."),
-    "db": ("dpo_tui.cli.admin", "db", "Upgrade or back up the case database."),
+    "db": ("dpo_tui.cli.admin", "db", "Upgrade, back up or secure (owner-only) the case database."),
     "config": ("dpo_tui.cli.admin", "config", "Show the settings file path, or check the settings."),
     "demo": ("dpo_tui.cli.demo", "demo", "Fill a database with realistic synthetic cases and open it."),
+    "exemption": ("dpo_tui.cli.exemptions_cmd", "exemption", "The exemption log of a case: list, add, remove."),
     "letter": ("dpo_tui.cli.exports_cmd", "letter", "Draft a letter for a case (without KIND: which letters apply); --send emails it."),
     "export": ("dpo_tui.cli.exports_cmd", "export", "Export case summaries as Markdown, HTML or JSON."),
     "register": ("dpo_tui.cli.exports_cmd", "register", "The register of requests, one row per case (CSV or JSON)."),
@@ -54,9 +56,37 @@ class LazyGroup(click.Group):
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
+    # Every failure, from click's own usage errors to a read-only database, leaves as one line on stderr.
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            raise _one_line(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            result = super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            converted = _one_line(exc, ctx)
+            if converted is exc:
+                raise
+            raise converted from None
+        warning = (ctx.obj or {}).get("warning")  # e.g. a database file others can read (common.open_database)
+        if warning:
+            click.echo(warning, err=True)
+        return result
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # `--db` is accepted after the subcommand too: hoist it in front so the group sees it.
         return super().parse_args(ctx, _hoist_db_option(args))
+
+
+def _one_line(exc: Exception, ctx: click.Context | None = None) -> Exception:
+    from dpo_tui.cli.common import one_line_error
+
+    return one_line_error(exc, ctx) or exc
 
 
 def _hoist_db_option(args: list[str]) -> list[str]:

@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from dpo_tui.cli.common import clean_errors
+from dpo_tui.cli.common import check_target, clean_errors, open_database
+from dpo_tui.text import clean_line
 
 
 @click.group()
@@ -55,10 +56,9 @@ def _verify(ctx: click.Context, anchor: Any) -> Any:
     """One streamed pass over the trail; a progress line on stderr when it is a terminal (a million events take
     a few seconds)."""
     from dpo_tui.store import audit as trail
-    from dpo_tui.store.database import Database
 
     progress = _progress_line("verifying audit trail") if sys.stderr.isatty() else None
-    db = Database.open((ctx.obj or {}).get("db"))
+    db = open_database(ctx)
     try:
         with db.reader() as s:
             return trail.verify(s, anchor=anchor, progress=progress)
@@ -84,7 +84,28 @@ def _progress_line(label: str) -> Callable[[int, int], None]:
 
 @click.group()
 def db() -> None:
-    """Upgrade or back up the case database."""
+    """Upgrade, back up or secure the case database."""
+
+
+@db.command("secure")
+@click.pass_context
+@clean_errors
+def db_secure(ctx: click.Context) -> None:
+    """Make the SQLite database file (and its WAL/SHM side files) readable by you only (0600)."""
+    from dpo_tui.paths import secure_database, shown
+    from dpo_tui.store.urls import DatabaseError, resolve_url  # no ORM: a chmod needs no SQLAlchemy
+
+    url = resolve_url((ctx.obj or {}).get("db"))
+    if not url.startswith("sqlite:///"):
+        raise DatabaseError("db secure applies to SQLite files; on PostgreSQL, access is granted by its roles")
+    path = Path(url[len("sqlite:///") :])
+    if not path.is_file():
+        raise DatabaseError(f"{shown(path)}: no database file there")
+    changed = secure_database(path)
+    if changed:
+        click.echo(f"made owner-only (0600): {', '.join(shown(p) for p in changed)}")
+    else:
+        click.echo(f"{shown(path)} is already owner-only")
 
 
 @db.command("upgrade")
@@ -92,27 +113,29 @@ def db() -> None:
 @clean_errors
 def db_upgrade(ctx: click.Context) -> None:
     """Apply schema migrations (the app also does this when it opens a database)."""
-    from dpo_tui.store.database import Database, describe
+    from dpo_tui.store.database import describe
 
-    database = Database.open((ctx.obj or {}).get("db"), upgrade=True)
+    database = open_database(ctx, upgrade=True)
     click.echo(f"{describe(database.url)} is at schema {database.revision()}")
     database.dispose()
 
 
 @db.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=str)
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @click.pass_context
 @clean_errors
-def db_backup(ctx: click.Context, path: Path) -> None:
+def db_backup(ctx: click.Context, path: str, force: bool) -> None:
     """Write a consistent copy of the SQLite database to PATH (safe while the app is open)."""
-    from dpo_tui.store.database import Database
+    from dpo_tui.paths import shown
 
-    database = Database.open((ctx.obj or {}).get("db"))
+    check_target(ctx, path, force=force)
+    database = open_database(ctx)
     try:
-        out = database.backup(path)
+        out = database.backup(path, force=force)
     finally:
         database.dispose()
-    click.echo(f"backup written to {out} (owner-only)")
+    click.echo(f"backup written to {shown(out)} (owner-only)")
 
 
 @click.group(invoke_without_command=True)
@@ -131,23 +154,30 @@ def config(ctx: click.Context) -> None:
 @config.command("check")
 @clean_errors
 def config_check() -> None:
-    """Validate the settings file, the checklist templates and the regime profiles."""
-    from dpo_tui.settings import load_settings
+    """Validate the settings file, the checklist templates, the regime profiles and the letter templates."""
+    from dpo_tui.loaders import check_regimes, check_templates
+    from dpo_tui.services.letters import check_letter_templates
+    from dpo_tui.settings import SettingsError, defaults, load_settings
 
-    settings = load_settings()
+    # Every problem in every file is reported, not just the first: the rest are checked even when the settings
+    # file itself is broken (against the defaults, in the same folder).
     problems: list[str] = []
-    from dpo_tui.loaders import check_templates, load_regimes
-    from dpo_tui.domain.errors import InvalidInput
-
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        problems.append(str(exc))
+        settings = defaults()
     user_checklists = settings.config_dir / "checklists"  # optional: the shipped templates apply without it
     problems += check_templates(user_checklists if user_checklists.is_dir() else None)
-    try:
-        load_regimes(settings.config_dir / "regimes")
-    except InvalidInput as exc:
-        problems.append(str(exc))
+    regime_problems = check_regimes(settings.config_dir / "regimes")
+    problems += regime_problems
+    if not regime_problems:  # the sample case needs the regimes
+        problems += check_letter_templates(settings)
+    if len(problems) == 1:  # the usual case stays one line, like every other failure
+        raise click.ClickException(problems[0])
     if problems:
         for p in problems:
-            click.echo(p, err=True)
+            click.echo(clean_line(p), err=True)
         raise click.ClickException(f"{len(problems)} problem(s) found")
     source = settings.path if settings.exists else "defaults (no settings file)"
     click.echo(f"settings OK: {source}; organisation: {settings.organisation.name}")

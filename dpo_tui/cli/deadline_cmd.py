@@ -42,6 +42,11 @@ def _parse_pause(value: str, received: date) -> tuple[date, date]:
 
 
 def _calendar(regime: Regime, country: str | None, subdivision: str | None) -> WorkCalendar:
+    if country is None and not regime.country:
+        raise click.ClickException(
+            f"--country: {regime.key} has no default holiday calendar; give the member state concerned, e.g. "
+            "--country DE (its public holidays end the period: Regulation 1182/71 Art 3(4))"
+        )
     if country is None:
         country = regime.country
         subdivision = subdivision or regime.subdivision
@@ -98,10 +103,12 @@ def _headline(dl: Deadline, extended: bool, today: date) -> str:
 @click.command("deadline")
 @click.argument("received", metavar="RECEIVED")
 @click.option("--regime", "regime_key", default="uk-gdpr", show_default=True, help="uk-gdpr, eu-gdpr, ccpa, or yours.")
-@click.option("--country", help="Holiday calendar country (ISO code); default: the regime's (eu-gdpr: IE).")
+@click.option("--country", help="Holiday calendar country (ISO code); default: the regime's (eu-gdpr: none, required).")
 @click.option("--subdivision", help="UK nation (ENG, SCT, NIR, WLS), German state, US state...")
 @click.option("--clock-start", "clock_start_s", metavar="DATE", help="Day the ID / authority / fee arrived.")
 @click.option("--paused", "paused_s", multiple=True, metavar="FROM:TO", help="Clarification stop, both days inclusive.")
+@click.option("--rights", "rights_s", default="access", show_default=True,
+              help="Rights of the request, comma-separated: each keeps its own date (stop-the-clock: access only).")
 @click.option("--extended", is_flag=True, help="Show the extended due date as the headline.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (ISO dates) instead of text.")
 def deadline(
@@ -111,6 +118,7 @@ def deadline(
     subdivision: str | None,
     clock_start_s: str | None,
     paused_s: tuple[str, ...],
+    rights_s: str,
     extended: bool,
     as_json: bool,
 ) -> None:
@@ -123,7 +131,8 @@ def deadline(
         pauses = [_parse_pause(p, received_d) for p in paused_s]
         if extended and not regime.has_extension:
             raise click.ClickException(f"--extended: {regime.key} has no extension")
-        dl = compute_deadline(regime, calendar, _events(regime, received_d, clock_start, pauses))
+        rights = [r.strip().lower().replace("-", "_") for r in rights_s.split(",") if r.strip()] or ["access"]
+        dl = compute_deadline(regime, calendar, _events(regime, received_d, clock_start, pauses), rights=rights)
     except InvalidInput as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -141,6 +150,11 @@ def deadline(
             "calendar": calendar.code,
             "acknowledge_by": _iso(dl.acknowledge_by),
             "extended": extended,
+            # issue 15: each right's own (effective) due date; "due" above is the earliest
+            "per_right": {
+                rd.right: _iso(rd.deadline.extended_due if extended else rd.deadline.due) for rd in dl.per_right
+            },
+            "lapsed_due": _iso(dl.lapsed_due),
         }
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return

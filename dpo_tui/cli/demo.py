@@ -29,6 +29,9 @@ def demo(ctx: click.Context, n_cases: int, seed: int, no_open: bool) -> None:
     target = (ctx.obj or {}).get("db") if explicit else str(data_dir() / "demo.db")
     url = resolve_url(target)
     from dpo_tui.demo import generate
+    from dpo_tui.store.database import Database
+
+    Database.open(url).dispose()  # a database that cannot be used fails here, in one line, before the progress bar
 
     with click.progressbar(length=n_cases, label="Creating demo cases", file=click.get_text_stream("stderr")) as bar:
         state = {"done": 0}

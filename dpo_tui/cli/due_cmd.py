@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -60,19 +59,22 @@ def due(ctx: click.Context, within: int, assignee: str | None, as_json: bool, br
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .ics file to write (0600).")
+@click.option("-o", "--output", type=str, metavar="FILE", required=True, help="The .ics file to write (0600).")
 @click.option("--assignee", default=None, metavar="NAME", help="Only cases assigned to NAME.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists (re-export for your calendar program).")
 @click.pass_context
 @clean_errors
-def calendar(ctx: click.Context, output: Path, assignee: str | None, force: bool) -> None:
+def calendar(ctx: click.Context, output: str, assignee: str | None, force: bool) -> None:
     """An iCalendar file: one all-day event per due date, extension cut-off and follow-up, with stable UIDs."""
+    from dpo_tui.cli.common import check_target
+    from dpo_tui.paths import shown
     from dpo_tui.services.calendar import build_calendar, write_calendar
 
+    check_target(ctx, output, force=force)  # before any work: a bad path fails first, in one line
     work = open_casework(ctx)
     data, n = build_calendar(work, assignee=assignee)
     write_calendar(output, data, force=force)
-    click.echo(f"wrote {n} event{'s' * (n != 1)} to {output}", err=True)
+    click.echo(f"wrote {n} event{'s' * (n != 1)} to {shown(output)}", err=True)
 
 
 @click.command("follow-up")

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import click
 
-from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_date
+from dpo_tui.cli.common import check_target, clean_errors, open_casework, parse_date
+from dpo_tui.paths import shown
 
 
 @click.command()
 @click.argument("ref")
 @click.argument("kind", required=False)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the letter to FILE (.md or .txt; 0600) instead of printing it.")
+@click.option("-o", "--output", type=str, metavar="FILE", default=None, help="Write the letter to FILE (.md or .txt; 0600) instead of printing it.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option("--format", "fmt", type=click.Choice(["md", "txt"]), default=None, help="md or txt (default: from the file name, else md).")
 @click.option("--save", is_flag=True, help="Also keep it on the case as correspondence sent today (with an audit event).")
 @click.option("--channel", default="email", show_default=True, help="How it was sent, with --save.")
@@ -24,11 +26,14 @@ from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_dat
 @click.option("--attach", "attach", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="With --send: attach FILE (repeatable).")
 @click.pass_context
 @clean_errors
-def letter(ctx: click.Context, ref: str, kind: str | None, output: Path | None, fmt: str | None, save: bool, channel: str, sent_on: str | None,
+def letter(ctx: click.Context, ref: str, kind: str | None, output: str | None, force: bool, fmt: str | None, save: bool, channel: str, sent_on: str | None,
            send: bool, to: str | None, yes: bool, attach: tuple[Path, ...]) -> None:  # fmt: skip
     """Draft a letter for a case from its template. Without KIND, list the kinds and whether each applies."""
-    from dpo_tui.services.letters import format_for, letter_choices, render_letter, save_letter, write_letter
+    from dpo_tui.services.letters import format_for, letter_choices, open_letter_file, render_letter, save_letter
 
+    if output is not None:
+        check_target(ctx, output, force=force)  # before the database is opened: a bad path changes nothing
+    day = parse_date(sent_on, "--sent-on") if save and sent_on else None
     work = open_casework(ctx)
     if send:
         if kind is None or save or output is not None:
@@ -47,24 +52,31 @@ def letter(ctx: click.Context, ref: str, kind: str | None, output: Path | None, 
     version = work.version_of(ref) if save else None
     draft = render_letter(work, ref, kind)
     chosen = fmt or (format_for(output) if output else "md")
-    if save:
-        assert version is not None
-        day = parse_date(sent_on, "--sent-on") if sent_on else None
-        save_letter(work, ref, draft.kind, draft.subject, draft.body, channel=channel, sent_on=day, version=version)
-    if output is not None:
-        path = write_letter(draft, output, chosen)
-        click.echo(f"wrote {path}", err=True)
-    else:
+    # The file is written to a temporary name first and put in place only after the save commits: a letter is
+    # saved and written both or neither.
+    pending = open_letter_file(draft, output, chosen, force=force) if output is not None else None
+    try:
+        if save:
+            assert version is not None
+            save_letter(work, ref, draft.kind, draft.subject, draft.body, channel=channel, sent_on=day, version=version)
+        if pending is not None:
+            path = pending.publish()
+            click.echo(f"wrote {shown(path)}", err=True)
+    finally:
+        if pending is not None:
+            pending.discard()
+    if pending is None:
         click.echo(draft.as_text(chosen), nl=False)
 
 
 @click.command()
 @click.argument("refs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
-@click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="Folder for <REF>.<format> files (each 0600).")
+@click.option("-o", "--output-dir", "out_dir", type=str, metavar="DIR", default=".", show_default=True, help="Folder for <REF>.<format> files (each 0600).")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.pass_context
 @clean_errors
-def export(ctx: click.Context, refs: tuple[str, ...], fmt: str, out_dir: Path) -> None:
+def export(ctx: click.Context, refs: tuple[str, ...], fmt: str, out_dir: str, force: bool) -> None:
     """Export case summaries: facts, deadline ledger, identity, decisions, checklist, letters, verified audit trail."""
     from dpo_tui.exports.case_summary import export_cases
 
@@ -76,24 +88,27 @@ def export(ctx: click.Context, refs: tuple[str, ...], fmt: str, out_dir: Path) -
         if show and (n == of or n % max(1, of // 100) == 0):
             click.echo(f"\rexported {n}/{of} ({ref})", err=True, nl=n == of)
 
-    paths = export_cases(work, list(refs), fmt, out_dir, progress=progress)
+    paths = export_cases(work, list(refs), fmt, out_dir, progress=progress, force=force)
     for p in paths:
-        click.echo(str(p))
+        click.echo(shown(p))
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE (0600) instead of standard output.")
+@click.option("-o", "--output", type=str, metavar="FILE", default=None, help="Write to FILE (0600) instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option("--from", "date_from", default=None, help="Only cases received on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", default=None, help="Only cases received on or before this date (YYYY-MM-DD).")
 @click.pass_context
 @clean_errors
-def register(ctx: click.Context, fmt: str, output: Path | None, date_from: str | None, date_to: str | None) -> None:
+def register(ctx: click.Context, fmt: str, output: str | None, force: bool, date_from: str | None, date_to: str | None) -> None:
     """The register of requests: one row per case, as regulators expect (CSV cells are formula-safe)."""
     from dpo_tui.exports.register import write_register
 
     start = parse_date(date_from, "--from") if date_from else None
     end = parse_date(date_to, "--to") if date_to else None
+    if output is not None:
+        check_target(ctx, output, force=force)
     work = open_casework(ctx)
 
     def progress(n: int) -> None:
@@ -101,25 +116,27 @@ def register(ctx: click.Context, fmt: str, output: Path | None, date_from: str |
             click.echo(f"\r{n} rows", err=True, nl=False)
 
     out = sys.stdout if output is None else None
-    n = write_register(work.db, output, fmt, today=work.today(), date_from=start, date_to=end, out=out, progress=progress)
+    n = write_register(work.db, output, fmt, today=work.today(), date_from=start, date_to=end, out=out, progress=progress, force=force)
     if output is not None:
-        click.echo(f"\rwrote {n} rows to {output}", err=True)
+        click.echo(f"\rwrote {n} rows to {shown(output)}", err=True)
 
 
 @click.command()
 @click.option("--year", type=click.IntRange(2000, 9999), default=None, help="Only cases received in this year.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (same as --format json).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True, help="html: one page with SVG charts, no scripts.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE (0600) instead of standard output.")
+@click.option("-o", "--output", type=str, metavar="FILE", default=None, help="Write to FILE (0600) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @click.pass_context
 @clean_errors
-def report(ctx: click.Context, year: int | None, as_json: bool, fmt: str, output: Path | None, force: bool) -> None:
+def report(ctx: click.Context, year: int | None, as_json: bool, fmt: str, output: str | None, force: bool) -> None:
     """Open, overdue, due this week, awaiting requester; share on time; days to respond; by right and month."""
     import json
 
     from dpo_tui.exports.register import build_report
 
+    if output is not None:
+        check_target(ctx, output, force=force)  # before any work: a bad path fails first, in one line
     work = open_casework(ctx)
     fmt = "json" if as_json else fmt
     if fmt == "html":
@@ -135,4 +152,4 @@ def report(ctx: click.Context, year: int | None, as_json: bool, fmt: str, output
     from dpo_tui.output import write_output
 
     write_output(output, text.encode("utf-8"), force=force)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(f"wrote {shown(output)}", err=True)

@@ -117,6 +117,50 @@ def refused_with_notice(work: Casework, today: date, rng: random.Random) -> None
     _send(work, d.ref, "refusal_notice", on)
 
 
+def eu_refusal_names_the_member_states_authority(work: Casework, today: date, rng: random.Random) -> None:
+    """Issue 15: an EU case (the person lives in Germany) refused; the notice names the German authority (Art 77)."""
+    from dpo_tui.services import decisions as dec
+
+    d = log_story(work, today, "Lukas Weber", "lukas.weber@example.de", (Right.ACCESS,), 26,
+                  "Auskunft nach Art. 15 DSGVO, bitte - wie jede Woche.", regime="eu-gdpr", member_state="DE")  # fmt: skip
+    _ack(work, d, rng)
+    dec.assess(work, d.ref, {"repetition": REPEAT, "systematic_campaign": "Identical weekly requests since October."}, "refuse", version=work.version_of(d.ref))
+    on = today - timedelta(days=2)
+    dec.refuse(work, d.ref, "whole", [], "The request repeats earlier requests answered in full, with no reasonable interval.", on, version=work.version_of(d.ref))
+    _send(work, d.ref, "refusal_notice", on)
+
+
+def ccpa_request_to_know_answered(work: Casework, today: date, rng: random.Random) -> None:
+    """Issue 15: a California request to know: the acknowledgement describes verification, the response gives the
+    CCPA categories and names the California Privacy Protection Agency."""
+    d = log_story(work, today, "Mateo Garcia", "mateo.garcia@example.com", (Right.ACCESS,), 20,
+                  "Under the CCPA, what personal information have you collected about me and who did you share it with?",
+                  regime="ccpa", channel="web")  # fmt: skip
+    _ack(work, d, rng)
+    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = _work_through(work, d)
+    _send(work, d.ref, "response_cover", today)
+    cw.complete_case(work, d.ref, version=work.version_of(d.ref))
+
+
+def ccpa_opt_out_confirmed(work: Casework, today: date, rng: random.Random) -> None:
+    d = log_story(work, today, "Wei Chen", "wei.chen@example.com", (Right.OBJECTION,), 8,
+                  "Do not sell or share my personal information.", regime="ccpa", channel="web")  # fmt: skip
+    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = _work_through(work, d)
+    d = cw.complete_case(work, d.ref, version=work.version_of(d.ref))
+    _send(work, d.ref, "objection_confirmation", today)
+
+
+def restriction_lift_notified(work: Casework, today: date, rng: random.Random) -> None:
+    """Art 18(3): the person is told before a restriction is lifted."""
+    d = log_story(work, today, "Hannah Fischer", "hannah.fischer@example.co.uk", (Right.RESTRICTION,), 18,
+                  "My job title is wrong in your CRM; please stop using my data until you have checked it.")  # fmt: skip
+    _ack(work, d, rng)
+    work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    _send(work, d.ref, "restriction_lift_notice", today)
+
+
 STORIES: list[Story] = [
     acknowledged_access,
     access_completed_with_cover_letter,
@@ -126,4 +170,8 @@ STORIES: list[Story] = [
     extension_notified,
     fee_requested_by_letter,
     refused_with_notice,
+    eu_refusal_names_the_member_states_authority,
+    ccpa_request_to_know_answered,
+    ccpa_opt_out_confirmed,
+    restriction_lift_notified,
 ]

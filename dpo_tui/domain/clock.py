@@ -11,19 +11,32 @@ and documented where it is decided:
   waiting for ID) is ignored and the explanation says so; one that straddles it counts from the clock start.
 - While a question is unanswered (STOPPED) the dates are computed with the pauses closed so far; the explanation
   says the clock is stopped, and `days_left` is frozen at the value the DPO will have once the answer arrives.
+- A period that has ended cannot be paused (rights-requests.md 2.1 rule 7; UK GDPR Art 12A(3), DUAA 2025 s.77, in
+  force 5 Feb 2026): a clarification asked after the due date in force on the day it was asked (the extended date
+  once validly extended) is not counted, and the breach stands. A question asked on the due date itself still counts.
+  A question asked during a notified extension (after the un-extended date, on or before the extended one) moves it.
+- One deadline per right (rights-requests.md 2.1 rule 7): stop-the-clock applies only to the rights in
+  `regime.stop_clock_rights` (uk-gdpr: access, Art 12A). `compute_deadline` computes each right's dates and returns
+  the earliest as the case's headline `Deadline`, with every right's in `per_right`.
+- Late ID (rule 9): an ID or authority request made after the due date in force that day has passed still restarts
+  the clock where the regime restarts on it, but `lapsed_due` keeps the date that lapsed and the explanation says so
+  (Art 12(6) needs reasonable doubt; ICO guidance "Right of access", "What should we do if we need to confirm
+  identity?": ask promptly).
 - An EXTENDED event that the law does not allow (too late, no reason, second extension, regime without extension)
   is not applied; the explanation says why. Services should call `check_extension` first so this never happens.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
+from dpo_tui.domain.ccpa import BUSINESS_DAY_RIGHTS
 from dpo_tui.domain.dates import MONTH_NAMES, fmt, ordinal
 from dpo_tui.domain.errors import ExtensionRefused, InvalidInput
 from dpo_tui.domain.regimes import RESTART_KINDS, Regime
@@ -81,6 +94,19 @@ class Deadline:
     closed_on: date | None = None
     extension_reason: str | None = None
     extendable: bool = True  # False when the regime has no extension at all
+    # Issue 15: the due date that lapsed before a late ID/authority request revived the clock (rule 9), and the
+    # dates of every right of the case (rule 7).
+    lapsed_due: date | None = None
+    late_request: date | None = None  # the day the late ID/authority request was made
+    rights: tuple[str, ...] = ()  # the rights these dates are for
+    per_right: tuple[RightDeadline, ...] = ()
+
+    def for_right(self, right: str) -> Deadline:
+        """The dates of one right of the case (the headline itself when per-right dates were not computed)."""
+        for rd in self.per_right:
+            if rd.right == right:
+                return rd.deadline
+        return self
 
     @property
     def effective_due(self) -> date | None:
@@ -102,6 +128,18 @@ class Deadline:
         return (due - today).days
 
 
+@dataclass(frozen=True)
+class RightDeadline:
+    """The dates of one right of a case: rights-requests.md 2.1 rule 7 (each right keeps its own due date)."""
+
+    right: str
+    deadline: Deadline
+
+    @property
+    def pausable(self) -> bool:
+        return self.deadline.paused_days > 0 or self.deadline.state is ClockState.STOPPED
+
+
 # Same-day order: see the module docstring.
 _SAME_DAY_RANK = {
     ClockEventKind.RECEIVED: 0,
@@ -111,6 +149,11 @@ _SAME_DAY_RANK = {
     ClockEventKind.CLARIFICATION_ASKED: 1,
     ClockEventKind.EXTENDED: 3,
 }
+
+
+# Date arithmetic past year 9999 overflows; profiles are bounded (regimes.MAX_PERIOD_*), so every date up to here
+# leaves room for a period, its extension and the roll to a working day.
+LATEST_DATE = date(9900, 12, 31)
 
 
 def compute_deadline(
@@ -136,6 +179,11 @@ def compute_deadline(
         raise InvalidInput(None, f"a case needs exactly one 'received' clock event, not {len(receipts)}")
     received = receipts[0].on
     for e in evs:
+        if e.on > LATEST_DATE:
+            raise InvalidInput(
+                f"{ClockEventKind(e.kind).value} on {e.on.isoformat()} is too far in the future to compute a deadline "
+                f"(latest: {LATEST_DATE.isoformat()})"
+            )
         if e.on < received:
             raise InvalidInput(
                 None,
@@ -144,6 +192,79 @@ def compute_deadline(
     if closed_on is not None and closed_on < received:
         raise InvalidInput(None, f"closed on {fmt(closed_on)}, before the request was received ({fmt(received)})")
 
+    wanted = tuple(dict.fromkeys(str(r) for r in rights)) or ("access",)
+    # Rule 7: each right keeps its own due date. Rights the regime pauses for clarification (uk-gdpr: access,
+    # Art 12A) form one group, the others another; the case's headline is the earliest of them. CCPA opt-out and
+    # limit requests have their own business-day period (dpo_tui.domain.ccpa.BUSINESS_DAY_RIGHTS).
+    fast = BUSINESS_DAY_RIGHTS.get(regime.key, {})
+    pausing = tuple(r for r in wanted if regime.stops_clock_for([r]) and r not in fast)
+    others = tuple(r for r in wanted if r not in pausing and r not in fast)
+    groups = [g for g in (pausing, others) if g]
+    results = [
+        (g, _compute_group(regime, calendar, evs, received, closed_on, internal_target_days, g)) for g in groups
+    ]
+    results += [((r,), _business_day_right(regime, calendar, received, closed_on, r, *fast[r])) for r in wanted if r in fast]
+    by_right = {r: dl for g, dl in results for r in g}
+    per_right = tuple(RightDeadline(r, by_right[r]) for r in wanted)
+    # Earliest first; on the same date a running clock beats a stopped one (the other right still runs).
+    order = sorted(
+        range(len(results)),
+        key=lambda i: (results[i][1].effective_due or date.max, results[i][1].state is ClockState.STOPPED, i),
+    )
+    head_rights, head = results[order[0]]
+    extra: list[str] = []
+    if len(results) > 1 and len({(dl.effective_due, dl.state) for _, dl in results}) > 1:
+        why = []
+        if "clarification" in regime.stop_clock_on and regime.stop_clock_rights:
+            law = "UK GDPR Art 12A" if regime.key == "uk-gdpr" else "policy"
+            why.append(f"stop-the-clock applies to {' and '.join(sorted(regime.stop_clock_rights))} only: {law}")
+        if fast:
+            why.append(f"{' and '.join(sorted(fast))} run in business days")
+        extra.append("each right keeps its own due date" + (f" ({'; '.join(why)})" if why else "") + ":")
+        for g, dl in results:
+            due = dl.effective_due
+            when = fmt(due) if due else "clock not started"
+            paused = f" ({dl.paused_days} paused day{'s' * (dl.paused_days != 1)})" if dl.paused_days else ""
+            stopped = " (clock stopped: clarification outstanding)" if dl.state is ClockState.STOPPED else ""
+            extra.append(f"  {', '.join(g)}: due {when}{paused}{stopped}")
+        extra.append(f"the case's date is the earliest: {', '.join(head_rights)}")
+    return dataclasses.replace(
+        head, explanation=head.explanation + tuple(extra), rights=wanted, per_right=per_right
+    )
+
+
+def _business_day_right(
+    regime: Regime, calendar: WorkCalendar, received: date, closed_on: date | None, right: str, days: int, what: str,
+    source: str,
+) -> Deadline:
+    """A right answered within N business days of receipt: no extension, no verification, no restart or pause."""
+    due = calendar.add_business_days(received, days)
+    lines = [
+        f"{regime.name}, {what}: within {days} business days of receipt ({source}); no extension, no verification",
+        f"holiday calendar: {calendar.description}",
+        f"received {fmt(received)} + {days} business days, not counting weekends or {calendar.description} → {fmt(due)}",
+    ]
+    state = ClockState.RUNNING
+    if closed_on is not None:
+        state = ClockState.ENDED
+        lines.append(f"closed {fmt(closed_on)}: the clock has ended")
+    return Deadline(
+        regime=regime.key, received=received, clock_start=received, state=state, paused_days=0, due=due,
+        extension_notice_by=None, extended=False, extended_due=None, acknowledge_by=None, internal_target=None,
+        explanation=tuple(lines), closed_on=closed_on, extendable=False, rights=(right,),
+    )  # fmt: skip
+
+
+def _compute_group(
+    regime: Regime,
+    calendar: WorkCalendar,
+    evs: Sequence[ClockEvent],
+    received: date,
+    closed_on: date | None,
+    internal_target_days: int | None,
+    rights: Collection[str],
+) -> Deadline:
+    """The dates of one group of rights that share them (compute_deadline has validated and sorted `evs`)."""
     lines = [_rule_line(regime), f"holiday calendar: {calendar.description}"]
     ack, ack_line = None, ""
     if regime.acknowledge_business_days:
@@ -155,6 +276,10 @@ def compute_deadline(
         )
     clock_start, start_reason, awaiting, restart_lines = _clock_start(regime, evs, received)
     lines += restart_lines
+    lapsed_due, late_on, late_lines = _late_identity(
+        regime, calendar, evs, received, internal_target_days, rights
+    )
+    lines += late_lines
 
     if awaiting:
         lines.append(f"received {fmt(received)}")
@@ -174,10 +299,24 @@ def compute_deadline(
             regime=regime.key, received=received, clock_start=None, state=state, paused_days=0, due=None,
             extension_notice_by=None, extended=False, extended_due=None, acknowledge_by=ack, internal_target=None,
             explanation=tuple(lines), closed_on=closed_on, extendable=regime.has_extension,
+            lapsed_due=lapsed_due, late_request=late_on, rights=tuple(rights),
         )  # fmt: skip
 
     assert clock_start is not None
-    paused, stopped_since, pause_lines = _pauses(regime, evs, clock_start, rights)
+    start = clock_start
+
+    def period_end(paused_so_far: int) -> tuple[date, bool]:
+        """The last day of the period in force with `paused_so_far` days paused: the extended date where an
+        extension was validly notified by the un-extended one, else the un-extended date (rule 7)."""
+        due_now, _ = _chain(regime, calendar, start, regime.period, paused_so_far, "")
+        if regime.has_extension:
+            for e in evs:
+                if e.kind == ClockEventKind.EXTENDED and e.reason in EXTENSION_REASONS and received <= e.on <= due_now:
+                    ext, _ = _chain(regime, calendar, start, regime.period + regime.extension, paused_so_far, "")
+                    return ext, True
+        return due_now, False
+
+    paused, stopped_since, pause_lines = _pauses(regime, evs, clock_start, rights, period_end)
     lines += pause_lines
 
     start_label = f"received {fmt(received)}"
@@ -241,12 +380,26 @@ def compute_deadline(
         regime=regime.key, received=received, clock_start=clock_start, state=state, paused_days=paused, due=due,
         extension_notice_by=notice_by, extended=extended, extended_due=extended_due, acknowledge_by=ack,
         internal_target=target, explanation=tuple(lines), stopped_since=stopped_since, closed_on=closed_on,
-        extension_reason=ext_reason, extendable=regime.has_extension,
+        extension_reason=ext_reason, extendable=regime.has_extension, lapsed_due=lapsed_due, late_request=late_on,
+        rights=tuple(rights),
     )  # fmt: skip
 
 
 def check_extension(deadline: Deadline, told_on: date, reason: str) -> None:
-    """Raise ExtensionRefused, saying why, unless the law still allows extending this case on `told_on`."""
+    """Raise ExtensionRefused, saying why, unless the law still allows extending this case on `told_on`.
+    With per-right dates (issue 15) it is enough that one right's period may still be extended; the engine applies
+    the extension to each right whose own period allows it, and says so."""
+    others = [rd.deadline for rd in deadline.per_right if rd.deadline is not deadline]
+    for other in others:
+        try:
+            _check_one(other, told_on, reason)
+            return
+        except ExtensionRefused:
+            continue
+    _check_one(deadline, told_on, reason)
+
+
+def _check_one(deadline: Deadline, told_on: date, reason: str) -> None:
     problem = _extension_problem(
         extendable=deadline.extendable,
         started=deadline.clock_start is not None,
@@ -362,10 +515,48 @@ def _clock_start(
     return (None if awaiting else start), why, awaiting, lines
 
 
+def _late_identity(
+    regime: Regime,
+    calendar: WorkCalendar,
+    evs: Sequence[ClockEvent],
+    received: date,
+    internal_target_days: int | None,
+    rights: Collection[str],
+) -> tuple[date | None, date | None, list[str]]:
+    """Rule 9: (the due date that had lapsed, the day ID/authority was asked for, explanation lines), for the first
+    ID or authority request made after the due date then in force. Only where that request restarts the clock:
+    elsewhere (ccpa, eu-gdpr by default) the original date simply stands.
+    Sources: UK GDPR Art 12(6) (reasonable doubts); ICO guidance on the right of access, "Can we ask for ID?"
+    (ask promptly; the time limit starts on receipt of the information)."""
+    kinds = {f"{k}_requested": k for k in ("id", "authority") if k in regime.restart_kinds}
+    for e in evs:
+        if e.kind not in kinds:
+            continue
+        before = [x for x in evs if x.on < e.on]
+        then = _compute_group(regime, calendar, before, received, None, internal_target_days, rights)
+        due = then.effective_due
+        if due is not None and e.on > due:
+            word = _KIND_WORDS[kinds[e.kind]]
+            return due, e.on, [
+                f"{word} asked for {fmt(e.on)}, after the due date {fmt(due)} had passed: the period lapsed on "
+                f"{fmt(due)} and that stays on the record; in law the request still restarts the clock, but only "
+                "where there was reasonable doubt (Art 12(6)), and ID should be asked for promptly (ICO): "
+                "the DPO records why it was asked so late"
+            ]
+    return None, None, []
+
+
 def _pauses(
-    regime: Regime, evs: Sequence[ClockEvent], clock_start: date, rights: Collection[str]
+    regime: Regime,
+    evs: Sequence[ClockEvent],
+    clock_start: date,
+    rights: Collection[str],
+    period_end: Callable[[int], tuple[date, bool]],
 ) -> tuple[int, date | None, list[str]]:
-    """(paused days, stopped since (None unless a question is open), explanation lines)."""
+    """(paused days, stopped since (None unless a question is open), explanation lines).
+
+    `period_end(paused so far)` gives the last day of the period in force and whether it is the extended one: a
+    question asked after it does not pause anything (a period that has ended cannot be paused; rule 7)."""
     pairs: list[tuple[date, date]] = []
     open_since: date | None = None
     extra_questions: list[date] = []
@@ -392,7 +583,20 @@ def _pauses(
 
     lines: list[str] = []
     total = 0
+
+    def ended(asked: date) -> bool:
+        end, ext = period_end(total)
+        if asked <= end:
+            return False
+        lines.append(
+            f"clarification asked {fmt(asked)}, after the {'extended ' if ext else ''}due date {fmt(end)}: "
+            "the period had already ended and cannot be paused, so the date does not move (the breach stands)"
+        )
+        return True
+
     for asked, answered in pairs:
+        if ended(asked):
+            continue
         if answered < clock_start:
             lines.append(
                 f"clarification asked {fmt(asked)}, answered {fmt(answered)}: before the clock started, not counted"
@@ -409,7 +613,7 @@ def _pauses(
     for d in extra_questions:
         lines.append(f"further clarification asked {fmt(d)} while the clock was already stopped")
     stopped_since = None
-    if open_since is not None:
+    if open_since is not None and not ended(open_since):
         stopped_since = max(open_since, clock_start)
         lines.append(
             f"clock stopped since {fmt(stopped_since)}: clarification asked, no answer yet; every day until the "

@@ -369,7 +369,7 @@ UK_CONTROLLER_COMPLAINTS_FROM = date(2026, 6, 19)  # Data (Use and Access) Act 2
 JUDICIAL_REMEDY = "You also have the right to seek a judicial remedy: you may apply to a court."
 COMPLAIN_TO_CONTROLLER = (
     "You may complain to us first: write to our Data Protection Officer and we will acknowledge your complaint "
-    "within 30 days and respond without undue delay."
+    "within 30 days and respond without undue delay (Data Protection Act 2018 s.164A)."
 )
 
 
@@ -427,6 +427,11 @@ def refusal_content_problems(decision: Mapping[str, Any], regime: str, on: date)
         )
     elif not any(str(authority.get(k) or "").strip() for k in ("address", "website", "phone", "email")):
         problems.append(f"the supervisory authority ({authority.get('name')}) has no contact details in the settings")
+    if regime != "uk-gdpr" and "information commissioner" in str(authority.get("name") or "").lower():
+        problems.append(
+            f"the notice names the Information Commissioner's Office for a {regime} case: name the case's own "
+            "supervisory authority (EU: the member state's; CCPA: the California Privacy Protection Agency)"
+        )
     if not str(refusal.get("judicial_remedy") or "").strip():
         problems.append("the right to seek a judicial remedy is missing")
     if complain_to_controller_required(regime, on) and not str(refusal.get("complain_to_controller") or "").strip():
@@ -436,12 +441,26 @@ def refusal_content_problems(decision: Mapping[str, Any], regime: str, on: date)
     return problems
 
 
-def refusal_notice_block(authority: Any, regime: str, on: date) -> dict[str, Any]:
-    """The statutory statements a refusal carries, built from the settings' supervisory authority."""
-    auth = {k: str(getattr(authority, k, "") or "").strip() for k in ("name", "website", "phone", "address")}
+def refusal_notice_block(
+    authority: Any, regime: str, on: date, *, country: str | None = None, org_regime: str = "uk-gdpr"
+) -> dict[str, Any]:
+    """The statutory statements a refusal carries (rights-requests.md 4), for the case's own regime (issue 15):
+    uk-gdpr: the ICO (the settings' authority where the organisation is itself under uk-gdpr), UK GDPR Art 79 / DPA
+    2018 s.167, and from 19 Jun 2026 the s.164A complaint to the organisation; eu-gdpr: the authority of the case's
+    member state (`country`; GDPR Arts 77 and 79); ccpa: the CPPA and the Attorney General. Never the ICO for a
+    non-UK case."""
+    from dpo_tui.domain.authorities import authority_for
+    from dpo_tui.domain.wording import complaint_sentence, wording_for
+
+    try:
+        found = authority_for(regime, country, authority, org_regime)
+    except DomainError:
+        found = None  # refusal_content_problems then says the authority is missing
+    auth = {k: str(getattr(found, k, "") or "").strip() for k in ("name", "website", "phone", "address", "note", "also")}
     return {
         "authority": auth,
-        "judicial_remedy": JUDICIAL_REMEDY,
+        "complaint": complaint_sentence(regime, found) if found else "",
+        "judicial_remedy": wording_for(regime).judicial_remedy,
         "complain_to_controller": COMPLAIN_TO_CONTROLLER if complain_to_controller_required(regime, on) else None,
     }
 

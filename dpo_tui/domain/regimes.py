@@ -20,6 +20,11 @@ PeriodUnit = Literal["months", "days"]
 Counting = Literal["receipt_is_day_one", "receipt_not_counted"]
 Roll = Literal["next_working_day", "none"]
 
+# Bounds on a profile's numbers: no law gives years to answer, and an absurd length (100000000) would overflow
+# every date computed from it. Ten years is far beyond any regime yet leaves date arithmetic safe.
+MAX_LENGTH = {"months": 120, "days": 3660}
+MAX_ACK_BUSINESS_DAYS = 260
+
 RESTART_KINDS = ("id", "authority", "fee")  # prefixes of ClockEventKind.*_REQUESTED / *_RECEIVED
 STOP_CLOCK_KINDS = ("clarification",)
 _IDENTITY_KINDS = frozenset({"id", "authority"})
@@ -34,7 +39,7 @@ class Regime:
     period: int
     counting: Counting
     roll: Roll
-    country: str  # default holiday calendar; the organisation's settings may choose another
+    country: str  # default holiday calendar ("" = none: each case names its own, e.g. eu-gdpr's member state)
     subdivision: str | None
     extension: int  # in period_unit, on top of `period`; 0 = the regime has no extension
     extension_notice: str  # human wording of when the person must be told (always by the un-extended due date)
@@ -77,20 +82,20 @@ def parse_regime(text: str, source: str) -> Regime:
         raise InvalidInput(None, f"{source}: not valid TOML ({exc})") from None
     r = _Reader(doc, source)
     period_unit = r.choice("period.unit", ("months", "days"))
-    extension = r.integer("extension.length", default=0, minimum=0)
+    extension = r.integer("extension.length", default=0, minimum=0, maximum=MAX_LENGTH[period_unit])
     if extension and r.get("extension.unit", period_unit) != period_unit:
         # The extended date is computed as clock start + (period + extension): one unit keeps that exact.
         r.fail("extension.unit", f"must equal period.unit ({period_unit!r})")
-    ack = r.integer("acknowledgement.business_days", default=0, minimum=0)
+    ack = r.integer("acknowledgement.business_days", default=0, minimum=0, maximum=MAX_ACK_BUSINESS_DAYS)
     return Regime(
         key=r.text("key"),
         name=r.text("name"),
         description=" ".join(r.text("description", default="").split()),
         period_unit=period_unit,  # type: ignore[arg-type]
-        period=r.integer("period.length", minimum=1),
+        period=r.integer("period.length", minimum=1, maximum=MAX_LENGTH[period_unit]),
         counting=r.choice("period.counting", ("receipt_is_day_one", "receipt_not_counted")),  # type: ignore[arg-type]
         roll=r.choice("period.roll", ("next_working_day", "none")),  # type: ignore[arg-type]
-        country=r.text("calendar.country").upper(),
+        country=r.text("calendar.country", default="").upper(),
         subdivision=r.text("calendar.subdivision", default="") or None,
         extension=extension,
         extension_notice=r.text("extension.notice", default="before the un-extended due date"),
@@ -132,10 +137,12 @@ class _Reader:
             self.fail(key, "must be a non-empty string")
         return value
 
-    def integer(self, key: str, default: Any = _MISSING, minimum: int = 0) -> int:
+    def integer(self, key: str, default: Any = _MISSING, minimum: int = 0, maximum: int | None = None) -> int:
         value = self.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             self.fail(key, f"must be an integer >= {minimum}, not {value!r}")
+        if maximum is not None and value > maximum:
+            self.fail(key, f"must be at most {maximum}, not {value!r}")
         return value
 
     def boolean(self, key: str, default: Any = _MISSING) -> bool:

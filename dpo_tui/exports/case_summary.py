@@ -11,6 +11,7 @@ HTML relies on Jinja2 autoescape (nothing is marked safe), JSON is JSON.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
@@ -220,7 +221,10 @@ def _html_env() -> Any:
     if _HTML_ENV is None:
         import jinja2
 
-        _HTML_ENV = jinja2.Environment(
+        from dpo_tui.letters import strict_sandbox
+
+        # Sandboxed like the letters, so a template can only read the values it is given.
+        _HTML_ENV = strict_sandbox()(
             loader=jinja2.PackageLoader("dpo_tui", "defaults/exports"),
             autoescape=True,  # every value escaped; nothing in the template is marked |safe
             finalize=lambda v: "" if v is None else (clean(v) if isinstance(v, str) else v),
@@ -269,6 +273,11 @@ def check_refs(work: Any, refs: Sequence[str]) -> list[str]:
     from dpo_tui.services.casework import CaseNotFound
     from dpo_tui.store.models import Case
 
+    from dpo_tui.domain.text import problem
+
+    for ref in refs:
+        if problem(ref) is not None:  # a NUL or an undecodable byte names no case, and would fail in the driver
+            raise CaseNotFound(f"no case {ref!r}; nothing was exported")
     wanted = list(dict.fromkeys(r.strip().upper() for r in refs))
     known: set[str] = set()
     with work.db.reader() as s:
@@ -284,26 +293,43 @@ def export_cases(
     work: Any,
     refs: Sequence[str],
     fmt_: str,
-    out_dir: Path,
+    out_dir: Path | str,
     *,
     progress: Callable[[int, int, str], None] | None = None,
+    force: bool = False,
 ) -> list[Path]:
-    """Write one summary per case into `out_dir` as `<REF>.<fmt>` (0600). The hash chain is verified once."""
-    from dpo_tui.paths import write_private
+    """Write one summary per case into `out_dir` as `<REF>.<fmt>` (0600). The hash chain is verified once.
+
+    All or nothing: every file is checked (no symlink, no existing file unless `force`) and written to a temporary
+    file first; they are put in place only when all were written."""
+    from dpo_tui.paths import OutputError, PrivateOutput, check_output, shown
 
     if fmt_ not in FORMATS:
         raise InvalidInput("format", f"'{fmt_}' is not an export format (use md, html or json)")
     if not refs:
-        raise InvalidInput(None, "name at least one case reference")
+        raise InvalidInput("name at least one case reference")
+    if os.fspath(out_dir) == "":  # before Path(), which would read "" as the current folder
+        raise OutputError("output folder is empty: name a folder")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{shown(out_dir)} is not a folder")
     details = check_refs(work, refs)  # every reference checked before anything is written
+    for ref in details:
+        check_output(out_dir / f"{ref}.{fmt_}", force=force)
     verified = verify_chain(work)
     today = work.today()
-    out_dir = Path(out_dir)
-    written: list[Path] = []
-    for n, ref in enumerate(details, start=1):
-        detail = work.get(ref)
-        text = render_summary(detail, fmt_, verified=verified, today=today, generated_by=work.actor)
-        written.append(write_private(out_dir / f"{detail.ref}.{fmt_}", text))
-        if progress is not None:
-            progress(n, len(details), detail.ref)
-    return written
+    pending: list[PrivateOutput] = []
+    try:
+        for n, ref in enumerate(details, start=1):
+            detail = work.get(ref)
+            text = render_summary(detail, fmt_, verified=verified, today=today, generated_by=work.actor)
+            out = PrivateOutput(out_dir / f"{detail.ref}.{fmt_}", force=force)
+            pending.append(out)
+            out.write(text)
+            out.close()
+            if progress is not None:
+                progress(n, len(details), detail.ref)
+        return [out.publish() for out in pending]
+    finally:
+        for out in pending:
+            out.discard()  # no-op for the published ones

@@ -111,6 +111,17 @@ def _reason(status: str, outcome: str | None, d: dict[str, Any], ext_reason: str
         parts.append("refused: identity could not be verified")
     elif status == "refused":
         parts.append("refused")
+    exempt = [e for e in d.get("exemptions") or [] if isinstance(e, dict)]
+    if exempt:
+        cites = sorted({str(e.get("citation")) for e in exempt})
+        parts.append(f"exemptions ({len(exempt)} item{'s' * (len(exempt) != 1)}): " + "; ".join(cites))
+    for lapse in d.get("lapses") or []:
+        if isinstance(lapse, dict) and lapse.get("lapsed_due"):
+            # Issue 15 (rights-requests.md 2.1 rule 9): a late ID request revived the clock; the lapse stays visible.
+            parts.append(
+                f"due date {lapse['lapsed_due']} lapsed before ID was asked for on {lapse.get('asked_on')}"
+                + (f": {lapse['reason']}" if lapse.get("reason") else "")
+            )
     if final and due and final > due:
         late = (date.fromisoformat(final) - date.fromisoformat(due)).days
         why = d.get("delay_reason") or d.get("delay")
@@ -142,7 +153,7 @@ def register_rows(db: Any, *, today: date, date_from: date | None = None, date_t
 
 def write_register(
     db: Any,
-    path: Path | None,
+    path: Path | str | None,
     fmt: str,
     *,
     today: date,
@@ -150,24 +161,20 @@ def write_register(
     date_to: date | None = None,
     out: Any = None,
     progress: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> int:
     """Write the register as CSV (cells neutralised against formula injection) or JSON. Returns the row count.
 
-    `path` is created 0600 before anything is written; `path=None` writes to `out` (a text stream)."""
+    `path` is written owner-only (0600) and put in place only when complete (never through a symlink, never over an
+    existing file unless `force`); `path=None` writes to `out` (a text stream)."""
     if fmt not in ("csv", "json"):
         raise InvalidInput("format", f"'{fmt}' is not a register format (use csv or json)")
     if date_from and date_to and date_from > date_to:
-        raise InvalidInput(None, f"--from {date_from.isoformat()} is after --to {date_to.isoformat()}")
-    import os
+        raise InvalidInput(f"--from {date_from.isoformat()} is after --to {date_to.isoformat()}")
+    from dpo_tui.paths import PrivateOutput
 
-    if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        os.chmod(path, 0o600)
-        fh: Any = os.fdopen(fd, "w", encoding="utf-8", newline="")
-    else:
-        fh = out
+    target = PrivateOutput(path, force=force) if path is not None else None
+    fh: Any = target.text() if target is not None else out
     n = 0
     try:
         rows = register_rows(db, today=today, date_from=date_from, date_to=date_to)
@@ -188,9 +195,11 @@ def write_register(
                 if progress is not None and n % 10000 == 0:
                     progress(n)
             fh.write("\n]}\n")
+        if target is not None:
+            target.publish()
     finally:
-        if path is not None:
-            fh.close()
+        if target is not None:
+            target.discard()  # no-op once published
     return n
 
 

@@ -8,6 +8,7 @@ text the app generates): requester text cannot add links, HTML or formatting to 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -106,7 +107,7 @@ def _fee_request(detail: CaseDetail, today: date) -> str | None:
 
 
 def _extension(detail: CaseDetail, today: date) -> str | None:
-    if not detail.deadline.extended:
+    if not (detail.deadline.extended or any(rd.deadline.extended for rd in detail.deadline.per_right)):
         return "the deadline has not been extended (record the extension first, key x)"
     return None
 
@@ -139,6 +140,31 @@ def _right(right: str, label: str) -> Callable[[CaseDetail, date], str | None]:
     return check
 
 
+def _erasure(detail: CaseDetail, today: date) -> str | None:
+    """A partial erasure must rest on a recorded Art 17(1) ground and, where the data was made public, say which
+    controllers were told (Art 17(2)); see dpo_tui.domain.erasure."""
+    problem = _right("erasure", "erasure")(detail, today)
+    if problem:
+        return problem
+    from dpo_tui.domain.erasure import problems
+
+    found = problems((detail.decision or {}).get("erasure"))
+    return "; ".join(found) if found else None
+
+
+def _objection(detail: CaseDetail, today: date) -> str | None:
+    """The confirmation waits for the DPO's recorded answer to "is this direct marketing?" (Art 21(3) makes it
+    absolute); CCPA has no objection, its variant confirms an opt-out of sale/sharing (1798.120)."""
+    problem = _right("objection", "objection")(detail, today)
+    if problem or detail.regime == "ccpa":
+        return problem
+    from dpo_tui.domain.objection import recorded_direct_marketing, undecided_reason
+
+    if recorded_direct_marketing({i.key: i.state for i in detail.checklist}) is None:
+        return undecided_reason(detail.description)
+    return None
+
+
 def _could_not_verify(detail: CaseDetail, today: date) -> str | None:
     status = _identity_status(detail)
     if status in ("failed", "could_not_verify", "not_verified", "unverified"):
@@ -147,6 +173,17 @@ def _could_not_verify(detail: CaseDetail, today: date) -> str | None:
         return "the requester's identity was verified"
     if not _events(detail, "id_requested") and not (detail.identity or {}).get("requested_on"):
         return "identity information was never requested on this case"
+    return None
+
+
+def _restriction_lift(detail: CaseDetail, today: date) -> str | None:
+    """Art 18(3): the person who obtained a restriction is told before it is lifted (GDPR/UK GDPR; not CCPA)."""
+    if "restriction" not in detail.rights:
+        return "the request does not invoke the restriction right"
+    if detail.regime == "ccpa":
+        return "the CCPA has no restriction right with a duty to notify before lifting (Art 18(3) is GDPR)"
+    if detail.status in ("refused", "withdrawn"):
+        return f"the case was {detail.status}"
     return None
 
 
@@ -160,9 +197,10 @@ KINDS: dict[str, LetterKind] = {
         LetterKind("extension_notice", "Extension notice", "Tells the person the deadline is extended and why.", _extension),
         LetterKind("refusal_notice", "Refusal notice", "Refuses the request with the reasons and the person's remedies.", _refusal_notice),
         LetterKind("response_cover", "Response cover letter", "Covers the response (with the Art 15 information for access).", _response),
-        LetterKind("erasure_confirmation", "Erasure confirmation", "Confirms the data was erased and who was told.", _right("erasure", "erasure")),
-        LetterKind("objection_confirmation", "Objection / marketing opt-out confirmation", "Confirms the objection or marketing opt-out.", _right("objection", "objection")),
+        LetterKind("erasure_confirmation", "Erasure confirmation", "Confirms the data was erased (or what was kept and why) and who was told.", _erasure),
+        LetterKind("objection_confirmation", "Objection / marketing opt-out confirmation", "Confirms the objection or marketing opt-out.", _objection),
         LetterKind("could_not_verify", "Could not verify identity", "Explains why the request cannot proceed and what the person can do.", _could_not_verify),
+        LetterKind("restriction_lift_notice", "Restriction: notice before lifting", "Tells the person, before a restriction is lifted, when and why (Art 18(3)).", _restriction_lift),
     )
 }
 
@@ -179,8 +217,26 @@ def why_not(key: str, detail: CaseDetail, today: date) -> str | None:
     return kind_of(key).check(detail, today)
 
 
+@functools.cache
+def strict_sandbox() -> type:
+    """Jinja2's SandboxedEnvironment, but a forbidden attribute is an error at once: the stock sandbox renders
+    `{{ name.__class__ }}` as an empty string, which hides a template that tries (and lets `config check` pass it)."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class StrictSandbox(SandboxedEnvironment):
+        def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+            raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
+
+    return StrictSandbox
+
+
 def environment(user_dir: Path | None) -> Any:
-    """Jinja2 environment: user templates first, then the shipped ones; values Markdown-escaped unless Trusted."""
+    """Jinja2 environment: user templates first, then the shipped ones; values Markdown-escaped unless Trusted.
+
+    Sandboxed: a template in the user's folder is code anyone with write access to that folder controls, so it may
+    read the values it is given but never reach Python internals (`cycler.__init__.__globals__.os...` raises a
+    SecurityError instead of running)."""
     import jinja2
 
     from dpo_tui.text import md_escape
@@ -199,7 +255,7 @@ def environment(user_dir: Path | None) -> Any:
             return value
         return md_escape(value)
 
-    env = jinja2.Environment(
+    env = strict_sandbox()(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=False,  # Markdown, not HTML: `finalize` escapes instead
         finalize=finalize,

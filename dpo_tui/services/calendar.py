@@ -136,7 +136,7 @@ def _follow_up_event(item: DueItem, case: Case, domain: str, stamp: datetime, na
     return _event(uid, item.on, title, item.explanation, case, stamp, "follow-up")
 
 
-def write_calendar(path: Path, data: bytes, *, force: bool = False) -> Path:
+def write_calendar(path: Path | str, data: bytes, *, force: bool = False) -> Path:
     """Owner-only, never through a symbolic link, an existing file only with `force` (see dpo_tui.output)."""
     from dpo_tui.output import write_output
 

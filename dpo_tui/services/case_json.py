@@ -29,6 +29,20 @@ def deadline_json(detail: CaseDetail) -> dict[str, Any]:
         "paused_days": dl.paused_days,
         "days_left": detail.days_left,
         "explanation": list(dl.explanation),
+        # issue 15: every right's own dates (the headline above is the earliest), and a lapse revived by late ID
+        "per_right": [
+            {
+                "right": rd.right,
+                "state": rd.deadline.state.value,
+                "due": _iso(rd.deadline.due),
+                "extended_due": _iso(rd.deadline.extended_due),
+                "effective_due": _iso(rd.deadline.effective_due),
+                "paused_days": rd.deadline.paused_days,
+            }
+            for rd in dl.per_right
+        ],
+        "lapsed_due": _iso(dl.lapsed_due),
+        "late_request": _iso(dl.late_request),
     }
 
 
@@ -88,6 +102,23 @@ def case_to_json(detail: CaseDetail) -> dict[str, Any]:
     }
 
 
+def _per_right_lines(dl: Any) -> list[str]:
+    """`  access: Mon 20 Apr 2026 (18 paused days)` per right, when the rights of a case have different dates."""
+    from dpo_tui.domain.dates import fmt
+
+    dates = {(rd.deadline.effective_due, rd.deadline.state) for rd in dl.per_right}
+    if len(dates) < 2:
+        return []
+    out = []
+    for rd in dl.per_right:
+        d = rd.deadline
+        due = fmt(d.effective_due) if d.effective_due else "clock not started"
+        paused = f" ({d.paused_days} paused day{'s' * (d.paused_days != 1)})" if d.paused_days else ""
+        stopped = " (clock stopped)" if d.state.value == "stopped" else ""
+        out.append(f"  {rd.right}: {due}{paused}{stopped}")
+    return out
+
+
 def case_to_text(detail: CaseDetail, *, today: date) -> str:
     from dpo_tui.text import clean
     from dpo_tui.domain.dates import fmt, relative_days
@@ -101,6 +132,7 @@ def case_to_text(detail: CaseDetail, *, today: date) -> str:
         f"Rights:    {', '.join(detail.rights)}",
         f"Received:  {fmt(detail.received)} by {detail.channel}",
         f"Due:       {due}{left}  clock {dl.state.value.replace('_', ' ')}",
+        *_per_right_lines(dl),
         f"Assignee:  {clean(detail.assignee) or '-'}",
         "",
         "How the due date was computed:",

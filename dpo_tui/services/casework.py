@@ -21,10 +21,12 @@ from sqlmodel import Session, select
 from dpo_tui.domain.checklist import marketing_objection_refusal
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, Deadline, compute_deadline
 from dpo_tui.domain.errors import DomainError, InvalidInput, InvalidTransition
+from dpo_tui.domain.jurisdiction import require_member_state
 from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, parse_status
 from dpo_tui.domain.regimes import Regime
 from dpo_tui.loaders import load_regimes
 from dpo_tui.domain.rights import Right
+from dpo_tui.domain.text import check_text, problem as text_problem
 from dpo_tui.domain.workdays import WorkCalendar
 from dpo_tui.settings import Settings
 from dpo_tui.store import audit
@@ -81,6 +83,7 @@ class NewRequest:
     agent_name: str | None = None
     agent_kind: str | None = None
     assignee: str | None = None
+    member_state: str | None = None  # eu-gdpr: the EU/EEA member state concerned ("DE" or "DE-BY"); issue 15
 
 
 class Casework:
@@ -128,16 +131,24 @@ class Casework:
             rights=case.rights.split(","),
         )
 
-    def calendar_for(self, regime: Regime) -> WorkCalendar:
+    def calendar_for(self, regime: Regime, member_state: str | None = None) -> WorkCalendar:
+        """The holiday calendar a new case of `regime` gets. eu-gdpr (a regime with no default calendar): the member
+        state concerned, from the case, else the settings, else the organisation's own EU/EEA country; never a
+        silent default (issue 15)."""
         org = self.settings.organisation
+        if not regime.country:
+            country, region, _ = require_member_state(member_state, self.settings.policy.eu_member_state, org.country)
+            return WorkCalendar(country, region)
         return WorkCalendar(*_calendar_for(regime, org.country, org.subdivision))
 
-    def preview_deadline(self, regime_key: str | None, received: date, rights: Sequence[str]) -> Deadline:
+    def preview_deadline(
+        self, regime_key: str | None, received: date, rights: Sequence[str], member_state: str | None = None
+    ) -> Deadline:
         """The deadline a new request would get if logged now (the new-request form shows it before saving)."""
         regime = self.regime(regime_key or self.settings.organisation.regime)
         return compute_deadline(
             regime,
-            self.calendar_for(regime),
+            self.calendar_for(regime, member_state),
             [ClockEvent(ClockEventKind.RECEIVED, received)],
             internal_target_days=self.settings.policy.internal_target_days or None,
             rights=list(rights),
@@ -189,7 +200,8 @@ class Casework:
             if overdue:
                 q = q.where(Case.is_open == True, Case.due_sort < today)  # noqa: E712
             if due_within is not None:
-                q = q.where(Case.is_open == True, Case.due_sort <= today + timedelta(days=due_within))  # noqa: E712
+                horizon = today + timedelta(days=min(max(due_within, 0), (date.max - today).days))  # no overflow
+                q = q.where(Case.is_open == True, Case.due_sort <= horizon)  # noqa: E712
             q = q.order_by(Case.due_sort, Case.id)
             if limit:
                 q = q.limit(limit)
@@ -277,7 +289,7 @@ class Casework:
     def log_request(self, req: NewRequest) -> CaseDetail:
         req = self.validate_new(req)
         regime = self.regime(req.regime or self.settings.organisation.regime)
-        calendar = self.calendar_for(regime)  # fails now, not on first read, if the calendar is unknown
+        calendar = self.calendar_for(regime, req.member_state)  # fails now, not on first read, if the calendar is unknown
         country, subdivision = calendar.country, calendar.subdivision
         with self.write() as s:
             ref = _next_ref(s, req.received.year)
@@ -324,6 +336,13 @@ class Casework:
             return self._detail(s, case, with_events=True)
 
     def validate_new(self, req: NewRequest) -> NewRequest:
+        # Characters no database stores (NUL, undecodable bytes) are refused naming the field; other control
+        # characters are kept as sent and escaped wherever they are shown.
+        for label, value in (
+            ("name", req.name), ("email", req.email), ("description", req.description), ("postal address", req.address),
+            ("phone", req.phone), ("account", req.account), ("agent", req.agent_name), ("assignee", req.assignee),
+        ):  # fmt: skip
+            check_text(label, value)
         name = " ".join(req.name.split())
         email = req.email.strip()
         if not name:
@@ -333,7 +352,18 @@ class Casework:
         if not _EMAIL.match(email):
             raise InvalidInput("email", f"'{email}' is not an email address")
         if not req.rights:
-            raise InvalidInput("rights", "name at least one right (access, erasure, ...)")
+            raise InvalidInput("rights: name at least one right (access, erasure, ...)")
+        regime_key = req.regime or self.settings.organisation.regime
+        if regime_key == "ccpa":
+            from dpo_tui.domain.ccpa import NOT_CCPA
+
+            wrong = [r.value for r in req.rights if r.value in NOT_CCPA]
+            if wrong:
+                raise InvalidInput(
+                    f"rights: {', '.join(wrong)} is not a CCPA right; a CCPA case takes know (access), delete "
+                    "(erasure), correct (rectification), opt-out of sale/sharing (objection) or limit the use of "
+                    "sensitive personal information (restriction)"
+                )
         if req.channel not in CHANNELS:
             raise InvalidInput("channel", f"unknown channel '{req.channel}' (valid: {', '.join(CHANNELS)})")
         if req.received > self.today():
@@ -500,6 +530,8 @@ def _iso(d: date | None) -> str | None:
 
 def load_case(s: Session, ref: str) -> Case:
     """Read a case (no lock, no version check): for reads. Writes use `lock_case`."""
+    if text_problem(ref) is not None:  # a NUL or an undecodable byte names no case, and would fail in the driver
+        raise CaseNotFound(f"no case {ref!r}")
     case = s.exec(select(Case).where(Case.ref == ref.strip().upper())).first()
     if case is None:
         raise CaseNotFound(f"no case {ref!r}")
@@ -515,6 +547,9 @@ def lock_case(s: Session, ref: str, *, version: int) -> Case:
 def lock_cases(s: Session, versions: Mapping[str, int]) -> list[Case]:
     """Lock the cases an action changes in one consistent order (by id) and check each against the version the user
     saw. The first mismatch raises StaleCase naming who changed it and when; nothing has been changed yet."""
+    for ref in versions:
+        if text_problem(ref) is not None:  # a NUL or an undecodable byte names no case, and would fail in the driver
+            raise CaseNotFound(f"no case {ref!r}")
     wanted = {ref.strip().upper(): v for ref, v in versions.items()}
     if not wanted:
         return []

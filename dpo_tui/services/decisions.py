@@ -17,7 +17,14 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from dpo_tui.domain.clock import EXTENSION_REASONS, ClockEventKind, check_extension
+from dpo_tui.domain.ccpa import (
+    REPEAT_GROUND,
+    REPEAT_SOURCE,
+    EarlierRequest,
+    may_decline_repeat,
+    repeat_requests_to_know,
+)
+from dpo_tui.domain.clock import EXTENSION_REASONS, ClockEventKind, ClockState, check_extension
 from dpo_tui.domain.dates import fmt, fmt_iso
 from dpo_tui.domain.decisions import (
     CLARIFICATION_PURPOSES,
@@ -58,10 +65,12 @@ class RelatedCase:
     is_open: bool
     matched_by: tuple[str, ...]  # "email", "name"
     shared_rights: tuple[str, ...]
+    regime: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "ref": self.ref,
+            "regime": self.regime,
             "received": self.received.isoformat(),
             "rights": list(self.rights),
             "status": self.status,
@@ -75,20 +84,29 @@ class RelatedFacts:
     window_from: date
     earlier: tuple[RelatedCase, ...]  # received in the 12 months up to this case's receipt, by email or name
     open_overlap: tuple[RelatedCase, ...]  # other open cases of the same requester
+    # issue 15, CCPA: earlier requests to know counting towards Civ. Code 1798.130(b), when this is the 3rd+
+    ccpa_repeat: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "window_from": self.window_from.isoformat(),
             "earlier": [c.to_json() for c in self.earlier],
             "open_overlap": [c.to_json() for c in self.open_overlap],
+            "ccpa_repeat": list(self.ccpa_repeat),
         }
 
     def summary(self) -> str:
         n, m = len(self.earlier), len(self.open_overlap)
-        return (
+        text = (
             f"{n} earlier request{'s' * (n != 1)} from the same person since {fmt(self.window_from)}; "
             f"{m} other open request{'s' * (m != 1)}"
         )
+        if self.ccpa_repeat:
+            text += (
+                f"; CCPA: this is request to know number {len(self.ccpa_repeat) + 1} in 12 months "
+                f"({', '.join(self.ccpa_repeat)}): you may decline it ({REPEAT_SOURCE})"
+            )
+        return text
 
 
 def _norm_name(name: str) -> str:
@@ -98,22 +116,26 @@ def _norm_name(name: str) -> str:
 def _related(s: Session, case: Case) -> RelatedFacts:
     window_from = case.received - relativedelta(months=12)
     name = _norm_name(case.requester_name)
-    q = select(Case.ref, Case.received, Case.rights, Case.status, Case.is_open, Case.email_norm, Case.requester_name).where(
+    q = select(Case.ref, Case.received, Case.rights, Case.status, Case.is_open, Case.email_norm, Case.requester_name, Case.regime).where(
         Case.id != case.id,
         or_(Case.email_norm == case.email_norm, func.lower(Case.requester_name) == name),
         or_(Case.is_open == True, (Case.received >= window_from) & (Case.received <= case.received)),  # noqa: E712
     ).order_by(Case.received, Case.id)
     mine = set(case.rights.split(","))
     earlier, overlap = [], []
-    for ref, received, rights, status, is_open, email_norm, req_name in s.exec(q):
+    for ref, received, rights, status, is_open, email_norm, req_name, regime in s.exec(q):
         matched = tuple(w for w, ok in (("email", email_norm == case.email_norm), ("name", _norm_name(req_name) == name)) if ok)
         rs = tuple(rights.split(","))
-        rc = RelatedCase(ref, received, rs, status, bool(is_open), matched, tuple(r for r in rs if r in mine))
+        rc = RelatedCase(ref, received, rs, status, bool(is_open), matched, tuple(r for r in rs if r in mine), regime)
         if window_from <= received <= case.received:
             earlier.append(rc)
         if is_open:
             overlap.append(rc)
-    return RelatedFacts(window_from, tuple(earlier), tuple(overlap))
+    prior = [EarlierRequest(c.ref, c.received, c.regime, c.rights, c.status) for c in earlier]
+    repeat: tuple[str, ...] = ()
+    if may_decline_repeat(case.regime, case.rights.split(","), case.received, prior):
+        repeat = tuple(e.ref for e in repeat_requests_to_know(case.received, prior))
+    return RelatedFacts(window_from, tuple(earlier), tuple(overlap), repeat)
 
 
 def related_cases(work: Casework, ref: str) -> RelatedFacts:
@@ -359,50 +381,209 @@ def refuse(
         case = lock_case(s, ref, version=version)
         _open(case, "refuse it")
         _check_date(work, case, on, "refused on")
-        d = _decision(case)
-        finding = (d.get("assessment") or {}).get("finding")
-        if scope == "partial" and not cleaned:
-            raise RefusalIncomplete("items: a partial refusal lists each item withheld with its ground")
-        if scope == "whole" and not is_manifest(finding) and not cleaned:
-            raise RefusalIncomplete(
-                "a whole refusal needs either an assessment finding the request manifestly unfounded or excessive "
-                "(key a) or the exemption it rests on, as an item with its ground"
-            )
-        dl = work.refresh_deadline(s, case)
-        deadline, deadline_why = refusal_deadline(case.regime, dl)
-        late = deadline is not None and on > deadline
-        block = refusal_notice_block(work.settings.organisation.supervisory_authority, case.regime, on)
-        d["kind"] = "refuse" if scope == "whole" else "refuse_in_part"
-        d["refusal"] = {
-            "scope": scope,
-            "items": cleaned,
-            "reasons": text,
-            "on": on.isoformat(),
-            "deadline": deadline.isoformat() if deadline else None,
-            "deadline_explanation": deadline_why,
-            "late": late,
-            "finding": finding,
-            **block,
-        }
-        problems = refusal_content_problems(d, case.regime, on)
-        if problems:
-            raise RefusalIncomplete(
-                "the refusal notice would lack: " + "; ".join(problems)
-                + " (the supervisory authority comes from [organisation.supervisory_authority] in the settings)"
-            )
-        case.decision = d
-        if scope == "whole":
-            work.move(case, Status.REFUSED, reason=text, outcome="refused")
-            case.final_response_on = on
-        elif Status(case.status) is Status.NEW:
-            work.move(case, Status.IN_PROGRESS, reason="refused in part", outcome=None)
-        work.refresh_deadline(s, case)
-        work.record(
-            s,
-            case,
-            "decision.refused",
-            {"scope": scope, "items": len(cleaned), "on": on.isoformat(), "deadline": d["refusal"]["deadline"], "late": late},
+        _apply_refusal(work, s, case, _decision(case), scope, cleaned, text, on)
+        return work.finish(s, case)
+
+
+def _apply_refusal(
+    work: Casework, s: Session, case: Case, d: dict[str, Any], scope: str, cleaned: list[dict[str, str]], text: str,
+    on: date,
+) -> None:
+    """The refusal's record, status and audit event, inside the caller's transaction (refuse, decide_repeat_request)."""
+    finding = (d.get("assessment") or {}).get("finding")
+    if scope == "partial" and not cleaned:
+        raise RefusalIncomplete("items: a partial refusal lists each item withheld with its ground")
+    if scope == "whole" and not is_manifest(finding) and not cleaned:
+        raise RefusalIncomplete(
+            "a whole refusal needs either an assessment finding the request manifestly unfounded or excessive "
+            "(key a) or the exemption it rests on, as an item with its ground"
         )
+    dl = work.refresh_deadline(s, case)
+    deadline, deadline_why = refusal_deadline(case.regime, dl)
+    late = deadline is not None and on > deadline
+    org = work.settings.organisation
+    block = refusal_notice_block(org.supervisory_authority, case.regime, on, country=case.country, org_regime=org.regime)
+    d["kind"] = "refuse" if scope == "whole" else "refuse_in_part"
+    d["refusal"] = {
+        "scope": scope,
+        "items": cleaned,
+        "reasons": text,
+        "on": on.isoformat(),
+        "deadline": deadline.isoformat() if deadline else None,
+        "deadline_explanation": deadline_why,
+        "late": late,
+        "finding": finding,
+        **block,
+    }
+    problems = refusal_content_problems(d, case.regime, on)
+    if problems:
+        raise RefusalIncomplete(
+            "the refusal notice would lack: " + "; ".join(problems)
+            + " (uk-gdpr: the authority comes from [organisation.supervisory_authority] in the settings; eu-gdpr: from"
+            " the case's member state; ccpa: the California Privacy Protection Agency)"
+        )
+    case.decision = d
+    if scope == "whole":
+        work.move(case, Status.REFUSED, reason=text, outcome="refused")
+        case.final_response_on = on
+    elif Status(case.status) is Status.NEW:
+        work.move(case, Status.IN_PROGRESS, reason="refused in part", outcome=None)
+    work.refresh_deadline(s, case)
+    work.record(
+        s,
+        case,
+        "decision.refused",
+        {"scope": scope, "items": len(cleaned), "on": on.isoformat(), "deadline": d["refusal"]["deadline"], "late": late},
+    )
+
+
+@retry_transient
+def decide_repeat_request(
+    work: Casework, ref: str, *, decline: bool, note: str, on: date, version: int
+) -> CaseDetail:
+    """CCPA: this is at least the third request to know from the same person in 12 months (Civ. Code 1798.130(b)).
+    The DPO decides: decline it (a whole refusal resting on 1798.130(b), with the notice's statements) or answer it
+    anyway. Never inferred: the queue and assessment only offer it (RelatedFacts.ccpa_repeat)."""
+    text = " ".join((note or "").split())
+    if not text:
+        raise InvalidInput("note: say why you decline (or answer) the repeat request; it goes in the record and letter")
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
+        _open(case, "decide on a repeat request")
+        _check_date(work, case, on, "decided on")
+        facts = _related(s, case)
+        if not facts.ccpa_repeat:
+            raise DecisionRefused(
+                f"{case.ref} is not a third request to know in 12 months under the CCPA ({REPEAT_SOURCE}): "
+                "nothing to decline on that ground"
+            )
+        d = _decision(case)
+        d["ccpa_repeat"] = {
+            "earlier": list(facts.ccpa_repeat), "decision": "decline" if decline else "answer", "note": text,
+            "by": work.actor, "on": on.isoformat(), "source": REPEAT_SOURCE,
+        }  # fmt: skip
+        work.record(s, case, "decision.ccpa_repeat", {"decision": d["ccpa_repeat"]["decision"], "earlier": list(facts.ccpa_repeat)})
+        if decline:
+            item = {"item": "the information required by Civ. Code 1798.110 and 1798.115", "ground": REPEAT_GROUND}
+            _apply_refusal(work, s, case, d, "whole", [item], text, on)
+        else:
+            case.decision = d
+        return work.finish(s, case)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exemption log (issue 15): items withheld or redacted, the exemption relied on, the reasoning, who and when
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@retry_transient
+def add_exemption(
+    work: Casework, ref: str, *, item: str, action: str, exemption: str, reasoning: str, on: date, version: int,
+    law: str = "", ncnd: bool = False,
+) -> CaseDetail:
+    """Log one item withheld or redacted under an exemption of the case's regime (dpo_tui.domain.exemptions).
+    Stored in `decision["exemptions"]`; letters and the register draw from it, the case export carries it."""
+    from dpo_tui.domain.exemptions import make_entry
+
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
+        _open(case, "log an exemption")
+        _check_date(work, case, on, "decided on")
+        d = _decision(case)
+        log = list(d.get("exemptions") or [])
+        entry = make_entry(
+            case.regime, entry_id=max((int(e.get("id", 0)) for e in log), default=0) + 1, item=item, action=action,
+            exemption=exemption, reasoning=reasoning, law=law, ncnd=ncnd, by=work.actor, on=on,
+        )  # fmt: skip
+        d["exemptions"] = [*log, entry]
+        case.decision = d
+        work.record(s, case, "decision.exemption_added", {k: entry[k] for k in ("id", "action", "exemption", "citation", "ncnd", "on")})
+        return work.finish(s, case)
+
+
+@retry_transient
+def remove_exemption(work: Casework, ref: str, *, entry_id: int, reason: str, version: int) -> CaseDetail:
+    """Take an entry out of the log (e.g. the item is disclosed after all); the audit trail keeps what it was."""
+    why = " ".join((reason or "").split())
+    if not why:
+        raise InvalidInput("reason: say why the exemption no longer applies")
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
+        _open(case, "change the exemption log")
+        d = _decision(case)
+        log = list(d.get("exemptions") or [])
+        gone = [e for e in log if int(e.get("id", 0)) == entry_id]
+        if not gone:
+            raise InvalidInput(f"id: {case.ref} has no exemption log entry {entry_id}")
+        d["exemptions"] = [e for e in log if int(e.get("id", 0)) != entry_id]
+        case.decision = d
+        work.record(s, case, "decision.exemption_removed", {"id": entry_id, "citation": gone[0]["citation"], "reason": why})
+        return work.finish(s, case)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Erasure (issue 15): the Art 17(1) ground, Art 17(3) exceptions per system, Art 17(2) controllers informed
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@retry_transient
+def record_erasure_ground(
+    work: Casework, ref: str, *, ground: str, on: date, version: int, note: str = "", made_public: bool = False,
+    controllers_informed: str = "",
+) -> CaseDetail:
+    """The ground the person is entitled to erasure on (Art 17(1)(a)-(f); CCPA 1798.105(a)), and whether the data
+    was made public, with the other controllers told of the request (Art 17(2))."""
+    from dpo_tui.domain import erasure as rules
+
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
+        _open(case, "record the erasure ground")
+        if "erasure" not in case.rights.split(","):
+            raise DecisionRefused(f"{case.ref} does not invoke the right to erasure")
+        _check_date(work, case, on, "decided on")
+        label = rules.check_ground(case.regime, ground)
+        told = " ".join((controllers_informed or "").split())
+        if made_public and not told:
+            raise InvalidInput("controllers_informed: the data was made public: say which controllers were told (Art 17(2))")
+        d = _decision(case)
+        er = dict(d.get("erasure") or {})
+        er.update(ground=ground, ground_label=label, ground_note=" ".join(note.split()), made_public=bool(made_public),
+                  controllers_informed=told or None, by=work.actor, on=on.isoformat())  # fmt: skip
+        er.setdefault("exceptions", [])
+        d["erasure"] = er
+        case.decision = d
+        work.record(s, case, "decision.erasure_ground", {"ground": ground, "made_public": bool(made_public)})
+        return work.finish(s, case)
+
+
+@retry_transient
+def add_erasure_exception(
+    work: Casework, ref: str, *, system: str, exception: str, detail: str, on: date, version: int
+) -> CaseDetail:
+    """Data kept in one system under an Art 17(3) exception (CCPA: 1798.105(d)), with the reasoning."""
+    from dpo_tui.domain import erasure as rules
+
+    why = " ".join((detail or "").split())
+    if not why:
+        raise InvalidInput("detail: say what is kept and why the exception applies")
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
+        _open(case, "record an erasure exception")
+        if "erasure" not in case.rights.split(","):
+            raise DecisionRefused(f"{case.ref} does not invoke the right to erasure")
+        _check_date(work, case, on, "decided on")
+        label = rules.check_exception(case.regime, exception)
+        org = work.settings.organisation
+        name = org.system(system).name  # raises for an unknown system
+        d = _decision(case)
+        er = dict(d.get("erasure") or {})
+        er["exceptions"] = [*er.get("exceptions", []), {
+            "system": system, "system_name": name, "ground": exception, "ground_label": label, "detail": why,
+            "by": work.actor, "on": on.isoformat(),
+        }]  # fmt: skip
+        d["erasure"] = er
+        case.decision = d
+        work.record(s, case, "decision.erasure_exception", {"system": system, "exception": exception})
         return work.finish(s, case)
 
 
@@ -477,16 +658,25 @@ def ask_clarification(
         _check_date(work, case, on, "asked on")
         work.move(case, Status.AWAITING_CLARIFICATION, reason="clarification asked", outcome=None)
         work.add_clock_event(s, case, ClockEventKind.CLARIFICATION_ASKED, on)
-        stops = work.regime(case.regime).stops_clock_for(case.rights.split(","))
+        regime_stops = work.regime(case.regime).stops_clock_for(case.rights.split(","))
         dl = work.refresh_deadline(s, case)
+        # Issue 15: the clock stops only for the rights the regime pauses (uk-gdpr: access, Art 12A), and only
+        # while their period runs: a question asked after the due date pauses nothing (the breach stands).
+        stopped = [rd.right for rd in dl.per_right if rd.deadline.state is ClockState.STOPPED]
+        stops = bool(stopped)
+        period_ended = regime_stops and not stops
         cl = d.get("clarification") or {}
         rounds = [*cl.get("rounds", []), {
             "question": text, "purpose": purpose, "asked_on": on.isoformat(), "stops_clock": stops,
-            "answer": None, "answered_on": None,
+            "stops_for": stopped, "period_ended": period_ended, "answer": None, "answered_on": None,
         }]  # fmt: skip
         d["clarification"] = {**cl, "rounds": rounds}
         case.decision = d
-        work.record(s, case, "decision.clarification_asked", {"on": on.isoformat(), "stops_clock": stops, "clock": dl.state.value})
+        work.record(
+            s, case, "decision.clarification_asked",
+            {"on": on.isoformat(), "stops_clock": stops, "stops_for": stopped, "period_ended": period_ended,
+             "clock": dl.state.value},
+        )  # fmt: skip
         return work.finish(s, case)
 
 
@@ -610,7 +800,28 @@ def describe(decision: Mapping[str, Any]) -> list[str]:
         lines.append(f"Extended ({e['reason'].replace('_', ' ')}), told {fmt_iso(e['told_on'])}: due {fmt_iso(e['due_after'])}")
     for q in (decision.get("clarification") or {}).get("rounds", []):
         ans = f"answered {fmt_iso(q['answered_on'])}" if q.get("answered_on") else "no answer yet"
-        lines.append(f"Clarification asked {fmt_iso(q['asked_on'])}: {ans}")
+        ended = " (asked after the due date: the clock did not stop)" if q.get("period_ended") else ""
+        lines.append(f"Clarification asked {fmt_iso(q['asked_on'])}: {ans}{ended}")
+    for lapse in decision.get("lapses", []):
+        lines.append(
+            f"Due date {fmt_iso(lapse['lapsed_due'])} lapsed before ID was asked for on {fmt_iso(lapse['asked_on'])}: "
+            f"{lapse.get('reason') or 'no reason recorded'}"
+        )
+    if er := decision.get("erasure"):
+        if er.get("ground_label"):
+            lines.append(f"Erasure ground: {er['ground_label']}" + (f" ({er['ground_note']})" if er.get("ground_note") else ""))
+        if er.get("made_public"):
+            lines.append(f"Made public: other controllers told (Art 17(2)): {er.get('controllers_informed')}")
+        for x in er.get("exceptions", []):
+            lines.append(f"Kept in {x['system_name']}: {x['ground_label']}: {x['detail']}")
+    for e in decision.get("exemptions", []):
+        ncnd = "; neither confirm nor deny" if e.get("ncnd") else ""
+        lines.append(f"Exemption {e['id']}: {e['item']} {e['action']} under {e['citation']}{ncnd} ({fmt_iso(e['on'])}, {e['by']}): {e['reasoning']}")
+    if r := decision.get("ccpa_repeat"):
+        lines.append(
+            f"CCPA repeat request to know ({r['source']}; earlier: {', '.join(r['earlier'])}): "
+            f"{r['decision']} on {fmt_iso(r['on'])} by {r['by']}: {r['note']}"
+        )
     return lines
 
 
@@ -621,11 +832,16 @@ __all__ = [
     "ask_clarification",
     "assess",
     "close_no_response",
+    "add_erasure_exception",
+    "add_exemption",
+    "decide_repeat_request",
+    "remove_exemption",
     "describe",
     "extend",
     "fee_allowed",
     "flags",
     "record_clarification_answer",
+    "record_erasure_ground",
     "record_fee_paid",
     "record_further_copy_fee",
     "refuse",

@@ -90,6 +90,9 @@ _KIND_ORDER = {"overdue": 0, "due": 1, "extension_notice": 2, "awaiting_id": 3, 
                "clarification_unanswered": 3, "follow_up": 4}  # fmt: skip
 
 
+MAX_WITHIN = 36500
+
+
 def due_report(work: Any, *, within: int = DEFAULT_WITHIN, assignee: str | None = None, today: date | None = None) -> DueReport:
     """Everything that needs action within `within` days, most urgent first."""
     from dpo_tui.services.decisions import flags
@@ -98,7 +101,11 @@ def due_report(work: Any, *, within: int = DEFAULT_WITHIN, assignee: str | None 
     if within < 0:
         from dpo_tui.domain.errors import InvalidInput
 
-        raise InvalidInput("--within", f"{within} is negative (use 0 or more days)")
+        raise InvalidInput(f"--within: {within} is negative (use 0 or more days)")
+    if within > MAX_WITHIN:  # a horizon past year 9999 overflows the date arithmetic
+        from dpo_tui.domain.errors import InvalidInput
+
+        raise InvalidInput(f"--within: {within} days is too far ahead (at most {MAX_WITHIN})")
     today = today or work.today()
     horizon = today + timedelta(days=within)
     items: list[DueItem] = []

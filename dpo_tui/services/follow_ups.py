@@ -19,6 +19,7 @@ from dpo_tui.store.database import retry_transient
 from dpo_tui.store.models import Case, FollowUp
 
 MAX_NOTE = 500
+MAX_AHEAD_DAYS = 3660  # ten years: further is a typo, and dates near year 9999 overflow the calendar export
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ def set_follow_up(work: Any, ref: str, on: date, note: str, *, version: int) -> 
     if len(text) > MAX_NOTE:
         raise InvalidInput("note", f"{len(text)} characters; keep it under {MAX_NOTE}")
     if on < work.today():
-        raise InvalidInput("date", f"{fmt(on)} is in the past")
+        raise InvalidInput(f"date: {fmt(on)} is in the past")
+    if (on - work.today()).days > MAX_AHEAD_DAYS:
+        raise InvalidInput(f"date: {on.isoformat()} is more than ten years ahead")
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         if not case.is_open:

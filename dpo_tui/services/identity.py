@@ -32,6 +32,10 @@ from dpo_tui.store.database import retry_transient
 from dpo_tui.store.models import Case
 
 
+class LateIdentityRequest(InvalidInput):
+    """ID asked for after the due date has passed without a recorded reason (issue 15)."""
+
+
 def _open_case(s: Any, ref: str, version: int) -> Case:
     case = lock_case(s, ref, version=version)
     if Status(case.status) in CLOSED:
@@ -107,6 +111,7 @@ def request_identity(
     child_reason: str | None = None,
     child_authorised: bool = False,
     child_best_interests: bool = False,
+    late_reason: str | None = None,
     version: int,
 ) -> CaseDetail:
     """Ask for the least that resolves the doubt. A third party must show authority (authority_needed defaults to
@@ -143,6 +148,21 @@ def request_identity(
         rules.check_date("on", on, received=case.received, today=work.today(),
                          not_before=_parse(before.get("at")) if state in (IdStatus.RECEIVED, IdStatus.VERIFIED) else None,
                          not_before_what="the information already received")
+        # Issue 15 / rights-requests.md 2.1 rule 9: ID asked for after the due date has passed still restarts the
+        # clock in law (uk-gdpr), but Art 12(6) needs reasonable doubt and the ICO expects a prompt request: the DPO
+        # records why, and the lapse stays in the explanation, the decision record and the register.
+        before_dl = work.refresh_deadline(s, case)
+        lapsed = before_dl.effective_due if before_dl.clock_start is not None else None
+        late = None
+        if lapsed is not None and on > lapsed:
+            why_late = " ".join((late_reason or reason or "").split())
+            if not why_late:
+                raise LateIdentityRequest(
+                    f"the due date {fmt(lapsed)} passed before {fmt(on)}: asking for ID now restarts the clock only "
+                    "where there is reasonable doubt (UK GDPR Art 12(6)), and the ICO expects ID to be asked for "
+                    "promptly; record why it is asked so late (the reason), the lapse stays on the record"
+                )
+            late = {"lapsed_due": lapsed.isoformat(), "asked_on": on.isoformat(), "reason": why_late, "by": work.actor}
         work.move(case, Status.AWAITING_ID, reason="identity requested", outcome=None)
         case.status_since = _since(on, work.today())
         if id_needed:
@@ -180,7 +200,12 @@ def request_identity(
             "outcome_on": None,
             "rounds": int(before.get("rounds") or 0) + 1,
             "previous": _previous(before),
+            "late": late or before.get("late"),
         }
+        if late:
+            decision = dict(case.decision or {})
+            decision["lapses"] = [*decision.get("lapses", []), {"kind": "identity_requested_late", **late}]
+            case.decision = decision
         dl = work.refresh_deadline(s, case)
         work.record(
             s,
@@ -197,6 +222,7 @@ def request_identity(
                 "reason": why,
                 "clock": dl.state.value,
                 "due": _iso(dl.effective_due),
+                "late": late,
             },
         )
         return work.finish(s, case)

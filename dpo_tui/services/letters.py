@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from dpo_tui.domain.dates import fmt
-from dpo_tui.domain.errors import InvalidInput
+from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.rights import Right
 from dpo_tui.letters import KINDS, LetterKind, LetterRefused, Trusted, environment, kind_of, why_not
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
 
 FORMATS = ("md", "txt")
-UK_COMPLAIN_TO_CONTROLLER_FROM = date(2026, 6, 19)
+UK_COMPLAIN_TO_CONTROLLER_FROM = date(2026, 6, 19)  # DPA 2018 s.164A (see dpo_tui.domain.wording)
 
 
 @dataclass(frozen=True)
@@ -86,17 +86,76 @@ def render_letter(work: Any, ref: str, kind: str) -> Draft:
     if reason is not None:
         raise LetterRefused(f"{letter.title} does not apply to {detail.ref}: {reason}")
     env = environment(work.settings.config_dir / "letters")
+    names = [f"{letter.key}.{detail.regime}.md.j2", f"{letter.key}.md.j2"]
+    text = _render(env, names, letter_context(detail, work.settings, today, kind=letter.key))
+    subject, body = _split(text, letter.title, detail.ref)
+    return Draft(detail.ref, letter.key, subject, body)
+
+
+class TemplateFailed(InvalidInput):
+    """A letter template cannot be read or rendered (syntax, a forbidden attribute, an error in its logic)."""
+
+
+def _render(env: Any, names: list[str], context: dict[str, Any]) -> str:
+    """The first of `names` that exists, rendered in the sandbox; every failure is a one-line TemplateFailed."""
     import jinja2
 
     try:
-        template = env.get_template(f"{letter.key}.md.j2")
-        text = template.render(**letter_context(detail, work.settings, today, kind=letter.key))
-    except jinja2.TemplateError as exc:
-        where = getattr(exc, "filename", None) or f"{letter.key}.md.j2"
+        # A regime's own variant (`<kind>.<regime>.md.j2`, e.g. response_cover.ccpa.md.j2) wins over the common one.
+        return str(env.select_template(names).render(**context))
+    except jinja2.TemplateError as exc:  # syntax, undefined, and the sandbox's SecurityError
+        where = getattr(exc, "filename", None) or names[-1]
         line = getattr(exc, "lineno", None)
-        raise InvalidInput(None, f"letter template {where}{f':{line}' if line else ''}: {exc.message or exc}") from None
-    subject, body = _split(text, letter.title, detail.ref)
-    return Draft(detail.ref, letter.key, subject, body)
+        raise TemplateFailed(f"letter template {where}{f':{line}' if line else ''}: {exc.message or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise TemplateFailed(f"letter template {names[0]}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise TemplateFailed(f"letter template {names[0]}: cannot be read ({(exc.strerror or '').lower()})") from None
+    except Exception as exc:  # noqa: BLE001 - a user template is code: whatever its logic raises is its error
+        raise TemplateFailed(f"letter template {names[0]}: {type(exc).__name__}: {exc}") from None
+
+
+def check_letter_templates(settings: Any, today: date | None = None) -> list[str]:
+    """Every problem in the user's letter templates, each rendered (sandboxed) against a sample case: for
+    `dpo-tui config check`. Empty when there are none or all render."""
+    folder = settings.config_dir / "letters"
+    if not folder.is_dir():
+        return []
+    today = today or date.today()
+    env = environment(folder)
+    context = letter_context(sample_case(settings, today), settings, today)
+    problems = []
+    for path in sorted(folder.glob("*.j2")):
+        try:
+            _render(env, [path.name], context)
+        except TemplateFailed as exc:
+            problems.append(f"{path}: {str(exc).split(': ', 1)[-1]}")
+    return problems
+
+
+def sample_case(settings: Any, today: date) -> CaseDetail:
+    """A plausible open access + erasure case for trying templates on, built without a database."""
+    from datetime import datetime, timezone
+
+    from dpo_tui.domain.clock import ClockEvent, ClockEventKind, compute_deadline
+    from dpo_tui.loaders import load_regimes
+    from dpo_tui.domain.workdays import WorkCalendar
+
+    org = settings.organisation
+    regimes = load_regimes(settings.config_dir / "regimes")
+    regime = regimes.get(org.regime) or regimes["uk-gdpr"]
+    received = today
+    calendar = WorkCalendar(regime.country, regime.subdivision)
+    deadline = compute_deadline(regime, calendar, [ClockEvent(ClockEventKind.RECEIVED, received)], rights=("access", "erasure"))
+    now = datetime.now(timezone.utc)
+    return CaseDetail(
+        id=0, ref="DSAR-0000-0000", status="in_progress", regime=regime.key, country=calendar.country,
+        subdivision=calendar.subdivision, channel="email", received=received, rights=("access", "erasure"),
+        requester={"name": "Sample Person", "email": "sample@example.org", "address": "1 Sample Street", "phone": None, "account": None},
+        agent={"name": None, "kind": None}, description="Please send me a copy of my data and then erase it.",
+        assignee=None, outcome=None, final_response_on=None, status_since=now, created_at=now, updated_at=now,
+        closed_at=None, version=1, deadline=deadline, days_left=None, identity={}, decision={},
+    )  # fmt: skip
 
 
 def _split(text: str, title: str, ref: str) -> tuple[str, str]:
@@ -165,13 +224,30 @@ def save_letter(
         return work.finish(s, case)
 
 
-def write_letter(draft: Draft, path: Path, fmt_: str = "md") -> Path:
-    """Write the letter as Markdown or plain text, owner-only (0600)."""
+def write_letter(draft: Draft, path: Path | str, fmt_: str = "md", *, force: bool = False) -> Path:
+    """Write the letter as Markdown or plain text, owner-only (0600); never over an existing file unless `force`."""
     from dpo_tui.paths import write_private
 
     if fmt_ not in FORMATS:
-        raise InvalidInput("format", f"'{fmt_}' is not a letter format (use md or txt)")
-    return write_private(Path(path), draft.as_text(fmt_))
+        raise InvalidInput(f"format: '{fmt_}' is not a letter format (use md or txt)")
+    return write_private(path, draft.as_text(fmt_), force=force)
+
+
+def open_letter_file(draft: Draft, path: Path | str, fmt_: str = "md", *, force: bool = False) -> Any:
+    """The letter written to a temporary file beside `path`, not yet in place: call `publish()` after the
+    correspondence is committed (or `discard()`), so saving and writing happen both or neither."""
+    from dpo_tui.paths import PrivateOutput
+
+    if fmt_ not in FORMATS:
+        raise InvalidInput(f"format: '{fmt_}' is not a letter format (use md or txt)")
+    out = PrivateOutput(path, force=force)
+    try:
+        out.write(draft.as_text(fmt_))
+        out.close()
+    except BaseException:
+        out.discard()
+        raise
+    return out
 
 
 def format_for(path: Path) -> str:
@@ -190,16 +266,27 @@ def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str 
     """Everything a template may use. Trusted = organisation or app text; everything else is escaped on output."""
     from dpo_tui.domain.checklist import art15_supplementary
 
+    from dpo_tui.domain.authorities import authority_for
+    from dpo_tui.domain.wording import complain_to_us_sentence, complaint_sentence, right_words, wording_for
+
     org = settings.organisation
-    auth = org.supervisory_authority
+    # Issue 15: the case's own regime decides the authority (EU: the member state's; CCPA: the CPPA), never the
+    # organisation-wide one for a case under another law.
+    try:
+        auth = authority_for(detail.regime, detail.country, org.supervisory_authority, org.regime)
+    except DomainError as exc:
+        raise LetterRefused(f"{detail.ref}: {exc}") from None
+    wording = wording_for(detail.regime)
     dl = detail.deadline
+    # The extension letter speaks of the right that was extended (issue 15: rights keep their own dates).
+    ext_dl = dl if dl.extended else next((rd.deadline for rd in dl.per_right if rd.deadline.extended), dl)
     rights = []
     for r in detail.rights:
         try:
             rights.append(Right(r))
         except ValueError:
             continue
-    words = [f"right of {r.label.lower()} ({r.article})" if r is not Right.WITHDRAW_CONSENT else f"right to withdraw consent ({r.article})" for r in rights]
+    words = [right_words(r.value, r.label, r.article, detail.regime, today) for r in rights]
     if len(words) > 1:
         rights_words = ", ".join(words[:-1]) + " and " + words[-1]
     else:
@@ -240,25 +327,152 @@ def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str 
             "website": Trusted(auth.website),
             "phone": Trusted(auth.phone),
             "address": Trusted(auth.address),
+            "note": Trusted(auth.note),
+        },
+        "law": Trusted(wording.law),
+        "remedies": {
+            "complaint": Trusted(complaint_sentence(detail.regime, auth)),
+            "judicial": Trusted(wording.judicial_remedy),
+            "complain_to_us": _trusted_or_none(complain_to_us_sentence(detail.regime, today, org.dpo_email)),
         },
         "due": Trusted(fmt(dl.effective_due)) if dl.effective_due else None,
-        "legal_due": Trusted(fmt(dl.due)) if dl.due else None,
-        "extended_due": Trusted(fmt(dl.extended_due)) if dl.extended_due else None,
+        "legal_due": Trusted(fmt(ext_dl.due)) if ext_dl.due else None,
+        "extended_due": Trusted(fmt(ext_dl.extended_due)) if ext_dl.extended_due else None,
         "identity_settled": identity.get("status") in ("verified", "not_needed") or identity.get("needed") is False,
         "identity": {"asked_for": list(asked), "reason": identity.get("failure_reason") or identity.get("outcome_reason") or identity.get("reason_failed")},
-        "clarification": {"question": clar.get("question")},
-        "fee": _fee_context(decision, settings),
+        "clarification": _clarification_context(detail, clar),
+        "fee": _fee_context(decision, settings, detail.regime),
         "extension": _extension_context(decision, dl),
         "refusal": _refusal_context(decision, detail, today),
         "access": "access" in detail.rights,
-        "art15": [(Trusted(h), Trusted(t)) for h, t in art15_supplementary(org)] if "access" in detail.rights else [],
+        "holds_nothing": "access" in detail.rights and _holds_nothing(detail, org),
+        "art15": _art15(detail, org, auth, wording) if "access" in detail.rights else [],
         "searched": _systems(detail, org, None),
         "erased": _systems(detail, org, "erasure"),
         "notified": _notified(detail, org),
         "marketing": _marketing(detail),
-        "actions": _actions(detail),
+        "actions": _actions(detail, org),
+        "ccpa": _ccpa_context(org) if detail.regime == "ccpa" else {},
+        "exempted": _exempted(decision),
+        "erasure": _erasure_context(decision),
     }
     return ctx
+
+
+def _erasure_context(decision: dict[str, Any]) -> dict[str, Any]:
+    er = decision.get("erasure") if isinstance(decision.get("erasure"), dict) else {}
+    kept = [{"system": Trusted(x.get("system_name") or ""), "ground": Trusted(x.get("ground_label") or ""),
+             "detail": x.get("detail") or ""} for x in er.get("exceptions") or []]  # fmt: skip
+    return {
+        "kept": kept,
+        "ground": Trusted(er.get("ground_label") or ""),
+        "made_public": bool(er.get("made_public")),
+        "controllers_informed": er.get("controllers_informed") or "",
+    }
+
+
+def _exempted(decision: dict[str, Any]) -> list[str]:
+    """Exemption log entries a letter may name (issue 15); neither-confirm-nor-deny entries never appear."""
+    from dpo_tui.domain.exemptions import letter_lines
+
+    entries = [e for e in decision.get("exemptions") or [] if isinstance(e, dict)]
+    return letter_lines(entries)
+
+
+def _trusted_or_none(text: str | None) -> Trusted | None:
+    return Trusted(text) if text else None
+
+
+def _clarification_context(detail: CaseDetail, clar: dict[str, Any]) -> dict[str, Any]:
+    """Whether the question stops the clock, and for which rights (issue 15): uk-gdpr access only (Art 12A), and
+    only while the period runs; the paused days run up to and including the day of the reply, so time starts
+    again the day after it arrives (rights-requests.md 2.1 rule 7)."""
+    if "stops_for" in clar:
+        stops_for = [str(r) for r in clar.get("stops_for") or []]
+    else:
+        stops_for = [rd.right for rd in detail.deadline.per_right if rd.deadline.state.value == "stopped"]
+    labels = []
+    for r in stops_for:
+        try:
+            labels.append(Right(r).label.lower())
+        except ValueError:
+            labels.append(r)
+    others = [r for r in detail.rights if r not in stops_for]
+    return {
+        "question": clar.get("question"),
+        "clock_stops": bool(stops_for),
+        "stops_for": Trusted(" and ".join(labels)),
+        "partial": bool(stops_for) and bool(others),
+        "period_ended": bool(clar.get("period_ended")),
+    }
+
+
+def _art15(detail: CaseDetail, org: Any, auth: Any, wording: Any) -> list[tuple[Trusted, Trusted]]:
+    """The Art 15(1)-(2) sections with the case's own authority and transfer heading (issue 15)."""
+    from dpo_tui.domain.checklist import art15_supplementary
+    from dpo_tui.domain.wording import complaint_sentence
+
+    found = _found_systems(detail, org)
+    out = []
+    for heading, text in art15_supplementary(org):
+        if heading == "Your right to complain":
+            text = complaint_sentence(detail.regime, auth)
+        elif heading == "Transfers outside the UK and EEA":
+            heading = wording.transfers_heading
+            if found is not None:
+                # Issue 15: only the systems where the person's data was found (Art 15(2)).
+                outside = [s for s in found if s.outside_uk_eea]
+                text = "\n".join(f"- {s.name}: {s.safeguard}" for s in outside) or (
+                    "None of the systems holding your data is outside the UK and EEA."
+                )
+        elif heading == "The kinds of personal data we hold" and found is not None:
+            keys = list(dict.fromkeys(k for s in found for k in s.categories))
+            names = {c.key: f"{c.name}: {c.description}" for c in org.categories}
+            text = "\n".join(f"- {names[k]}" for k in keys if k in names) or text
+        elif heading == "Who we share it with" and found is not None:
+            shared = [s for s in found if s.role.value in ("processor", "recipient")]
+            if shared:
+                text += "\nYour data was found in:\n" + "\n".join(f"- {s.name}" for s in shared)
+        out.append((Trusted(heading), Trusted(text)))
+    return out
+
+
+def _found_systems(detail: CaseDetail, org: Any) -> list[Any] | None:
+    """The systems where the person's data was found (access search records), or None when no search recorded a
+    finding either way (the letter then describes the organisation's whole profile, as before)."""
+    records = [i for i in detail.checklist if i.right == "access" and i.system_key and i.found in ("found", "nothing_found")]
+    if not records:
+        return None
+    out = []
+    for i in records:
+        if i.found == "found":
+            try:
+                system = org.system(i.system_key)
+            except DomainError:
+                continue
+            if system not in out:
+                out.append(system)
+    return out
+
+
+def _holds_nothing(detail: CaseDetail, org: Any) -> bool:
+    """Every access search item is done and found nothing: the "we hold no personal data about you" reply."""
+    searches = [i for i in detail.checklist if i.right == "access" and i.requires_search_record]
+    return bool(searches) and all(i.state in ("done", "na") for i in searches) and not any(
+        i.found == "found" for i in searches
+    )
+
+
+def _ccpa_context(org: Any) -> dict[str, Any]:
+    """A CCPA response to know (Civ. Code 1798.110(a), 1798.115(a); 11 CCR 7024): categories of personal information,
+    of sources, the business or commercial purposes, the categories of third parties disclosed to, sold or shared
+    with, over the 12 months before the request; specific pieces, never sensitive identifiers (7024(d))."""
+    return {
+        "categories": [Trusted(f"{c.name}: {c.description}") for c in org.categories],
+        "sources": [Trusted(x) for x in org.sources],
+        "purposes": [Trusted(p.name) for p in org.purposes],
+        "third_parties": [Trusted(x) for x in org.recipients],
+    }
 
 
 def _last_clarification(decision: dict[str, Any]) -> dict[str, Any]:
@@ -278,7 +492,15 @@ def _money(amount: Any, currency: str) -> Trusted:
     return Trusted(f"{symbol}{value:,.2f}")
 
 
-def _fee_context(decision: dict[str, Any], settings: Any) -> dict[str, Any]:
+def _fee_ground(regime: str, basis: Any) -> str:
+    if basis == "further_copies":
+        return "UK GDPR Art 15(3)" if regime == "uk-gdpr" else "GDPR Art 15(3)"
+    if regime == "ccpa":
+        return "Cal. Civ. Code 1798.145, manifestly unfounded or excessive requests"
+    return "UK GDPR Art 12(5)(a)" if regime == "uk-gdpr" else "GDPR Art 12(5)(a)"
+
+
+def _fee_context(decision: dict[str, Any], settings: Any, regime: str = "uk-gdpr") -> dict[str, Any]:
     fee = decision.get("fee") if isinstance(decision.get("fee"), dict) else {}
     currency = fee.get("currency") or settings.fees.currency
     lines = []
@@ -295,6 +517,17 @@ def _fee_context(decision: dict[str, Any], settings: Any) -> dict[str, Any]:
         except (TypeError, ValueError):
             total = None
     why = fee.get("why") or fee.get("reason")
+    basis = fee.get("basis")
+    if not why and basis:
+        # Issue 15: the fee names its ground. A first-response fee rests on an Art 12(5)(a) finding (UK/EU GDPR;
+        # CCPA: Civ. Code 1798.145, manifestly unfounded or excessive requests); further copies on Art 15(3).
+        from dpo_tui.domain.decisions import FINDING_LABELS
+
+        finding = FINDING_LABELS.get(str(basis), str(basis).replace("_", " "))
+        why = Trusted(
+            f"We are charging it because we have found your request {finding}; the law allows a reasonable fee based "
+            f"on our administrative costs in that case ({_fee_ground(regime, basis)})."
+        )
     if not why:
         why = Trusted(
             "We may charge a reasonable fee where a request is manifestly unfounded or excessive, or for further "
@@ -370,15 +603,16 @@ def _notified(detail: CaseDetail, org: Any) -> list[Trusted]:
     return names
 
 
-def _marketing(detail: CaseDetail) -> bool:
-    text = (detail.description or "").lower()
-    if any(w in text for w in ("marketing", "unsubscribe", "newsletter", "emails", "opt out", "opt-out")):
-        return True
-    return any("marketing" in (i.key or "") or "suppress" in (i.key or "") for i in detail.checklist if i.right == "objection")
+def _marketing(detail: CaseDetail) -> bool | None:
+    """Is the objection to direct marketing? The DPO's recorded answer on the checklist (issue 15; Art 21(3)), never
+    inferred from the request's words: those only make a suggestion (dpo_tui.domain.objection)."""
+    from dpo_tui.domain.objection import recorded_direct_marketing
+
+    return recorded_direct_marketing({i.key: i.state for i in detail.checklist})
 
 
 _ACTION_WORDS = {
-    "rectification": "We have corrected the personal data you told us was inaccurate or incomplete, and told anyone we had disclosed it to.",
+    "rectification": "We have corrected the personal data you told us was inaccurate or incomplete.",
     "erasure": "We have erased your personal data as you asked; a separate letter confirms where.",
     "restriction": "We have restricted our use of your personal data: we will store it but not otherwise use it while the restriction applies.",
     "portability": "The personal data you provided to us is enclosed in a structured, commonly used, machine-readable format.",
@@ -388,5 +622,25 @@ _ACTION_WORDS = {
 }
 
 
-def _actions(detail: CaseDetail) -> list[Trusted]:
-    return [Trusted(_ACTION_WORDS[r]) for r in detail.rights if r in _ACTION_WORDS]
+def _actions(detail: CaseDetail, org: Any = None) -> list[Trusted]:
+    """What was done, per right. Art 19 (tell each recipient of a rectification, erasure or restriction) is promised
+    only where the checklist's notify items were ticked (issue 15); otherwise the letter says nothing about it."""
+    notified = _notified(detail, org) if org is not None else []
+    out = []
+    for r in detail.rights:
+        if r not in _ACTION_WORDS:
+            continue
+        text = _ACTION_WORDS[r]
+        if r in ("rectification", "restriction"):
+            told = [n for n in notified if _notified_for(detail, org, r, n)]
+            if told:
+                text += " We have told " + ", ".join(told) + ", to whom it had been disclosed (Art 19)."
+        out.append(Trusted(text))
+    return out
+
+
+def _notified_for(detail: CaseDetail, org: Any, right: str, name: str) -> bool:
+    for item in detail.checklist:
+        if item.state == "done" and item.right == right and item.system_key and _system_name(org, item.system_key) == name:
+            return True
+    return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import os.path
 import random
 import sqlite3
 import threading
@@ -26,11 +27,14 @@ from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, DBAP
 from sqlmodel import Session, create_engine
 
 from dpo_tui.paths import create_private_file, ensure_private_dir
+from dpo_tui.store import guard
 from dpo_tui.store.schema import HEAD_REVISION
-from dpo_tui.store.urls import resolve_url
+from dpo_tui.store.urls import DatabaseError, resolve_url
 
-class DatabaseError(Exception):
-    """The database cannot be used; the message is one line a user can act on."""
+guard.install()  # every session of every database: unstorable text is refused before it is flushed
+
+
+__all__ = ["Database", "DatabaseError", "describe"]  # DatabaseError lives in urls.py, which must stay ORM-free
 
 
 class TransientWriteError(DatabaseError):
@@ -112,7 +116,7 @@ def describe(url: str) -> str:
     """A URL fit for messages: never the password."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "<invalid URL>"
 
 
@@ -132,7 +136,7 @@ class Database:
         url = resolve_url(target)
         try:
             parsed = make_url(url)
-        except ArgumentError:
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
             raise DatabaseError(f"not a database path or URL: {target!r}") from None
         if parsed.get_backend_name() == "sqlite":
             engine = _sqlite_engine(parsed.database)
@@ -204,27 +208,32 @@ class Database:
                 session.rollback()
                 raise
 
-    def backup(self, dest: Path) -> Path:
-        """A consistent copy of an SQLite database, safe while other windows write to it."""
+    def backup(self, dest: Path | str, *, force: bool = False) -> Path:
+        """A consistent copy of an SQLite database, safe while other windows write to it.
+
+        Written owner-only to a temporary file beside `dest` and put in place when complete: never through a
+        symlink, never over an existing file unless `force`."""
+        from dpo_tui.paths import PrivateOutput
+
         if not self.is_sqlite or self.sqlite_path is None:
             raise DatabaseError("backup copies SQLite databases; for PostgreSQL use pg_dump")
-        dest = dest.expanduser().resolve()
-        if dest.exists():
-            raise DatabaseError(f"{dest} already exists; choose a new file name")
-        if not dest.parent.exists():
-            ensure_private_dir(dest.parent)
-        create_private_file(dest)
-        src = sqlite3.connect(self.sqlite_path)
+        out = PrivateOutput(os.path.expanduser(os.fspath(dest)), force=force)  # "" stays "" (refused)
         try:
-            out = sqlite3.connect(dest)
+            out.close()  # sqlite3 opens the temporary file itself
+            src = sqlite3.connect(self.sqlite_path)
             try:
-                src.backup(out)
+                copy = sqlite3.connect(out.tmp)
+                try:
+                    src.backup(copy)
+                finally:
+                    copy.close()
             finally:
-                out.close()
+                src.close()
+            return out.publish().resolve()
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"backup failed: {_first_line(exc)}") from None
         finally:
-            src.close()
-        os.chmod(dest, 0o600)
-        return dest
+            out.discard()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -511,7 +511,8 @@ class RefusalScreen(_Walk):
             "items": clean_items(self.items()),
             "reasons": self.value("#reasons"),
             "on": on_.isoformat(),
-            **refusal_notice_block(self.app.settings.organisation.supervisory_authority, self.detail.regime, on_),
+            **refusal_notice_block(self.app.settings.organisation.supervisory_authority, self.detail.regime, on_,
+                                   country=self.detail.country, org_regime=self.app.settings.organisation.regime),
         }
         return d
 

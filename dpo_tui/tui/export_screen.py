@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+from textual.worker import Worker
 
 from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.text import literal
@@ -48,7 +50,7 @@ class ExportScreen(DpoModal[list[Path] | None]):
         self.query_one("#export-status", Static).update("exporting…")
         self._run(fmt, folder)
 
-    def _run(self, fmt: str, folder: Path) -> None:
+    def _run(self, fmt: str, folder: Path, force: bool = False) -> None:
         from dpo_tui.exports.case_summary import export_cases
 
         app, refs = self.app, self.refs
@@ -62,11 +64,33 @@ class ExportScreen(DpoModal[list[Path] | None]):
             where = paths[0] if len(paths) == 1 else folder
             self._status(f"wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to {where}", False)
 
-        self.call_in_thread(lambda w: export_cases(w, refs, fmt, folder, progress=progress), done,
+        self._pending = (fmt, folder)
+        self.call_in_thread(lambda w: export_cases(w, refs, fmt, folder, progress=progress, force=force), done,
                             group="export", exclusive=True)  # fmt: skip
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        from dpo_tui.paths import OutputExists
+
+        if worker.group == "export" and isinstance(error, OutputExists):
+            self._ask_overwrite(str(error), *self._pending)
+            return
+        super().worker_failed(worker, error)
 
     def show_problem(self, message: str) -> None:
         self._status(message, True)
+
+    def _ask_overwrite(self, message: str, fmt: str, folder: Path) -> None:
+        """Never overwrite silently: ask, and export over the existing files only on yes."""
+        from rich.text import Text
+
+        from dpo_tui.tui.checklist_view import ConfirmScreen
+
+        self._status(message, True)
+        question = Text(f"{message.split(';')[0]}. Overwrite the existing files in this folder?")
+        self.app.push_screen(
+            ConfirmScreen(question, "y or enter: overwrite · n or escape: keep them"),
+            lambda yes: self._run(fmt, folder, True) if yes else None,
+        )
 
     def _status(self, message: str, error: bool) -> None:
         self.query_one("#export-status", Static).update(literal(message, "bold red" if error else "bold green"))

@@ -148,6 +148,13 @@ def deadline_dates(dl: Deadline) -> list[tuple[str, str]]:
     rows.append(("Internal target", fmt(dl.internal_target) if dl.internal_target else "off"))
     if dl.paused_days:
         rows.append(("Paused", f"{dl.paused_days} day{'s' if dl.paused_days != 1 else ''}"))
+    # Issue 15: each right's own date when they differ (the headline above is the earliest), and a lapsed date.
+    if len({(rd.deadline.effective_due, rd.deadline.state) for rd in dl.per_right}) > 1:
+        for rd in dl.per_right:
+            due = rd.deadline.effective_due
+            rows.append((f"Due ({rd.right.replace('_', ' ')})", fmt(due) if due else "not started"))
+    if dl.lapsed_due:
+        rows.append(("Lapsed", f"{fmt(dl.lapsed_due)} (before the late ID request)"))
     return rows
 
 

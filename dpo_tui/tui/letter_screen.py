@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.tui.base import DpoModal
@@ -195,8 +196,6 @@ class LetterScreen(DpoModal[bool]):
 
     @on(Button.Pressed, "#letter-write")
     def action_write(self) -> None:
-        from dpo_tui.services.letters import format_for, write_letter
-
         draft = self._current()
         if draft is None:
             self._error("Pick a letter first.")
@@ -205,14 +204,38 @@ class LetterScreen(DpoModal[bool]):
         if not name:
             self.show_error(InvalidInput("file", "name the file to write (.md or .txt)"))
             return
-        path = Path(name).expanduser()
+        self._write(draft, Path(name).expanduser(), force=False)
+
+    def _write(self, draft: Any, path: Path, *, force: bool) -> None:
+        from dpo_tui.paths import shown
+        from dpo_tui.services.letters import format_for, write_letter
 
         def written(where: Path) -> None:
             self._error("")
-            self.app.notify(f"wrote {where}", markup=False)
+            self.app.notify(f"wrote {shown(where)}", markup=False)
 
-        # File I/O off the UI thread too; a refusal (format, folder) comes back through show_error.
-        self.call_in_thread(lambda _: write_letter(draft, path, format_for(path)), written, group="letter-write")
+        # File I/O off the UI thread too; a refusal comes back through worker_failed / show_error.
+        self._pending_write = (draft, path)
+        self.call_in_thread(lambda _: write_letter(draft, path, format_for(path), force=force), written,
+                            group="letter-write")  # fmt: skip
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        from dpo_tui.paths import OutputExists, shown
+
+        if worker.group == "letter-write" and isinstance(error, OutputExists):
+            # Never overwrite silently: ask, and write over it only on yes.
+            from rich.text import Text
+
+            from dpo_tui.tui.checklist_view import ConfirmScreen
+
+            draft, path = self._pending_write
+            question = Text(f"{shown(path)} already exists. Overwrite it?")
+            self.app.push_screen(
+                ConfirmScreen(question, "y or enter: overwrite · n or escape: keep the file"),
+                lambda yes: self._write(draft, path, force=True) if yes else None,
+            )
+            return
+        super().worker_failed(worker, error)
 
     @on(Button.Pressed, "#letter-close")
     def action_close(self) -> None:

@@ -51,7 +51,7 @@ def test_regime_and_calendar_options() -> None:
     assert json.loads(run("2026-02-17", "--country", "GB", "--json")[1])["calendar"] == "GB-ENG"
     eu = json.loads(run("2026-05-04", "--regime", "eu-gdpr", "--country", "DE", "--subdivision", "BY", "--json")[1])
     assert eu["due"] == "2026-06-05"
-    assert json.loads(run("2026-02-17", "--regime", "eu-gdpr", "--json")[1])["calendar"] == "IE"
+    assert json.loads(run("2026-02-17", "--regime", "eu-gdpr", "--country", "IE", "--json")[1])["calendar"] == "IE"
     ccpa = json.loads(run("2026-03-02", "--regime", "ccpa", "--json")[1])
     assert (ccpa["due"], ccpa["extended_due"], ccpa["acknowledge_by"]) == ("2026-04-16", "2026-05-31", "2026-03-16")
 
@@ -78,7 +78,9 @@ def test_user_regime_next_to_settings(tmp_path: Path, monkeypatch: pytest.Monkey
         (["2026-03-02", "--paused", "2026-03-10:2026-03-12", "--paused", "2026-03-12:2026-03-14"], "overlap"),
         (["2026-03-02", "--clock-start", "2026-03-01"], "--clock-start 2026-03-01 is before the request was received"),
         (["2026-03-02", "--regime", "ccpa", "--clock-start", "2026-03-05"], "ccpa the clock runs from receipt"),
-        (["2026-03-02", "--regime", "eu-gdpr", "--paused", "2026-03-05:2026-03-06"], "no stop-the-clock"),
+        (["2026-03-02", "--regime", "eu-gdpr", "--country", "IE", "--paused", "2026-03-05:2026-03-06"], "no stop-the-clock"),
+        # issue 15: an EU calculation names its member state; Ireland is not assumed
+        (["2026-03-02", "--regime", "eu-gdpr"], "eu-gdpr has no default holiday calendar; give the member state"),
     ],
 )
 def test_bad_input_is_one_error_line(args: list[str], message: str) -> None:
@@ -102,3 +104,25 @@ def test_cli_does_not_import_textual_or_sqlalchemy() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["due"] == "2019-12-27"
+
+
+# --- issue 15: pauses after the deadline, per-right dates -------------------------------------------------------------
+
+
+def test_issue_15_question_after_the_deadline_does_not_move_it() -> None:
+    # received 27 Jun 2025 (due 28 Jul); question on 26 Aug, answer 5 Sep: still due 28 Jul, nothing paused
+    data = json.loads(run("2025-06-27", "--paused", "2025-08-26:2025-09-05", "--json")[1])
+    assert (data["due"], data["paused_days"]) == ("2025-07-28", 0)
+    assert any("cannot be paused" in line for line in data["explanation"])
+
+
+def test_issue_15_pause_before_the_deadline_still_counts() -> None:
+    data = json.loads(run("2025-06-27", "--paused", "2025-07-20:2025-07-30", "--json")[1])
+    assert (data["due"], data["paused_days"]) == ("2025-08-07", 11)
+
+
+def test_issue_15_per_right_dates() -> None:
+    code, out, _ = run("2026-03-02", "--rights", "access,erasure", "--paused", "2026-03-05:2026-03-22", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["due"] == "2026-04-02"
+    assert data["per_right"] == {"access": "2026-04-20", "erasure": "2026-04-02"}

@@ -100,7 +100,7 @@ def test_shipped_regimes() -> None:
     assert {"uk-gdpr", "eu-gdpr", "ccpa"} <= set(REGIMES)
     assert UK.restart_kinds == {"id", "authority", "fee"} and UK.stops_clock_for(["access"])
     assert not EU.restart_kinds and not EU.stops_clock_for(["access"])
-    assert (UK.country, UK.subdivision, EU.country, CCPA.country, CCPA.subdivision) == ("GB", "ENG", "IE", "US", "CA")
+    assert (UK.country, UK.subdivision, EU.country, CCPA.country, CCPA.subdivision) == ("GB", "ENG", "", "US", "CA")  # eu-gdpr: no default
 
 
 def test_user_profile_pipeda_without_code(tmp_path: Path) -> None:

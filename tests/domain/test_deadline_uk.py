@@ -273,7 +273,11 @@ def test_pause_added_to_the_unrolled_date_then_rolled() -> None:
 def test_stop_the_clock_only_for_access_requests() -> None:
     events = (ev(K.CLARIFICATION_ASKED, date(2026, 3, 10)), ev(K.CLARIFICATION_ANSWERED, date(2026, 3, 14)))
     assert uk(date(2026, 3, 2), *events, rights=("erasure",)).paused_days == 0
-    assert uk(date(2026, 3, 2), *events, rights=("erasure", "access")).paused_days == 5
+    both = uk(date(2026, 3, 2), *events, rights=("erasure", "access"))
+    # Issue 15: each right keeps its own date; the case's headline is the earliest (erasure, unpaused).
+    assert both.paused_days == 0 and both.due == date(2026, 4, 2)
+    assert both.for_right("access").paused_days == 5 and both.for_right("access").due == date(2026, 4, 7)
+    assert both.for_right("erasure").due == date(2026, 4, 2)
 
 
 def test_open_question_stops_the_clock_and_freezes_days_left() -> None:

@@ -174,7 +174,7 @@ def test_refusal_deadline_per_regime():
 
 def _decision(regime="uk-gdpr", on=date(2026, 11, 20), **refusal):
     r = {"scope": "whole", "items": [], "reasons": "Repeated request.", "on": on.isoformat(),
-         **refusal_notice_block(ICO, regime, on)}  # fmt: skip
+         **refusal_notice_block(ICO, regime, on, country="IE" if regime == "eu-gdpr" else None)}  # fmt: skip
     r.update(refusal)
     return {"kind": "refuse", "refusal": r}
 
@@ -219,3 +219,20 @@ def test_clean_items():
         clean_items([("HR notes", "")])
     with pytest.raises(RefusalIncomplete, match="say what is withheld"):
         clean_items([("", "privilege")])
+
+
+def test_refusal_block_names_the_cases_own_authority_never_the_ico_outside_the_uk():
+    on = date(2026, 11, 20)
+    eu = refusal_notice_block(ICO, "eu-gdpr", on, country="DE")
+    assert "BfDI" in eu["authority"]["name"] and "Art 77" in eu["complaint"] and "Art 79" in eu["judicial_remedy"]
+    ccpa = refusal_notice_block(ICO, "ccpa", on, country="US")
+    assert ccpa["authority"]["name"] == "California Privacy Protection Agency" and "Attorney General" in ccpa["complaint"]
+    for block in (eu, ccpa):
+        assert "Information Commissioner" not in str(block)
+    uk = refusal_notice_block(ICO, "uk-gdpr", on)
+    assert uk["authority"]["name"] == ICO.name and "s.164A" in uk["complain_to_controller"]
+    # an EU case with no member state names no authority, and the notice says so
+    missing = {"kind": "refuse", "refusal": {"scope": "whole", "reasons": "x", **refusal_notice_block(ICO, "eu-gdpr", on)}}
+    assert any("no authority is named" in p for p in refusal_content_problems(missing, "eu-gdpr", on))
+    ico_for_eu = {"kind": "refuse", "refusal": {"scope": "whole", "reasons": "x", **uk}}
+    assert any("names the Information Commissioner" in p for p in refusal_content_problems(ico_for_eu, "eu-gdpr", on))

@@ -12,6 +12,7 @@ from dpo_tui.domain.decisions import breakdown_from_settings
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.domain.rights import Right
 from dpo_tui.letters import KINDS, LetterRefused
+from dpo_tui.services import checklist_work as cw
 from dpo_tui.services import decisions as dec
 from dpo_tui.services import identity as idv
 from dpo_tui.services.letters import available_letters, letter_choices, render_letter, save_letter, write_letter
@@ -69,6 +70,10 @@ def test_response_cover_for_access_carries_art15_information(work):
 
 def test_erasure_and_objection_confirmations_apply_only_to_their_rights(work):
     ref = work.log_request(new_request(rights=(Right.ERASURE, Right.OBJECTION), description="Stop the marketing emails and delete me")).ref
+    assert "objection_confirmation" not in _kinds(work, ref)  # issue 15: the DPO records whether it is marketing
+    reason = {c.kind: c.reason for c in letter_choices(work, ref)}["objection_confirmation"]
+    assert "suggested: direct marketing - the request says 'marketing'" in reason
+    cw.tick(work, ref, "objection.direct_marketing", version=work.version_of(ref))
     kinds = _kinds(work, ref)
     assert {"erasure_confirmation", "objection_confirmation"} <= kinds
     body = render_letter(work, ref, "objection_confirmation").body
@@ -142,6 +147,7 @@ def test_every_kind_renders_where_it_applies(work):
     a = work.log_request(new_request(rights=(Right.ACCESS, Right.ERASURE, Right.OBJECTION))).ref
     work.change_status(a, "in_progress", version=work.version_of(a))
     dec.extend(work, a, "complex", date(2026, 11, 10), "Many systems.", version=work.version_of(a))
+    cw.tick(work, a, "objection.direct_marketing", version=work.version_of(a))
     b = work.log_request(new_request(email="b@example.org")).ref
     dec.assess(work, b, REPEAT, "fee", version=work.version_of(b))
     dec.request_fee(work, b, breakdown_from_settings(work.settings.fees, hours="1"), date(2026, 11, 3), version=work.version_of(b))
@@ -152,7 +158,8 @@ def test_every_kind_renders_where_it_applies(work):
     dec.ask_clarification(work, d, "Which account?", "identify", date(2026, 11, 4), version=work.version_of(d))
     e = work.log_request(new_request(email="e@example.org")).ref
     idv.request_identity(work, e, requester_kind="self", what="your account number", on=date(2026, 11, 3), version=work.version_of(e))
-    for ref in (a, b, c, d, e):
+    f = work.log_request(new_request(email="f@example.org", rights=(Right.RESTRICTION,))).ref
+    for ref in (a, b, c, d, e, f):
         for kind in _kinds(work, ref):
             draft = render_letter(work, ref, kind)
             assert draft.body.strip() and draft.subject
