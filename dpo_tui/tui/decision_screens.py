@@ -298,7 +298,7 @@ class AssessScreen(_Walk):
         ref, kind, chosen, note, on_ = self.ref, self.radio("#decision") or "comply", self.chosen(), self.value("#note"), self.today()
         version = self.detail.version
         nxt = {"fee": "fee", "refuse": "refuse", "refuse_in_part": "refuse_partial"}.get(kind)
-        return lambda w: Outcome(dec.assess(w, ref, chosen, kind, note=note, on=on_), None, nxt)
+        return lambda w: Outcome(dec.assess(w, ref, chosen, kind, note=note, on=on_, version=version), None, nxt)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -399,6 +399,7 @@ class FeeScreen(_Walk):
         from dpo_tui.services import decisions as dec
 
         ref, on_, breakdown = self.ref, parse_day(self.value("#on"), "asked for on"), self.breakdown()
+        version = self.detail.version
         if (self.radio("#mode") or "fee") == "fee":
             return lambda w: Outcome(dec.request_fee(w, ref, breakdown, on_, version=version), LETTER_FOR["fee"])
         paid = self.value("#paid-on").strip()
