@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dpo_tui.domain.organisation import DataFileError, Organisation, demo_organisation, parse_organisation, parse_toml
+from dpo_tui.intake.config import IntakeSettings, IntakeSettingsError, parse_intake
 from dpo_tui.paths import settings_path
 
 
@@ -59,6 +60,7 @@ class Settings:
     policy: Policy = field(default_factory=Policy)
     fees: Fees = field(default_factory=Fees)
     keymap: dict[str, str] = field(default_factory=dict)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
 
     @property
     def config_dir(self) -> Path:
@@ -90,7 +92,7 @@ def load_settings(path: Path | None = None) -> Settings:
     def fail(key: str, message: str) -> SettingsError:
         return SettingsError(str(DataFileError(source, key, message).located(text)))
 
-    known = {"user", "organisation", "policy", "fees", "keymap"}
+    known = {"user", "organisation", "policy", "fees", "keymap", "intake"}
     for key in data:
         if key not in known:
             raise fail(key, f"unknown section (expected one of: {', '.join(sorted(known))})")
@@ -110,8 +112,14 @@ def load_settings(path: Path | None = None) -> Settings:
     for k, v in keymap.items():
         if not isinstance(v, str):
             raise fail(f"keymap.{k}", 'must be a key name string such as "ctrl+f"')
+    try:
+        intake = parse_intake(data.get("intake"))
+    except IntakeSettingsError as exc:
+        key, _, problem = str(exc).partition(": ")
+        raise fail(key, problem) from None
     return Settings(
-        path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees, keymap=dict(keymap)
+        path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees,
+        keymap=dict(keymap), intake=intake,
     )
 
 
