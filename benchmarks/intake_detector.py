@@ -25,9 +25,14 @@ def main() -> None:
     print(f"{'right':<20} {'precision':>9} {'recall':>7} {'support':>8}")
     for right, s in sorted(ev.by_right.items()):
         print(f"{right:<20} {s.precision:>9.2f} {s.recall:>7.2f} {s.tp + s.fn:>8}")
+    held = evaluate(SAMPLES / "holdout")
+    print()
+    print("held-out letters (written after the lexicon was tuned; not tuned on):")
+    for lang, s in held.by_language.items():
+        print(f"{lang:<10} {s.precision:>9.2f} {s.recall:>7.2f}")
     if "--misses" in sys.argv:
         print()
-        print("\n".join(ev.misses) or "no misses")
+        print("\n".join(ev.misses + held.misses) or "no misses")
 
 
 if __name__ == "__main__":
