@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("dpo_tui.cli.exports_cmd", "export", "Export case summaries as Markdown, HTML or JSON."),
     "register": ("dpo_tui.cli.exports_cmd", "register", "The register of requests, one row per case (CSV or JSON)."),
     "report": ("dpo_tui.cli.exports_cmd", "report", "Figures for management: open, overdue, on time, days to respond."),
+    "import": ("dpo_tui.cli.intake_cmd", "import_cmd", "Import mail (.eml, .msg, mbox, Maildir) and web-form exports as cases."),
     "queue": ("dpo_tui.cli.tui_cmd", "queue", "Open the case queue (the default when no command is given)."),
 }
 

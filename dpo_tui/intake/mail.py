@@ -47,26 +47,33 @@ def parse_email(
 
 
 def _header(msg: EmailMessage, name: str) -> str:
-    """A header as text; undecodable bytes or an unknown charset in it are bad input, not mojibake."""
+    """A header as text; undecodable bytes or an unknown charset in it are bad input, not mojibake.
+
+    Raw UTF-8 in headers (RFC 6532, sent by many mailers) is accepted; other raw 8-bit bytes are not."""
+    raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name.lower()), None)
+    if raw is None:
+        return ""
+    if any("\udc80" <= ch <= "\udcff" for ch in raw):
+        try:
+            text = raw.encode("ascii", "surrogateescape").decode("utf-8")
+        except UnicodeError:
+            raise _Bad(f"undecodable {name} header (raw 8-bit bytes that are not UTF-8)") from None
+        return " ".join(text.split())
+    for charset in _ENCODED_WORD.findall(raw):
+        try:
+            codecs.lookup(charset.split("*")[0])
+        except LookupError:
+            raise _Bad(f"unknown charset {charset!r} in the {name} header") from None
     try:
         value = msg.get(name)
     except (LookupError, ValueError, IndexError, AttributeError, TypeError) as exc:
         raise _Bad(f"undecodable {name} header ({type(exc).__name__})") from None
-    if value is None:
-        return ""
     text = str(value)
     for defect in getattr(value, "defects", ()):
         if isinstance(defect, (email_errors.UndecodableBytesDefect, email_errors.CharsetError)):
             raise _Bad(f"undecodable {name} header ({defect})")
-    if any("\udc80" <= ch <= "\udcff" for ch in text) or "\ufffd" in text:
-        raise _Bad(f"undecodable {name} header (raw 8-bit bytes)")
-    for raw_name, raw_value in msg.raw_items():
-        if raw_name.lower() == name.lower():
-            for charset in _ENCODED_WORD.findall(str(raw_value)):
-                try:
-                    codecs.lookup(charset.split("*")[0])
-                except LookupError:
-                    raise _Bad(f"unknown charset {charset!r} in the {name} header") from None
+    if "\ufffd" in text:
+        raise _Bad(f"undecodable {name} header")
     return " ".join(text.split())
 
 
@@ -117,6 +124,13 @@ def _parse(raw: bytes, source: str, cfg: IntakeSettings, file_time: datetime | N
             raise _Bad(f"undecodable message text ({type(exc).__name__})") from None
         if not isinstance(content, str):
             content = ""
+        if "\ufffd" in content and body.get_param("charset") is None:
+            # 8-bit text with no charset declared: nearly always UTF-8 today, else Latin-1 (never fails)
+            payload = body.get_payload(decode=True) or b""
+            try:
+                content = payload.decode("utf-8")
+            except UnicodeDecodeError:
+                content = payload.decode("latin-1")
         if body.get_content_subtype() == "html":
             content = html_to_text(content)
             flags.append("html_only")
