@@ -98,3 +98,31 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, as_js
         return iter_items(files, cfg, tick)
 
     run_import(ctx, items_for, total_bytes(files), dry_run=dry_run, as_json=as_json, skip_bad=skip_bad, log_confident=log_confident)
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Read and report, save nothing, leave the mailbox as it is.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (schema dpo-tui/import/1).")
+@click.option("--skip-bad", is_flag=True, help="Import the good messages and list the bad ones (they stay in the mailbox).")
+@click.option("--log-confident", is_flag=True, help="Log confident items as cases now; the rest still wait for triage.")
+@click.pass_context
+@clean_errors
+def fetch(ctx: click.Context, dry_run: bool, as_json: bool, skip_bad: bool, log_confident: bool) -> None:
+    """Read new messages from the IMAP mailbox in the settings ([intake.imap]) and import them.
+
+    Processed messages are moved to `move_to` (or marked read) after the import is saved."""
+    from dpo_tui.intake.imap import ImapMailbox
+    from dpo_tui.intake.model import IntakeError
+    from dpo_tui.settings import load_settings
+
+    cfg = load_settings().intake
+    try:
+        with ImapMailbox(cfg) as box:
+            summary = run_import(
+                ctx, box.items, 0, dry_run=dry_run, as_json=as_json, skip_bad=skip_bad, log_confident=log_confident
+            )
+            if summary.applied:
+                bad = {r.source for r in summary.rejected}
+                box.settle([uid for uid, source in box.taken if source not in bad])
+    except IntakeError as exc:
+        raise click.ClickException(str(exc)) from None
