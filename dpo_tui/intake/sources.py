@@ -98,7 +98,7 @@ def _maildir(path: Path, cfg: IntakeSettings, tick: ByteCounter) -> Iterator[Ite
             f = path / sub / fname
             raw = f.read_bytes()
             tick(len(raw))
-            yield parse_email(raw, str(f), cfg, file_time=_mtime(f))
+            yield parse_email(raw, str(f), cfg, file_time=lambda f=f: _mtime(f))  # type: ignore[misc]
 
 
 def _mbox(path: Path, cfg: IntakeSettings, tick: ByteCounter) -> Iterator[Item]:
@@ -132,7 +132,7 @@ def _mbox_message(buf: list[bytes], envelope: bytes, name: str, line: int, cfg: 
         buf = buf[:-1]  # the blank line before the next separator belongs to the mbox, not the message
     raw = b"".join(buf)
     tick(len(raw) + len(envelope))
-    return parse_email(raw, name, cfg, file_time=_envelope_time(envelope), line=line)
+    return parse_email(raw, name, cfg, file_time=lambda: _envelope_time(envelope), line=line)
 
 
 def _envelope_time(envelope: bytes) -> datetime | None:
