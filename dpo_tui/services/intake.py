@@ -41,6 +41,8 @@ _FORM_RIGHT_WORDS = {
     "unsubscribe": "objection", "withdraw_consent": "withdraw_consent", "automated_decision": "automated_decision",
 }
 FLUSH_EVERY = 200
+# A message joining a case that waits on the requester may be the answer (an ID document, a payment, a reply).
+AWAITED_STEP = {"awaiting_id": "identity evidence", "awaiting_fee": "fee payment", "awaiting_clarification": "clarification"}
 _FILES = StoredFile.__table__  # type: ignore[attr-defined]
 _PENDING = PendingIntake.__table__  # type: ignore[attr-defined]
 _MSGS = IntakeMessage.__table__  # type: ignore[attr-defined]
@@ -87,12 +89,14 @@ class ItemResult:
     sha256: str | None = None
     flags: tuple[str, ...] = ()
     overdue_chaser: bool = False
+    offers_step: str | None = None  # identity | fee | clarification: the answer the case is waiting for, perhaps
 
     def as_json(self) -> dict[str, Any]:
         return {
             "outcome": self.outcome, "source": self.source, "detail": self.detail, "ref": self.ref,
             "pending_id": self.pending_id, "rights": list(self.rights), "language": self.language,
             "sha256": self.sha256, "flags": list(self.flags), "overdue_chaser": self.overdue_chaser,
+            "offers_step": self.offers_step,
         }
 
 
@@ -249,13 +253,20 @@ class Intake:
         overdue = bool(case.is_open and case.due is not None and case.due < today)
         self._remember(s, m, case_id=case.id, file_id=file_id, overdue_chaser=overdue)
         s.add(_letter(case, m, self.actor))
+        step = AWAITED_STEP.get(case.status)
         self.work.record(
             s, case, "intake.attached",
             {"sha256": m.sha256, "file_id": file_id, "source": _where(m), "matched_by": how,
-             "received": m.received.isoformat(), "overdue_chaser": overdue},
+             "received": m.received.isoformat(), "overdue_chaser": overdue, "offers_step": step},
         )
         detail = f"matched by {how}" + ("; chaser about an overdue case" if overdue else "")
-        return ItemResult("attached", _where(m), detail, ref=case.ref, sha256=m.sha256, flags=tuple(m.flags), overdue_chaser=overdue)
+        if step:
+            # Never recorded automatically: the DPO confirms it in the walkthrough, dated by this day of receipt.
+            detail += f"; may be the {step} the case awaits: confirm it in the case ({m.received.isoformat()})"
+        return ItemResult(
+            "attached", _where(m), detail, ref=case.ref, sha256=m.sha256, flags=tuple(m.flags), overdue_chaser=overdue,
+            offers_step=step,
+        )
 
     def _remember(self, s: Session, m: IncomingMessage, **kw: Any) -> None:
         values = {"case_id": None, "pending_id": None, "overdue_chaser": False, **kw}

@@ -170,3 +170,14 @@ def test_web_form_rows_use_the_forms_request_type(work, tmp_path: Path) -> None:
     summary = run(work, [f], log_confident=True)
     assert summary.results[0].outcome == "created" and work.get("DSAR-2026-0001").rights == ("erasure",)
     assert work.get("DSAR-2026-0001").channel == "web"
+
+
+def test_a_message_on_a_case_waiting_for_the_requester_is_offered_as_that_step(work, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    work.log_request(new_request())
+    work.change_status("DSAR-2026-0001", "awaiting_id")
+    reply = mail("Here is a scan of my driving licence.", mid="id@x", subject="Re: DSAR-2026-0001 identity")
+    summary = run(work, [write_mbox(tmp_path / "r.mbox", reply)])
+    (r,) = summary.results
+    assert r.outcome == "attached" and r.offers_step == "identity evidence" and "confirm it in the case (2026-11-02)" in r.detail
+    # offered, never recorded: the case still waits for the DPO to confirm
+    assert work.get("DSAR-2026-0001").status == "awaiting_id"
