@@ -113,7 +113,7 @@ def load_settings(path: Path | None = None) -> Settings:
         if not isinstance(v, str):
             raise fail(f"keymap.{k}", 'must be a key name string such as "ctrl+f"')
     try:
-        intake = parse_intake(data.get("intake"))
+        intake = parse_intake(data.get("intake"), org.country, org.subdivision)
     except IntakeSettingsError as exc:
         key, _, problem = str(exc).partition(": ")
         raise fail(key, problem) from None

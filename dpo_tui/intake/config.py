@@ -62,9 +62,26 @@ class IntakeSettingsError(ValueError):
     """A bad value in `[intake]`; the message names the key."""
 
 
-def parse_intake(table: Any) -> IntakeSettings:
+# The organisation's zone when the settings name none: the country of its holiday calendar, where one zone covers it.
+COUNTRY_ZONES = {
+    "GB": "Europe/London", "IE": "Europe/Dublin", "DE": "Europe/Berlin", "FR": "Europe/Paris", "ES": "Europe/Madrid",
+    "IT": "Europe/Rome", "NL": "Europe/Amsterdam", "BE": "Europe/Brussels", "AT": "Europe/Vienna", "LU": "Europe/Luxembourg",
+    "DK": "Europe/Copenhagen", "SE": "Europe/Stockholm", "FI": "Europe/Helsinki", "PL": "Europe/Warsaw",
+    "CZ": "Europe/Prague", "GR": "Europe/Athens", "PT": "Europe/Lisbon", "US-CA": "America/Los_Angeles",
+}
+
+
+def default_zone(country: str | None, subdivision: str | None = None) -> str:
+    if country == "US" and subdivision:
+        return COUNTRY_ZONES.get(f"US-{subdivision}", "Europe/London")
+    return COUNTRY_ZONES.get(country or "GB", "Europe/London")
+
+
+def parse_intake(table: Any, country: str | None = None, subdivision: str | None = None) -> IntakeSettings:
+    """`country`/`subdivision`: the organisation's, for the time zone when `[intake] timezone` is not given."""
+    zone_default = default_zone(country, subdivision)
     if not table:
-        return IntakeSettings()
+        return IntakeSettings(timezone=zone_default)
     if not isinstance(table, dict):
         raise IntakeSettingsError("intake: must be a table")
     simple = {f.name: f for f in fields(IntakeSettings) if f.name not in ("form_columns", "imap")}
@@ -79,6 +96,7 @@ def parse_intake(table: Any) -> IntakeSettings:
         else:
             known = ", ".join([*simple, "form_columns", "imap"])
             raise IntakeSettingsError(f"intake.{key}: unknown setting (known: {known})")
+    values.setdefault("timezone", zone_default)
     out = IntakeSettings(**values)
     try:
         out.zone

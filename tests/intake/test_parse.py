@@ -206,3 +206,10 @@ def test_a_file_named_msg_that_is_not_outlook_is_one_line(tmp_path: Path) -> Non
     f.write_bytes(b"From: a@b.example\n\nnot an OLE file")
     (item,) = list(iter_items([f], CFG))
     assert isinstance(item, BadInput) and item.describe().startswith(f"{f}: not an Outlook .msg file")
+
+
+def test_time_zone_defaults_to_the_organisations_country() -> None:
+    assert parse_intake(None, "DE").timezone == "Europe/Berlin"
+    assert parse_intake({"max_attachment_mb": 5}, "US", "CA").timezone == "America/Los_Angeles"
+    assert parse_intake({"timezone": "Europe/Paris"}, "DE").timezone == "Europe/Paris"
+    assert parse_intake(None).timezone == "Europe/London"
