@@ -25,14 +25,20 @@ def main() -> None:
     print(f"{'right':<20} {'precision':>9} {'recall':>7} {'support':>8}")
     for right, s in sorted(ev.by_right.items()):
         print(f"{right:<20} {s.precision:>9.2f} {s.recall:>7.2f} {s.tp + s.fn:>8}")
-    held = evaluate(SAMPLES / "holdout")
-    print()
-    print("held-out letters (written after the lexicon was tuned; not tuned on):")
-    for lang, s in held.by_language.items():
-        print(f"{lang:<10} {s.precision:>9.2f} {s.recall:>7.2f}")
+    held_misses: list[str] = []
+    for folder, title in (
+        ("holdout", "held-out letters, set 1 (written after the first tuning; seen by the second)"),
+        ("holdout2", "held-out letters, set 2 (written before the second tuning round, as its check)"),
+    ):
+        held = evaluate(SAMPLES / folder)
+        held_misses += held.misses
+        print()
+        print(title + ":")
+        for lang, s in held.by_language.items():
+            print(f"{lang:<10} {s.precision:>9.2f} {s.recall:>7.2f}")
     if "--misses" in sys.argv:
         print()
-        print("\n".join(ev.misses + held.misses) or "no misses")
+        print("\n".join(ev.misses + held_misses) or "no misses")
 
 
 if __name__ == "__main__":

@@ -27,12 +27,14 @@ def test_precision_and_recall_floor_per_language(lang: str) -> None:
     assert score.recall >= 0.85, (lang, score)
 
 
-def test_held_out_letters_keep_precision() -> None:
-    """Letters written after the lexicon was tuned: recall is lower (plain words), but what is found is right,
-    which is what matters when confident items may be logged without a second look."""
-    ev = evaluate(SAMPLES / "holdout")
+@pytest.mark.parametrize("folder", ["holdout", "holdout2"])
+def test_held_out_letters_keep_precision(folder: str) -> None:
+    """Letters not tuned on: recall is lower (rights named in plain words are missed and go to triage), but what
+    is found is right, which is what matters when confident items may be logged without a second look."""
+    ev = evaluate(SAMPLES / folder)
     for lang, score in ev.by_language.items():
         assert score.precision >= 0.9, (lang, score)
+        assert score.recall >= 0.4, (lang, score)
 
 
 def test_triggers_language_and_marketing() -> None:
@@ -46,6 +48,12 @@ def test_ccpa_rights_map_to_case_rights() -> None:
     d = detect("Under the CCPA: do not sell my personal information, and delete my personal information.")
     assert d.regime_hint == "ccpa" and set(d.rights) == {"ccpa_opt_out", "ccpa_delete"}
     assert set(d.case_rights) == {"objection", "erasure"}
+
+
+def test_a_word_of_one_language_is_not_a_trigger_in_another() -> None:
+    # German "wissen" (to know) is Dutch for "erase"
+    d = detect("Ich möchte wissen, welche Daten Sie über mich gespeichert haben.")
+    assert d.language == "de" and set(d.rights) == {"access"}
 
 
 def test_nothing_found_is_not_confident() -> None:
