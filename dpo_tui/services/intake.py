@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dpo_tui.domain.errors import DomainError, InvalidInput
@@ -77,6 +78,10 @@ class StalePending(DomainError):
     """Someone else decided this item since it was read."""
 
 
+class ConcurrentImport(DomainError):
+    """Another import took in some of the same messages at the same time; this one saved nothing."""
+
+
 @dataclass(frozen=True)
 class ItemResult:
     outcome: str  # created | attached | needs_triage | skipped | rejected
@@ -132,6 +137,7 @@ class Intake:
         self.work = work
         self.db = work.db
         self.actor = work.actor
+        self._batch: list[dict[str, Any]] = []
 
     # ---- import -------------------------------------------------------------------------
 
@@ -166,6 +172,11 @@ class Intake:
                     raise _Rollback
         except _Rollback:
             return summary
+        except IntegrityError:
+            # PostgreSQL: two imports of the same mailbox at once; the unique message key stops the second.
+            raise ConcurrentImport(
+                "another import took in some of these messages at the same time; nothing was saved: run it again"
+            ) from None
         summary.applied = True
         return summary
 
