@@ -52,6 +52,14 @@ class Fees:
 
 
 @dataclass(frozen=True)
+class CalendarSettings:
+    """`dpo-tui calendar`: calendars get synced to phones and shared; keep personal data out unless chosen."""
+
+    include_requester_name: bool = False
+    """Put the requester's name in event titles (off: reference, right and what is due only)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path
     exists: bool
@@ -60,6 +68,8 @@ class Settings:
     policy: Policy = field(default_factory=Policy)
     fees: Fees = field(default_factory=Fees)
     keymap: dict[str, str] = field(default_factory=dict)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    smtp: Any = None  # dpo_tui.mail.config.SmtpSettings; Any so that loading settings never imports the mail code
     intake: IntakeSettings = field(default_factory=IntakeSettings)
 
     @property
@@ -92,7 +102,7 @@ def load_settings(path: Path | None = None) -> Settings:
     def fail(key: str, message: str) -> SettingsError:
         return SettingsError(str(DataFileError(source, key, message).located(text)))
 
-    known = {"user", "organisation", "policy", "fees", "keymap", "intake"}
+    known = {"user", "organisation", "policy", "fees", "keymap", "calendar", "smtp", "intake"}
     for key in data:
         if key not in known:
             raise fail(key, f"unknown section (expected one of: {', '.join(sorted(known))})")
@@ -106,6 +116,12 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(str(exc.located(text))) from None
     policy = _typed(Policy, data.get("policy", {}), "policy", fail)
     fees = _typed(Fees, data.get("fees", {}), "fees", fail)
+    calendar = _typed(CalendarSettings, data.get("calendar", {}), "calendar", fail)
+    smtp = None
+    if "smtp" in data:  # refuses a password in the file, naming the line (`config check` runs this too)
+        from dpo_tui.mail.config import parse_smtp
+
+        smtp = parse_smtp(data["smtp"], fail)
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
         raise fail("keymap", "must be a table of binding id = key")
@@ -118,8 +134,8 @@ def load_settings(path: Path | None = None) -> Settings:
         key, _, problem = str(exc).partition(": ")
         raise fail(key, problem) from None
     return Settings(
-        path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees,
-        keymap=dict(keymap), intake=intake,
+        path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees, keymap=dict(keymap),
+        calendar=calendar, smtp=smtp, intake=intake,
     )
 
 

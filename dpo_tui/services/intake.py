@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import bindparam, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -374,12 +374,14 @@ class Intake:
             if file is not None:
                 file.case_id = case.id
                 s.add(file)
+        message_id = None
         for row in s.exec(select(IntakeMessage).where(IntakeMessage.pending_id == p.id)):
             row.case_id = case.id
+            message_id = row.message_id or message_id
             s.add(row)
         s.add(Letter(
             case_id=case.id, kind="received", channel=p.channel, direction="in", sent_on=p.received,
-            subject=p.subject, body=p.body, created_by=self.actor,
+            subject=p.subject, body=p.body, created_by=self.actor, message_id=f"<{message_id}>" if message_id else None,
         ))
         s.flush()
 
@@ -450,14 +452,13 @@ def _letter(case: Case, m: IncomingMessage, actor: str) -> Letter:
     return Letter(
         case_id=case.id, kind="received", channel=m.channel, direction="in", sent_on=m.received,
         subject=m.subject, body=m.text, created_by=actor,
+        # so that letters sent from the case thread onto it (In-Reply-To/References, services/outbound.py)
+        message_id=f"<{m.message_id}>" if m.message_id else None,
     )
 
 
 def _outbound_case(s: Session, ids: list[str]) -> Case | None:
-    """A letter sent from dpo-tui with one of these Message-IDs (issue 19 stores them on `letters.message_id`)."""
-    column = getattr(Letter, "message_id", None)
-    if column is None:
-        return None
-    wanted = ids + [f"<{i}>" for i in ids]
-    case_id = s.exec(select(Letter.case_id).where(column.in_(wanted))).first()
+    """A letter on a case with one of these Message-IDs (sent from dpo-tui, issue 19, or received through intake)."""
+    wanted = ids + [f"<{i}>" for i in ids]  # ids are lower-cased; letters keep the header's own case
+    case_id = s.exec(select(Letter.case_id).where(func.lower(Letter.message_id).in_(wanted))).first()
     return s.get(Case, case_id) if case_id is not None else None

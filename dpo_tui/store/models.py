@@ -167,6 +167,11 @@ class Letter(SQLModel, table=True):
     body: str = ""
     created_by: str
     created_at: datetime = Field(default_factory=utcnow)
+    # Email only (migration 0006): RFC 5322 Message-ID as sent, the one it answered, the address, the server's accept.
+    message_id: str | None = Field(default=None, index=True)
+    in_reply_to: str | None = None
+    sent_to: str | None = None
+    sent_at: datetime | None = None
 
 
 class Note(SQLModel, table=True):
@@ -176,3 +181,18 @@ class Note(SQLModel, table=True):
     body: str
     by: str
     at: datetime = Field(default_factory=utcnow)
+
+
+class FollowUp(SQLModel, table=True):
+    """A date on which the DPO means to look at a case again, with why (migration 0007)."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_open_on", "done_at", "on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    on: date
+    note: str
+    created_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+    done_by: str | None = None
+    done_at: datetime | None = None

@@ -181,3 +181,18 @@ def test_a_message_on_a_case_waiting_for_the_requester_is_offered_as_that_step(w
     assert r.outcome == "attached" and r.offers_step == "identity evidence" and "confirm it in the case (2026-11-02)" in r.detail
     # offered, never recorded: the case still waits for the DPO to confirm
     assert work.get("DSAR-2026-0001").status == "awaiting_id"
+
+
+def test_a_reply_to_a_letter_sent_from_dpo_tui_joins_its_case(work, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    detail = work.log_request(new_request())
+    with work.db.write() as s:
+        s.add(Letter(case_id=detail.id, kind="acknowledgement", channel="email", sent_on=date(2026, 11, 3),
+                     subject="Your request", body="We received it.", created_by="dpo", message_id="<Ack-1@AltoStack.io>"))
+    reply = mail("Thanks, when will I hear more?", mid="r9@x", subject="Re: Your request", **{"In-Reply-To": "<Ack-1@AltoStack.io>"})
+    (r,) = run(work, [write_mbox(tmp_path / "r.mbox", reply)]).results
+    assert r.outcome == "attached" and r.ref == "DSAR-2026-0001" and "letter" in r.detail
+    received = [l for l in work.get("DSAR-2026-0001").letters if l.direction == "in"]
+    assert len(received) == 1
+    with work.db.reader() as s:
+        ids = s.exec(select(Letter.message_id).where(Letter.direction == "in")).all()
+    assert ids == ["<r9@x>"]  # letters sent later thread onto it

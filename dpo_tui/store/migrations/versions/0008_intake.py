@@ -1,17 +1,17 @@
 """Intake: stored files (originals as received, later attachments), messages taken in, items awaiting triage.
 
-Plain SQLAlchemy types only; nothing existing is changed or dropped. Other branches add 0003-0006: the
-down_revision is re-chained at merge.
+Plain SQLAlchemy types only; nothing existing is changed or dropped. Written as 0007 on the intake branch and
+renumbered after the mail branch's 0006/0007 landed on main; other branches' revisions are re-chained at merge.
 
-Revision ID: 0007
-Revises: 0002
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0002"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
