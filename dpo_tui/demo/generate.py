@@ -27,7 +27,7 @@ from dpo_tui.services.checklists import specs_for
 from dpo_tui.settings import Settings
 from dpo_tui.store import audit
 from dpo_tui.store.database import Database
-from dpo_tui.store.models import NO_DUE, AuditEvent, AuditHead, Case, ChecklistItem, ClockEventRow, RefCounter
+from dpo_tui.store.models import NO_DUE, AuditEvent, Case, ChecklistItem, ClockEventRow, RefCounter
 
 STORY_MODULES = (
     "dpo_tui.demo.identity_stories",
@@ -289,9 +289,8 @@ def _insert_batch(s: Any, batch: list[_Planned], actor: str) -> None:
 
 
 def _append_audit(s: Any, batch: list[_Planned], actor: str) -> None:
-    head = s.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=audit.GENESIS)
+    head = audit.locked_head(s)
+    user = audit.login(s)  # on PostgreSQL the database login is the actor, the display name beside it
     seq, prev = head.seq, head.hash
     rows = []
     at = datetime.now(timezone.utc)
@@ -299,12 +298,11 @@ def _append_audit(s: Any, batch: list[_Planned], actor: str) -> None:
         seq += 1
         payload = audit.canonical({"demo": True, "rights": p.case["rights"], "status": p.case["status"],
                                    "received": p.case["received"].isoformat()})  # fmt: skip
-        digest = audit.content_digest(seq, at, actor, "demo.case_generated", p.case["ref"], payload)
-        digest_hash = audit.chain_hash(prev, digest)
-        rows.append(dict(seq=seq, case_id=p.case["id"], case_ref=p.case["ref"], at=at, actor=actor,
-                         kind="demo.case_generated", payload=payload, digest=digest, prev_hash=prev,
-                         hash=digest_hash, purged=False))  # fmt: skip
-        prev = digest_hash
+        row = audit.event_row(seq=seq, prev_hash=prev, at=at, actor=user or actor, actor_name=actor if user else None,
+                              kind="demo.case_generated", payload=payload, case_id=p.case["id"],
+                              case_ref=p.case["ref"])  # fmt: skip
+        rows.append(row)
+        prev = row["hash"]
     s.connection().execute(insert(AuditEvent.__table__), rows)
     head.seq, head.hash = seq, prev
     s.add(head)

@@ -212,6 +212,8 @@ def render_html(rep: Report, series: Series, org: str) -> str:
 final response (withdrawn excluded); open, overdue and age are as of the report date.</p>
 {figures}
 {''.join(sections)}
+<p class="muted">Audit anchor (chain head): {escape(rep.audit_anchor or '-')}; prove later that no event up to it was
+lost or rewritten with <code>dpo-tui audit verify --anchor SEQ:HASH</code>.</p>
 </body>
 </html>
 """

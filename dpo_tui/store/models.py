@@ -101,7 +101,8 @@ class RefCounter(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """Append-only, hash-chained. `digest` covers the content; `hash` = sha256(prev_hash + digest).
 
-    Purging a case's personal data later blanks `payload` but keeps `digest`, so the chain still verifies.
+    Purging a case's personal data later blanks `payload` but keeps `digest` and `payload_digest`, so the chain
+    still verifies; the purge itself is a later event that names the purged events (store/audit.py).
     `case_id` has no foreign key on purpose: events outlive the rows they describe.
     """
 
@@ -119,6 +120,11 @@ class AuditEvent(SQLModel, table=True):
     prev_hash: str
     hash: str
     purged: bool = False
+    # 1: the formula of the first release (case id and purge state not covered), kept so old chains still verify;
+    # 2: every column above is covered, the payload through `payload_digest` (see store/audit.py).
+    hash_version: int = Field(default=2, sa_column_kwargs={"server_default": "1"})
+    actor_name: str | None = None  # the display name from the settings, beside the login in `actor` (PostgreSQL)
+    payload_digest: str | None = None  # sha256 of `payload`, kept when a purge blanks the payload
 
 
 class AuditHead(SQLModel, table=True):

@@ -4,14 +4,14 @@ Intake (issue 17) links a reply to its case by In-Reply-To/References against `l
 Columns only added, all nullable: letters saved before this revision (or sent by post) simply have none.
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0002"  # the lead re-chains this after 0003-0005 from other branches at merge
+down_revision = "0003"  # re-chained after 0003 (audit branch); the lead re-chains after 0004-0005 at merge
 branch_labels = None
 depends_on = None
 
