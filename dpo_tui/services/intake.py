@@ -26,7 +26,7 @@ from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.rights import Right, parse_rights
 from dpo_tui.intake.detect import Detection, detect
 from dpo_tui.intake.model import BadInput, IncomingMessage, Item
-from dpo_tui.services.casework import Casework, NewRequest, load_case
+from dpo_tui.services.casework import Casework, NewRequest, load_case, lock_case
 from dpo_tui.store import audit
 from dpo_tui.store.intake_models import IntakeMessage, PendingIntake, StoredFile
 from dpo_tui.store.models import Case, Letter, utcnow
@@ -340,11 +340,12 @@ class Intake:
             self._settle(s, p, case, "logged")
             return case.ref
 
-    def attach_pending(self, pending_id: int, ref: str, *, version: int, case_version: int | None = None) -> str:
-        """The DPO says an item belongs to an existing case (a reply, a chaser, an ID document)."""
-        with self.db.write() as s:
+    def attach_pending(self, pending_id: int, ref: str, *, version: int, case_version: int) -> str:
+        """The DPO says an item belongs to an existing case (a reply, a chaser, an ID document); `case_version` is
+        the case's version the DPO saw (a stale one raises StaleCase)."""
+        with self.work.write() as s:
             p = _load_pending(s, pending_id, version)
-            case = load_case(s, ref, case_version)
+            case = lock_case(s, ref, version=case_version)
             file = s.get(StoredFile, p.file_id) if p.file_id else None
             self.work.record(
                 s, case, "intake.attached",

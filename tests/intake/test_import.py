@@ -154,7 +154,8 @@ def test_triage_verbs_log_attach_dismiss_with_versions(work, tmp_path: Path) -> 
     with pytest.raises(StalePending):
         intake.log_pending(a.id, version=a.version)
     assert b.match_ref == "DSAR-2026-0001"
-    assert intake.attach_pending(b.id, "DSAR-2026-0001", version=b.version) == "DSAR-2026-0001"
+    case_version = work.get("DSAR-2026-0001").version
+    assert intake.attach_pending(b.id, "DSAR-2026-0001", version=b.version, case_version=case_version) == "DSAR-2026-0001"
     intake.dismiss_pending(c.id, version=c.version, reason="spam")
     assert intake.pending() == [] and len(intake.stored_files("DSAR-2026-0001")) == 1
     # a later reply to the logged item's message finds its case through the message it answers
@@ -174,7 +175,7 @@ def test_web_form_rows_use_the_forms_request_type(work, tmp_path: Path) -> None:
 
 def test_a_message_on_a_case_waiting_for_the_requester_is_offered_as_that_step(work, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     work.log_request(new_request())
-    work.change_status("DSAR-2026-0001", "awaiting_id")
+    work.change_status("DSAR-2026-0001", "awaiting_id", version=work.get("DSAR-2026-0001").version)
     reply = mail("Here is a scan of my driving licence.", mid="id@x", subject="Re: DSAR-2026-0001 identity")
     summary = run(work, [write_mbox(tmp_path / "r.mbox", reply)])
     (r,) = summary.results
