@@ -234,9 +234,21 @@ class QueueReader:
         self._pg = pg
         self._connect = connect
         self._pages = _Lane(connect(), pg)
-        self._counts = _Lane(connect(), pg)
-        self._summary: _Lane | None = None  # opened on first use, off the first paint's path
-        self._summary_lock = threading.Lock()
+        # The other two connections open on first use, off the first paint's path (a PostgreSQL connection
+        # costs a round trip or three before the first row could be painted).
+        self._count_lane: _Lane | None = None
+        self._summary: _Lane | None = None
+        self._open_lock = threading.Lock()
+
+    @property
+    def _counts(self) -> _Lane:
+        lane = self._count_lane
+        if lane is None:
+            with self._open_lock:
+                if self._count_lane is None:
+                    self._count_lane = _Lane(self._connect(), self._pg)
+                lane = self._count_lane
+        return lane
 
     @classmethod
     def open(cls, url: str) -> QueueReader:
@@ -268,7 +280,8 @@ class QueueReader:
 
     def close(self) -> None:
         self._pages.conn.close()
-        self._counts.conn.close()
+        if self._count_lane is not None:
+            self._count_lane.conn.close()
         if self._summary is not None:
             self._summary.conn.close()
 
@@ -326,10 +339,13 @@ class QueueReader:
     def interrupt_counts(self) -> None:
         """Stop a count or search page that no longer matters (the search changed): work for stale keystrokes
         must not queue up behind each other. Safe from any thread; a no-op when nothing is running."""
+        lane = self._count_lane
+        if lane is None:
+            return
         if self._pg:
-            self._counts.conn.cancel_safe()
+            lane.conn.cancel_safe()
         else:
-            self._counts.conn.interrupt()
+            lane.conn.interrupt()
 
     def page_at(self, q: QueueQuery, offset: int, limit: int) -> list[QueueRow]:
         def sql(trigram: bool) -> tuple[str, list[Any]]:
@@ -389,7 +405,7 @@ class QueueReader:
             f"(SELECT COUNT(*) FROM cases WHERE is_open = ? AND status IN ({marks}))"
         )
         params: list[Any] = [True, True, today, True, today, week, True, *AWAITING_KEYS]
-        with self._summary_lock:
+        with self._open_lock:
             if self._summary is None:
                 self._summary = _Lane(self._connect(), self._pg)
         row = (self._summary.run(sql, params) or [(0, 0, 0, 0)])[0]
