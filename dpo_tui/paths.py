@@ -35,10 +35,18 @@ def ensure_private_dir(path: Path) -> Path:
 
 
 def create_private_file(path: Path) -> None:
-    """Create an empty file with mode 0600 if it does not exist (before anything writes personal data to it)."""
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
+    """Create a new empty file with mode 0600 (before anything writes personal data to it).
+
+    O_EXCL: never open a file that already exists. If it is an SQLite database this process holds connections to,
+    closing our descriptor would drop the process's POSIX locks on it (see store/database.py)."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return  # another process created it first; it sets its own mode
+    try:
+        os.fchmod(fd, 0o600)  # the umask may have been looser than 0600's complement
+    finally:
+        os.close(fd)
 
 
 def write_private(path: Path, data: str | bytes) -> Path:

@@ -35,11 +35,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [n for n, spec in COMMANDS.items() if _available(spec[0])]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         spec = COMMANDS.get(cmd_name)
-        if spec is None or not _available(spec[0]):
+        if spec is None:
             return None
         module = importlib.import_module(spec[0])
         return getattr(module, spec[1])
@@ -53,10 +53,6 @@ class LazyGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # `--db` is accepted after the subcommand too: hoist it in front so the group sees it.
         return super().parse_args(ctx, _hoist_db_option(args))
-
-
-def _available(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
 
 
 def _hoist_db_option(args: list[str]) -> list[str]:

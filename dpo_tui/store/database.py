@@ -21,9 +21,6 @@ from dpo_tui.paths import create_private_file, ensure_private_dir
 from dpo_tui.store.schema import HEAD_REVISION
 from dpo_tui.store.urls import resolve_url
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
 class DatabaseError(Exception):
     """The database cannot be used; the message is one line a user can act on."""
 
@@ -73,9 +70,11 @@ class Database:
                 current = None
                 if "alembic_version" in tables:
                     current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except OperationalError as exc:
-            raise DatabaseError(f"cannot open {describe(self.url)}: {_first_line(exc)}") from None
         except SADatabaseError as exc:
+            if getattr(exc.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
+                raise DatabaseError(f"{describe(self.url)} is not a dpo-tui database (not an SQLite file)") from None
+            if isinstance(exc, OperationalError):
+                raise DatabaseError(f"cannot open {describe(self.url)}: {_first_line(exc)}") from None
             raise DatabaseError(f"{describe(self.url)} is not a usable database: {_first_line(exc)}") from None
         if current == HEAD_REVISION:
             return
@@ -140,12 +139,12 @@ def _sqlite_engine(database: str | None) -> Engine:
     if not database or database == ":memory:":
         raise DatabaseError("an in-memory database would lose every case; give a file path")
     path = Path(database)
-    if path.exists():
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-        if head and head != SQLITE_MAGIC:
-            raise DatabaseError(f"{path} is not a dpo-tui database (not an SQLite file)")
-    else:
+    # Never open() the database file here: this process may already hold SQLite connections to it (the queue's
+    # reader opens before the ORM), and on POSIX closing *any* descriptor of a file drops *all* of the process's
+    # advisory locks on it. Another process then believes it is the last one, checkpoints and deletes the WAL
+    # that our connections still write to, and acknowledged cases vanish (issue 12). SQLite itself reports a file
+    # that is not a database (SQLITE_NOTADB, mapped in `_check_schema`).
+    if not path.exists():
         if not path.parent.exists():
             ensure_private_dir(path.parent)
         create_private_file(path)
