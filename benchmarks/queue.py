@@ -51,6 +51,7 @@ COLS, ROWS = 140, 45
 WORDS = ("smith", "ann", "zq", "lee", "jones", "mar", "xq", "example.org", "dsar-2026-01", "zzz")
 PAGE_DOWNS = 30
 PGDN = b"\x1b[6~"
+PGUP = b"\x1b[5~"
 CLEAR_INPUT = b"\x15"  # ctrl+u: delete to the start of the input
 
 BARE_PAINT = """
@@ -75,7 +76,7 @@ from textual.widgets import Input, Static
 from rich.segment import Segment
 
 class Rows(Widget, can_focus=True):
-    BINDINGS = [Binding("pagedown", "page", "")]
+    BINDINGS = [Binding("pagedown", "page", ""), Binding("pageup", "page", "")]
     page = 0
     def render_line(self, y):
         text = f"  BARE-{self.page * 100 + y:07d}  row {y} of page {self.page}  " + "x" * 80
@@ -201,7 +202,7 @@ class KeyRun:
     hwm_mb: float = float("nan")
 
 
-_POSITION = re.compile(r"([\d,]+) of [\d,]+\+? in ")
+_POSITION = re.compile(r"([\d,]+) of ([\d,]+)\+? in ")
 
 
 def drive_keys(argv: list[str], env: dict[str, str] | None, rows_marker: str) -> KeyRun:
@@ -210,9 +211,13 @@ def drive_keys(argv: list[str], env: dict[str, str] | None, rows_marker: str) ->
     term = Term(argv, env)
     term.wait_for(re.compile(re.escape(rows_marker)))
     term.drain(1.0)  # let the work after the first paint (counts, summary, warming) finish
-    last = 1
+    last, total, down = 1, None, True
     for _ in range(PAGE_DOWNS):
-        t0 = term.send(PGDN)
+        if total is not None and last >= total:
+            down = False  # at the end of a short list: page back up (same work, other direction)
+        elif last <= 1:
+            down = True
+        t0 = term.send(PGDN if down else PGUP)
         deadline = time.perf_counter() + 10
         t = float("nan")
         while time.perf_counter() < deadline:
@@ -220,8 +225,9 @@ def drive_keys(argv: list[str], env: dict[str, str] | None, rows_marker: str) ->
             if m is None:
                 break
             # the newest position line in the output decides
-            number = int(_POSITION.findall(_plain(term.seen))[-1].replace(",", ""))
-            if number > last:
+            number_text, total_text = _POSITION.findall(_plain(term.seen))[-1]
+            number, total = int(number_text.replace(",", "")), int(total_text.replace(",", ""))
+            if number != last:
                 last, t = number, t1
                 break
         run.page.append(t - t0)
