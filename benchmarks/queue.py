@@ -161,6 +161,26 @@ class Term:
                 except OSError:
                     return
 
+    def settle(self, timeout: float = 20.0) -> None:
+        """Wait until the program stops using CPU (dpo-tui imports its ORM in a thread after the first paint,
+        ~0.7 s of CPU holding the GIL; keys pressed meanwhile measure that import, not the queue)."""
+
+        def cpu() -> float:
+            try:
+                fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, IndexError, ValueError):
+                return 0.0
+
+        end = time.perf_counter() + timeout
+        before = cpu()
+        while time.perf_counter() < end:
+            self.drain(0.25)
+            now = cpu()
+            if now - before < 0.02:
+                return
+            before = now
+
     def vm_hwm_mb(self) -> float:
         try:
             for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
@@ -210,7 +230,7 @@ def drive_keys(argv: list[str], env: dict[str, str] | None, rows_marker: str) ->
     run = KeyRun()
     term = Term(argv, env)
     term.wait_for(re.compile(re.escape(rows_marker)))
-    term.drain(1.0)  # let the work after the first paint (counts, summary, warming) finish
+    term.settle()  # let the work after the first paint (counts, summary, the ORM import) finish
     last, total, down = 1, None, True
     for _ in range(PAGE_DOWNS):
         if total is not None and last >= total:
