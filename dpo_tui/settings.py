@@ -51,6 +51,14 @@ class Fees:
 
 
 @dataclass(frozen=True)
+class CalendarSettings:
+    """`dpo-tui calendar`: calendars get synced to phones and shared; keep personal data out unless chosen."""
+
+    include_requester_name: bool = False
+    """Put the requester's name in event titles (off: reference, right and what is due only)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path
     exists: bool
@@ -59,6 +67,8 @@ class Settings:
     policy: Policy = field(default_factory=Policy)
     fees: Fees = field(default_factory=Fees)
     keymap: dict[str, str] = field(default_factory=dict)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    smtp: Any = None  # dpo_tui.mail.config.SmtpSettings; Any so that loading settings never imports the mail code
 
     @property
     def config_dir(self) -> Path:
@@ -90,7 +100,7 @@ def load_settings(path: Path | None = None) -> Settings:
     def fail(key: str, message: str) -> SettingsError:
         return SettingsError(str(DataFileError(source, key, message).located(text)))
 
-    known = {"user", "organisation", "policy", "fees", "keymap"}
+    known = {"user", "organisation", "policy", "fees", "keymap", "calendar", "smtp"}
     for key in data:
         if key not in known:
             raise fail(key, f"unknown section (expected one of: {', '.join(sorted(known))})")
@@ -104,6 +114,12 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(str(exc.located(text))) from None
     policy = _typed(Policy, data.get("policy", {}), "policy", fail)
     fees = _typed(Fees, data.get("fees", {}), "fees", fail)
+    calendar = _typed(CalendarSettings, data.get("calendar", {}), "calendar", fail)
+    smtp = None
+    if "smtp" in data:  # refuses a password in the file, naming the line (`config check` runs this too)
+        from dpo_tui.mail.config import parse_smtp
+
+        smtp = parse_smtp(data["smtp"], fail)
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
         raise fail("keymap", "must be a table of binding id = key")
@@ -111,7 +127,8 @@ def load_settings(path: Path | None = None) -> Settings:
         if not isinstance(v, str):
             raise fail(f"keymap.{k}", 'must be a key name string such as "ctrl+f"')
     return Settings(
-        path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees, keymap=dict(keymap)
+        path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees, keymap=dict(keymap),
+        calendar=calendar, smtp=smtp,
     )
 
 

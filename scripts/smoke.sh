@@ -40,7 +40,7 @@ esac
 
 step "--help" "Commands" -- "$DPO" --help
 step "--version" "dpo-tui" -- "$DPO" --version
-for cmd in new cases show deadline audit db config demo letter export register report queue; do
+for cmd in new cases show deadline audit db config demo letter export register report queue due calendar follow-up digest; do
   step "$cmd --help" "Usage:" -- "$DPO" "$cmd" --help
 done
 step "audit verify --help" "Usage:" -- "$DPO" audit verify --help
@@ -63,6 +63,12 @@ done
 step "register csv" "ref" -- "$DPO" --db "$DB" register --format csv
 step "register json" "$REF" -- "$DPO" --db "$DB" register --format json
 step "report" "" -- "$DPO" --db "$DB" report
+step "report html" "" -- "$DPO" --db "$DB" report --format html -o "$WORK/report.html"
+grep -q "<svg" "$WORK/report.html" || fail "report html: no chart in $WORK/report.html"
+# `due` exits 1 or 2 when something needs action (the demo has overdue cases); only 3 (an error) fails here.
+step "due" "" -- bash -c '"$1" --db "$2" due --brief; [ $? -le 2 ]' _ "$DPO" "$DB"
+step "calendar" "" -- "$DPO" --db "$DB" calendar -o "$WORK/deadlines.ics"
+grep -q "BEGIN:VEVENT" "$WORK/deadlines.ics" || fail "calendar: no event in $WORK/deadlines.ics"
 step "audit verify" "intact" -- "$DPO" --db "$DB" audit verify
 step "db backup" "" -- "$DPO" --db "$DB" db backup "$WORK/backup.db"
 [[ -s "$WORK/backup.db" ]] || fail "db backup: no backup file"

@@ -25,10 +25,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "db": ("dpo_tui.cli.admin", "db", "Upgrade or back up the case database."),
     "config": ("dpo_tui.cli.admin", "config", "Show the settings file path, or check the settings."),
     "demo": ("dpo_tui.cli.demo", "demo", "Fill a database with realistic synthetic cases and open it."),
-    "letter": ("dpo_tui.cli.exports_cmd", "letter", "Draft a letter for a case (without KIND: which letters apply)."),
+    "letter": ("dpo_tui.cli.exports_cmd", "letter", "Draft a letter for a case (without KIND: which letters apply); --send emails it."),
     "export": ("dpo_tui.cli.exports_cmd", "export", "Export case summaries as Markdown, HTML or JSON."),
     "register": ("dpo_tui.cli.exports_cmd", "register", "The register of requests, one row per case (CSV or JSON)."),
     "report": ("dpo_tui.cli.exports_cmd", "report", "Figures for management: open, overdue, on time, days to respond."),
+    "due": ("dpo_tui.cli.due_cmd", "due", "What needs action soon, for cron: exit 0 nothing, 1 due soon, 2 overdue."),
+    "calendar": ("dpo_tui.cli.due_cmd", "calendar", "Write due dates, extension cut-offs and follow-ups as an .ics file."),
+    "follow-up": ("dpo_tui.cli.due_cmd", "follow_up", "Set a follow-up date with a note on a case (or --done)."),
+    "digest": ("dpo_tui.cli.mail_cmd", "digest", "Email what `due` shows (text and HTML), one per assignee in team mode."),
     "queue": ("dpo_tui.cli.tui_cmd", "queue", "Open the case queue (the default when no command is given)."),
 }
 

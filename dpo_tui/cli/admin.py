@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -11,26 +15,71 @@ from dpo_tui.cli.common import clean_errors
 
 @click.group()
 def audit() -> None:
-    """Verify the tamper-evident audit trail."""
+    """Verify the tamper-evident audit trail, or print its anchor (the head, to file elsewhere)."""
 
 
 @audit.command("verify")
+@click.option("--anchor", "anchor", metavar="SEQ:HASH", default=None,
+              help="Also prove the trail still contains this head, as printed by `audit anchor` (detects a lost tail or a rewrite).")  # fmt: skip
 @click.pass_context
 @clean_errors
-def audit_verify(ctx: click.Context) -> None:
-    """Recompute the hash chain; exit 1 naming the first altered, removed or reordered event."""
-    from dpo_tui.store import audit as trail
-    from dpo_tui.store.database import Database
+def audit_verify(ctx: click.Context, anchor: str | None) -> None:
+    """Recompute the hash chain; exit 1 naming the first altered, removed or reordered event.
 
-    db = Database.open((ctx.obj or {}).get("db"))
-    try:
-        with db.reader() as s:
-            result = trail.verify(s)
-    finally:
-        db.dispose()
+    The chain alone cannot show that its newest events were cut off, or that it was rewritten from scratch:
+    compare it with an anchor filed earlier (--anchor) for that."""
+    from dpo_tui.store import audit as trail
+
+    wanted = trail.Anchor.parse(anchor) if anchor is not None else None
+    result = _verify(ctx, wanted)
     if not result.ok:
         raise click.ClickException(result.describe())
     click.echo(result.describe())
+
+
+@audit.command("anchor")
+@click.pass_context
+@clean_errors
+def audit_anchor(ctx: click.Context) -> None:
+    """Verify the trail, then print its head as SEQ:HASH: file it outside the database (ticket, email, register)
+    and later run `audit verify --anchor SEQ:HASH` to prove no event after it was lost or rewritten."""
+    result = _verify(ctx, None)
+    if not result.ok or result.anchor is None:
+        raise click.ClickException(f"{result.describe()}; no anchor printed")
+    click.echo(str(result.anchor))
+    if sys.stderr.isatty():
+        click.echo(f"audit anchor: {result.events} events; check later with: dpo-tui audit verify --anchor {result.anchor}", err=True)
+
+
+def _verify(ctx: click.Context, anchor: Any) -> Any:
+    """One streamed pass over the trail; a progress line on stderr when it is a terminal (a million events take
+    a few seconds)."""
+    from dpo_tui.store import audit as trail
+    from dpo_tui.store.database import Database
+
+    progress = _progress_line("verifying audit trail") if sys.stderr.isatty() else None
+    db = Database.open((ctx.obj or {}).get("db"))
+    try:
+        with db.reader() as s:
+            return trail.verify(s, anchor=anchor, progress=progress)
+    finally:
+        if progress is not None:
+            click.echo("\r\x1b[K", err=True, nl=False)  # clear the progress line before the result
+        db.dispose()
+
+
+def _progress_line(label: str) -> Callable[[int, int], None]:
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.1 and done < total:  # ~10 updates a second: enough to see it move, cheap to draw
+            return
+        last[0] = now
+        share = f" ({100 * done // total}%)" if total else ""
+        click.echo(f"\r{label}: {done:,} of {total:,} events{share}", err=True, nl=False)
+
+    return show
 
 
 @click.group()

@@ -18,13 +18,25 @@ from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_dat
 @click.option("--save", is_flag=True, help="Also keep it on the case as correspondence sent today (with an audit event).")
 @click.option("--channel", default="email", show_default=True, help="How it was sent, with --save.")
 @click.option("--sent-on", default=None, help="Date sent (YYYY-MM-DD), with --save; default today.")
+@click.option("--send", is_flag=True, help="Email it through the [smtp] server: previews unless --yes; recorded on the case only once the server accepts it.")
+@click.option("--to", "to", default=None, metavar="ADDRESS", help="With --send: the recipient (default: the requester's email).")
+@click.option("--yes", is_flag=True, help="With --send: send without showing the preview.")
+@click.option("--attach", "attach", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="With --send: attach FILE (repeatable).")
 @click.pass_context
 @clean_errors
-def letter(ctx: click.Context, ref: str, kind: str | None, output: Path | None, fmt: str | None, save: bool, channel: str, sent_on: str | None) -> None:
+def letter(ctx: click.Context, ref: str, kind: str | None, output: Path | None, fmt: str | None, save: bool, channel: str, sent_on: str | None,
+           send: bool, to: str | None, yes: bool, attach: tuple[Path, ...]) -> None:  # fmt: skip
     """Draft a letter for a case from its template. Without KIND, list the kinds and whether each applies."""
     from dpo_tui.services.letters import format_for, letter_choices, render_letter, save_letter, write_letter
 
     work = open_casework(ctx)
+    if send:
+        if kind is None or save or output is not None:
+            raise click.ClickException("--send needs KIND and goes without --save and -o (sending records the letter itself)")
+        from dpo_tui.cli.mail_cmd import send_letter_command
+
+        send_letter_command(work, ref, kind, to=to, yes=yes, attachments=attach)
+        return
     if kind is None:
         for c in letter_choices(work, ref):
             mark = "yes" if c.applies else "no "
@@ -92,16 +104,31 @@ def register(ctx: click.Context, fmt: str, output: Path | None, date_from: str |
 
 @click.command()
 @click.option("--year", type=click.IntRange(2000, 9999), default=None, help="Only cases received in this year.")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (same as --format json).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True, help="html: one page with SVG charts, no scripts.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE (0600) instead of standard output.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @click.pass_context
 @clean_errors
-def report(ctx: click.Context, year: int | None, as_json: bool) -> None:
+def report(ctx: click.Context, year: int | None, as_json: bool, fmt: str, output: Path | None, force: bool) -> None:
     """Open, overdue, due this week, awaiting requester; share on time; days to respond; by right and month."""
+    import json
+
     from dpo_tui.exports.register import build_report
 
     work = open_casework(ctx)
-    rep = build_report(work.db, today=work.today(), year=year)
-    if as_json:
-        emit_json(rep.to_json())
+    fmt = "json" if as_json else fmt
+    if fmt == "html":
+        from dpo_tui.exports.report_html import report_html
+
+        text = report_html(work.db, today=work.today(), year=year, org=work.settings.organisation.name)
     else:
-        click.echo(rep.to_text())
+        rep = build_report(work.db, today=work.today(), year=year)
+        text = json.dumps(rep.to_json(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else rep.to_text() + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from dpo_tui.exports.output import write_output
+
+    write_output(output, text.encode("utf-8"), force=force)
+    click.echo(f"wrote {output}", err=True)

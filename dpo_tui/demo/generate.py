@@ -30,7 +30,7 @@ from dpo_tui.services.checklists import specs_for
 from dpo_tui.settings import Settings
 from dpo_tui.store import audit
 from dpo_tui.store.database import Database
-from dpo_tui.store.models import NO_DUE, AuditEvent, AuditHead, Case, ChecklistItem, ClockEventRow, RefCounter
+from dpo_tui.store.models import NO_DUE, AuditEvent, Case, ChecklistItem, ClockEventRow, RefCounter
 
 STORY_MODULES = (
     "dpo_tui.demo.identity_stories",
@@ -386,7 +386,7 @@ def _insert_batch(s: Any, batch: list[_Planned], actor: str, specs_by_rights: di
                 item_rows.append((case_id, *fixed, state, terms, found, by, done_at if at is not None else None))
     bind.insert(ClockEventRow.__table__, ("case_id", "kind", "on", "reason", "recorded_by", "recorded_at"), clock_rows)
     bind.insert(ChecklistItem.__table__, _ITEM_COLUMNS, item_rows)
-    _append_audit(s, batch, actor, bind)
+    _append_audit(s, batch, actor)
 
 
 _SPEC_COLUMNS = ("position", "key", "right", "system_key", "label", "guidance", "requires_search_record", "adhoc")
@@ -431,25 +431,21 @@ class _Binder:
         self.conn.exec_driver_sql(sql, rows)
 
 
-def _append_audit(s: Any, batch: list[_Planned], actor: str, bind: _Binder) -> None:
-    head = s.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=audit.GENESIS)
+def _append_audit(s: Any, batch: list[_Planned], actor: str) -> None:
+    head = audit.locked_head(s)
+    user = audit.login(s)  # on PostgreSQL the database login is the actor, the display name beside it
     seq, prev = head.seq, head.hash
     rows = []
     at = datetime.now(timezone.utc)
-    c = AuditEvent.__table__.c
-    at_bound, purged = bind(c.at, at), bind(c.purged, False)
     for p in batch:
         seq += 1
         payload = audit.canonical({"demo": True, "rights": p.case["rights"], "status": p.case["status"],
                                    "received": p.case["received"].isoformat()})  # fmt: skip
-        digest = audit.content_digest(seq, at, actor, "demo.case_generated", p.case["ref"], payload)
-        digest_hash = audit.chain_hash(prev, digest)
-        rows.append((seq, p.case["id"], p.case["ref"], at_bound, actor, "demo.case_generated", payload, digest, prev,
-                     digest_hash, purged))  # fmt: skip
-        prev = digest_hash
-    bind.insert(AuditEvent.__table__, ("seq", "case_id", "case_ref", "at", "actor", "kind", "payload", "digest",
-                                       "prev_hash", "hash", "purged"), rows)  # fmt: skip
+        row = audit.event_row(seq=seq, prev_hash=prev, at=at, actor=user or actor, actor_name=actor if user else None,
+                              kind="demo.case_generated", payload=payload, case_id=p.case["id"],
+                              case_ref=p.case["ref"])  # fmt: skip
+        rows.append(row)
+        prev = row["hash"]
+    s.connection().execute(insert(AuditEvent.__table__), rows)
     head.seq, head.hash = seq, prev
     s.add(head)

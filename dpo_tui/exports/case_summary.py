@@ -137,7 +137,15 @@ def summary_model(detail: CaseDetail, *, verified: Any, today: date, generated_b
         ],
         "audit_ok": bool(getattr(verified, "ok", False)),
         "audit_result": verified.describe() if verified is not None else "audit trail not verified",
+        "audit_anchor": _anchor(verified),
     }
+
+
+def _anchor(verified: Any) -> str:
+    """The chain head this export was verified at (`SEQ:HASH`): a reader can later prove, with
+    `dpo-tui audit verify --anchor`, that no event up to it has been lost or rewritten since."""
+    anchor = getattr(verified, "anchor", None)
+    return str(anchor) if anchor is not None else "none (the trail did not verify)"
 
 
 def _payload(payload: dict[str, Any] | None) -> str:
@@ -197,6 +205,7 @@ def to_markdown(model: dict[str, Any]) -> str:
         out += ["## Notes", "", *_table(("When", "By", "Note"), m["notes"]), ""]
     out += ["## Audit timeline", ""]
     out += [f"**{'Verified' if m['audit_ok'] else 'NOT VERIFIED'}:** {md_escape(m['audit_result'])}", ""]
+    out += [f"Audit anchor (chain head at export): `{m['audit_anchor']}`", ""]
     out += [*_table(("#", "When", "Who", "Event", "Details", "Hash"), m["events"]), ""]
     return "\n".join(out)
 
@@ -235,6 +244,7 @@ def render_summary(detail: CaseDetail, fmt_: str, *, verified: Any, today: date,
             "ok": bool(getattr(verified, "ok", False)),
             "events": getattr(verified, "events", None),
             "result": verified.describe() if verified is not None else None,
+            "anchor": str(verified.anchor) if getattr(verified, "anchor", None) is not None else None,
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     model = summary_model(detail, verified=verified, today=today, generated_by=generated_by)

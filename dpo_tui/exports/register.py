@@ -218,6 +218,9 @@ class Report:
     refusals: int = 0
     partial_refusals: int = 0
     refusal_grounds: dict[str, int] = field(default_factory=dict)
+    # The audit chain head (SEQ:HASH) when the figures were read: filed with the report, it lets a reader prove
+    # later (`dpo-tui audit verify --anchor`) that no event up to it was lost or rewritten.
+    audit_anchor: str | None = None
 
     @property
     def on_time_share(self) -> float | None:
@@ -242,6 +245,7 @@ class Report:
             "by_status": self.by_status,
             "extensions": {"count": self.extensions, "grounds": self.extension_grounds},
             "refusals": {"count": self.refusals, "partial": self.partial_refusals, "grounds": self.refusal_grounds},
+            "audit_anchor": self.audit_anchor,
         }
 
     def to_text(self) -> str:
@@ -263,6 +267,9 @@ class Report:
             *[f"  {k:<40}{v:>8}" for k, v in self.extension_grounds.items()],
             f"Refusals: {self.refusals} (of which in part: {self.partial_refusals})",
             *[f"  {k[:60]:<60}{v:>8}" for k, v in self.refusal_grounds.items()],
+            "",
+            f"Audit anchor (chain head): {self.audit_anchor or '-'}",
+            "  prove later that no event up to it was lost or rewritten: dpo-tui audit verify --anchor SEQ:HASH",
         ]
         return "\n".join(lines)
 
@@ -343,7 +350,15 @@ def build_report(db: Any, *, today: date, year: int | None = None) -> Report:
     rep.by_status = dict(by_status.most_common())
     rep.extension_grounds = dict(ext_grounds.most_common())
     rep.refusal_grounds = dict(ref_grounds.most_common())
+    rep.audit_anchor = _audit_anchor(db)
     return rep
+
+
+def _audit_anchor(db: Any) -> str:
+    from dpo_tui.store import audit
+
+    with db.reader() as s:
+        return str(audit.current_anchor(s))
 
 
 def register_text(db: Any, fmt: str, *, today: date, **kw: Any) -> str:

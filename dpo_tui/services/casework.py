@@ -5,7 +5,6 @@ Every public method is one user action: one transaction, the change and its audi
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -217,7 +216,7 @@ class Casework:
             ),
             notes=tuple(NoteView(n.body, n.by, n.at) for n in notes),
             events=tuple(
-                EventView(e.seq, e.at, e.actor, e.kind, json.loads(e.payload) if e.payload else None, e.hash) for e in events
+                EventView(e.seq, e.at, audit.who(e.actor, e.actor_name), e.kind, audit.payload_view(e), e.hash) for e in events
             ),
         )
 

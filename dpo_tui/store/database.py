@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, OperationalError
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, DBAPIError as SADBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from dpo_tui.paths import create_private_file, ensure_private_dir
@@ -66,6 +66,7 @@ class Database:
     def _check_schema(self, *, upgrade: bool) -> None:
         try:
             with self.engine.connect() as conn:
+                _check_whole_pages(conn, self.sqlite_path)
                 tables = set(inspect(conn).get_table_names())
                 current = None
                 if "alembic_version" in tables:
@@ -105,6 +106,11 @@ class Database:
             try:
                 yield session
                 session.commit()
+            except SADBAPIError as exc:
+                session.rollback()
+                if _permission_denied(exc):  # a read-only (auditor) login: one line, not a driver traceback
+                    raise DatabaseError(f"this database login may only read; nothing was changed ({_first_line(exc)})") from None
+                raise
             except BaseException:
                 session.rollback()
                 raise
@@ -144,10 +150,18 @@ def _sqlite_engine(database: str | None) -> Engine:
     # advisory locks on it. Another process then believes it is the last one, checkpoints and deletes the WAL
     # that our connections still write to, and acknowledged cases vanish (issue 12). SQLite itself reports a file
     # that is not a database (SQLITE_NOTADB, mapped in `_check_schema`).
-    if not path.exists():
+    if path.exists():
+        # A zero-length file is what a truncated copy or a failed restore leaves; SQLite would silently take it
+        # for a new empty database and we would migrate it, hiding the loss (os.stat: no descriptor, see above).
+        if os.stat(path).st_size == 0:
+            raise DatabaseError(
+                f"{path} is empty (0 bytes): a truncated or failed copy? Not initialising it; "
+                "restore it from a backup, or remove it to start a new database"
+            )
+    else:
         if not path.parent.exists():
             ensure_private_dir(path.parent)
-        create_private_file(path)
+        _create_sqlite_file(path)
     # Pooled connections: closing the last connection to a WAL database checkpoints it (an fsync), which made
     # every user action cost ~10 ms more with a connection per action.
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 15})
@@ -170,6 +184,46 @@ def _sqlite_engine(database: str | None) -> Engine:
         if side.exists():
             os.chmod(side, 0o600)
     return engine
+
+
+def _create_sqlite_file(path: Path) -> None:
+    """A new database appears at its final path already initialised (header written, WAL mode), never as an
+    empty file: another process opening it meanwhile would otherwise refuse it as truncated. Built under a
+    private temporary name and linked into place; if another process won the race, its file is used."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    tmp.unlink(missing_ok=True)
+    create_private_file(tmp)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")  # writes page 1: the file is a database from now on
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _check_whole_pages(conn: Connection, path: Path | None) -> None:
+    """A database file is always a whole number of pages; anything else was cut short (a copy interrupted,
+    a full disk). SQLite reads the page size from the header; only the size comes from the file system."""
+    if path is None:
+        return
+    page = int(conn.exec_driver_sql("PRAGMA page_size").scalar() or 0)
+    size = os.stat(path).st_size
+    if page and size % page:
+        raise DatabaseError(
+            f"{path} is truncated or damaged ({size} bytes is not a whole number of {page}-byte pages); "
+            "restore it from a backup"
+        )
+
+
+def _permission_denied(exc: SADBAPIError) -> bool:
+    """PostgreSQL's insufficient_privilege (SQLSTATE 42501): the login's role does not grant the write."""
+    return getattr(exc.orig, "sqlstate", None) == "42501"
 
 
 def _first_line(exc: Exception) -> str:

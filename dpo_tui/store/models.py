@@ -108,7 +108,8 @@ class RefCounter(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """Append-only, hash-chained. `digest` covers the content; `hash` = sha256(prev_hash + digest).
 
-    Purging a case's personal data later blanks `payload` but keeps `digest`, so the chain still verifies.
+    Purging a case's personal data later blanks `payload` but keeps `digest` and `payload_digest`, so the chain
+    still verifies; the purge itself is a later event that names the purged events (store/audit.py).
     `case_id` has no foreign key on purpose: events outlive the rows they describe.
     """
 
@@ -126,6 +127,11 @@ class AuditEvent(SQLModel, table=True):
     prev_hash: str
     hash: str
     purged: bool = False
+    # 1: the formula of the first release (case id and purge state not covered), kept so old chains still verify;
+    # 2: every column above is covered, the payload through `payload_digest` (see store/audit.py).
+    hash_version: int = Field(default=2, sa_column_kwargs={"server_default": "1"})
+    actor_name: str | None = None  # the display name from the settings, beside the login in `actor` (PostgreSQL)
+    payload_digest: str | None = None  # sha256 of `payload`, kept when a purge blanks the payload
 
 
 class AuditHead(SQLModel, table=True):
@@ -174,6 +180,11 @@ class Letter(SQLModel, table=True):
     body: str = ""
     created_by: str
     created_at: datetime = Field(default_factory=utcnow)
+    # Email only (migration 0006): RFC 5322 Message-ID as sent, the one it answered, the address, the server's accept.
+    message_id: str | None = Field(default=None, index=True)
+    in_reply_to: str | None = None
+    sent_to: str | None = None
+    sent_at: datetime | None = None
 
 
 class Note(SQLModel, table=True):
@@ -183,3 +194,18 @@ class Note(SQLModel, table=True):
     body: str
     by: str
     at: datetime = Field(default_factory=utcnow)
+
+
+class FollowUp(SQLModel, table=True):
+    """A date on which the DPO means to look at a case again, with why (migration 0007)."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_open_on", "done_at", "on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    on: date
+    note: str
+    created_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+    done_by: str | None = None
+    done_at: datetime | None = None

@@ -1,0 +1,159 @@
+"""Sending a letter from a case by email: prepare (preview), send, and only then record it as sent.
+
+- `prepare_letter` drafts the letter, threads it onto the case's earlier messages (In-Reply-To the newest,
+  References all) and builds the exact message that will be sent; it writes nothing.
+- `send_letter` refuses a stale preview (`version`: the case version the user saw), hands the message to the SMTP
+  server, and only when the server has accepted it records the correspondence row with its Message-ID and the
+  `letter.sent` audit event, in one transaction. A failed send records nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+
+from dpo_tui.domain.errors import DomainError
+from dpo_tui.letters import kind_of
+from dpo_tui.mail.config import MailConfigError, SmtpSettings
+from dpo_tui.mail.send import build_message, deliver
+from dpo_tui.services.views import CaseDetail
+from dpo_tui.store.models import Letter, utcnow
+
+
+class SentNotRecorded(DomainError):
+    """The server took the message but the database write failed: the DPO must record it by hand."""
+
+
+@dataclass(frozen=True)
+class OutboundLetter:
+    ref: str
+    kind: str
+    to: str
+    subject: str
+    text: str  # the body as sent (plain text)
+    message: EmailMessage
+    message_id: str
+    in_reply_to: str | None
+    version: int  # the case version the preview was built from
+
+    def preview(self) -> str:
+        """Headers that matter and the body, as the recipient will see them (control characters made visible)."""
+        from dpo_tui.exports.escape import clean
+
+        head = [f"{h}: {self.message[h]}" for h in ("From", "To", "Subject", "Message-ID", "In-Reply-To", "References") if self.message[h]]
+        parts = [p.get_filename() for p in self.message.iter_attachments()]
+        if parts:
+            head.append("Attachments: " + ", ".join(str(p) for p in parts))
+        return clean("\n".join(head) + "\n\n" + self.text.rstrip() + "\n")
+
+
+def smtp_settings(work: Any) -> SmtpSettings:
+    smtp = work.settings.smtp
+    if smtp is None:
+        raise MailConfigError("smtp: no mail server configured; add an [smtp] section to the settings file (see data/settings.example.toml)")
+    return smtp.require()
+
+
+def thread_of(work: Any, ref: str) -> list[str]:
+    """Message-IDs already on the case (sent by dpo-tui, or received through intake), oldest first."""
+    from dpo_tui.services.casework import load_case
+
+    with work.db.reader() as s:
+        case = load_case(s, ref)
+        q = (
+            select(Letter.message_id)
+            .where(Letter.case_id == case.id, Letter.message_id.is_not(None))  # type: ignore[union-attr]
+            .order_by(Letter.sent_on, Letter.id)
+        )
+        return [m for m in s.exec(q) if m]
+
+
+def sent_messages(work: Any, ref: str) -> list[dict[str, Any]]:
+    """The case's emailed correspondence: kind, Message-ID, In-Reply-To, address and when the server took it."""
+    from dpo_tui.services.casework import load_case
+
+    with work.db.reader() as s:
+        case = load_case(s, ref)
+        rows = s.exec(select(Letter).where(Letter.case_id == case.id, Letter.message_id.is_not(None)).order_by(Letter.id))  # type: ignore[union-attr]
+        return [
+            {"kind": r.kind, "message_id": r.message_id, "in_reply_to": r.in_reply_to, "sent_to": r.sent_to,
+             "sent_at": r.sent_at, "subject": r.subject, "direction": r.direction}
+            for r in rows
+        ]  # fmt: skip
+
+
+def prepare_letter(work: Any, ref: str, kind: str, *, to: str | None = None, attachments: Sequence[Path] = ()) -> OutboundLetter:
+    """Draft and build the message; nothing is sent or written."""
+    from dpo_tui.exports.escape import clean, md_unescape
+    from dpo_tui.services.letters import _plain, render_letter
+
+    smtp = smtp_settings(work)
+    draft = render_letter(work, ref, kind)
+    detail = work.get(draft.ref, with_events=False)
+    address = (to or detail.requester.get("email") or "").strip()
+    subject = " ".join(md_unescape(draft.subject).split())
+    if detail.ref not in subject:
+        subject = f"{subject} [{detail.ref}]"  # intake links replies by the reference in the subject too
+    text = clean(_plain(draft.body)).rstrip() + "\n"
+    thread = thread_of(work, detail.ref)
+    in_reply_to = thread[-1] if thread else None
+    msg = build_message(
+        smtp, to=address, subject=subject, text=text, in_reply_to=in_reply_to, references=thread,
+        attachments=[Path(p) for p in attachments],
+    )  # fmt: skip
+    return OutboundLetter(
+        ref=detail.ref, kind=draft.kind, to=str(msg["To"]), subject=subject, text=text, message=msg,
+        message_id=str(msg["Message-ID"]), in_reply_to=in_reply_to, version=detail.version,
+    )  # fmt: skip
+
+
+def send_letter(work: Any, letter: OutboundLetter, *, version: int) -> CaseDetail:
+    """Send the prepared letter; record it (correspondence + audit event) only once the server accepted it."""
+    from dpo_tui.services.casework import load_case
+
+    smtp = smtp_settings(work)
+    with work.db.reader() as s:
+        load_case(s, letter.ref, version)  # StaleCase: the preview no longer matches the case; nothing is sent
+    deliver(smtp, letter.message)
+    # From here the message is gone: the write must not be refused for an edit made meanwhile (no version check),
+    # and if it fails anyway the DPO is told exactly what to record by hand.
+    try:
+        with work.db.write() as s:
+            case = load_case(s, letter.ref)
+            row = Letter(
+                case_id=case.id,
+                kind=kind_of(letter.kind).key,
+                channel="email",
+                direction="out",
+                sent_on=work.today(),
+                subject=letter.subject,
+                body=letter.text,
+                created_by=work.actor,
+                message_id=letter.message_id,
+                in_reply_to=letter.in_reply_to,
+                sent_to=letter.to,
+                sent_at=utcnow(),
+            )
+            s.add(row)
+            s.flush()
+            work.record(
+                s,
+                case,
+                "letter.sent",
+                {
+                    "letter_id": row.id, "kind": row.kind, "channel": "email", "sent_on": row.sent_on.isoformat(),
+                    "subject": letter.subject, "length": len(letter.text), "to": letter.to,
+                    "message_id": letter.message_id, "in_reply_to": letter.in_reply_to, "server": smtp.host,
+                },
+            )  # fmt: skip
+            return work.finish(s, case)
+    except Exception as exc:
+        raise SentNotRecorded(
+            f"the server accepted the letter as {letter.message_id} but it could not be recorded ({exc}); "
+            f"record it with: dpo-tui letter {letter.ref} {letter.kind} --save"
+        ) from None
