@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import json.encoder
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -60,7 +62,7 @@ def cases(ctx: click.Context, status: str | None, overdue: bool, due_within: int
     if as_json:
         _emit_json_array(_case_json(c, today) for c in rows)
         return
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     lines: list[str] = []
     shown = 0
     for c in rows:
@@ -99,7 +101,7 @@ _JSON_STR = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False
 def _emit_json_array(items: Iterable[str]) -> None:
     """What `emit_json(list)` prints (json.dumps(indent=2) and a newline), written as the items come; `items`
     are the elements already encoded and indented by two spaces."""
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     chunk: list[str] = []
     first = True
     for item in items:
