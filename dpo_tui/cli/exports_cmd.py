@@ -42,11 +42,15 @@ def letter(ctx: click.Context, ref: str, kind: str | None, output: Path | None, 
             mark = "yes" if c.applies else "no "
             click.echo(f"{mark}  {c.kind:<24} {c.title}" + (f"  ({c.reason})" if c.reason else ""))
         return
+    # A command has no screen the user looked at: it reads the case's current version first, renders the letter
+    # from that state and then saves against it, so a change made in between is reported as a conflict.
+    version = work.version_of(ref) if save else None
     draft = render_letter(work, ref, kind)
     chosen = fmt or (format_for(output) if output else "md")
     if save:
+        assert version is not None
         day = parse_date(sent_on, "--sent-on") if sent_on else None
-        save_letter(work, ref, draft.kind, draft.subject, draft.body, channel=channel, sent_on=day)
+        save_letter(work, ref, draft.kind, draft.subject, draft.body, channel=channel, sent_on=day, version=version)
     if output is not None:
         path = write_letter(draft, output, chosen)
         click.echo(f"wrote {path}", err=True)

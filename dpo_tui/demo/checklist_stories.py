@@ -26,7 +26,7 @@ Story = Callable[[Casework, date, random.Random], None]
 
 
 def _start(work: Casework, detail: CaseDetail) -> CaseDetail:
-    return work.change_status(detail.ref, "in_progress")
+    return work.change_status(detail.ref, "in_progress", version=work.version_of(detail.ref))
 
 
 def _keys(detail: CaseDetail, prefix: str) -> list[ChecklistItemView]:
@@ -46,7 +46,7 @@ def _search(work: Casework, detail: CaseDetail, rng: random.Random, *, how_many:
         if item.system_key == "google-analytics":
             note = "Searched by email only: analytics holds pseudonymous client IDs, none linked to this person."
             found = "nothing_found"
-        detail = cw.tick(work, detail.ref, item.key, search_terms=_terms(detail), found=found, note=note)
+        detail = cw.tick(work, detail.ref, item.key, search_terms=_terms(detail), found=found, note=note, version=work.version_of(detail.ref))
     return detail
 
 
@@ -54,16 +54,16 @@ def _tick(work: Casework, detail: CaseDetail, prefix: str, note: str | None = No
     for item in _keys(detail, prefix):
         if item.state == "open":
             if item.requires_search_record:
-                detail = cw.tick(work, detail.ref, item.key, search_terms=_terms(detail), found="found", note=note)
+                detail = cw.tick(work, detail.ref, item.key, search_terms=_terms(detail), found="found", note=note, version=work.version_of(detail.ref))
             else:
-                detail = cw.tick(work, detail.ref, item.key, note=note)
+                detail = cw.tick(work, detail.ref, item.key, note=note, version=work.version_of(detail.ref))
     return detail
 
 
 def _na(work: Casework, detail: CaseDetail, prefix: str, reason: str) -> CaseDetail:
     for item in _keys(detail, prefix):
         if item.state == "open":
-            detail = cw.mark_not_applicable(work, detail.ref, item.key, reason)
+            detail = cw.mark_not_applicable(work, detail.ref, item.key, reason, version=work.version_of(detail.ref))
     return detail
 
 
@@ -95,8 +95,8 @@ def access_searching(work: Casework, today: date, rng: random.Random) -> None:
     d = _tick(work, d, "access.disclosed.event-partners",
               note="Webinar co-hosted with a partner: attendee list shared on the event date; asked them for a copy.")  # fmt: skip
     d = _na(work, d, "access.disclosed.group", "No group company has received this person's data (checked CRM sharing log).")
-    d = cw.add_note(work, d.ref, "access.gather", "Waiting on the HubSpot export (support ticket opened).")
-    cw.add_item(work, d.ref, "Ask the sales team for handwritten notes from the webinar follow-up call")
+    d = cw.add_note(work, d.ref, "access.gather", "Waiting on the HubSpot export (support ticket opened).", version=work.version_of(d.ref))
+    cw.add_item(work, d.ref, "Ask the sales team for handwritten notes from the webinar follow-up call", version=work.version_of(d.ref))
 
 
 def access_ready_to_send(work: Casework, today: date, rng: random.Random) -> None:
@@ -134,7 +134,7 @@ def erasure_completed(work: Casework, today: date, rng: random.Random) -> None:
     d = _tick(work, d, "erasure.exception")
     d = _na(work, d, "erasure.notify.group", "Never disclosed to group companies (CRM sharing log).")
     d = _finish(work, d)
-    cw.complete_case(work, d.ref)
+    cw.complete_case(work, d.ref, version=work.version_of(d.ref))
 
 
 def rectification_completed(work: Casework, today: date, rng: random.Random) -> None:
@@ -146,7 +146,7 @@ def rectification_completed(work: Casework, today: date, rng: random.Random) -> 
     d = _na(work, d, "rectification.correct.google-analytics", "Analytics holds no job title or company.")
     d = _na(work, d, "rectification.correct.dpo-records", "The DPO's records hold no job title.")
     d = _finish(work, d)
-    cw.complete_case(work, d.ref)
+    cw.complete_case(work, d.ref, version=work.version_of(d.ref))
 
 
 def restriction_partly(work: Casework, today: date, rng: random.Random) -> None:
@@ -173,7 +173,7 @@ def portability_override(work: Casework, today: date, rng: random.Random) -> Non
     d = _tick(work, d, "shared.respond")
     cw.complete_case(
         work, d.ref,
-        override_reason="By phone the person narrowed the request to HubSpot event data only; other exports not needed.",
+        override_reason="By phone the person narrowed the request to HubSpot event data only; other exports not needed.", version=work.version_of(d.ref),
     )  # fmt: skip
 
 
@@ -186,7 +186,7 @@ def objection_marketing_completed(work: Casework, today: date, rng: random.Rando
     d = _tick(work, d, "objection.direct_marketing", note="Yes: objection to marketing emails. Absolute, no refusal.")
     d = _na(work, d, "objection.balance", "The objection is to direct marketing, where no balancing applies.")
     d = _finish(work, d)
-    cw.complete_case(work, d.ref)
+    cw.complete_case(work, d.ref, version=work.version_of(d.ref))
 
 
 def objection_untouched(work: Casework, today: date, rng: random.Random) -> None:
@@ -208,7 +208,7 @@ def automated_decision_na(work: Casework, today: date, rng: random.Random) -> No
     for prefix in ("automated_decision.exception", "automated_decision.human_review", "automated_decision.logic"):
         d = _na(work, d, prefix, reason)
     d = _finish(work, d)
-    cw.complete_case(work, d.ref)
+    cw.complete_case(work, d.ref, version=work.version_of(d.ref))
 
 
 def withdraw_consent_partly(work: Casework, today: date, rng: random.Random) -> None:
@@ -229,7 +229,7 @@ def access_and_erasure(work: Casework, today: date, rng: random.Random) -> None:
     ))  # fmt: skip
     d = _search(work, d, rng)
     d = _tick(work, d, "access.gather")
-    cw.add_note(work, d.ref, "erasure.exception", "Hold erasure until the copy has been delivered.")
+    cw.add_note(work, d.ref, "erasure.exception", "Hold erasure until the copy has been delivered.", version=work.version_of(d.ref))
 
 
 STORIES: list[Story] = [

@@ -31,17 +31,17 @@ def fee_requested_unpaid(work: Casework, today: date, rng: random.Random) -> Non
     email = "marcus.hale@example.net"
     for days in (120, 80):
         earlier = log_story(work, today, "Marcus Hale", email, [Right.ACCESS], days, "Send me everything you hold on me.")
-        work.change_status(earlier.ref, "completed", outcome="completed")
+        work.change_status(earlier.ref, "completed", outcome="completed", version=work.version_of(earlier.ref))
     case = log_story(work, today, "Marcus Hale", email, [Right.ACCESS], 40, "Again: every record, every email, every log.")
     dec.assess(
         work, case.ref,
         {"repetition": f"Third identical request in four months ({_ago(today, 120):%d %b} and {_ago(today, 80):%d %b} "
                        "both answered in full); nothing has changed in his account since.",
          "burden": "Re-running the full search takes about 6 hours of staff time for no new information."},
-        "fee", note="Harm to him if refused: none identified; he already holds the data.", on=_ago(today, 39),
+        "fee", note="Harm to him if refused: none identified; he already holds the data.", on=_ago(today, 39), version=work.version_of(case.ref),
     )  # fmt: skip
     fee = breakdown_from_settings(work.settings.fees, hours="6", copy_pages=0, postal_items=0)
-    dec.request_fee(work, case.ref, fee, _ago(today, 38))
+    dec.request_fee(work, case.ref, fee, _ago(today, 38), version=work.version_of(case.ref))
 
 
 def fee_paid(work: Casework, today: date, rng: random.Random) -> None:
@@ -54,11 +54,11 @@ def fee_paid(work: Casework, today: date, rng: random.Random) -> None:
         work, case.ref,
         {"overlap": "Her solicitor asked for the same recordings last month on her behalf (open case).",
          "burden": "About 400 pages of stills to print and post twice; the same data is in the portal."},
-        "fee", on=_ago(today, 31),
+        "fee", on=_ago(today, 31), version=work.version_of(case.ref),
     )  # fmt: skip
     fee = breakdown_from_settings(work.settings.fees, hours="3", copy_pages=400, print_pages=400, postal_items=2)
-    dec.request_fee(work, case.ref, fee, _ago(today, 30))
-    dec.record_fee_paid(work, case.ref, fee.total, _ago(today, 20))
+    dec.request_fee(work, case.ref, fee, _ago(today, 30), version=work.version_of(case.ref))
+    dec.record_fee_paid(work, case.ref, fee.total, _ago(today, 20), version=work.version_of(case.ref))
 
 
 def refused_whole(work: Casework, today: date, rng: random.Random) -> None:
@@ -72,13 +72,13 @@ def refused_whole(work: Casework, today: date, rng: random.Random) -> None:
         {"offers_withdrawal": "Request text: 'Refund me and I'll drop it'; repeated in his call of the next day.",
          "targets_employee": "Third message naming Dana (support) with personal insults; no data concern raised.",
          "no_intention": "Told the support lead by phone that he does not want his data, only the refund."},
-        "refuse", on=_ago(today, 12),
+        "refuse", on=_ago(today, 12), version=work.version_of(case.ref),
     )  # fmt: skip
     dec.refuse(
         work, case.ref, "whole", [],
         "Your request is manifestly unfounded: you offered to withdraw it in exchange for a refund and said you do "
         "not want the information itself. Your refund complaint is being handled separately.",
-        _ago(today, 10),
+        _ago(today, 10), version=work.version_of(case.ref),
     )  # fmt: skip
 
 
@@ -88,14 +88,14 @@ def refused_in_part(work: Casework, today: date, rng: random.Random) -> None:
         work, today, "Hannah Okafor", "h.okafor@example.com", [Right.ACCESS], 14,
         "Please send all data about me, including the grievance investigation file.",
     )  # fmt: skip
-    work.change_status(case.ref, "in_progress")
+    work.change_status(case.ref, "in_progress", version=work.version_of(case.ref))
     dec.refuse(
         work, case.ref, "partial",
         [("Witness statements in the grievance file", "third-party personal data (DPA 2018 Sch 2 para 16)"),
          ("Legal advice on the grievance outcome", "legal professional privilege (DPA 2018 Sch 2 para 19)")],
         "Two parts of the grievance file are withheld: statements that identify colleagues who did not consent, "
         "and advice from our lawyers. Everything else is being prepared for you.",
-        _ago(today, 5),
+        _ago(today, 5), version=work.version_of(case.ref),
     )  # fmt: skip
 
 
@@ -105,10 +105,10 @@ def extended_complex(work: Casework, today: date, rng: random.Random) -> None:
         work, today, "Ibrahim Saleh", "ibrahim.saleh@example.net", [Right.ACCESS, Right.PORTABILITY], 20,
         "All my data from the app, the website, support and the analytics systems, machine-readable.",
     )  # fmt: skip
-    work.change_status(case.ref, "in_progress")
+    work.change_status(case.ref, "in_progress", version=work.version_of(case.ref))
     dec.extend(
         work, case.ref, "complex", _ago(today, 12),
-        "The data sits in nine systems, two of them archived, and must be converted to a portable format.",
+        "The data sits in nine systems, two of them archived, and must be converted to a portable format.", version=work.version_of(case.ref),
     )
 
 
@@ -121,7 +121,7 @@ def clarification_pending(work: Casework, today: date, rng: random.Random) -> No
     dec.ask_clarification(
         work, case.ref,
         "You have had three accounts with us since 2019. Which one do you mean, or is it all three?",
-        "identify", _ago(today, 8),
+        "identify", _ago(today, 8), version=work.version_of(case.ref),
     )  # fmt: skip
 
 
@@ -133,22 +133,22 @@ def clarification_answered(work: Casework, today: date, rng: random.Random) -> N
     )
     dec.ask_clarification(
         work, case.ref, "Do you mean calls to the support line, the sales line, or both? Roughly when?",
-        "identify", _ago(today, 21),
+        "identify", _ago(today, 21), version=work.version_of(case.ref),
     )  # fmt: skip
-    dec.record_clarification_answer(work, case.ref, "Support line only, between March and May.", _ago(today, 16))
+    dec.record_clarification_answer(work, case.ref, "Support line only, between March and May.", _ago(today, 16), version=work.version_of(case.ref))
 
 
 def repeat_requester(work: Casework, today: date, rng: random.Random) -> None:
     """Earlier cases from the same email and name are found by the assessment; the DPO still decides to comply."""
     email = "g.whitfield@example.co.uk"
     first = log_story(work, today, "Grace Whitfield", email, [Right.ACCESS], 300, "Copy of my data please.")
-    work.change_status(first.ref, "completed", outcome="completed")
+    work.change_status(first.ref, "completed", outcome="completed", version=work.version_of(first.ref))
     second = log_story(work, today, "Grace Whitfield", email, [Right.ERASURE], 150, "Please delete my marketing profile.")
-    work.change_status(second.ref, "completed", outcome="completed")
+    work.change_status(second.ref, "completed", outcome="completed", version=work.version_of(second.ref))
     case = log_story(work, today, "Grace Whitfield", email, [Right.ACCESS], 6, "A fresh copy of my data, please.")
     dec.assess(
         work, case.ref, {}, "comply",
-        note="Earlier access request 10 months ago: a reasonable interval, and her account changed since. Comply.",
+        note="Earlier access request 10 months ago: a reasonable interval, and her account changed since. Comply.", version=work.version_of(case.ref),
     )  # fmt: skip
 
 

@@ -41,14 +41,14 @@ def _letter(work: Casework, ref: str, kind: str, on: date) -> None:
     except ImportError:
         return
     draft = render_letter(work, ref, kind)
-    save_letter(work, ref, kind, draft.subject, draft.as_text("txt").split("\n", 2)[-1], sent_on=on)
+    save_letter(work, ref, kind, draft.subject, draft.as_text("txt").split("\n", 2)[-1], sent_on=on, version=work.version_of(ref))
 
 
 def not_needed(work: Casework, today: date, rng: random.Random) -> None:
     d = _log(work, today, "Priya Raman", "priya.raman@example.org", 9,
              "Hi, could you send me a copy of the data you hold on my account? Thanks, Priya")
     idv.record_not_needed(work, d.ref, "wrote from the email address registered on her customer account",
-                          recognised_contact="same_email")
+                          recognised_contact="same_email", version=work.version_of(d.ref))
 
 
 def person_verified(work: Casework, today: date, rng: random.Random) -> None:
@@ -59,12 +59,12 @@ def person_verified(work: Casework, today: date, rng: random.Random) -> None:
                          reason="writes from an email address we have never seen; address on record differs",
                          what="confirmation of the postal address and customer number we hold\n"
                               "a photo ID document, shown or sent and deleted once checked",
-                         method="document_sighting")
+                         method="document_sighting", version=work.version_of(d.ref))
     _letter(work, d.ref, "identity_request", _ago(today, 29))
     idv.record_received(work, d.ref, on=_ago(today, 20), seen="driving licence sighted (scan, then deleted)",
                         matched="name, date of birth and previous address", checked_by=DPO,
-                        copy_received=True, copy_deleted=True)
-    idv.record_outcome(work, d.ref, "verified", on=_ago(today, 20))
+                        copy_received=True, copy_deleted=True, version=work.version_of(d.ref))
+    idv.record_outcome(work, d.ref, "verified", on=_ago(today, 20), version=work.version_of(d.ref))
 
 
 def agent_with_authority(work: Casework, today: date, rng: random.Random) -> None:
@@ -73,13 +73,13 @@ def agent_with_authority(work: Casework, today: date, rng: random.Random) -> Non
              agent_name="Claimright Ltd", agent_kind="agent")
     idv.request_identity(work, d.ref, requester_kind="agent", on=_ago(today, 23),
                          what="confirmation of the postal address we hold for Helen Carter\n"
-                              + AUTHORITY_EVIDENCE[RequesterKind.AGENT])
+                              + AUTHORITY_EVIDENCE[RequesterKind.AGENT], version=work.version_of(d.ref))
     _letter(work, d.ref, "identity_request", _ago(today, 23))
     idv.record_received(work, d.ref, on=_ago(today, 17), seen="client's address confirmed by the agent",
                         matched="name and postal address", checked_by=DPO,
                         authority_evidence="letter of authority signed by Helen Carter, dated two weeks before the request",
-                        authority_on=_ago(today, 16))
-    idv.record_outcome(work, d.ref, "verified", on=_ago(today, 16))
+                        authority_on=_ago(today, 16), version=work.version_of(d.ref))
+    idv.record_outcome(work, d.ref, "verified", on=_ago(today, 16), version=work.version_of(d.ref))
 
 
 def solicitor_awaiting_authority(work: Casework, today: date, rng: random.Random) -> None:
@@ -89,7 +89,7 @@ def solicitor_awaiting_authority(work: Casework, today: date, rng: random.Random
     idv.request_identity(work, d.ref, requester_kind="solicitor", id_needed=False, method="authority_only",
                          on=_ago(today, 5), what=AUTHORITY_EVIDENCE[RequesterKind.SOLICITOR],
                          recognised_contact="known_relationship",
-                         reason="Mr Fraser is a current customer; only the solicitor's authority is in doubt")
+                         reason="Mr Fraser is a current customer; only the solicitor's authority is in doubt", version=work.version_of(d.ref))
 
 
 def child_scotland(work: Casework, today: date, rng: random.Random) -> None:
@@ -100,11 +100,11 @@ def child_scotland(work: Casework, today: date, rng: random.Random) -> None:
     idv.request_identity(scots, d.ref, requester_kind="parent", on=_ago(today, 14), child_age=13,
                          child_in_scotland=True, child_authorised=True,
                          what="confirmation of the account email and date of birth we hold for Isla\n"
-                              + AUTHORITY_EVIDENCE[RequesterKind.PARENT])
+                              + AUTHORITY_EVIDENCE[RequesterKind.PARENT], version=scots.version_of(d.ref))
     idv.record_received(scots, d.ref, on=_ago(today, 9), seen="account details confirmed by reply email",
                         matched="account email and date of birth", checked_by=DPO,
-                        authority_evidence="Isla's signed note authorising her mother; birth certificate sighted, copy deleted")
-    idv.record_outcome(scots, d.ref, "verified", on=_ago(today, 9))
+                        authority_evidence="Isla's signed note authorising her mother; birth certificate sighted, copy deleted", version=scots.version_of(d.ref))
+    idv.record_outcome(scots, d.ref, "verified", on=_ago(today, 9), version=scots.version_of(d.ref))
 
 
 def child_elsewhere(work: Casework, today: date, rng: random.Random) -> None:
@@ -115,7 +115,7 @@ def child_elsewhere(work: Casework, today: date, rng: random.Random) -> None:
                          child_in_scotland=False, child_competent=False, child_best_interests=True,
                          child_reason="aged 8: too young to understand the right or to authorise his father",
                          what="confirmation of the account email and the child's date of birth we hold\n"
-                              + AUTHORITY_EVIDENCE[RequesterKind.PARENT])
+                              + AUTHORITY_EVIDENCE[RequesterKind.PARENT], version=work.version_of(d.ref))
 
 
 def could_not_verify(work: Casework, today: date, rng: random.Random) -> None:
@@ -123,12 +123,12 @@ def could_not_verify(work: Casework, today: date, rng: random.Random) -> None:
              "Delete everything you have on me and send me a copy first.",
              rights=(Right.ERASURE, Right.ACCESS))
     idv.request_identity(work, d.ref, requester_kind="self", on=_ago(today, 39), sensitive=True,
-                         what="confirmation of the postal address and last order number we hold")
+                         what="confirmation of the postal address and last order number we hold", version=work.version_of(d.ref))
     _letter(work, d.ref, "identity_request", _ago(today, 39))
     idv.record_received(work, d.ref, on=_ago(today, 31), seen="reply email with an address and order number",
-                        matched="nothing: neither the address nor the order matches our records", checked_by=DPO)
+                        matched="nothing: neither the address nor the order matches our records", checked_by=DPO, version=work.version_of(d.ref))
     idv.record_outcome(work, d.ref, "could_not_verify", on=_ago(today, 30),
-                       reason="The address and order number you gave do not match any record we hold.")
+                       reason="The address and order number you gave do not match any record we hold.", version=work.version_of(d.ref))
     _letter(work, d.ref, "could_not_verify", _ago(today, 30))
 
 
@@ -136,9 +136,9 @@ def withdrawn(work: Casework, today: date, rng: random.Random) -> None:
     d = _log(work, today, "Olivia Grant", "olivia.grant@example.org", 20,
              "Please tell me what personal data you hold about me.")
     idv.request_identity(work, d.ref, requester_kind="self", on=_ago(today, 19),
-                         what="confirmation of the postal address we hold")
+                         what="confirmation of the postal address we hold", version=work.version_of(d.ref))
     idv.record_outcome(work, d.ref, "withdrawn", on=_ago(today, 15),
-                       reason="email: the matter was resolved by customer services; no longer wants the data")
+                       reason="email: the matter was resolved by customer services; no longer wants the data", version=work.version_of(d.ref))
 
 
 def no_response_flagged(work: Casework, today: date, rng: random.Random) -> None:
@@ -146,7 +146,7 @@ def no_response_flagged(work: Casework, today: date, rng: random.Random) -> None
     d = _log(work, today, "Victor Lane", "vlane@example.net", days + 12,
              "Send me everything you've got on me.")
     idv.request_identity(work, d.ref, requester_kind="self", on=_ago(today, days + 10),
-                         what="confirmation of the postal address we hold")
+                         what="confirmation of the postal address we hold", version=work.version_of(d.ref))
     _letter(work, d.ref, "identity_request", _ago(today, days + 10))
 
 
@@ -155,9 +155,9 @@ def no_response_closed(work: Casework, today: date, rng: random.Random) -> None:
     d = _log(work, today, "Kim Archer", "k.archer@example.com", days + 40,
              "I want a copy of my data.")
     idv.request_identity(work, d.ref, requester_kind="self", on=_ago(today, days + 38),
-                         what="confirmation of the postal address we hold")
+                         what="confirmation of the postal address we hold", version=work.version_of(d.ref))
     closer = Casework(work.db, work.settings, today=lambda: _ago(today, 5))  # closed a few days ago, past the limit
-    idv.close_no_response(closer, d.ref)
+    idv.close_no_response(closer, d.ref, version=closer.version_of(d.ref))
 
 
 def still_awaiting(work: Casework, today: date, rng: random.Random) -> None:
@@ -165,19 +165,19 @@ def still_awaiting(work: Casework, today: date, rng: random.Random) -> None:
              "Could you send me the personal data you hold? I no longer have access to my old account.",
              rights=(Right.ACCESS, Right.RECTIFICATION))
     idv.request_identity(work, d.ref, requester_kind="self", on=_ago(today, 3),
-                         what="confirmation of the postal address and phone number we hold for the old account")
+                         what="confirmation of the postal address and phone number we hold for the old account", version=work.version_of(d.ref))
 
 
 def more_information(work: Casework, today: date, rng: random.Random) -> None:
     d = _log(work, today, "George Pike", "george.pike@example.com", 26,
              "Copy of my data please, including the notes from my complaint last year.")
     idv.request_identity(work, d.ref, requester_kind="self", on=_ago(today, 25),
-                         what="confirmation of the postal address we hold")
+                         what="confirmation of the postal address we hold", version=work.version_of(d.ref))
     idv.record_received(work, d.ref, on=_ago(today, 18), seen="reply email with a postal address",
-                        matched="name only: the address is not the one on record", checked_by=DPO)
+                        matched="name only: the address is not the one on record", checked_by=DPO, version=work.version_of(d.ref))
     idv.request_identity(work, d.ref, requester_kind="self", on=_ago(today, 17), mismatch=True,
                          reason="the address given does not match our records",
-                         what="a recent utility bill or bank statement showing the address, shown or sent and deleted")
+                         what="a recent utility bill or bank statement showing the address, shown or sent and deleted", version=work.version_of(d.ref))
 
 
 def _scottish(work: Casework) -> Casework:

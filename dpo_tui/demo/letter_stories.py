@@ -23,7 +23,7 @@ REPEAT = "Fourth identical request in six weeks; the previous three were answere
 
 def _send(work: Casework, ref: str, kind: str, on: date, channel: str = "email") -> None:
     draft = render_letter(work, ref, kind)
-    save_letter(work, ref, kind, draft.subject, draft.body, channel, min(on, work.today()))
+    save_letter(work, ref, kind, draft.subject, draft.body, channel, min(on, work.today()), version=work.version_of(ref))
 
 
 def _ack(work: Casework, d: CaseDetail, rng: random.Random) -> None:
@@ -37,9 +37,9 @@ def _work_through(work: Casework, d: CaseDetail) -> CaseDetail:
         if item.state != "open":
             continue
         if item.requires_search_record:
-            d = cw.tick(work, d.ref, item.key, search_terms=terms, found="found" if item.system_key in ("crm", "hubspot", "dpo-records") else "nothing_found")
+            d = cw.tick(work, d.ref, item.key, search_terms=terms, found="found" if item.system_key in ("crm", "hubspot", "dpo-records") else "nothing_found", version=work.version_of(d.ref))
         else:
-            d = cw.tick(work, d.ref, item.key)
+            d = cw.tick(work, d.ref, item.key, version=work.version_of(d.ref))
     return d
 
 
@@ -51,26 +51,26 @@ def acknowledged_access(work: Casework, today: date, rng: random.Random) -> None
 def access_completed_with_cover_letter(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Tomasz Wiśniewski", "t.wisniewski@example.org", (Right.ACCESS,), 21, "Please send me everything you have about me, including any marketing data.")
     _ack(work, d, rng)
-    d = work.change_status(d.ref, "in_progress")
+    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
     d = _work_through(work, d)
     _send(work, d.ref, "response_cover", today)
-    cw.complete_case(work, d.ref)
+    cw.complete_case(work, d.ref, version=work.version_of(d.ref))
 
 
 def erasure_completed_and_confirmed(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Grace Okafor", "grace.okafor@example.com", (Right.ERASURE,), 16, "Please delete my details from your systems; I attended one webinar in 2023.")
     _ack(work, d, rng)
-    d = work.change_status(d.ref, "in_progress")
+    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
     d = _work_through(work, d)
-    d = cw.complete_case(work, d.ref)
+    d = cw.complete_case(work, d.ref, version=work.version_of(d.ref))
     _send(work, d.ref, "erasure_confirmation", today)
 
 
 def marketing_opt_out_confirmed(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Liam Byrne", "liam.byrne@example.ie", (Right.OBJECTION,), 6, "Stop sending me marketing emails. I never asked for them.")
-    d = work.change_status(d.ref, "in_progress")
+    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
     d = _work_through(work, d)
-    d = cw.complete_case(work, d.ref)
+    d = cw.complete_case(work, d.ref, version=work.version_of(d.ref))
     _send(work, d.ref, "objection_confirmation", today)
 
 
@@ -79,7 +79,7 @@ def identity_requested_by_letter(work: Casework, today: date, rng: random.Random
 
     d = log_story(work, today, "J. Smith", "jsmith1984@example.com", (Right.ACCESS,), 9, "Send me my data. I used a different email address when I signed up.", channel="web")
     on = d.received + timedelta(days=1)
-    idv.request_identity(work, d.ref, requester_kind="self", what="the email address you used when you signed up, and the company you worked for then", on=on)
+    idv.request_identity(work, d.ref, requester_kind="self", what="the email address you used when you signed up, and the company you worked for then", on=on, version=work.version_of(d.ref))
     _send(work, d.ref, "identity_request", on)
 
 
@@ -89,9 +89,9 @@ def extension_notified(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Priya Natarajan", "priya.n@example.co.uk", (Right.ACCESS, Right.RECTIFICATION), 24,
              "Copy of all my data across every AltoStack company, and correct my job title everywhere.")  # fmt: skip
     _ack(work, d, rng)
-    work.change_status(d.ref, "in_progress")
+    work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
     told = today - timedelta(days=2)
-    dec.extend(work, d.ref, "complex", told, "Data is held by three group companies and two event partners; each must be searched.")
+    dec.extend(work, d.ref, "complex", told, "Data is held by three group companies and two event partners; each must be searched.", version=work.version_of(d.ref))
     _send(work, d.ref, "extension_notice", told)
 
 
@@ -100,9 +100,9 @@ def fee_requested_by_letter(work: Casework, today: date, rng: random.Random) -> 
     from dpo_tui.services import decisions as dec
 
     d = log_story(work, today, "Victor Hale", "v.hale@example.com", (Right.ACCESS,), 5, "Same as my last three requests: send me all of it again, on paper.", channel="post")
-    dec.assess(work, d.ref, {"repetition": REPEAT}, "fee")
+    dec.assess(work, d.ref, {"repetition": REPEAT}, "fee", version=work.version_of(d.ref))
     on = d.received + timedelta(days=2)
-    dec.request_fee(work, d.ref, breakdown_from_settings(work.settings.fees, hours="3", print_pages=120, postal_items=1), on)
+    dec.request_fee(work, d.ref, breakdown_from_settings(work.settings.fees, hours="3", print_pages=120, postal_items=1), on, version=work.version_of(d.ref))
     _send(work, d.ref, "fee_request", on, "post")
 
 
@@ -111,9 +111,9 @@ def refused_with_notice(work: Casework, today: date, rng: random.Random) -> None
 
     d = log_story(work, today, "Victor Hale", "v.hale@example.com", (Right.ACCESS,), 30, "Weekly request number seven: everything you hold, again.")
     _ack(work, d, rng)
-    dec.assess(work, d.ref, {"repetition": REPEAT, "systematic_campaign": "Weekly identical requests since September; see the earlier cases."}, "refuse")
+    dec.assess(work, d.ref, {"repetition": REPEAT, "systematic_campaign": "Weekly identical requests since September; see the earlier cases."}, "refuse", version=work.version_of(d.ref))
     on = today - timedelta(days=3)
-    dec.refuse(work, d.ref, "whole", [], "The request repeats earlier requests answered in full, with no reasonable interval and nothing changed.", on)
+    dec.refuse(work, d.ref, "whole", [], "The request repeats earlier requests answered in full, with no reasonable interval and nothing changed.", on, version=work.version_of(d.ref))
     _send(work, d.ref, "refusal_notice", on)
 
 

@@ -6,11 +6,14 @@ Every public method is one user action: one transaction, the change and its audi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
@@ -24,8 +27,8 @@ from dpo_tui.domain.rights import Right
 from dpo_tui.domain.workdays import WorkCalendar
 from dpo_tui.settings import Settings
 from dpo_tui.store import audit
-from dpo_tui.store.database import Database
-from dpo_tui.store.models import NO_DUE, Case, ChecklistItem, ClockEventRow, Letter, Note, RefCounter, utcnow
+from dpo_tui.store.database import Database, retry_transient
+from dpo_tui.store.models import NO_DUE, AuditEvent, Case, ChecklistItem, ClockEventRow, Letter, Note, RefCounter, utcnow
 from dpo_tui.services.views import (
     CaseDetail,
     ChecklistItemView,
@@ -44,7 +47,22 @@ class CaseNotFound(DomainError):
 
 
 class StaleCase(DomainError):
-    """Someone else changed the case since it was read."""
+    """Someone else changed the case since the user read it (a version mismatch, on any database).
+
+    Carries who changed it and when (its newest audit event) so a screen can say so and keep the user's input."""
+
+    def __init__(self, ref: str, who: str | None, when: datetime | None) -> None:
+        self.ref = ref
+        self.who = who
+        self.when = when
+        by = f"changed by {who} at {_local(when)}" if who and when else "changed by someone else"
+        super().__init__(f"{ref}: {by}: reopen it and try again")
+
+
+def _local(when: datetime) -> str:
+    """An event time in the user's local time (SQLite hands back naive datetimes: they are stored as UTC)."""
+    aware = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return aware.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass(frozen=True)
@@ -144,6 +162,12 @@ class Casework:
             case = load_case(s, ref)
             return self._detail(s, case, with_events=with_events)
 
+    def version_of(self, ref: str) -> int:
+        """The case's current version. For callers that apply an action straight away without showing the case
+        first (CLI commands, scripts): they pass this as the version they saw."""
+        with self.db.reader() as s:
+            return load_case(s, ref).version
+
     def find_by_email(self, email: str, *, exclude_ref: str | None = None) -> list[tuple[str, str, date]]:
         """Other cases from the same email: (ref, status, received)."""
         norm = email.strip().lower()
@@ -222,12 +246,39 @@ class Casework:
 
     # ---- writing ---------------------------------------------------------------------------
 
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """The transaction of one user action (see Database.write), with every version mismatch as StaleCase.
+
+        `lock_case` checks the version the user saw, so a mismatch normally surfaces there; SQLAlchemy's own check
+        at flush (StaleDataError, from `version_id_col`) is the backstop and gets the same typed, one-line error."""
+        locked: list[str] = []  # filled by lock_cases: the cases this action changes
+        try:
+            with self.db.write() as s:
+                s.info["locked_refs"] = locked
+                yield s
+        except StaleDataError:
+            raise self._stale(locked) from None
+
+    def _stale(self, refs: Sequence[str]) -> StaleCase:
+        """The conflict for the first of `refs` (the cases this action locked), naming the author and time of its
+        newest event; read in a fresh session, after the rollback."""
+        with self.db.reader() as r:
+            for ref in refs or ["?"]:
+                row = r.exec(
+                    select(AuditEvent.actor, AuditEvent.actor_name, AuditEvent.at).where(AuditEvent.case_ref == ref).order_by(AuditEvent.seq.desc()).limit(1)  # type: ignore[attr-defined]
+                ).first()
+                if row is not None:
+                    return StaleCase(ref, audit.who(row[0], row[1]), row[2])
+        return StaleCase(refs[0] if refs else "the case", None, None)
+
+    @retry_transient
     def log_request(self, req: NewRequest) -> CaseDetail:
         req = self.validate_new(req)
         regime = self.regime(req.regime or self.settings.organisation.regime)
         calendar = self.calendar_for(regime)  # fails now, not on first read, if the calendar is unknown
         country, subdivision = calendar.country, calendar.subdivision
-        with self.db.write() as s:
+        with self.write() as s:
             ref = _next_ref(s, req.received.year)
             case = Case(
                 ref=ref,
@@ -290,60 +341,66 @@ class Casework:
             raise InvalidInput(f"received: {req.received.isoformat()} is implausibly old")
         return replace(req, name=name, email=email)
 
+    @retry_transient
     def change_status(
         self,
         ref: str,
         to: str | Status,
         *,
-        version: int | None = None,
+        version: int,
         reason: str | None = None,
         outcome: str | None = None,
     ) -> CaseDetail:
         target = parse_status(to) if isinstance(to, str) else to
-        with self.db.write() as s:
-            case = load_case(s, ref, version)
+        with self.write() as s:
+            case = lock_case(s, ref, version=version)
             self.move(case, target, reason=reason, outcome=outcome)
             self.refresh_deadline(s, case)
             self.record(s, case, "case.status", {"to": target.value, "reason": reason, "outcome": outcome})
             return self.finish(s, case)
 
-    def assign(self, refs: Sequence[str], assignee: str | None) -> int:
-        """Bulk: one transaction for all the cases, one audit event per case."""
+    @retry_transient
+    def assign(self, assignee: str | None, *, versions: Mapping[str, int]) -> int:
+        """Bulk: one transaction for all the cases (ref -> the version the user saw), one audit event per case.
+        All or nothing: a case changed meanwhile fails the whole action with StaleCase."""
         who = (assignee or "").strip() or None
-        with self.db.write() as s:
-            for ref in refs:
-                case = load_case(s, ref)
+        with self.write() as s:
+            for case in lock_cases(s, versions):
                 before = case.assignee
                 case.assignee = who
                 self.record(s, case, "case.assigned", {"from": before, "to": who})
-            return len(refs)
+            return len(versions)
 
-    def bulk_status(self, refs: Sequence[str], to: str | Status, *, reason: str | None = None) -> int:
+    @retry_transient
+    def bulk_status(self, to: str | Status, *, versions: Mapping[str, int], reason: str | None = None) -> int:
+        """Bulk status (ref -> the version the user saw): all or nothing."""
         target = parse_status(to) if isinstance(to, str) else to
-        with self.db.write() as s:
-            for ref in refs:
-                case = load_case(s, ref)
+        with self.write() as s:
+            for case in lock_cases(s, versions):
+                ref = case.ref
                 try:
                     self.move(case, target, reason=reason, outcome=None)
                 except DomainError as exc:
                     raise DomainError(f"{ref}: {exc}; no case was changed") from None
                 self.refresh_deadline(s, case)
                 self.record(s, case, "case.status", {"to": target.value, "reason": reason, "bulk": True})
-            return len(refs)
+            return len(versions)
 
-    def add_note(self, ref: str, body: str) -> CaseDetail:
+    @retry_transient
+    def add_note(self, ref: str, body: str, *, version: int) -> CaseDetail:
         text = body.strip()
         if not text:
             raise InvalidInput("note: write something first")
-        with self.db.write() as s:
-            case = load_case(s, ref)
+        with self.write() as s:
+            case = lock_case(s, ref, version=version)
             s.add(Note(case_id=case.id, body=text, by=self.actor))
             self.record(s, case, "note.added", {"length": len(text)})
             return self.finish(s, case)
 
     # ---- building blocks for the walkthrough services (identity, decisions, checklist, letters) ----
-    # Each of their verbs opens `self.db.write()`, loads the case with `load_case`, changes it with these,
-    # calls `record` for its audit event and returns `finish(s, case)`.
+    # Each of their verbs is decorated with `retry_transient`, opens `work.write()`, locks the case with
+    # `lock_case(s, ref, version=...)` (the version the user saw), changes it with these, calls `record` for its
+    # audit event and returns `finish(s, case)`.
 
     def move(self, case: Case, target: Status, *, reason: str | None, outcome: str | None) -> None:
         check_transition(Status(case.status), target)
@@ -408,10 +465,8 @@ class Casework:
         audit.append(s, actor=self.actor, kind=kind, payload=payload, case_id=case.id, case_ref=case.ref)
 
     def finish(self, s: Session, case: Case) -> CaseDetail:
-        try:
-            s.flush()
-        except StaleDataError:
-            raise StaleCase(f"{case.ref} was changed by someone else meanwhile; reopen it and try again") from None
+        # A StaleDataError here propagates to `write()`, which turns it into StaleCase after the rollback.
+        s.flush()
         return self._detail(s, case, with_events=True)
 
 
@@ -442,13 +497,51 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def load_case(s: Session, ref: str, version: int | None = None) -> Case:
+def load_case(s: Session, ref: str) -> Case:
+    """Read a case (no lock, no version check): for reads. Writes use `lock_case`."""
     case = s.exec(select(Case).where(Case.ref == ref.strip().upper())).first()
     if case is None:
         raise CaseNotFound(f"no case {ref!r}")
-    if version is not None and case.version != version:
-        raise StaleCase(f"{case.ref} was changed by someone else since you opened it; reopen it and try again")
     return case
+
+
+def lock_case(s: Session, ref: str, *, version: int) -> Case:
+    """The case an action changes, locked (PostgreSQL: FOR UPDATE, after the audit head that `Database.write` locked
+    first) and checked against the version the user saw."""
+    return lock_cases(s, {ref: version})[0]
+
+
+def lock_cases(s: Session, versions: Mapping[str, int]) -> list[Case]:
+    """Lock the cases an action changes in one consistent order (by id) and check each against the version the user
+    saw. The first mismatch raises StaleCase naming who changed it and when; nothing has been changed yet."""
+    wanted = {ref.strip().upper(): v for ref, v in versions.items()}
+    if not wanted:
+        return []
+    cases = list(s.exec(select(Case).where(Case.ref.in_(list(wanted))).order_by(Case.id).with_for_update()))  # type: ignore[attr-defined]
+    found = {c.ref for c in cases}
+    for ref in wanted:
+        if ref not in found:
+            raise CaseNotFound(f"no case {ref!r}")
+    s.info.setdefault("locked_refs", []).extend(c.ref for c in cases)
+    for case in cases:
+        check_version(s, case, wanted[case.ref])
+    # Bulk actions change the cases in the order the user marked them; the lock order above is what matters.
+    order = {ref: i for i, ref in enumerate(wanted)}
+    return sorted(cases, key=lambda c: order[c.ref])
+
+
+def check_version(s: Session, case: Case, version: int) -> None:
+    """StaleCase, naming who changed the case and when, unless it is still at the version the user saw."""
+    if case.version != version:
+        raise _stale_in(s, case)
+
+
+def _stale_in(s: Session, case: Case) -> StaleCase:
+    row = s.exec(
+        select(AuditEvent.actor, AuditEvent.actor_name, AuditEvent.at).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq.desc()).limit(1)  # type: ignore[attr-defined]
+    ).first()
+    # The author as the case's timeline names them: the login, with the display name beside it on PostgreSQL.
+    return StaleCase(case.ref, audit.who(row[0], row[1]) if row else None, row[2] if row else None)
 
 
 def _clock_rows(s: Session, case_id: int | None) -> list[ClockEventRow]:
@@ -456,13 +549,18 @@ def _clock_rows(s: Session, case_id: int | None) -> list[ClockEventRow]:
 
 
 def _next_ref(s: Session, year: int) -> str:
-    counter = s.exec(select(RefCounter).where(RefCounter.year == year).with_for_update()).first()
-    if counter is None:
-        counter = RefCounter(year=year, last=0)
-    counter.last += 1
-    s.add(counter)
-    s.flush()
-    return f"DSAR-{year}-{counter.last:04d}"
+    """Issue the next reference in one atomic statement (insert the year's counter or bump it): two processes
+    logging the first request of a year on a fresh database never both try to create the counter row."""
+    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = RefCounter.__table__  # type: ignore[attr-defined]
+    stmt = (
+        insert(table)
+        .values(year=year, last=1)
+        .on_conflict_do_update(index_elements=[table.c.year], set_={"last": table.c.last + 1})
+        .returning(table.c.last)
+    )
+    last = s.execute(stmt).scalar_one()
+    return f"DSAR-{year}-{last:04d}"
 
 
 def _item_view(i: ChecklistItem) -> ChecklistItemView:

@@ -21,14 +21,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import func
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from dpo_tui.domain.checklist import marketing_items_protected, marketing_objection_refusal
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.lifecycle import CLOSED, Status
-from dpo_tui.services.casework import Casework, StaleCase, load_case
+from dpo_tui.services.casework import Casework, lock_case
 from dpo_tui.services.views import CaseDetail
+from dpo_tui.store.database import retry_transient
 from dpo_tui.store.models import Case, ChecklistItem
 
 OPEN, DONE, NA = "open", "done", "na"
@@ -58,6 +58,7 @@ class MarketingObjection(DomainError):
 # ---- verbs ----------------------------------------------------------------------------------------------------
 
 
+@retry_transient
 def tick(
     work: Casework,
     ref: str,
@@ -66,7 +67,7 @@ def tick(
     search_terms: str | None = None,
     found: str | None = None,
     note: str | None = None,
-    version: int | None = None,
+    version: int,
 ) -> CaseDetail:
     """Mark an item done. Items that require a search record need the search terms and found / nothing found:
     that record is the proof of a reasonable and proportionate search."""
@@ -102,7 +103,8 @@ def tick(
         return _done(work, s, case, "checklist.ticked", payload)
 
 
-def untick(work: Casework, ref: str, key: str, *, version: int | None = None) -> CaseDetail:
+@retry_transient
+def untick(work: Casework, ref: str, key: str, *, version: int) -> CaseDetail:
     """Reopen a done or not-applicable item. The earlier record stays in the audit trail."""
     with _editing(work, ref, version) as (s, case):
         item = _item(s, case, key)
@@ -119,7 +121,8 @@ def untick(work: Casework, ref: str, key: str, *, version: int | None = None) ->
         return _done(work, s, case, "checklist.unticked", {"key": item.key, "system": item.system_key, "was": before})
 
 
-def mark_not_applicable(work: Casework, ref: str, key: str, reason: str | None, *, version: int | None = None) -> CaseDetail:
+@retry_transient
+def mark_not_applicable(work: Casework, ref: str, key: str, reason: str | None, *, version: int) -> CaseDetail:
     """Mark an item not applicable; the reason is required and recorded with who and when."""
     why = " ".join((reason or "").split())
     if not why:
@@ -142,7 +145,8 @@ def mark_not_applicable(work: Casework, ref: str, key: str, reason: str | None, 
         return _done(work, s, case, "checklist.not_applicable", {"key": item.key, "system": item.system_key, "reason": why})
 
 
-def add_note(work: Casework, ref: str, key: str, note: str | None, *, version: int | None = None) -> CaseDetail:
+@retry_transient
+def add_note(work: Casework, ref: str, key: str, note: str | None, *, version: int) -> CaseDetail:
     """Set an item's note (an empty note clears it)."""
     text = (note or "").strip() or None
     with _editing(work, ref, version) as (s, case):
@@ -152,7 +156,8 @@ def add_note(work: Casework, ref: str, key: str, note: str | None, *, version: i
         return _done(work, s, case, "checklist.noted", {"key": item.key, "note": text})
 
 
-def add_item(work: Casework, ref: str, label: str | None, *, version: int | None = None) -> CaseDetail:
+@retry_transient
+def add_item(work: Casework, ref: str, label: str | None, *, version: int) -> CaseDetail:
     """Add an ad-hoc item at the end of the checklist; it must then be done or marked N/A like any other."""
     text = " ".join((label or "").split())
     if not text:
@@ -177,8 +182,9 @@ def add_item(work: Casework, ref: str, label: str | None, *, version: int | None
         return _done(work, s, case, "checklist.item_added", {"key": item.key, "label": text})
 
 
+@retry_transient
 def complete_case(
-    work: Casework, ref: str, *, override_reason: str | None = None, version: int | None = None
+    work: Casework, ref: str, *, override_reason: str | None = None, version: int
 ) -> CaseDetail:
     """Close the case as completed. Refused (OpenItems) while items are open, unless `override_reason` is given:
     the override, its reason and the items left open go to the audit trail."""
@@ -231,15 +237,12 @@ def refusal_forbidden_for_case(s: Session, case: Case) -> str | None:
 
 
 @contextmanager
-def _editing(work: Casework, ref: str, version: int | None) -> Iterator[tuple[Session, Case]]:
-    try:
-        with work.db.write() as s:
-            case = load_case(s, ref, version)
-            if Status(case.status) in CLOSED:
-                raise DomainError(f"{case.ref} is {case.status}; reopen it to change its checklist")
-            yield s, case
-    except StaleDataError:
-        raise StaleCase(f"{ref} was changed by someone else meanwhile; reopen it and try again") from None
+def _editing(work: Casework, ref: str, version: int) -> Iterator[tuple[Session, Case]]:
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
+        if Status(case.status) in CLOSED:
+            raise DomainError(f"{case.ref} is {case.status}; reopen it to change its checklist")
+        yield s, case
 
 
 def _items(s: Session, case: Case) -> list[ChecklistItem]:

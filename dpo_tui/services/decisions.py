@@ -39,8 +39,9 @@ from dpo_tui.domain.decisions import (
 )
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.domain.lifecycle import CLOSED, Status
-from dpo_tui.services.casework import Casework, load_case
+from dpo_tui.services.casework import Casework, load_case, lock_case
 from dpo_tui.services.views import CaseDetail
+from dpo_tui.store.database import retry_transient
 from dpo_tui.store.models import Case
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -153,6 +154,7 @@ def _clock_words(dl: Any) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+@retry_transient
 def assess(
     work: Casework,
     ref: str,
@@ -161,13 +163,13 @@ def assess(
     *,
     note: str = "",
     on: date | None = None,
-    version: int | None = None,
+    version: int,
 ) -> CaseDetail:
     """Record the assessment: grounds with evidence, the finding, the decision, and the facts found."""
     a = validate_assessment(decision_kind, grounds)
     on = on or work.today()
-    with work.db.write() as s:
-        case = load_case(s, ref, version)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
         _open(case, "assess it")
         _check_date(work, case, on, "assessed on")
         facts = _related(s, case)
@@ -220,14 +222,15 @@ def fee_allowed(decision: Mapping[str, Any]) -> str | None:
     return None
 
 
+@retry_transient
 def request_fee(
-    work: Casework, ref: str, breakdown: FeeBreakdown, on: date, *, version: int | None = None
+    work: Casework, ref: str, breakdown: FeeBreakdown, on: date, *, version: int
 ) -> CaseDetail:
     """Ask for a fee: case → awaiting fee, FEE_REQUESTED (UK: the clock has not started until it arrives)."""
     if breakdown.total <= 0:
         raise InvalidInput("fee: the total is zero; enter the staff time, copies, postage or other costs")
-    with work.db.write() as s:
-        case = load_case(s, ref, version)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
         _open(case, "ask for a fee")
         d = _decision(case)
         why = fee_allowed(d)
@@ -259,11 +262,12 @@ def request_fee(
         return work.finish(s, case)
 
 
-def record_fee_paid(work: Casework, ref: str, amount: Any, on: date, *, version: int | None = None) -> CaseDetail:
+@retry_transient
+def record_fee_paid(work: Casework, ref: str, amount: Any, on: date, *, version: int) -> CaseDetail:
     """The fee arrived: FEE_RECEIVED on that date (UK: the clock starts that day), case → in progress."""
     paid = money(amount)
-    with work.db.write() as s:
-        case = load_case(s, ref, version)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
         d = _decision(case)
         fee = d.get("fee") or {}
         if Status(case.status) is not Status.AWAITING_FEE or not fee.get("requested_on") or fee.get("paid"):
@@ -292,6 +296,7 @@ def record_fee_paid(work: Casework, ref: str, amount: Any, on: date, *, version:
         return work.finish(s, case)
 
 
+@retry_transient
 def record_further_copy_fee(
     work: Casework,
     ref: str,
@@ -300,13 +305,13 @@ def record_further_copy_fee(
     *,
     paid_on: date | None = None,
     note: str = "",
-    version: int | None = None,
+    version: int,
 ) -> CaseDetail:
     """A fee for further copies of an access response: recorded on its own, never touching the clock or status."""
     if breakdown.total <= 0:
         raise InvalidInput("fee: the total is zero; enter the copies, printing, postage or staff time")
-    with work.db.write() as s:
-        case = load_case(s, ref, version)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
         if "access" not in case.rights.split(","):
             raise FeeRefused("a further-copy fee applies to further copies of an access response; this case has no access request")
         _check_date(work, case, on, "fee requested on")
@@ -332,6 +337,7 @@ def record_further_copy_fee(
 # ---------------------------------------------------------------------------------------------------------------
 
 
+@retry_transient
 def refuse(
     work: Casework,
     ref: str,
@@ -340,7 +346,7 @@ def refuse(
     reasons: str,
     on: date,
     *,
-    version: int | None = None,
+    version: int,
 ) -> CaseDetail:
     """Refuse the whole request (case → refused) or part of it (per item with its ground; the case stays in work)."""
     if scope not in ("whole", "partial"):
@@ -349,8 +355,8 @@ def refuse(
     text = " ".join((reasons or "").split())
     if not text:
         raise RefusalIncomplete("reasons: a refusal must give the person its reasons")
-    with work.db.write() as s:
-        case = load_case(s, ref, version)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
         _open(case, "refuse it")
         _check_date(work, case, on, "refused on")
         d = _decision(case)
@@ -405,8 +411,9 @@ def refuse(
 # ---------------------------------------------------------------------------------------------------------------
 
 
+@retry_transient
 def extend(
-    work: Casework, ref: str, reason: str, told_on: date, note: str, *, version: int | None = None
+    work: Casework, ref: str, reason: str, told_on: date, note: str, *, version: int
 ) -> CaseDetail:
     """Extend by the regime's further period: checked by check_extension (too late, already extended, ...)."""
     if reason not in EXTENSION_REASONS:
@@ -414,8 +421,8 @@ def extend(
     text = " ".join((note or "").split())
     if not text:
         raise InvalidInput("note: write the reasons the person was given (they go in the extension letter)")
-    with work.db.write() as s:
-        case = load_case(s, ref, version)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
         _open(case, "extend it")
         before = work.refresh_deadline(s, case)
         check_extension(before, told_on, reason)
@@ -445,8 +452,9 @@ def open_question(decision: Mapping[str, Any]) -> dict[str, Any] | None:
     return rounds[-1] if rounds and not rounds[-1].get("answered_on") else None
 
 
+@retry_transient
 def ask_clarification(
-    work: Casework, ref: str, question: str, purpose: str, on: date, *, version: int | None = None
+    work: Casework, ref: str, question: str, purpose: str, on: date, *, version: int
 ) -> CaseDetail:
     """Record a question sent: case → awaiting clarification, CLARIFICATION_ASKED (the clock stops for UK access)."""
     if purpose not in CLARIFICATION_PURPOSES:
@@ -460,8 +468,8 @@ def ask_clarification(
     text = (question or "").strip()
     if not text:
         raise InvalidInput("question: write the question you sent")
-    with work.db.write() as s:
-        case = load_case(s, ref, version)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
         _open(case, "ask for clarification")
         d = _decision(case)
         if open_question(d):
@@ -482,15 +490,16 @@ def ask_clarification(
         return work.finish(s, case)
 
 
+@retry_transient
 def record_clarification_answer(
-    work: Casework, ref: str, answer: str, on: date, *, version: int | None = None
+    work: Casework, ref: str, answer: str, on: date, *, version: int
 ) -> CaseDetail:
     """The answer arrived: CLARIFICATION_ANSWERED (the paused days are added), case → in progress."""
     text = (answer or "").strip()
     if not text:
         raise InvalidInput("answer: write (or summarise) the answer received")
-    with work.db.write() as s:
-        case = load_case(s, ref, version)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
         d = _decision(case)
         q = open_question(d)
         if q is None or Status(case.status) is not Status.AWAITING_CLARIFICATION:
@@ -565,10 +574,11 @@ def flags(work: Casework, today: date | None = None) -> list[Flag]:
     return sorted(out, key=lambda f: (f.since, f.ref))
 
 
-def close_no_response(work: Casework, ref: str, *, version: int | None = None) -> CaseDetail:
+@retry_transient
+def close_no_response(work: Casework, ref: str, *, version: int) -> CaseDetail:
     """Close a case whose fee or clarification never came (after the policy days): withdrawn, outcome no_response."""
-    with work.db.write() as s:
-        case = load_case(s, ref, version)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
         st = Status(case.status)
         if st not in (Status.AWAITING_FEE, Status.AWAITING_CLARIFICATION):
             raise DecisionRefused(f"{case.ref} is {st.label}, not awaiting a fee or clarification")

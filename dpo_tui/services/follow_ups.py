@@ -15,6 +15,7 @@ from sqlmodel import select
 from dpo_tui.domain.dates import fmt, relative_days
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.services.views import CaseDetail
+from dpo_tui.store.database import retry_transient
 from dpo_tui.store.models import Case, FollowUp
 
 MAX_NOTE = 500
@@ -28,9 +29,10 @@ class FollowUpView:
     created_by: str
 
 
+@retry_transient
 def set_follow_up(work: Any, ref: str, on: date, note: str, *, version: int) -> CaseDetail:
     """Add a follow-up to an open case (a case may have several, on different days)."""
-    from dpo_tui.services.casework import load_case
+    from dpo_tui.services.casework import lock_case
 
     text = " ".join(note.split())
     if not text:
@@ -39,8 +41,8 @@ def set_follow_up(work: Any, ref: str, on: date, note: str, *, version: int) -> 
         raise InvalidInput(f"note: {len(text)} characters; keep it under {MAX_NOTE}")
     if on < work.today():
         raise InvalidInput(f"date: {fmt(on)} is in the past")
-    with work.db.write() as s:
-        case = load_case(s, ref, version)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
         if not case.is_open:
             raise InvalidInput(f"{case.ref} is closed ({case.status.replace('_', ' ')}): nothing to follow up")
         row = FollowUp(case_id=case.id, on=on, note=text, created_by=work.actor)
@@ -50,12 +52,13 @@ def set_follow_up(work: Any, ref: str, on: date, note: str, *, version: int) -> 
         return work.finish(s, case)
 
 
+@retry_transient
 def complete_follow_ups(work: Any, ref: str, *, version: int) -> int:
     """Mark the case's open follow-ups done; returns how many. One transaction, one audit event."""
-    from dpo_tui.services.casework import load_case
+    from dpo_tui.services.casework import lock_case
 
-    with work.db.write() as s:
-        case = load_case(s, ref, version)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
         rows = list(s.exec(select(FollowUp).where(FollowUp.case_id == case.id, FollowUp.done_at.is_(None))))  # type: ignore[union-attr]
         if not rows:
             raise InvalidInput(f"{case.ref} has no open follow-up")

@@ -26,13 +26,14 @@ from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.identity import IdStatus, Outcome, RequesterKind
 from dpo_tui.domain.lifecycle import CLOSED, Status
-from dpo_tui.services.casework import Casework, load_case
+from dpo_tui.services.casework import Casework, lock_case
 from dpo_tui.services.views import CaseDetail
+from dpo_tui.store.database import retry_transient
 from dpo_tui.store.models import Case
 
 
-def _open_case(s: Any, ref: str, version: int | None) -> Case:
-    case = load_case(s, ref, version)
+def _open_case(s: Any, ref: str, version: int) -> Case:
+    case = lock_case(s, ref, version=version)
     if Status(case.status) in CLOSED:
         raise DomainError(
             f"{case.ref} is closed ({Status(case.status).label}): identity cannot be verified on a closed case; "
@@ -51,6 +52,7 @@ def _since(on: date, today: date) -> datetime:
     return now if on >= today else datetime.combine(on, time(12, 0), tzinfo=timezone.utc)
 
 
+@retry_transient
 def record_not_needed(
     work: Casework,
     ref: str,
@@ -59,11 +61,11 @@ def record_not_needed(
     recognised_contact: str | None = None,
     sensitive: bool = False,
     mismatch: bool = False,
-    version: int | None = None,
+    version: int,
 ) -> CaseDetail:
     why = rules.required_text("reason", reason, "say why verification is not needed (e.g. same email as on record)")
     rules.assess_need(recognised_contact=recognised_contact, sensitive=sensitive, mismatch=mismatch)  # validates
-    with work.db.write() as s:
+    with work.write() as s:
         case = _open_case(s, ref, version)
         rules.check_can("record 'not needed'", case.identity, {None})
         if case.status == Status.NEW.value:
@@ -84,6 +86,7 @@ def record_not_needed(
         return work.finish(s, case)
 
 
+@retry_transient
 def request_identity(
     work: Casework,
     ref: str,
@@ -104,7 +107,7 @@ def request_identity(
     child_reason: str | None = None,
     child_authorised: bool = False,
     child_best_interests: bool = False,
-    version: int | None = None,
+    version: int,
 ) -> CaseDetail:
     """Ask for the least that resolves the doubt. A third party must show authority (authority_needed defaults to
     True for any third party); a parent for a child needs a competence assessment. A second request after
@@ -120,7 +123,7 @@ def request_identity(
     need = rules.assess_need(recognised_contact=recognised_contact, sensitive=sensitive, mismatch=mismatch)
     why = " ".join((reason or "").split()) or need.reason
     m = rules.parse_method(method) if method else (rules.Method.CONFIRM_DETAILS if id_needed else rules.Method.AUTHORITY_ONLY)
-    with work.db.write() as s:
+    with work.write() as s:
         case = _open_case(s, ref, version)
         child = None
         if kind is RequesterKind.PARENT:
@@ -199,6 +202,7 @@ def request_identity(
         return work.finish(s, case)
 
 
+@retry_transient
 def record_received(
     work: Casework,
     ref: str,
@@ -211,12 +215,12 @@ def record_received(
     copy_deleted: bool = False,
     authority_evidence: str | None = None,
     authority_on: date | None = None,
-    version: int | None = None,
+    version: int,
 ) -> CaseDetail:
     """What arrived: what was seen (never the document), which details matched, by whom, when, copy deleted.
     The clock starts on `on` (and `authority_on`) where the regime restarts on it."""
     by = rules.required_text("checked_by", checked_by or work.actor, "say who checked")
-    with work.db.write() as s:
+    with work.write() as s:
         case = _open_case(s, ref, version)
         ident = dict(case.identity or {})
         rules.check_can("record what arrived", ident, {IdStatus.AWAITING})
@@ -289,6 +293,7 @@ def record_received(
         return work.finish(s, case)
 
 
+@retry_transient
 def record_outcome(
     work: Casework,
     ref: str,
@@ -296,7 +301,7 @@ def record_outcome(
     *,
     on: date | None = None,
     reason: str | None = None,
-    version: int | None = None,
+    version: int,
 ) -> CaseDetail:
     """verified (needs what arrived recorded first) | could_not_verify (reason; case → refused) | withdrawn
     (reason: how the person withdrew; case → withdrawn)."""
@@ -309,7 +314,7 @@ def record_outcome(
         raise InvalidInput("reason: say why identity could not be verified; the letter to the person gives this reason")
     if result is Outcome.WITHDRAWN and not why:
         raise InvalidInput("reason: say how the person withdrew (e.g. 'email of 3 Nov: no longer wants the data')")
-    with work.db.write() as s:
+    with work.write() as s:
         case = _open_case(s, ref, version)
         ident = dict(case.identity or {})
         allowed = {IdStatus.RECEIVED} if result is Outcome.VERIFIED else {IdStatus.AWAITING, IdStatus.RECEIVED}
@@ -336,10 +341,11 @@ def record_outcome(
         return work.finish(s, case)
 
 
-def close_no_response(work: Casework, ref: str, *, version: int | None = None) -> CaseDetail:
+@retry_transient
+def close_no_response(work: Casework, ref: str, *, version: int) -> CaseDetail:
     """Close a case that has waited for ID longer than the policy allows (default 28 days) as "no response"."""
     limit = work.settings.policy.id_no_response_days
-    with work.db.write() as s:
+    with work.write() as s:
         case = _open_case(s, ref, version)
         ident = dict(case.identity or {})
         rules.check_can("close as no response", ident, {IdStatus.AWAITING})

@@ -16,6 +16,7 @@ from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.domain.rights import Right
 from dpo_tui.letters import KINDS, LetterKind, LetterRefused, Trusted, environment, kind_of, why_not
 from dpo_tui.services.views import CaseDetail
+from dpo_tui.store.database import retry_transient
 
 FORMATS = ("md", "txt")
 UK_COMPLAIN_TO_CONTROLLER_FROM = date(2026, 6, 19)
@@ -115,6 +116,7 @@ def _split(text: str, title: str, ref: str) -> tuple[str, str]:
     return subject, "\n".join(lines) + "\n"
 
 
+@retry_transient
 def save_letter(
     work: Any,
     ref: str,
@@ -123,9 +125,11 @@ def save_letter(
     body: str,
     channel: str = "email",
     sent_on: date | None = None,
+    *,
+    version: int,
 ) -> CaseDetail:
     """Keep the letter as sent (correspondence) with its audit event, in one transaction."""
-    from dpo_tui.services.casework import CHANNELS, load_case
+    from dpo_tui.services.casework import CHANNELS, lock_case
     from dpo_tui.store.models import Letter
 
     letter = kind_of(kind)
@@ -136,8 +140,8 @@ def save_letter(
         raise InvalidInput("body: the letter is empty")
     if sent_on > work.today():
         raise InvalidInput(f"date sent: {sent_on.isoformat()} is in the future")
-    with work.db.write() as s:
-        case = load_case(s, ref)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
         if sent_on < case.received:
             raise InvalidInput(f"date sent: {sent_on.isoformat()} is before the request was received ({case.received.isoformat()})")
         row = Letter(

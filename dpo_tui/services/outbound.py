@@ -22,6 +22,7 @@ from dpo_tui.letters import kind_of
 from dpo_tui.mail.config import MailConfigError, SmtpSettings
 from dpo_tui.mail.send import build_message, deliver
 from dpo_tui.services.views import CaseDetail
+from dpo_tui.store.database import retry_transient
 from dpo_tui.store.models import Letter, utcnow
 
 
@@ -114,46 +115,56 @@ def prepare_letter(work: Any, ref: str, kind: str, *, to: str | None = None, att
 
 def send_letter(work: Any, letter: OutboundLetter, *, version: int) -> CaseDetail:
     """Send the prepared letter; record it (correspondence + audit event) only once the server accepted it."""
-    from dpo_tui.services.casework import load_case
+    from dpo_tui.services.casework import check_version, load_case
 
     smtp = smtp_settings(work)
     with work.db.reader() as s:
-        load_case(s, letter.ref, version)  # StaleCase: the preview no longer matches the case; nothing is sent
+        # StaleCase: the preview no longer matches the case; nothing is sent.
+        check_version(s, load_case(s, letter.ref), version)
     deliver(smtp, letter.message)
     # From here the message is gone: the write must not be refused for an edit made meanwhile (no version check),
     # and if it fails anyway the DPO is told exactly what to record by hand.
     try:
-        with work.db.write() as s:
-            case = load_case(s, letter.ref)
-            row = Letter(
-                case_id=case.id,
-                kind=kind_of(letter.kind).key,
-                channel="email",
-                direction="out",
-                sent_on=work.today(),
-                subject=letter.subject,
-                body=letter.text,
-                created_by=work.actor,
-                message_id=letter.message_id,
-                in_reply_to=letter.in_reply_to,
-                sent_to=letter.to,
-                sent_at=utcnow(),
-            )
-            s.add(row)
-            s.flush()
-            work.record(
-                s,
-                case,
-                "letter.sent",
-                {
-                    "letter_id": row.id, "kind": row.kind, "channel": "email", "sent_on": row.sent_on.isoformat(),
-                    "subject": letter.subject, "length": len(letter.text), "to": letter.to,
-                    "message_id": letter.message_id, "in_reply_to": letter.in_reply_to, "server": smtp.host,
-                },
-            )  # fmt: skip
-            return work.finish(s, case)
+        return _record_sent(work, letter, smtp.host)
     except Exception as exc:
         raise SentNotRecorded(
             f"the server accepted the letter as {letter.message_id} but it could not be recorded ({exc}); "
             f"record it with: dpo-tui letter {letter.ref} {letter.kind} --save"
         ) from None
+
+
+@retry_transient
+def _record_sent(work: Any, letter: OutboundLetter, server: str) -> CaseDetail:
+    """The correspondence row and its `letter.sent` event for a message the server accepted. Retried on a deadlock
+    like any action: the message is not sent again, only this record is written again."""
+    from dpo_tui.services.casework import load_case
+
+    with work.write() as s:
+        case = load_case(s, letter.ref)  # no version check (see send_letter); PostgreSQL: serialised by the head lock
+        row = Letter(
+            case_id=case.id,
+            kind=kind_of(letter.kind).key,
+            channel="email",
+            direction="out",
+            sent_on=work.today(),
+            subject=letter.subject,
+            body=letter.text,
+            created_by=work.actor,
+            message_id=letter.message_id,
+            in_reply_to=letter.in_reply_to,
+            sent_to=letter.to,
+            sent_at=utcnow(),
+        )
+        s.add(row)
+        s.flush()
+        work.record(
+            s,
+            case,
+            "letter.sent",
+            {
+                "letter_id": row.id, "kind": row.kind, "channel": "email", "sent_on": row.sent_on.isoformat(),
+                "subject": letter.subject, "length": len(letter.text), "to": letter.to,
+                "message_id": letter.message_id, "in_reply_to": letter.in_reply_to, "server": server,
+            },
+        )  # fmt: skip
+        return work.finish(s, case)

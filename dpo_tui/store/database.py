@@ -1,16 +1,24 @@
 """Opening the case database: SQLite (default, owner-only file) or PostgreSQL by URL.
 
-A session lives for one user action. Writes on SQLite take the write lock up front (BEGIN IMMEDIATE) so two
-windows never deadlock upgrading a read lock; on PostgreSQL the audit head row lock serialises appenders.
+A session lives for one user action. Every write takes the database's one write lock first, so writers queue
+instead of deadlocking: on SQLite BEGIN IMMEDIATE; on PostgreSQL the audit head row (`SELECT ... FOR UPDATE`) before
+anything else, then the services lock the cases they change sorted by id. A deadlock or serialization failure that
+still happens (another program writing, a future code path) is retried by `retry_transient`, a bounded number of
+times, then reported as one line.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import random
 import sqlite3
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -23,6 +31,81 @@ from dpo_tui.store.urls import resolve_url
 
 class DatabaseError(Exception):
     """The database cannot be used; the message is one line a user can act on."""
+
+
+class TransientWriteError(DatabaseError):
+    """A write was rolled back by the database itself (deadlock, serialization failure): nothing was changed, and the
+    same action may succeed if run again. `retry_transient` runs it again; the user sees it only if every try failed."""
+
+
+class DatabaseBusy(DatabaseError):
+    """SQLite's write lock stayed taken for the whole busy timeout: nothing was changed. Not retried (the user already
+    waited the timeout); the message says to try again."""
+
+
+# PostgreSQL SQLSTATEs for "rolled back, try again": serialization_failure, deadlock_detected.
+_PG_RETRY = {"40001": "serialization failure", "40P01": "deadlock"}
+_SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED (primary result codes)
+MAX_ATTEMPTS = 5
+GENESIS_HASH = "0" * 64  # = audit.GENESIS; repeated here so the store's engine code does not import the ORM models
+
+
+class _RetryStats:
+    """Process-wide count of transient failures retried (the stress benchmark reports it)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.retried = 0
+        self.gave_up = 0
+
+    def add(self, *, gave_up: bool) -> None:
+        with self._lock:
+            if gave_up:
+                self.gave_up += 1
+            else:
+                self.retried += 1
+
+
+RETRY_STATS = _RetryStats()
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def retry_transient(fn: Callable[P, T]) -> Callable[P, T]:
+    """Run one user action again when the database rolled it back as a deadlock or serialization failure.
+
+    Safe because an action's only effect is its transaction, which the database rolled back; each try opens a fresh
+    session and re-reads (and re-checks the version of) what it changes."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return fn(*args, **kwargs)
+            except TransientWriteError as exc:
+                if attempt == MAX_ATTEMPTS:
+                    RETRY_STATS.add(gave_up=True)
+                    raise TransientWriteError(
+                        f"{exc} {MAX_ATTEMPTS} times in a row; nothing was changed: try again"
+                    ) from None
+                RETRY_STATS.add(gave_up=False)
+                # Jittered backoff so the transactions that collided do not collide again in lockstep.
+                time.sleep(random.uniform(0.005, 0.02) * attempt)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def classify(exc: SADBAPIError) -> DatabaseError | None:
+    """The typed error for a driver failure that is about contention, by error code (never by message text)."""
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None)
+    if state in _PG_RETRY:
+        return TransientWriteError(f"the database rolled the change back ({_PG_RETRY[state]} with another writer)")
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(orig, sqlite3.OperationalError) and code is not None and code & 0xFF in _SQLITE_BUSY:
+        return DatabaseBusy("the database stayed busy (another program holds its write lock); nothing was changed: try again")
+    return None
 
 
 def describe(url: str) -> str:
@@ -101,16 +184,22 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One user action: commit everything or nothing."""
+        """One user action: commit everything or nothing. Holds the write lock from the first statement (see the
+        module docstring); contention failures come out typed (TransientWriteError, DatabaseBusy)."""
         with Session(self._writer, expire_on_commit=False) as session:
             try:
+                if not self.is_sqlite:
+                    _lock_audit_head(session)
                 yield session
                 session.commit()
             except SADBAPIError as exc:
                 session.rollback()
                 if _permission_denied(exc):  # a read-only (auditor) login: one line, not a driver traceback
                     raise DatabaseError(f"this database login may only read; nothing was changed ({_first_line(exc)})") from None
-                raise
+                typed = classify(exc)
+                if typed is None:
+                    raise
+                raise typed from exc
             except BaseException:
                 session.rollback()
                 raise
@@ -139,6 +228,19 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _lock_audit_head(session: Session) -> None:
+    """PostgreSQL: the first lock of every write transaction, so every writer takes its locks in the same order
+    (head, then cases by id) and none can deadlock another. A fresh database has no head row to lock yet: create it
+    with ON CONFLICT DO NOTHING, which waits for a concurrent creator instead of failing on the primary key."""
+    lock = text("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")
+    if session.execute(lock).first() is None:
+        session.execute(
+            text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :genesis) ON CONFLICT (id) DO NOTHING"),
+            {"genesis": GENESIS_HASH},
+        )
+        session.execute(lock)
 
 
 def _sqlite_engine(database: str | None) -> Engine:

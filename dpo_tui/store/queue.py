@@ -69,7 +69,7 @@ DESCENDING = {Sort.RECEIVED, Sort.UPDATED}
 
 COLUMNS = (
     "id, ref, requester_name, requester_email, rights, received, due, clock_state, status, status_since, "
-    "assignee, checklist_done, checklist_total, extended, is_open"
+    "assignee, checklist_done, checklist_total, extended, is_open, version"
 )
 
 
@@ -90,6 +90,7 @@ class QueueRow:
     checklist_total: int
     extended: bool
     is_open: bool
+    version: int  # what bulk actions (assign, status) pass as the version the user saw
     key: tuple[Any, int]  # keyset cursor: (raw sort value, id)
 
     def days_left(self, today: date) -> int | None:
@@ -451,7 +452,8 @@ class QueueReader:
             checklist_total=int(r[12]),
             extended=bool(r[13]),
             is_open=bool(r[14]),
-            key=(r[15], r[0]),
+            version=int(r[15]),
+            key=(r[16], r[0]),
         )
 
 

@@ -441,7 +441,8 @@ class CaseScreen(ChecklistActions, Screen[None]):
     def action_letters(self) -> None:
         from dpo_tui.tui.letter_screen import LetterScreen
 
-        self.app.push_screen(LetterScreen(self.ref), lambda saved: self.refresh_case() if saved else None)
+        version = self._detail.version if self._detail else None
+        self.app.push_screen(LetterScreen(self.ref, version=version), lambda saved: self.refresh_case() if saved else None)
 
     def action_export(self) -> None:
         from dpo_tui.tui.export_screen import ExportScreen
@@ -713,11 +714,11 @@ class CaseScreen(ChecklistActions, Screen[None]):
         if self._detail is None:
             self.app.notify("The case is still loading.", markup=False)
             return
-        ref = self._detail.ref
+        ref, version = self._detail.ref, self._detail.version
 
         def saved(text: str | None) -> None:
             if text:
-                self.call_service(lambda w: w.add_note(ref, text), done=f"Note added to {ref}.")
+                self.call_service(lambda w: w.add_note(ref, text, version=version), done=f"Note added to {ref}.")
 
         self.app.push_screen(NoteScreen(ref), saved)
 

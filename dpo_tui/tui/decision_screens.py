@@ -306,7 +306,7 @@ class AssessScreen(_Walk):
         from dpo_tui.services import decisions as dec
 
         kind = self.radio("#decision") or "comply"
-        detail = dec.assess(self.work, self.ref, self.chosen(), kind, note=self.value("#note"), on=self.today())
+        detail = dec.assess(self.work, self.ref, self.chosen(), kind, note=self.value("#note"), on=self.today(), version=self.detail.version)
         nxt = {"fee": "fee", "refuse": "refuse", "refuse_in_part": "refuse_partial"}.get(kind)
         return Outcome(detail, None, nxt)
 
@@ -410,10 +410,11 @@ class FeeScreen(_Walk):
 
         on_ = parse_day(self.value("#on"), "asked for on")
         if (self.radio("#mode") or "fee") == "fee":
-            return Outcome(dec.request_fee(self.work, self.ref, self.breakdown(), on_), LETTER_FOR["fee"])
+            return Outcome(dec.request_fee(self.work, self.ref, self.breakdown(), on_, version=self.detail.version), LETTER_FOR["fee"])
         paid = self.value("#paid-on").strip()
         detail = dec.record_further_copy_fee(
-            self.work, self.ref, self.breakdown(), on_, paid_on=parse_day(paid, "paid on") if paid else None
+            self.work, self.ref, self.breakdown(), on_, paid_on=parse_day(paid, "paid on") if paid else None,
+            version=self.detail.version,
         )
         return Outcome(detail, None)
 
@@ -454,7 +455,7 @@ class FeePaidScreen(_Walk):
     def save(self) -> Outcome:
         from dpo_tui.services import decisions as dec
 
-        return Outcome(dec.record_fee_paid(self.work, self.ref, self.value("#amount"), parse_day(self.value("#on"), "received on")))
+        return Outcome(dec.record_fee_paid(self.work, self.ref, self.value("#amount"), parse_day(self.value("#on"), "received on"), version=self.detail.version))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -562,7 +563,7 @@ class RefusalScreen(_Walk):
 
         d = self.preview()
         r = d["refusal"]
-        detail = dec.refuse(self.work, self.ref, r["scope"], r["items"], r["reasons"], date.fromisoformat(r["on"]))
+        detail = dec.refuse(self.work, self.ref, r["scope"], r["items"], r["reasons"], date.fromisoformat(r["on"]), version=self.detail.version)
         return Outcome(detail, LETTER_FOR["refuse"])
 
 
@@ -611,7 +612,7 @@ class ExtendScreen(_Walk):
         from dpo_tui.services import decisions as dec
 
         told = parse_day(self.value("#told"), "told on")
-        detail = dec.extend(self.work, self.ref, self.radio("#reason") or "complex", told, self.value("#note"))
+        detail = dec.extend(self.work, self.ref, self.radio("#reason") or "complex", told, self.value("#note"), version=self.detail.version)
         return Outcome(detail, LETTER_FOR["extend"])
 
 
@@ -687,8 +688,8 @@ class ClarifyScreen(_Walk):
 
         on_ = parse_day(self.value("#on"), "date")
         if self.question:
-            return Outcome(dec.record_clarification_answer(self.work, self.ref, self.value("#answer"), on_))
-        detail = dec.ask_clarification(self.work, self.ref, self.value("#question"), self.radio("#purpose") or "identify", on_)
+            return Outcome(dec.record_clarification_answer(self.work, self.ref, self.value("#answer"), on_, version=self.detail.version))
+        detail = dec.ask_clarification(self.work, self.ref, self.value("#question"), self.radio("#purpose") or "identify", on_, version=self.detail.version)
         return Outcome(detail, LETTER_FOR["clarify"])
 
 
@@ -769,23 +770,23 @@ def open_walkthrough(host: Any, which: str, *, done: Callable[[Any], None] | Non
         if outcome.next_step:
             open_walkthrough(host, outcome.next_step, done=done)
         elif outcome.letter:
-            offer_letter(app, ref, outcome.letter, getattr(host, "refresh_case", None))
+            offer_letter(app, ref, outcome.letter, getattr(host, "refresh_case", None), version=outcome.detail.version)
         else:
             app.notify(f"{ref}: saved.", markup=False)
 
     if which == "menu":
         def chosen(key: str | None) -> None:
             if key == "no_response":
-                _close_no_response(app, ref, show)
+                _close_no_response(app, ref, shown.version, show)
             elif key:
                 open_walkthrough(host, key, done=done)
 
         try:
-            status = app.work.get(ref, with_events=False).status
+            shown = app.work.get(ref, with_events=False)  # the menu shows this state; closing applies to it
         except DomainError as exc:
             app.notify(str(exc), severity="error", markup=False)
             return
-        app.push_screen(DecisionMenu(ref, status), chosen)
+        app.push_screen(DecisionMenu(ref, shown.status), chosen)
         return
     try:
         screen = screen_for(which, ref)
@@ -795,11 +796,11 @@ def open_walkthrough(host: Any, which: str, *, done: Callable[[Any], None] | Non
     app.push_screen(screen, after)
 
 
-def _close_no_response(app: Any, ref: str, show: Callable[[Any], None]) -> None:
+def _close_no_response(app: Any, ref: str, version: int, show: Callable[[Any], None]) -> None:
     from dpo_tui.services import decisions as dec
 
     try:
-        detail = dec.close_no_response(app.work, ref)
+        detail = dec.close_no_response(app.work, ref, version=version)
     except DomainError as exc:
         app.notify(str(exc), severity="error", markup=False)
         return
@@ -807,7 +808,7 @@ def _close_no_response(app: Any, ref: str, show: Callable[[Any], None]) -> None:
     app.notify(f"{ref} closed: {detail.outcome.replace('_', ' ')}.", markup=False)
 
 
-def offer_letter(app: Any, ref: str, kind: str, on_saved: Callable[[], None] | None = None) -> None:
+def offer_letter(app: Any, ref: str, kind: str, on_saved: Callable[[], None] | None = None, *, version: int | None = None) -> None:
     """End of a walkthrough: open the letters screen on `kind` (preview, edit, save to the case)."""
     try:
         from dpo_tui.tui.letter_screen import LetterScreen
@@ -815,4 +816,4 @@ def offer_letter(app: Any, ref: str, kind: str, on_saved: Callable[[], None] | N
         app.notify(f"Saved. Next: the {kind.replace('_', ' ')} letter (press l on the case).", markup=False)
         return
     app.notify(f"Saved. Here is the {kind.replace('_', ' ')} letter to send.", markup=False)
-    app.push_screen(LetterScreen(ref, kind), lambda saved: on_saved() if saved and on_saved else None)
+    app.push_screen(LetterScreen(ref, kind, version=version), lambda saved: on_saved() if saved and on_saved else None)

@@ -613,7 +613,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
             return
         try:
             detail = save_letter(self.app.work, self.detail.ref, self.letter_kind, self.letter_subject,  # type: ignore[attr-defined]
-                                 self.query_one("#letter-text", TextArea).text)
+                                 self.query_one("#letter-text", TextArea).text, version=self.detail.version)
         except DomainError as exc:
             self._fail(exc)
             return

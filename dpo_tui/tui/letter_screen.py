@@ -52,9 +52,11 @@ class LetterScreen(ModalScreen[bool]):
         Binding("escape", "close", "Close", id="letter.close"),
     ]
 
-    def __init__(self, ref: str, kind: str | None = None) -> None:
+    def __init__(self, ref: str, kind: str | None = None, *, version: int | None = None) -> None:
         super().__init__()
         self.ref = ref.strip().upper()
+        # The case version the user is looking at (the opener's); without one, the version the drafts are made from.
+        self.version = version
         self.kind = kind
         self.draft: Any = None
         self.saved = False
@@ -101,6 +103,8 @@ class LetterScreen(ModalScreen[bool]):
 
         app: Any = self.app
         try:
+            if self.version is None:
+                self.version = app.work.version_of(self.ref)
             choices = letter_choices(app.work, self.ref)
         except Exception as exc:  # noqa: BLE001 - shown on screen
             app.call_from_thread(self._error, str(exc))
@@ -189,7 +193,8 @@ class LetterScreen(ModalScreen[bool]):
 
         app: Any = self.app
         try:
-            save_letter(app.work, self.ref, draft.kind, draft.subject, draft.body, channel, sent_on)
+            detail = save_letter(app.work, self.ref, draft.kind, draft.subject, draft.body, channel, sent_on, version=self.version)
+            self.version = detail.version  # a second save (another letter) applies to the case as now saved
         except Exception as exc:  # noqa: BLE001
             app.call_from_thread(self._error, str(exc))
             return

@@ -416,7 +416,7 @@ class QueueScreen(Screen[None]):
 
         def done(answer: str | None) -> None:
             if answer is not None:
-                self._assign([r.ref for r in rows], answer.strip())
+                self._assign({r.ref: r.version for r in rows}, answer.strip())
 
         self.app.push_screen(
             AskScreen(f"Assign {what} to", placeholder=self.app.settings.user_name, value=current, hint="Enter assigns, an empty name unassigns, escape cancels"),
@@ -424,9 +424,9 @@ class QueueScreen(Screen[None]):
         )
 
     @work(thread=True, group="queue-write")
-    def _assign(self, refs: list[str], who: str) -> None:
+    def _assign(self, versions: dict[str, int], who: str) -> None:
         try:
-            n = self.app.work.assign(refs, who or None)
+            n = self.app.work.assign(who or None, versions=versions)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
             self.app.call_from_thread(self.app.notify_error, exc)
             return
@@ -443,7 +443,7 @@ class QueueScreen(Screen[None]):
 
         def done(choice: str | None) -> None:
             if choice:
-                self._set_status([r.ref for r in rows], choice)
+                self._set_status({r.ref: r.version for r in rows}, choice)
 
         self.app.push_screen(
             ChooseScreen(f"Move {what} to", options, hint="All or nothing: if one case cannot make the move, none is changed."),
@@ -451,9 +451,9 @@ class QueueScreen(Screen[None]):
         )
 
     @work(thread=True, group="queue-write")
-    def _set_status(self, refs: list[str], status: str) -> None:
+    def _set_status(self, versions: dict[str, int], status: str) -> None:
         try:
-            n = self.app.work.bulk_status(refs, status)
+            n = self.app.work.bulk_status(status, versions=versions)
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.app.notify_error, exc)
             return

@@ -26,13 +26,13 @@ REPEAT = {"repetition": "Same request as DSAR-2026-0001 three weeks ago; nothing
 def _worked_case(work) -> str:  # type: ignore[no-untyped-def]
     """A case with every part of the record: deadline extension, decision, ticked checklist, letters, notes."""
     ref = work.log_request(hostile_request()).ref
-    dec.extend(work, ref, "complex", date(2026, 11, 10), "Many <systems> to search | *really*.")
+    dec.extend(work, ref, "complex", date(2026, 11, 10), "Many <systems> to search | *really*.", version=work.version_of(ref))
     detail = work.get(ref)
     item = detail.checklist[0]
-    cw.tick(work, ref, item.key, note="Checked <b>all</b> | done")
+    cw.tick(work, ref, item.key, note="Checked <b>all</b> | done", version=work.version_of(ref))
     draft = render_letter(work, ref, "acknowledgement")
-    save_letter(work, ref, draft.kind, draft.subject, draft.body + "\n```\n<script>x</script>\n````", "email", date(2026, 11, 3))
-    work.add_note(ref, "Called back; said [bold]x[/] \x1b[31m")
+    save_letter(work, ref, draft.kind, draft.subject, draft.body + "\n```\n<script>x</script>\n````", "email", date(2026, 11, 3), version=work.version_of(ref))
+    work.add_note(ref, "Called back; said [bold]x[/] \x1b[31m", version=work.version_of(ref))
     return ref
 
 

@@ -33,19 +33,19 @@ def _population(work):  # type: ignore[no-untyped-def]
     refs["open"] = work.log_request(new_request(received=date(2026, 11, 20))).ref  # due Mon 21 Dec
     refs["overdue"] = work.log_request(new_request(email="o@example.org", received=date(2026, 9, 1))).ref
     refs["on_time"] = work.log_request(new_request(email="t@example.org", rights=(Right.ERASURE,), received=date(2026, 11, 2))).ref
-    work.change_status(refs["on_time"], "completed")  # final response today, 25 Nov, due 2 Dec
+    work.change_status(refs["on_time"], "completed", version=work.version_of(refs["on_time"]))  # final response today, 25 Nov, due 2 Dec
     refs["late"] = work.log_request(new_request(email="l@example.org", received=date(2026, 10, 1), channel="post")).ref
-    work.change_status(refs["late"], "completed")
+    work.change_status(refs["late"], "completed", version=work.version_of(refs["late"]))
     _set(work, refs["late"], final_response_on=date(2026, 11, 5))
     refs["extended"] = work.log_request(new_request(email="e@example.org", received=date(2026, 11, 3))).ref
-    dec.extend(work, refs["extended"], "complex", date(2026, 11, 10), "Many systems to search.")
+    dec.extend(work, refs["extended"], "complex", date(2026, 11, 10), "Many systems to search.", version=work.version_of(refs["extended"]))
     refs["refused"] = work.log_request(new_request(email="r@example.org", received=date(2026, 11, 4))).ref
-    dec.assess(work, refs["refused"], REPEAT, "refuse")
-    dec.refuse(work, refs["refused"], "whole", [], "Repeats an earlier request.", date(2026, 11, 20))
+    dec.assess(work, refs["refused"], REPEAT, "refuse", version=work.version_of(refs["refused"]))
+    dec.refuse(work, refs["refused"], "whole", [], "Repeats an earlier request.", date(2026, 11, 20), version=work.version_of(refs["refused"]))
     refs["awaiting"] = work.log_request(new_request(email="a@example.org", received=date(2026, 11, 5))).ref
-    idv.request_identity(work, refs["awaiting"], requester_kind="self", what="the postal address we hold", on=date(2026, 11, 6))
+    idv.request_identity(work, refs["awaiting"], requester_kind="self", what="the postal address we hold", on=date(2026, 11, 6), version=work.version_of(refs["awaiting"]))
     refs["withdrawn"] = work.log_request(new_request(email="w@example.org", received=date(2026, 1, 5))).ref
-    work.change_status(refs["withdrawn"], "withdrawn")
+    work.change_status(refs["withdrawn"], "withdrawn", version=work.version_of(refs["withdrawn"]))
     return refs
 
 
@@ -99,7 +99,7 @@ def test_register_csv_and_json_files(work, tmp_path):
 
 def test_register_cells_are_formula_safe(work):
     ref = work.log_request(hostile_request()).ref
-    dec.extend(work, ref, "complex", date(2026, 11, 10), "=HYPERLINK(\"http://evil\") +1 -1 @SUM")
+    dec.extend(work, ref, "complex", date(2026, 11, 10), "=HYPERLINK(\"http://evil\") +1 -1 @SUM", version=work.version_of(ref))
     _set(work, ref, outcome="=cmd|' /C calc'!A0")
     out = register_text(work.db, "csv", today=TODAY)
     for row in list(csv.reader(io.StringIO(out)))[1:]:

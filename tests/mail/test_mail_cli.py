@@ -96,8 +96,8 @@ def test_digest_text_and_html_per_assignee(tmp_path: Path, smtp_server) -> None:
     from dpo_tui.store.database import Database
 
     work = Casework(Database.open(db), load_settings())
-    work.assign([sams], "Sam Patel")
-    work.assign([rest], "Alex <b>Morgan</b>")
+    work.assign("Sam Patel", versions={sams: work.version_of(sams)})
+    work.assign("Alex <b>Morgan</b>", versions={rest: work.version_of(rest)})
     work.db.dispose()
 
     out = invoke("--db", db, "digest", "--dry-run")

@@ -158,7 +158,7 @@ def test_stale_preview_sends_nothing(smtp_server, mailwork) -> None:  # type: ig
     work = mailwork(_smtp(port))
     ref = work.log_request(new_request()).ref
     letter = prepare_letter(work, ref, "acknowledgement")
-    work.add_note(ref, "changed meanwhile")
+    work.add_note(ref, "changed meanwhile", version=work.version_of(ref))
     with pytest.raises(StaleCase):
         send_letter(work, letter, version=letter.version)
     assert inbox.received == [] and sent_messages(work, ref) == []

@@ -66,7 +66,7 @@ def test_requester_name_only_by_setting_and_escaped(db_url, settings) -> None:  
 def test_closed_stopped_and_assignee_filter(work) -> None:  # type: ignore[no-untyped-def]
     a = work.log_request(new_request(received=date(2026, 11, 2), email="a@example.org")).ref
     b = work.log_request(new_request(received=date(2026, 11, 3), email="b@example.org")).ref
-    work.assign([a], "Sam Patel")
+    work.assign("Sam Patel", versions={a: work.version_of(a)})
     work.change_status(b, "withdrawn", reason="asked to stop", version=work.get(b).version)
     uids = set(_events(build_calendar(work)[0]))
     assert all(u.startswith(a.lower()) for u in uids)

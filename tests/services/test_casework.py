@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -58,29 +59,35 @@ def test_bad_request_is_refused_and_nothing_saved(work, overrides, field) -> Non
 
 def test_disallowed_transition_is_refused_and_nothing_changes(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
-    work.change_status(ref, "completed")
+    work.change_status(ref, "completed", version=work.version_of(ref))
     before = _counts(work)
     with pytest.raises(InvalidTransition, match="cannot become awaiting ID"):
-        work.change_status(ref, "awaiting_id")
+        work.change_status(ref, "awaiting_id", version=work.version_of(ref))
     assert work.get(ref).status == "completed"
     assert _counts(work) == before
 
 
 def test_closing_records_final_response_and_reopen_clears_closure(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
-    closed = work.change_status(ref, "completed")
+    closed = work.change_status(ref, "completed", version=work.version_of(ref))
     assert closed.closed_at is not None and closed.final_response_on == date(2026, 11, 25)
     assert closed.deadline.state.value == "ended"
-    reopened = work.change_status(ref, "in_progress", reason="complaint: response incomplete")
+    reopened = work.change_status(ref, "in_progress", reason="complaint: response incomplete", version=work.version_of(ref))
     assert reopened.closed_at is None and reopened.deadline.state.value == "running"
 
 
 def test_stale_version_is_refused(work) -> None:  # type: ignore[no-untyped-def]
     detail = work.log_request(new_request())
     work.change_status(detail.ref, "in_progress", version=detail.version)
-    with pytest.raises(StaleCase, match="changed by someone else"):
+    with pytest.raises(StaleCase) as caught:
         work.change_status(detail.ref, "completed", version=detail.version)
     assert work.get(detail.ref).status == "in_progress"
+    # Typed, with who and when (the newest event): the TUI and CLI need no message parsing.
+    who = work.get(detail.ref).events[-1].actor  # as the timeline names them (PostgreSQL: "login (name)")
+    assert (caught.value.ref, caught.value.who) == (detail.ref, who) and caught.value.when is not None
+    assert re.fullmatch(
+        rf"{detail.ref}: changed by {re.escape(who)} at \d{{4}}-\d\d-\d\d \d\d:\d\d: reopen it and try again", str(caught.value)
+    )
 
 
 def test_concurrent_writers_cannot_both_win(db_url, settings) -> None:  # type: ignore[no-untyped-def]
@@ -100,9 +107,9 @@ def test_concurrent_writers_cannot_both_win(db_url, settings) -> None:  # type: 
 def test_bulk_status_is_all_or_nothing(work) -> None:  # type: ignore[no-untyped-def]
     a = work.log_request(new_request(email="a@example.org")).ref
     b = work.log_request(new_request(email="b@example.org")).ref
-    work.change_status(b, "withdrawn")
+    work.change_status(b, "withdrawn", version=work.version_of(b))
     with pytest.raises(Exception, match=b):
-        work.bulk_status([a, b], "awaiting_id")
+        work.bulk_status("awaiting_id", versions={a: work.version_of(a), b: work.version_of(b)})
     assert work.get(a).status == "new"
 
 
@@ -124,11 +131,11 @@ def test_objection_to_direct_marketing_can_never_be_refused(work) -> None:  # ty
 
     ref = work.log_request(new_request(rights=(Right.OBJECTION,), description="Stop the marketing emails.")).ref
     with pytest.raises(InvalidTransition, match="direct marketing can never be refused"):
-        work.change_status(ref, "refused")
+        work.change_status(ref, "refused", version=work.version_of(ref))
     with pytest.raises(Exception, match="direct marketing"):
-        work.bulk_status([ref], "refused")
+        work.bulk_status("refused", versions={ref: work.version_of(ref)})
     with pytest.raises(Exception, match="direct marketing|manifestly"):
-        decisions.refuse(work, ref, "whole", [], "We do not agree.", date(2026, 11, 20))
+        decisions.refuse(work, ref, "whole", [], "We do not agree.", date(2026, 11, 20), version=work.version_of(ref))
     assert work.get(ref).status == "new"
 
 

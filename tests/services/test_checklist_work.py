@@ -36,23 +36,23 @@ def _finish_all(work, ref):  # type: ignore[no-untyped-def]
     detail = work.get(ref)
     for item in detail.open_items:
         if item.requires_search_record:
-            detail = cw.tick(work, ref, item.key, search_terms="ada@example.org", found="nothing_found")
+            detail = cw.tick(work, ref, item.key, search_terms="ada@example.org", found="nothing_found", version=work.version_of(ref))
         else:
-            detail = cw.tick(work, ref, item.key)
+            detail = cw.tick(work, ref, item.key, version=work.version_of(ref))
     return detail
 
 
 def test_tick_requires_a_search_record_where_the_template_asks(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
     with pytest.raises(InvalidInput, match="search terms"):
-        cw.tick(work, ref, SEARCH)
+        cw.tick(work, ref, SEARCH, version=work.version_of(ref))
     with pytest.raises(InvalidInput, match="found"):
-        cw.tick(work, ref, SEARCH, search_terms="ada@example.org")
+        cw.tick(work, ref, SEARCH, search_terms="ada@example.org", version=work.version_of(ref))
     with pytest.raises(InvalidInput, match="not a search result"):
-        cw.tick(work, ref, SEARCH, search_terms="ada@example.org", found="maybe")
+        cw.tick(work, ref, SEARCH, search_terms="ada@example.org", found="maybe", version=work.version_of(ref))
     assert _item(work.get(ref), SEARCH).state == "open"
 
-    detail = cw.tick(work, ref, SEARCH, search_terms="  ada@example.org,  Ada Lovelace ", found="nothing found")
+    detail = cw.tick(work, ref, SEARCH, search_terms="  ada@example.org,  Ada Lovelace ", found="nothing found", version=work.version_of(ref))
     item = _item(detail, SEARCH)
     assert item.state == "done"
     assert item.search_terms == "ada@example.org, Ada Lovelace"
@@ -67,61 +67,61 @@ def test_tick_requires_a_search_record_where_the_template_asks(work) -> None:  #
 
 def test_tick_without_search_record_and_with_note(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
-    detail = cw.tick(work, ref, GATHER, note="Exported from CRM as PDF")
+    detail = cw.tick(work, ref, GATHER, note="Exported from CRM as PDF", version=work.version_of(ref))
     item = _item(detail, GATHER)
     assert (item.state, item.note, item.search_terms, item.found) == ("done", "Exported from CRM as PDF", None, None)
     with pytest.raises(DomainError, match="already done"):
-        cw.tick(work, ref, GATHER)
+        cw.tick(work, ref, GATHER, version=work.version_of(ref))
     with pytest.raises(InvalidInput, match="search terms"):
-        cw.tick(work, ref, "access.redact", found="found")
+        cw.tick(work, ref, "access.redact", found="found", version=work.version_of(ref))
     with pytest.raises(InvalidInput, match="no checklist item"):
-        cw.tick(work, ref, "access.nonsense")
+        cw.tick(work, ref, "access.nonsense", version=work.version_of(ref))
 
 
 def test_untick_reopens_and_keeps_history(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
-    cw.tick(work, ref, SEARCH, search_terms="ada", found="found")
-    detail = cw.untick(work, ref, SEARCH)
+    cw.tick(work, ref, SEARCH, search_terms="ada", found="found", version=work.version_of(ref))
+    detail = cw.untick(work, ref, SEARCH, version=work.version_of(ref))
     item = _item(detail, SEARCH)
     assert (item.state, item.search_terms, item.found, item.done_by) == ("open", None, None, None)
     assert _kinds(detail)[-2:] == ["checklist.ticked", "checklist.unticked"]
     assert detail.events[-2].payload["search_terms"] == "ada"
     with pytest.raises(DomainError, match="not ticked"):
-        cw.untick(work, ref, SEARCH)
+        cw.untick(work, ref, SEARCH, version=work.version_of(ref))
 
 
 @pytest.mark.parametrize("reason", [None, "", "   "])
 def test_not_applicable_needs_a_reason(work, reason) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
     with pytest.raises(InvalidInput, match="reason"):
-        cw.mark_not_applicable(work, ref, "access.exemptions", reason)
+        cw.mark_not_applicable(work, ref, "access.exemptions", reason, version=work.version_of(ref))
     assert _item(work.get(ref), "access.exemptions").state == "open"
 
 
 def test_not_applicable_with_reason(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
-    detail = cw.mark_not_applicable(work, ref, "access.exemptions", "  No exemption  applies ")
+    detail = cw.mark_not_applicable(work, ref, "access.exemptions", "  No exemption  applies ", version=work.version_of(ref))
     item = _item(detail, "access.exemptions")
     assert (item.state, item.reason, item.done_by) == ("na", "No exemption applies", work.actor)
     assert detail.events[-1].kind == "checklist.not_applicable"
     assert detail.events[-1].payload["reason"] == "No exemption applies"
     # then ticked instead: the reason goes
-    item = _item(cw.tick(work, ref, "access.exemptions"), "access.exemptions")
+    item = _item(cw.tick(work, ref, "access.exemptions", version=work.version_of(ref)), "access.exemptions")
     assert (item.state, item.reason) == ("done", None)
 
 
 def test_notes_and_adhoc_items(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
     before = _counts(work, ref)
-    detail = cw.add_note(work, ref, SEARCH, "HubSpot admin is on leave until Friday")
+    detail = cw.add_note(work, ref, SEARCH, "HubSpot admin is on leave until Friday", version=work.version_of(ref))
     assert _item(detail, SEARCH).note == "HubSpot admin is on leave until Friday"
     assert detail.events[-1].kind == "checklist.noted"
-    assert _item(cw.add_note(work, ref, SEARCH, "  "), SEARCH).note is None
+    assert _item(cw.add_note(work, ref, SEARCH, "  ", version=work.version_of(ref)), SEARCH).note is None
 
     with pytest.raises(InvalidInput, match="label"):
-        cw.add_item(work, ref, "   ")
-    detail = cw.add_item(work, ref, "Check the [bold]paper[/] files in the  archive")
-    detail = cw.add_item(work, ref, "Ask HR")
+        cw.add_item(work, ref, "   ", version=work.version_of(ref))
+    detail = cw.add_item(work, ref, "Check the [bold]paper[/] files in the  archive", version=work.version_of(ref))
+    detail = cw.add_item(work, ref, "Ask HR", version=work.version_of(ref))
     added = [i for i in detail.checklist if i.adhoc]
     assert [(i.key, i.label) for i in added] == [
         ("adhoc.1", "Check the [bold]paper[/] files in the archive"),
@@ -136,20 +136,20 @@ def test_counts_stay_in_step(work) -> None:  # type: ignore[no-untyped-def]
     detail = work.log_request(new_request())
     ref, total = detail.ref, len(detail.checklist)
     assert _counts(work, ref) == (0, total)
-    cw.tick(work, ref, SEARCH, search_terms="ada", found="found")
-    cw.mark_not_applicable(work, ref, "access.exemptions", "none apply")
+    cw.tick(work, ref, SEARCH, search_terms="ada", found="found", version=work.version_of(ref))
+    cw.mark_not_applicable(work, ref, "access.exemptions", "none apply", version=work.version_of(ref))
     assert _counts(work, ref) == (2, total)
-    cw.untick(work, ref, SEARCH)
+    cw.untick(work, ref, SEARCH, version=work.version_of(ref))
     assert _counts(work, ref) == (1, total)
-    cw.add_item(work, ref, "Extra")
+    cw.add_item(work, ref, "Extra", version=work.version_of(ref))
     assert _counts(work, ref) == (1, total + 1)
 
 
 def test_completion_is_refused_with_the_open_items(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
-    cw.tick(work, ref, SEARCH, search_terms="ada", found="found")
+    cw.tick(work, ref, SEARCH, search_terms="ada", found="found", version=work.version_of(ref))
     with pytest.raises(cw.OpenItems) as refused:
-        cw.complete_case(work, ref)
+        cw.complete_case(work, ref, version=work.version_of(ref))
     keys = [k for k, _ in refused.value.items]
     assert SEARCH not in keys and GATHER in keys and "shared.respond" in keys
     assert "Gather the copy of the personal data" in str(refused.value)
@@ -158,15 +158,15 @@ def test_completion_is_refused_with_the_open_items(work) -> None:  # type: ignor
 
 def test_completion_when_everything_is_done(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
-    work.change_status(ref, "in_progress")
+    work.change_status(ref, "in_progress", version=work.version_of(ref))
     _finish_all(work, ref)
-    detail = cw.complete_case(work, ref)
+    detail = cw.complete_case(work, ref, version=work.version_of(ref))
     assert (detail.status, detail.outcome) == ("completed", "completed")
     assert detail.events[-1].kind == "case.status"
     assert detail.events[-1].payload["to"] == "completed"
     assert "checklist.override" not in _kinds(detail)
     with pytest.raises(DomainError, match="reopen"):
-        cw.tick(work, ref, GATHER)
+        cw.tick(work, ref, GATHER, version=work.version_of(ref))
 
 
 def test_completion_override_is_recorded(work) -> None:  # type: ignore[no-untyped-def]
@@ -186,14 +186,14 @@ def test_completion_override_is_recorded(work) -> None:  # type: ignore[no-untyp
 def test_blank_override_reason_is_no_override(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
     with pytest.raises(cw.OpenItems):
-        cw.complete_case(work, ref, override_reason="   ")
+        cw.complete_case(work, ref, override_reason="   ", version=work.version_of(ref))
 
 
 def test_checklist_in_case_json(work) -> None:  # type: ignore[no-untyped-def]
     from dpo_tui.services.case_json import case_to_json
 
     ref = work.log_request(new_request()).ref
-    detail = cw.tick(work, ref, SEARCH, search_terms="ada", found="found")
+    detail = cw.tick(work, ref, SEARCH, search_terms="ada", found="found", version=work.version_of(ref))
     row = next(i for i in case_to_json(detail)["checklist"] if i["key"] == SEARCH)
     assert (row["system"], row["search_terms"], row["found"], row["by"]) == ("hubspot", "ada", "found", work.actor)
 
@@ -211,23 +211,23 @@ def test_marketing_objection_items_cannot_be_skipped(work) -> None:  # type: ign
     keys = [i.key for i in detail.checklist]
     assert "shared.suppress" in keys and any(k.startswith("objection.stop.") for k in keys)
     with pytest.raises(cw.MarketingObjection):
-        cw.mark_not_applicable(work, ref, "shared.suppress", "we never market")
+        cw.mark_not_applicable(work, ref, "shared.suppress", "we never market", version=work.version_of(ref))
     with pytest.raises(cw.MarketingObjection):
-        cw.mark_not_applicable(work, ref, "objection.stop.hubspot", "n/a")
+        cw.mark_not_applicable(work, ref, "objection.stop.hubspot", "n/a", version=work.version_of(ref))
     assert cw.refusal_forbidden(work.get(ref)) is not None
     # an override may not leave them open either
     for key in keys:
         if key != "shared.suppress" and not key.startswith("objection.stop."):
-            cw.tick(work, ref, key)
+            cw.tick(work, ref, key, version=work.version_of(ref))
     with pytest.raises(cw.MarketingObjection, match="suppression"):
-        cw.complete_case(work, ref, override_reason="too busy")
+        cw.complete_case(work, ref, override_reason="too busy", version=work.version_of(ref))
     assert work.get(ref).is_open
 
 
 def test_objection_to_other_processing_may_skip_the_marketing_items(work) -> None:  # type: ignore[no-untyped-def]
     ref = _objection(work).ref
-    cw.mark_not_applicable(work, ref, "objection.direct_marketing", "Objection is to analytics profiling, not marketing")
-    detail = cw.mark_not_applicable(work, ref, "shared.suppress", "not a marketing objection")
+    cw.mark_not_applicable(work, ref, "objection.direct_marketing", "Objection is to analytics profiling, not marketing", version=work.version_of(ref))
+    detail = cw.mark_not_applicable(work, ref, "shared.suppress", "not a marketing objection", version=work.version_of(ref))
     assert _item(detail, "shared.suppress").state == "na"
     assert cw.refusal_forbidden(detail) is None
 
@@ -235,16 +235,16 @@ def test_objection_to_other_processing_may_skip_the_marketing_items(work) -> Non
 def test_erasure_suppression_item_may_be_not_applicable(work) -> None:  # type: ignore[no-untyped-def]
     detail = work.log_request(new_request(rights=(Right.ERASURE,)))
     assert "shared.suppress" in [i.key for i in detail.checklist]
-    detail = cw.mark_not_applicable(work, detail.ref, "shared.suppress", "Never received marketing")
+    detail = cw.mark_not_applicable(work, detail.ref, "shared.suppress", "Never received marketing", version=work.version_of(detail.ref))
     assert _item(detail, "shared.suppress").state == "na"
 
 
 @pytest.mark.parametrize("right", list(Right))
 def test_every_right_can_be_worked_to_completion(work, right) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request(rights=(right,))).ref
-    work.change_status(ref, "in_progress")
+    work.change_status(ref, "in_progress", version=work.version_of(ref))
     _finish_all(work, ref)
-    detail = cw.complete_case(work, ref)
+    detail = cw.complete_case(work, ref, version=work.version_of(ref))
     assert detail.status == "completed"
     assert _counts(work, ref) == (len(detail.checklist), len(detail.checklist))
     searched = [i for i in detail.checklist if i.requires_search_record]

@@ -30,7 +30,7 @@ def _fee(work, hours="2"):
 
 def _assessed(work, kind="fee", **req):
     case = work.log_request(new_request(**req))
-    return dec.assess(work, case.ref, REPEAT, kind)
+    return dec.assess(work, case.ref, REPEAT, kind, version=work.version_of(case.ref))
 
 
 def _kinds(detail):
@@ -42,9 +42,9 @@ def _kinds(detail):
 
 def test_related_cases_by_email_and_by_name_in_the_last_12_months(work):
     old = work.log_request(new_request(received=date(2025, 10, 1)))  # > 12 months before: not earlier, but open
-    work.change_status(old.ref, "completed")
+    work.change_status(old.ref, "completed", version=work.version_of(old.ref))
     by_email = work.log_request(new_request(received=date(2026, 3, 1), name="A. Lovelace"))
-    work.change_status(by_email.ref, "completed")
+    work.change_status(by_email.ref, "completed", version=work.version_of(by_email.ref))
     by_name = work.log_request(new_request(received=date(2026, 6, 1), email="ada@other.example", rights=(Right.ERASURE,)))
     open_other = work.log_request(new_request(received=date(2026, 11, 1), name="Someone Else", rights=(Right.ACCESS, Right.ERASURE)))
     unrelated = work.log_request(new_request(received=date(2026, 10, 1), name="Bob", email="bob@example.org"))
@@ -63,7 +63,7 @@ def test_related_cases_by_email_and_by_name_in_the_last_12_months(work):
     assert overlap[open_other.ref].shared_rights == ("access",)
     assert unrelated.ref not in earlier and old.ref not in earlier and old.ref not in overlap
 
-    assessed = dec.assess(work, case.ref, REPEAT, "fee")
+    assessed = dec.assess(work, case.ref, REPEAT, "fee", version=work.version_of(case.ref))
     stored = assessed.decision["assessment"]["facts"]
     assert {c["ref"] for c in stored["earlier"]} == set(earlier)
     assert {c["ref"] for c in stored["open_overlap"]} == set(overlap)
@@ -78,7 +78,7 @@ def test_assess_stores_grounds_evidence_finding_and_audit(work):
         work, case.ref,
         [ChosenGround("offers_withdrawal", "Email 3 Nov: will drop it for a £50 voucher"),
          ChosenGround("repetition", "Same as last month")],
-        "refuse", note="Weighed harm to the person: none shown",
+        "refuse", note="Weighed harm to the person: none shown", version=work.version_of(case.ref),
     )  # fmt: skip
     a = d.decision["assessment"]
     assert d.decision["kind"] == "refuse"
@@ -94,22 +94,22 @@ def test_assess_stores_grounds_evidence_finding_and_audit(work):
 def test_assess_requires_evidence_for_each_ground(work):
     case = work.log_request(new_request())
     with pytest.raises(DecisionRefused, match="no evidence"):
-        dec.assess(work, case.ref, {"repetition": "  "}, "fee")
+        dec.assess(work, case.ref, {"repetition": "  "}, "fee", version=work.version_of(case.ref))
     assert work.get(case.ref).decision == {}
 
 
 def test_fee_or_refuse_needs_a_manifest_finding(work):
     case = work.log_request(new_request())
     with pytest.raises(DecisionRefused, match="manifestly unfounded or excessive"):
-        dec.assess(work, case.ref, {}, "fee")
+        dec.assess(work, case.ref, {}, "fee", version=work.version_of(case.ref))
     with pytest.raises(DecisionRefused, match="manifestly unfounded or excessive"):
-        dec.assess(work, case.ref, {}, "refuse")
-    assert dec.assess(work, case.ref, {}, "comply").decision["assessment"]["finding"] == "none"
+        dec.assess(work, case.ref, {}, "refuse", version=work.version_of(case.ref))
+    assert dec.assess(work, case.ref, {}, "comply", version=work.version_of(case.ref)).decision["assessment"]["finding"] == "none"
 
 
 def test_volume_alone_warning_is_recorded(work):
     case = work.log_request(new_request())
-    d = dec.assess(work, case.ref, {"resources": "3,000 emails to review"}, "fee")
+    d = dec.assess(work, case.ref, {"resources": "3,000 emails to review"}, "fee", version=work.version_of(case.ref))
     assert "Volume alone" in d.decision["assessment"]["warnings"][0]
 
 
@@ -119,10 +119,10 @@ def test_volume_alone_warning_is_recorded(work):
 def test_fee_on_a_first_free_response_is_refused(work):
     case = work.log_request(new_request())
     with pytest.raises(FeeRefused, match="first response is free"):
-        dec.request_fee(work, case.ref, _fee(work), date(2026, 11, 3))
-    dec.assess(work, case.ref, {}, "comply")
+        dec.request_fee(work, case.ref, _fee(work), date(2026, 11, 3), version=work.version_of(case.ref))
+    dec.assess(work, case.ref, {}, "comply", version=work.version_of(case.ref))
     with pytest.raises(FeeRefused, match="first response is free"):
-        dec.request_fee(work, case.ref, _fee(work), date(2026, 11, 3))
+        dec.request_fee(work, case.ref, _fee(work), date(2026, 11, 3), version=work.version_of(case.ref))
     after = work.get(case.ref)
     assert after.status == "new" and "fee_requested" not in _kinds(after)
 
@@ -130,13 +130,13 @@ def test_fee_on_a_first_free_response_is_refused(work):
 def test_fee_refused_when_the_assessment_decided_otherwise(work):
     d = _assessed(work, "refuse")
     with pytest.raises(FeeRefused, match="not a fee"):
-        dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3))
+        dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3), version=work.version_of(d.ref))
 
 
 def test_uk_fee_stops_the_clock_until_paid_then_starts_it_that_day(work):
     d = _assessed(work)
     assert d.deadline.due == date(2026, 12, 2)
-    d = dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3))
+    d = dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3), version=work.version_of(d.ref))
     assert d.status == "awaiting_fee"
     assert d.deadline.state is ClockState.NOT_STARTED and d.deadline.due is None
     fee = d.decision["fee"]
@@ -145,13 +145,13 @@ def test_uk_fee_stops_the_clock_until_paid_then_starts_it_that_day(work):
     assert d.events[-1].kind == "decision.fee_requested"
 
     with pytest.raises(DecisionRefused, match="less than the fee"):
-        dec.record_fee_paid(work, d.ref, "50", date(2026, 11, 20))
+        dec.record_fee_paid(work, d.ref, "50", date(2026, 11, 20), version=work.version_of(d.ref))
     with pytest.raises(InvalidInput, match="before the fee was asked for"):
-        dec.record_fee_paid(work, d.ref, "53.50", date(2026, 11, 2))
+        dec.record_fee_paid(work, d.ref, "53.50", date(2026, 11, 2), version=work.version_of(d.ref))
     with pytest.raises(InvalidInput, match="future"):
-        dec.record_fee_paid(work, d.ref, "53.50", date(2026, 11, 26))
+        dec.record_fee_paid(work, d.ref, "53.50", date(2026, 11, 26), version=work.version_of(d.ref))
 
-    d = dec.record_fee_paid(work, d.ref, "53.50", date(2026, 11, 20))
+    d = dec.record_fee_paid(work, d.ref, "53.50", date(2026, 11, 20), version=work.version_of(d.ref))
     assert d.status == "in_progress"
     assert d.deadline.clock_start == date(2026, 11, 20)
     assert d.deadline.due == date(2026, 12, 21)  # 20 Dec 2026 is a Sunday
@@ -160,40 +160,40 @@ def test_uk_fee_stops_the_clock_until_paid_then_starts_it_that_day(work):
     assert d.events[-1].kind == "decision.fee_paid"
 
     with pytest.raises(DecisionRefused, match="not awaiting a fee"):
-        dec.record_fee_paid(work, d.ref, "53.50", date(2026, 11, 21))
+        dec.record_fee_paid(work, d.ref, "53.50", date(2026, 11, 21), version=work.version_of(d.ref))
 
 
 @pytest.mark.parametrize("regime,due", [("eu-gdpr", date(2026, 12, 2)), ("ccpa", date(2026, 12, 17))])
 def test_fee_does_not_stop_the_clock_outside_the_uk(work, regime, due):
     d = _assessed(work, regime=regime)
     assert d.deadline.due == due
-    d = dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3))
+    d = dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3), version=work.version_of(d.ref))
     assert d.status == "awaiting_fee"
     assert d.deadline.state is ClockState.RUNNING and d.deadline.due == due
-    d = dec.record_fee_paid(work, d.ref, "60", date(2026, 11, 20))
+    d = dec.record_fee_paid(work, d.ref, "60", date(2026, 11, 20), version=work.version_of(d.ref))
     assert d.status == "in_progress" and d.deadline.due == due and d.deadline.clock_start == date(2026, 11, 2)
     assert d.decision["fee"]["paid"]["amount"] == "60.00"
 
 
 def test_second_fee_request_while_unpaid_is_refused(work):
     d = _assessed(work)
-    dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3))
+    dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3), version=work.version_of(d.ref))
     with pytest.raises(FeeRefused, match="already asked"):
-        dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 4))
+        dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 4), version=work.version_of(d.ref))
 
 
 def test_zero_fee_is_refused(work):
     d = _assessed(work)
     with pytest.raises(InvalidInput, match="zero"):
-        dec.request_fee(work, d.ref, breakdown_from_settings(work.settings.fees), date(2026, 11, 3))
+        dec.request_fee(work, d.ref, breakdown_from_settings(work.settings.fees), date(2026, 11, 3), version=work.version_of(d.ref))
 
 
 def test_further_copy_fee_never_touches_the_clock_or_status(work):
     case = work.log_request(new_request())
-    work.change_status(case.ref, "in_progress")
+    work.change_status(case.ref, "in_progress", version=work.version_of(case.ref))
     before = work.get(case.ref)
     fee = breakdown_from_settings(work.settings.fees, copy_pages=120, postal_items=1)
-    d = dec.record_further_copy_fee(work, case.ref, fee, date(2026, 11, 10), paid_on=date(2026, 11, 12), note="second copy")
+    d = dec.record_further_copy_fee(work, case.ref, fee, date(2026, 11, 10), paid_on=date(2026, 11, 12), note="second copy", version=work.version_of(case.ref))
     assert d.status == "in_progress"
     assert _kinds(d) == _kinds(before) == ["received"]
     assert d.deadline.due == before.deadline.due
@@ -203,13 +203,13 @@ def test_further_copy_fee_never_touches_the_clock_or_status(work):
     assert d.events[-1].kind == "decision.further_copy_fee"
     # and it does not open the door to a first-response fee
     with pytest.raises(FeeRefused):
-        dec.request_fee(work, case.ref, fee, date(2026, 11, 12))
+        dec.request_fee(work, case.ref, fee, date(2026, 11, 12), version=work.version_of(case.ref))
 
 
 def test_further_copy_fee_needs_an_access_request(work):
     case = work.log_request(new_request(rights=(Right.ERASURE,)))
     with pytest.raises(FeeRefused, match="access"):
-        dec.record_further_copy_fee(work, case.ref, _fee(work), date(2026, 11, 10))
+        dec.record_further_copy_fee(work, case.ref, _fee(work), date(2026, 11, 10), version=work.version_of(case.ref))
 
 
 # ---- refusals ---------------------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def test_further_copy_fee_needs_an_access_request(work):
 
 def test_whole_refusal_closes_the_case_with_a_complete_notice(work):
     d = _assessed(work, "refuse")
-    d = dec.refuse(work, d.ref, "whole", [], "The request repeats DSAR-2026-0001 with no change.", date(2026, 11, 20))
+    d = dec.refuse(work, d.ref, "whole", [], "The request repeats DSAR-2026-0001 with no change.", date(2026, 11, 20), version=work.version_of(d.ref))
     assert d.status == "refused" and d.outcome == "refused"
     assert d.final_response_on == date(2026, 11, 20)
     r = d.decision["refusal"]
@@ -229,29 +229,29 @@ def test_whole_refusal_closes_the_case_with_a_complete_notice(work):
     assert refusal_content_problems(d.decision, "uk-gdpr", date(2026, 11, 20)) == []
     assert d.events[-1].kind == "decision.refused"
     with pytest.raises(DecisionRefused, match="reopen"):
-        dec.refuse(work, d.ref, "whole", [], "again", date(2026, 11, 21))
+        dec.refuse(work, d.ref, "whole", [], "again", date(2026, 11, 21), version=work.version_of(d.ref))
 
 
 def test_whole_refusal_needs_a_finding_or_an_exemption(work):
     case = work.log_request(new_request())
     with pytest.raises(RefusalIncomplete, match="manifestly unfounded or excessive"):
-        dec.refuse(work, case.ref, "whole", [], "No.", date(2026, 11, 20))
+        dec.refuse(work, case.ref, "whole", [], "No.", date(2026, 11, 20), version=work.version_of(case.ref))
     with pytest.raises(RefusalIncomplete, match="reasons"):
-        dec.refuse(work, case.ref, "whole", [("all data", "legal professional privilege")], " ", date(2026, 11, 20))
-    d = dec.refuse(work, case.ref, "whole", [("all data", "legal professional privilege")], "Privileged.", date(2026, 11, 20))
+        dec.refuse(work, case.ref, "whole", [("all data", "legal professional privilege")], " ", date(2026, 11, 20), version=work.version_of(case.ref))
+    d = dec.refuse(work, case.ref, "whole", [("all data", "legal professional privilege")], "Privileged.", date(2026, 11, 20), version=work.version_of(case.ref))
     assert d.status == "refused"
 
 
 def test_partial_refusal_is_per_item_and_keeps_the_case_in_work(work):
     case = work.log_request(new_request())
     with pytest.raises(RefusalIncomplete, match="ground"):
-        dec.refuse(work, case.ref, "partial", [("HR investigation notes", "")], "Some withheld.", date(2026, 11, 20))
+        dec.refuse(work, case.ref, "partial", [("HR investigation notes", "")], "Some withheld.", date(2026, 11, 20), version=work.version_of(case.ref))
     with pytest.raises(RefusalIncomplete, match="partial refusal lists"):
-        dec.refuse(work, case.ref, "partial", [], "Some withheld.", date(2026, 11, 20))
+        dec.refuse(work, case.ref, "partial", [], "Some withheld.", date(2026, 11, 20), version=work.version_of(case.ref))
     d = dec.refuse(
         work, case.ref, "partial",
         [("Emails naming colleagues", "third-party personal data"), ("Legal advice of 3 Mar", "legal professional privilege")],
-        "Part of the data is exempt.", date(2026, 11, 20),
+        "Part of the data is exempt.", date(2026, 11, 20), version=work.version_of(case.ref),
     )  # fmt: skip
     assert d.status == "in_progress" and d.deadline.state is ClockState.RUNNING
     assert d.decision["kind"] == "refuse_in_part"
@@ -261,9 +261,9 @@ def test_partial_refusal_is_per_item_and_keeps_the_case_in_work(work):
 
 def test_eu_refusal_deadline_is_one_month_even_when_extended(work):
     case = work.log_request(new_request(regime="eu-gdpr"))
-    dec.extend(work, case.ref, "complex", date(2026, 11, 10), "Many systems to search.")
-    dec.assess(work, case.ref, REPEAT, "refuse")
-    d = dec.refuse(work, case.ref, "whole", [], "Repeated request.", date(2026, 11, 20))
+    dec.extend(work, case.ref, "complex", date(2026, 11, 10), "Many systems to search.", version=work.version_of(case.ref))
+    dec.assess(work, case.ref, REPEAT, "refuse", version=work.version_of(case.ref))
+    d = dec.refuse(work, case.ref, "whole", [], "Repeated request.", date(2026, 11, 20), version=work.version_of(case.ref))
     r = d.decision["refusal"]
     assert r["deadline"] == "2026-12-02" and "no extension" in r["deadline_explanation"]
     assert r["complain_to_controller"] is None
@@ -271,16 +271,16 @@ def test_eu_refusal_deadline_is_one_month_even_when_extended(work):
 
 def test_uk_refusal_deadline_includes_a_notified_extension(work):
     case = work.log_request(new_request(received=date(2026, 9, 1)))
-    dec.extend(work, case.ref, "complex", date(2026, 9, 20), "Many systems to search.")
-    dec.assess(work, case.ref, REPEAT, "refuse")
-    d = dec.refuse(work, case.ref, "whole", [], "Repeated request.", date(2026, 11, 20))
+    dec.extend(work, case.ref, "complex", date(2026, 9, 20), "Many systems to search.", version=work.version_of(case.ref))
+    dec.assess(work, case.ref, REPEAT, "refuse", version=work.version_of(case.ref))
+    d = dec.refuse(work, case.ref, "whole", [], "Repeated request.", date(2026, 11, 20), version=work.version_of(case.ref))
     assert d.decision["refusal"]["deadline"] == "2026-12-01" and d.decision["refusal"]["late"] is False
 
 
 def test_late_refusal_is_recorded_as_late(work):
     case = work.log_request(new_request(received=date(2026, 9, 1), regime="eu-gdpr"))
-    dec.assess(work, case.ref, REPEAT, "refuse")
-    d = dec.refuse(work, case.ref, "whole", [], "Repeated request.", date(2026, 11, 20))
+    dec.assess(work, case.ref, REPEAT, "refuse", version=work.version_of(case.ref))
+    d = dec.refuse(work, case.ref, "whole", [], "Repeated request.", date(2026, 11, 20), version=work.version_of(case.ref))
     assert d.decision["refusal"]["late"] is True and d.events[-1].payload["late"] is True
 
 
@@ -298,7 +298,7 @@ def test_late_refusal_is_recorded_as_late(work):
 def test_extension_in_time_moves_the_due_date(work, regime, before, after):
     case = work.log_request(new_request(regime=regime))
     assert case.deadline.effective_due == before
-    d = dec.extend(work, case.ref, "complex", date(2026, 11, 20), "Twelve systems hold the data.")
+    d = dec.extend(work, case.ref, "complex", date(2026, 11, 20), "Twelve systems hold the data.", version=work.version_of(case.ref))
     assert d.deadline.extended and d.deadline.effective_due == after
     assert d.decision["extension"] == {
         "reason": "complex", "told_on": "2026-11-20", "note": "Twelve systems hold the data.",
@@ -312,31 +312,31 @@ def test_extension_in_time_moves_the_due_date(work, regime, before, after):
 def test_late_extension_is_refused_with_the_reason(work):
     case = work.log_request(new_request(received=date(2026, 10, 1)))  # due Mon 2 Nov 2026
     with pytest.raises(ExtensionRefused, match="(?i)too late"):
-        dec.extend(work, case.ref, "complex", date(2026, 11, 20), "Complex.")
+        dec.extend(work, case.ref, "complex", date(2026, 11, 20), "Complex.", version=work.version_of(case.ref))
     d = work.get(case.ref)
     assert not d.deadline.extended and "extended" not in _kinds(d) and "extension" not in d.decision
 
 
 def test_second_extension_is_refused(work):
     case = work.log_request(new_request())
-    dec.extend(work, case.ref, "several_requests", date(2026, 11, 10), "Three requests at once.")
+    dec.extend(work, case.ref, "several_requests", date(2026, 11, 10), "Three requests at once.", version=work.version_of(case.ref))
     with pytest.raises(ExtensionRefused, match="(?i)already extended"):
-        dec.extend(work, case.ref, "complex", date(2026, 11, 11), "Complex.")
+        dec.extend(work, case.ref, "complex", date(2026, 11, 11), "Complex.", version=work.version_of(case.ref))
 
 
 def test_extension_refused_while_the_clock_has_not_started(work):
     d = _assessed(work)
-    dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3))
+    dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3), version=work.version_of(d.ref))
     with pytest.raises(ExtensionRefused, match="(?i)not started"):
-        dec.extend(work, d.ref, "complex", date(2026, 11, 10), "Complex.")
+        dec.extend(work, d.ref, "complex", date(2026, 11, 10), "Complex.", version=work.version_of(d.ref))
 
 
 def test_extension_needs_reason_and_note(work):
     case = work.log_request(new_request())
     with pytest.raises(InvalidInput, match="reason"):
-        dec.extend(work, case.ref, "busy", date(2026, 11, 10), "We are busy.")
+        dec.extend(work, case.ref, "busy", date(2026, 11, 10), "We are busy.", version=work.version_of(case.ref))
     with pytest.raises(InvalidInput, match="note"):
-        dec.extend(work, case.ref, "complex", date(2026, 11, 10), "")
+        dec.extend(work, case.ref, "complex", date(2026, 11, 10), "", version=work.version_of(case.ref))
 
 
 # ---- clarification ----------------------------------------------------------------------------------------------
@@ -344,15 +344,15 @@ def test_extension_needs_reason_and_note(work):
 
 def test_uk_access_clarification_stops_and_restarts_the_clock(work):
     case = work.log_request(new_request())
-    d = dec.ask_clarification(work, case.ref, "Which accounts do you mean?", "identify", date(2026, 11, 5))
+    d = dec.ask_clarification(work, case.ref, "Which accounts do you mean?", "identify", date(2026, 11, 5), version=work.version_of(case.ref))
     assert d.status == "awaiting_clarification"
     assert d.deadline.state is ClockState.STOPPED
     assert d.decision["clarification"]["rounds"][0]["stops_clock"] is True
     with pytest.raises(ClarificationRefused, match="already outstanding"):
-        dec.ask_clarification(work, case.ref, "And?", "identify", date(2026, 11, 6))
+        dec.ask_clarification(work, case.ref, "And?", "identify", date(2026, 11, 6), version=work.version_of(case.ref))
     with pytest.raises(InvalidInput, match="before the question"):
-        dec.record_clarification_answer(work, case.ref, "The old one", date(2026, 11, 4))
-    d = dec.record_clarification_answer(work, case.ref, "The shop account", date(2026, 11, 9))
+        dec.record_clarification_answer(work, case.ref, "The old one", date(2026, 11, 4), version=work.version_of(case.ref))
+    d = dec.record_clarification_answer(work, case.ref, "The shop account", date(2026, 11, 9), version=work.version_of(case.ref))
     assert d.status == "in_progress"
     assert d.deadline.state is ClockState.RUNNING
     assert d.deadline.paused_days == 5
@@ -362,33 +362,33 @@ def test_uk_access_clarification_stops_and_restarts_the_clock(work):
     assert _kinds(d)[-2:] == ["clarification_asked", "clarification_answered"]
     assert [e.kind for e in d.events][-2:] == ["decision.clarification_asked", "decision.clarification_answered"]
     with pytest.raises(DecisionRefused, match="no clarification question"):
-        dec.record_clarification_answer(work, case.ref, "again", date(2026, 11, 10))
+        dec.record_clarification_answer(work, case.ref, "again", date(2026, 11, 10), version=work.version_of(case.ref))
 
 
 @pytest.mark.parametrize("regime,rights", [("eu-gdpr", (Right.ACCESS,)), ("ccpa", (Right.ACCESS,)), ("uk-gdpr", (Right.ERASURE,))])
 def test_clarification_does_not_stop_the_clock_elsewhere(work, regime, rights):
     case = work.log_request(new_request(regime=regime, rights=rights))
     due = case.deadline.due
-    d = dec.ask_clarification(work, case.ref, "Which accounts?", "identify", date(2026, 11, 5))
+    d = dec.ask_clarification(work, case.ref, "Which accounts?", "identify", date(2026, 11, 5), version=work.version_of(case.ref))
     assert d.status == "awaiting_clarification"
     assert d.deadline.state is ClockState.RUNNING and d.decision["clarification"]["rounds"][0]["stops_clock"] is False
-    d = dec.record_clarification_answer(work, case.ref, "The shop", date(2026, 11, 9))
+    d = dec.record_clarification_answer(work, case.ref, "The shop", date(2026, 11, 9), version=work.version_of(case.ref))
     assert d.deadline.due == due and d.deadline.paused_days == 0
 
 
 def test_format_only_clarification_is_refused(work):
     case = work.log_request(new_request())
     with pytest.raises(ClarificationRefused, match="format"):
-        dec.ask_clarification(work, case.ref, "PDF or paper?", "format", date(2026, 11, 5))
+        dec.ask_clarification(work, case.ref, "PDF or paper?", "format", date(2026, 11, 5), version=work.version_of(case.ref))
     d = work.get(case.ref)
     assert d.status == "new" and _kinds(d) == ["received"]
 
 
 def test_clarification_refused_while_awaiting_fee(work):
     d = _assessed(work)
-    dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3))
+    dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3), version=work.version_of(d.ref))
     with pytest.raises(InvalidTransition):
-        dec.ask_clarification(work, d.ref, "Which?", "identify", date(2026, 11, 5))
+        dec.ask_clarification(work, d.ref, "Which?", "identify", date(2026, 11, 5), version=work.version_of(d.ref))
 
 
 # ---- flags and no-response closure ------------------------------------------------------------------------------
@@ -396,14 +396,14 @@ def test_clarification_refused_while_awaiting_fee(work):
 
 def test_flags_unpaid_fee_and_unanswered_question_after_policy_days(work):
     old_fee = _assessed(work, received=date(2026, 10, 1))
-    dec.request_fee(work, old_fee.ref, _fee(work), date(2026, 10, 2))  # 54 days ago
+    dec.request_fee(work, old_fee.ref, _fee(work), date(2026, 10, 2), version=work.version_of(old_fee.ref))  # 54 days ago
     new_fee = _assessed(work, received=date(2026, 11, 20))
-    dec.request_fee(work, new_fee.ref, _fee(work), date(2026, 11, 21))
+    dec.request_fee(work, new_fee.ref, _fee(work), date(2026, 11, 21), version=work.version_of(new_fee.ref))
     q = work.log_request(new_request(received=date(2026, 10, 20)))
-    dec.ask_clarification(work, q.ref, "Which?", "identify", date(2026, 10, 27))  # exactly 29 days
+    dec.ask_clarification(work, q.ref, "Which?", "identify", date(2026, 10, 27), version=work.version_of(q.ref))  # exactly 29 days
     answered = work.log_request(new_request(received=date(2026, 10, 1)))
-    dec.ask_clarification(work, answered.ref, "Which?", "identify", date(2026, 10, 2))
-    dec.record_clarification_answer(work, answered.ref, "This", date(2026, 10, 3))
+    dec.ask_clarification(work, answered.ref, "Which?", "identify", date(2026, 10, 2), version=work.version_of(answered.ref))
+    dec.record_clarification_answer(work, answered.ref, "This", date(2026, 10, 3), version=work.version_of(answered.ref))
 
     fl = dec.flags(work)
     assert [(f.ref, f.kind, f.days) for f in fl] == [
@@ -412,27 +412,27 @@ def test_flags_unpaid_fee_and_unanswered_question_after_policy_days(work):
     ]
     assert "policy: flag after 28" in fl[0].message
 
-    d = dec.close_no_response(work, q.ref)
+    d = dec.close_no_response(work, q.ref, version=work.version_of(q.ref))
     assert d.status == "withdrawn" and d.outcome == "no_response"
-    d = dec.close_no_response(work, old_fee.ref)
+    d = dec.close_no_response(work, old_fee.ref, version=work.version_of(old_fee.ref))
     assert d.outcome == "fee_unpaid"
     assert dec.flags(work) == []
     with pytest.raises(DecisionRefused):
-        dec.close_no_response(work, new_fee.ref.replace(new_fee.ref, answered.ref))
+        dec.close_no_response(work, answered.ref, version=work.version_of(answered.ref))
 
 
 def test_stale_version_is_refused(work):
     from dpo_tui.services.casework import StaleCase
 
     case = work.log_request(new_request())
-    dec.assess(work, case.ref, {}, "comply")
+    dec.assess(work, case.ref, {}, "comply", version=work.version_of(case.ref))
     with pytest.raises(StaleCase):
         dec.assess(work, case.ref, {}, "comply", version=case.version)
 
 
 def test_describe_lists_each_part(work):
     d = _assessed(work)
-    d = dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3))
+    d = dec.request_fee(work, d.ref, _fee(work), date(2026, 11, 3), version=work.version_of(d.ref))
     lines = dec.describe(d.decision)
     assert lines[0] == "Decision: fee"
     assert any("£53.50" in l and "unpaid" in l for l in lines)
@@ -448,7 +448,7 @@ def test_refusal_refused_when_the_settings_lack_the_authority_contacts(sqlite_ur
     work = make_work(sqlite_url, replace(settings, organisation=org))
     d = _assessed(work, "refuse")
     with pytest.raises(RefusalIncomplete, match="no contact details"):
-        dec.refuse(work, d.ref, "whole", [], "Repeated request.", date(2026, 11, 20))
+        dec.refuse(work, d.ref, "whole", [], "Repeated request.", date(2026, 11, 20), version=work.version_of(d.ref))
     assert work.get(d.ref).status == "new" and "refusal" not in work.get(d.ref).decision
     work.db.dispose()
 

@@ -26,7 +26,7 @@ def _cases(work):  # type: ignore[no-untyped-def]
 
 def test_report_lists_what_needs_action_with_engine_dates(work) -> None:  # type: ignore[no-untyped-def]
     overdue, soon, later, waiting = _cases(work)
-    work.assign([soon], "Sam Patel")
+    work.assign("Sam Patel", versions={soon: work.version_of(soon)})
     rep = due_report(work, within=7)
     kinds = [(i.ref, i.kind) for i in rep.items]
     assert kinds[0] == (overdue, "overdue")
@@ -55,7 +55,7 @@ def test_window_assignee_and_exit_levels(work) -> None:  # type: ignore[no-untyp
     assert due_report(work, within=6).items == ()
     assert due_report(work, within=7).urgency is Urgency.SOON
     assert due_report(work, within=7, assignee="Nobody").items == ()
-    work.assign([soon], "Alex Morgan")
+    work.assign("Alex Morgan", versions={soon: work.version_of(soon)})
     assert {i.ref for i in due_report(work, within=7, assignee="Alex Morgan").items} == {soon}
     with pytest.raises(InvalidInput):
         due_report(work, within=-1)

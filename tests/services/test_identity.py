@@ -21,14 +21,14 @@ ARRIVED = date(2026, 11, 10)  # Tuesday; uk-gdpr due from here: Thu 10 Dec 2026
 
 
 def ask(work, ref, **kw):  # type: ignore[no-untyped-def]
-    args = dict(requester_kind="self", what="confirmation of the postal address we hold", on=ASKED)
+    args = dict(requester_kind="self", what="confirmation of the postal address we hold", on=ASKED, version=work.version_of(ref))
     args.update(kw)
     return idv.request_identity(work, ref, **args)
 
 
 def arrive(work, ref, **kw):  # type: ignore[no-untyped-def]
     args = dict(on=ARRIVED, seen="passport sighted", matched="name and address", checked_by="Jordan Ellis",
-                copy_received=True, copy_deleted=True)
+                copy_received=True, copy_deleted=True, version=work.version_of(ref))
     args.update(kw)
     return idv.record_received(work, ref, **args)
 
@@ -67,7 +67,7 @@ def test_uk_third_party_clock_waits_for_authority_too(work) -> None:  # type: ig
     assert case.deadline.state.value == "not_started"
     assert any("awaiting authority to act" in line for line in case.deadline.explanation)
     case = idv.record_received(work, case.ref, on=date(2026, 11, 12), checked_by="JE",
-                               authority_evidence="letter of authority signed by the client, dated 9 Nov")
+                               authority_evidence="letter of authority signed by the client, dated 9 Nov", version=work.version_of(case.ref))
     assert case.deadline.clock_start == date(2026, 11, 12)
     assert case.deadline.due == date(2026, 12, 14)  # 12 Dec 2026 is a Saturday
     assert case.identity["authority"]["evidence"].startswith("letter of authority")
@@ -131,7 +131,7 @@ def test_more_information_requested_restarts_again(work) -> None:  # type: ignor
 
 def test_not_needed(work) -> None:  # type: ignore[no-untyped-def]
     case = work.log_request(new_request())
-    case = idv.record_not_needed(work, case.ref, "same email as on the customer account", recognised_contact="same_email")
+    case = idv.record_not_needed(work, case.ref, "same email as on the customer account", recognised_contact="same_email", version=work.version_of(case.ref))
     assert case.status == "in_progress"
     assert case.identity["status"] == "not_needed" and case.identity["needed"] is False
     assert case.deadline.clock_start == RECEIVED and case.deadline.due == date(2026, 12, 2)
@@ -143,7 +143,7 @@ def test_person_verified_full_record(work) -> None:  # type: ignore[no-untyped-d
     case = work.log_request(new_request())
     ask(work, case.ref, sensitive=True, reason="health data likely")
     arrive(work, case.ref)
-    case = idv.record_outcome(work, case.ref, "verified")
+    case = idv.record_outcome(work, case.ref, "verified", version=work.version_of(case.ref))
     ident = case_to_json(case)["identity"]
     for key in ("status", "needed", "reason", "requester_kind", "authority", "method", "seen", "matched", "by", "at",
                 "copy_deleted", "outcome"):
@@ -159,7 +159,7 @@ def test_could_not_verify_refuses_the_case(work) -> None:  # type: ignore[no-unt
     case = work.log_request(new_request())
     ask(work, case.ref)
     arrive(work, case.ref, matched="name only", seen="utility bill sighted")
-    case = idv.record_outcome(work, case.ref, "could_not_verify", reason="the address does not match our records")
+    case = idv.record_outcome(work, case.ref, "could_not_verify", reason="the address does not match our records", version=work.version_of(case.ref))
     assert case.status == "refused" and case.outcome == "could_not_verify"
     assert case.identity["outcome_reason"] == "the address does not match our records"
     assert case.deadline.state.value == "ended"
@@ -169,7 +169,7 @@ def test_withdrawn_while_awaiting(work) -> None:  # type: ignore[no-untyped-def]
     case = work.log_request(new_request())
     ask(work, case.ref)
     case = idv.record_outcome(work, case.ref, "withdrawn", reason="email of 5 Nov: no longer wants the data",
-                              on=date(2026, 11, 5))
+                              on=date(2026, 11, 5), version=work.version_of(case.ref))
     assert case.status == "withdrawn" and case.outcome == "withdrawn" and case.identity["outcome_on"] == "2026-11-05"
 
 
@@ -207,10 +207,10 @@ def test_no_response_only_after_policy_days(db_url, settings) -> None:  # type: 
         ask(work, case.ref, on=date(2026, 10, 28))  # 28 days before TODAY: not yet
         assert idv.awaiting_id_overdue(work) == []
         with pytest.raises(DomainError, match="after 28 days"):
-            idv.close_no_response(work, case.ref)
+            idv.close_no_response(work, case.ref, version=work.version_of(case.ref))
         late = make_work(db_url, settings, today=date(2026, 11, 26))
         assert idv.awaiting_id_overdue(late) == [(case.ref, date(2026, 10, 28))]
-        closed = idv.close_no_response(late, case.ref)
+        closed = idv.close_no_response(late, case.ref, version=late.version_of(case.ref))
         late.db.dispose()
         assert closed.status == "withdrawn" and closed.outcome == "no_response"
         assert closed.identity["status"] == "no_response"
@@ -262,7 +262,7 @@ def test_bad_input_saves_nothing(work, step, kwargs, match) -> None:  # type: ig
         elif step == "arrive":
             arrive(work, case.ref, **kwargs)
         else:
-            idv.record_outcome(work, case.ref, kwargs.pop("outcome"), **kwargs)
+            idv.record_outcome(work, case.ref, kwargs.pop("outcome"), version=work.version_of(case.ref), **kwargs)
     assert snapshot(work, case.ref) == before
 
 
@@ -277,13 +277,13 @@ def test_authority_evidence_required_when_asked(work) -> None:  # type: ignore[n
 
 def test_closed_case_refused(work) -> None:  # type: ignore[no-untyped-def]
     case = work.log_request(new_request())
-    work.change_status(case.ref, "withdrawn", reason="duplicate")
+    work.change_status(case.ref, "withdrawn", reason="duplicate", version=work.version_of(case.ref))
     before = snapshot(work, case.ref)
     for action in (
-        lambda: idv.record_not_needed(work, case.ref, "same email"),
+        lambda: idv.record_not_needed(work, case.ref, "same email", version=work.version_of(case.ref)),
         lambda: ask(work, case.ref),
-        lambda: idv.record_outcome(work, case.ref, "withdrawn", reason="x"),
-        lambda: idv.close_no_response(work, case.ref),
+        lambda: idv.record_outcome(work, case.ref, "withdrawn", reason="x", version=work.version_of(case.ref)),
+        lambda: idv.close_no_response(work, case.ref, version=work.version_of(case.ref)),
     ):
         with pytest.raises(DomainError, match="closed"):
             action()
@@ -294,9 +294,9 @@ def test_steps_out_of_order_refused(work) -> None:  # type: ignore[no-untyped-de
     case = work.log_request(new_request())
     with pytest.raises(DomainError, match="request the information first"):
         arrive(work, case.ref)
-    idv.record_not_needed(work, case.ref, "logged-in account")
+    idv.record_not_needed(work, case.ref, "logged-in account", version=work.version_of(case.ref))
     with pytest.raises(DomainError, match="before any request"):
-        idv.record_not_needed(work, case.ref, "again")
+        idv.record_not_needed(work, case.ref, "again", version=work.version_of(case.ref))
     ask(work, case.ref, on=TODAY)
     with pytest.raises(DomainError, match="record what arrived"):
         ask(work, case.ref, on=TODAY)
@@ -305,13 +305,13 @@ def test_steps_out_of_order_refused(work) -> None:  # type: ignore[no-untyped-de
 def test_stale_version_refused(work) -> None:  # type: ignore[no-untyped-def]
     case = work.log_request(new_request())
     idv.record_not_needed(work, case.ref, "same email", version=case.version)
-    with pytest.raises(DomainError, match="changed by someone else"):
+    with pytest.raises(DomainError, match="changed by .*: reopen it and try again"):
         ask(work, case.ref, version=case.version)
 
 
 def test_awaiting_fee_cannot_jump_to_awaiting_id(work) -> None:  # type: ignore[no-untyped-def]
     case = work.log_request(new_request())
-    work.change_status(case.ref, "awaiting_clarification")
+    work.change_status(case.ref, "awaiting_clarification", version=work.version_of(case.ref))
     with pytest.raises(InvalidTransition):
         ask(work, case.ref)
 

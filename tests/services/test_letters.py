@@ -59,7 +59,7 @@ def test_acknowledgement_is_filled_from_case_and_organisation(work):
 
 def test_response_cover_for_access_carries_art15_information(work):
     ref = work.log_request(new_request()).ref
-    work.change_status(ref, "in_progress")
+    work.change_status(ref, "in_progress", version=work.version_of(ref))
     body = render_letter(work, ref, "response_cover").body
     for heading in ("Why we use your data", "kinds of personal data", "Who we share it with", "How long we keep it",
                     "Where we got it", "Transfers outside the UK and EEA", "right to complain", "Automated decision"):
@@ -78,9 +78,9 @@ def test_erasure_and_objection_confirmations_apply_only_to_their_rights(work):
 
 def test_fee_request_applies_once_a_fee_is_requested(work):
     ref = work.log_request(new_request()).ref
-    dec.assess(work, ref, REPEAT, "fee")
+    dec.assess(work, ref, REPEAT, "fee", version=work.version_of(ref))
     fee = breakdown_from_settings(work.settings.fees, hours="2", copy_pages=10, postal_items=1)
-    dec.request_fee(work, ref, fee, date(2026, 11, 3))
+    dec.request_fee(work, ref, fee, date(2026, 11, 3), version=work.version_of(ref))
     assert "fee_request" in _kinds(work, ref)
     body = render_letter(work, ref, "fee_request").body
     assert f"£{fee.total:.2f}" in body
@@ -89,7 +89,7 @@ def test_fee_request_applies_once_a_fee_is_requested(work):
 
 def test_extension_notice_after_extension(work):
     ref = work.log_request(new_request()).ref
-    dec.extend(work, ref, "complex", date(2026, 11, 10), "Many systems to search.")
+    dec.extend(work, ref, "complex", date(2026, 11, 10), "Many systems to search.", version=work.version_of(ref))
     body = render_letter(work, ref, "extension_notice").body
     assert "a request is complex" in body
     assert "Wed 2 Dec 2026" in body and "Tue 2 Feb 2027" in body
@@ -98,8 +98,8 @@ def test_extension_notice_after_extension(work):
 
 def test_refusal_notice_has_reasons_and_every_remedy(work):
     ref = work.log_request(new_request()).ref
-    dec.assess(work, ref, REPEAT, "refuse")
-    dec.refuse(work, ref, "whole", [], "The request repeats DSAR-2026-0001 with no change.", date(2026, 11, 20))
+    dec.assess(work, ref, REPEAT, "refuse", version=work.version_of(ref))
+    dec.refuse(work, ref, "whole", [], "The request repeats DSAR-2026-0001 with no change.", date(2026, 11, 20), version=work.version_of(ref))
     body = render_letter(work, ref, "refusal_notice").body
     assert "repeats DSAR-2026-0001" in body
     assert "Information Commissioner" in body
@@ -109,8 +109,8 @@ def test_refusal_notice_has_reasons_and_every_remedy(work):
 
 def test_refusal_notice_refused_while_content_incomplete(work, monkeypatch):
     ref = work.log_request(new_request()).ref
-    dec.assess(work, ref, REPEAT, "refuse")
-    dec.refuse(work, ref, "whole", [], "Repeats an earlier request.", date(2026, 11, 20))
+    dec.assess(work, ref, REPEAT, "refuse", version=work.version_of(ref))
+    dec.refuse(work, ref, "whole", [], "Repeats an earlier request.", date(2026, 11, 20), version=work.version_of(ref))
     import dpo_tui.domain.decisions as rules
 
     monkeypatch.setattr(rules, "refusal_content_problems", lambda d, r, on: ["the right to seek a judicial remedy is missing"])
@@ -120,17 +120,17 @@ def test_refusal_notice_refused_while_content_incomplete(work, monkeypatch):
 
 def test_clarification_request_carries_the_question(work):
     ref = work.log_request(new_request()).ref
-    dec.ask_clarification(work, ref, "Which years of emails do you want?", "identify", date(2026, 11, 4))
+    dec.ask_clarification(work, ref, "Which years of emails do you want?", "identify", date(2026, 11, 4), version=work.version_of(ref))
     body = render_letter(work, ref, "clarification_request").body
     assert "Which years of emails do you want?" in body
 
 
 def test_identity_request_and_could_not_verify(work):
     ref = work.log_request(new_request()).ref
-    idv.request_identity(work, ref, requester_kind="self", what="confirmation of the postal address we hold", on=date(2026, 11, 3))
+    idv.request_identity(work, ref, requester_kind="self", what="confirmation of the postal address we hold", on=date(2026, 11, 3), version=work.version_of(ref))
     assert "confirmation of the postal address we hold" in render_letter(work, ref, "identity_request").body
     assert "could_not_verify" in _kinds(work, ref)
-    idv.record_outcome(work, ref, "could_not_verify", on=date(2026, 11, 20), reason="The address given does not match our records.")
+    idv.record_outcome(work, ref, "could_not_verify", on=date(2026, 11, 20), reason="The address given does not match our records.", version=work.version_of(ref))
     kinds = _kinds(work, ref)
     assert "could_not_verify" in kinds and "identity_request" not in kinds and "response_cover" not in kinds
     assert "does not match our records" in render_letter(work, ref, "could_not_verify").body
@@ -140,18 +140,18 @@ def test_every_kind_renders_where_it_applies(work):
     """Across a spread of cases, every kind is produced at least once."""
     seen = set()
     a = work.log_request(new_request(rights=(Right.ACCESS, Right.ERASURE, Right.OBJECTION))).ref
-    work.change_status(a, "in_progress")
-    dec.extend(work, a, "complex", date(2026, 11, 10), "Many systems.")
+    work.change_status(a, "in_progress", version=work.version_of(a))
+    dec.extend(work, a, "complex", date(2026, 11, 10), "Many systems.", version=work.version_of(a))
     b = work.log_request(new_request(email="b@example.org")).ref
-    dec.assess(work, b, REPEAT, "fee")
-    dec.request_fee(work, b, breakdown_from_settings(work.settings.fees, hours="1"), date(2026, 11, 3))
+    dec.assess(work, b, REPEAT, "fee", version=work.version_of(b))
+    dec.request_fee(work, b, breakdown_from_settings(work.settings.fees, hours="1"), date(2026, 11, 3), version=work.version_of(b))
     c = work.log_request(new_request(email="c@example.org")).ref
-    dec.assess(work, c, REPEAT, "refuse")
-    dec.refuse(work, c, "whole", [], "Repeats.", date(2026, 11, 20))
+    dec.assess(work, c, REPEAT, "refuse", version=work.version_of(c))
+    dec.refuse(work, c, "whole", [], "Repeats.", date(2026, 11, 20), version=work.version_of(c))
     d = work.log_request(new_request(email="d@example.org")).ref
-    dec.ask_clarification(work, d, "Which account?", "identify", date(2026, 11, 4))
+    dec.ask_clarification(work, d, "Which account?", "identify", date(2026, 11, 4), version=work.version_of(d))
     e = work.log_request(new_request(email="e@example.org")).ref
-    idv.request_identity(work, e, requester_kind="self", what="your account number", on=date(2026, 11, 3))
+    idv.request_identity(work, e, requester_kind="self", what="your account number", on=date(2026, 11, 3), version=work.version_of(e))
     for ref in (a, b, c, d, e):
         for kind in _kinds(work, ref):
             draft = render_letter(work, ref, kind)
@@ -164,7 +164,7 @@ def test_every_kind_renders_where_it_applies(work):
 def test_save_letter_is_correspondence_with_an_audit_event(work):
     ref = work.log_request(new_request()).ref
     draft = render_letter(work, ref, "acknowledgement")
-    detail = save_letter(work, ref, draft.kind, draft.subject, draft.body + "\nEdited by hand.", "post", date(2026, 11, 3))
+    detail = save_letter(work, ref, draft.kind, draft.subject, draft.body + "\nEdited by hand.", "post", date(2026, 11, 3), version=work.version_of(ref))
     (letter,) = detail.letters
     assert (letter.kind, letter.channel, letter.sent_on, letter.direction) == ("acknowledgement", "post", date(2026, 11, 3), "out")
     assert letter.body.endswith("Edited by hand.")
@@ -184,7 +184,7 @@ def test_save_letter_is_correspondence_with_an_audit_event(work):
 )
 def test_save_letter_rejects_bad_input_and_saves_nothing(work, kwargs, message):
     ref = work.log_request(new_request()).ref
-    args = dict(channel="email", sent_on=TODAY)
+    args = dict(channel="email", sent_on=TODAY, version=work.version_of(ref))
     args.update(kwargs)
     with pytest.raises(InvalidInput, match=message):
         save_letter(work, ref, "acknowledgement", "Subject", "Body", **args)

@@ -12,7 +12,7 @@ def _log_three(work) -> list[str]:  # type: ignore[no-untyped-def]
     refs = []
     for i in range(3):
         refs.append(work.log_request(new_request(email=f"p{i}@example.org")).ref)
-    work.change_status(refs[0], "in_progress")
+    work.change_status(refs[0], "in_progress", version=work.version_of(refs[0]))
     return refs
 
 
@@ -82,7 +82,7 @@ def test_purged_payload_keeps_chain_verifiable(work) -> None:  # type: ignore[no
 
 def test_every_service_call_appends_one_event(work) -> None:  # type: ignore[no-untyped-def]
     detail = work.log_request(new_request())
-    work.add_note(detail.ref, "Called the requester to confirm scope.")
-    work.assign([detail.ref], "Sam Patel")
+    work.add_note(detail.ref, "Called the requester to confirm scope.", version=work.version_of(detail.ref))
+    work.assign("Sam Patel", versions={detail.ref: work.version_of(detail.ref)})
     kinds = [e.kind for e in work.get(detail.ref).events]
     assert kinds == ["case.logged", "note.added", "case.assigned"]

@@ -69,7 +69,7 @@ def test_events_record_the_login_with_the_display_name_beside_it(team, settings)
     work = make_work(team["alice"], settings)
     try:
         ref = work.log_request(new_request()).ref
-        work.change_status(ref, "in_progress")
+        work.change_status(ref, "in_progress", version=work.version_of(ref))
         with work.db.reader() as s:
             rows = s.execute(text("SELECT actor, actor_name FROM audit_events ORDER BY seq")).all()
         assert rows == [(make_url(team["alice"]).username, settings.user_name)] * 2

@@ -170,15 +170,15 @@ async def test_service_errors_are_reported_not_raised(sqlite_work) -> None:  # t
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, CaseScreen)
-        screen.call_service(lambda w: w.add_note(ref, "  "))
+        screen.call_service(lambda w: w.add_note(ref, "  ", version=w.version_of(ref)))
         await settle(app, pilot)
         assert app.errors and "write something first" in str(app.errors[0])
 
 
 async def test_timeline_lists_the_audit_trail(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    sqlite_work.add_note(ref, "first note")
-    sqlite_work.change_status(ref, "in_progress", reason="ID already on file")
+    sqlite_work.add_note(ref, "first note", version=sqlite_work.version_of(ref))
+    sqlite_work.change_status(ref, "in_progress", reason="ID already on file", version=sqlite_work.version_of(ref))
     app = CaseApp(sqlite_work, ref)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
@@ -195,7 +195,7 @@ async def test_reload_shows_changes_made_elsewhere(sqlite_work) -> None:  # type
     app = CaseApp(sqlite_work, ref)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        sqlite_work.change_status(ref, "in_progress")
+        sqlite_work.change_status(ref, "in_progress", version=sqlite_work.version_of(ref))
         await pilot.press("r")
         await settle(app, pilot)
         assert "in progress" in text_of(app, "#case-title")

@@ -214,12 +214,12 @@ async def test_complete_cancelled_leaves_case_open(sqlite_work) -> None:  # type
 async def test_complete_when_everything_is_done(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     detail = sqlite_work.log_request(new_request())
     ref = detail.ref
-    sqlite_work.change_status(ref, "in_progress")
+    sqlite_work.change_status(ref, "in_progress", version=sqlite_work.version_of(ref))
     for i in detail.checklist:
         if i.requires_search_record:
-            cw.tick(sqlite_work, ref, i.key, search_terms="ada", found="found")
+            cw.tick(sqlite_work, ref, i.key, search_terms="ada", found="found", version=sqlite_work.version_of(ref))
         else:
-            cw.mark_not_applicable(sqlite_work, ref, i.key, "done elsewhere")
+            cw.mark_not_applicable(sqlite_work, ref, i.key, "done elsewhere", version=sqlite_work.version_of(ref))
     app = CaseApp(sqlite_work, ref)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_checklist(app, pilot)

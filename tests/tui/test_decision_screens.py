@@ -241,7 +241,7 @@ async def test_refusal_notice_missing_authority_contacts_is_refused(sqlite_url, 
     org = replace(settings.organisation, supervisory_authority=Authority("Information Commissioner's Office", "", "", ""))
     work = make_work(sqlite_url, replace(settings, organisation=org))
     case = work.log_request(new_request())
-    dec.assess(work, case.ref, REPEAT, "refuse")
+    dec.assess(work, case.ref, REPEAT, "refuse", version=work.version_of(case.ref))
     app = Harness(work)
     async with app.run_test(size=(140, 60)) as pilot:
         await start(pilot, work, case.ref, "refuse")
@@ -384,8 +384,8 @@ async def test_clarification_on_eu_case_says_the_clock_keeps_running(sqlite_work
 async def test_menu_and_no_response_closure(sqlite_work):
     work = sqlite_work
     case = work.log_request(new_request(received=date(2026, 10, 1)))
-    dec.assess(work, case.ref, REPEAT, "fee")
-    dec.request_fee(work, case.ref, breakdown_from_settings(work.settings.fees, hours=1), date(2026, 10, 2))
+    dec.assess(work, case.ref, REPEAT, "fee", version=work.version_of(case.ref))
+    dec.request_fee(work, case.ref, breakdown_from_settings(work.settings.fees, hours=1), date(2026, 10, 2), version=work.version_of(case.ref))
     app = Harness(work)
     async with app.run_test(size=(140, 60)) as pilot:
         host = await start(pilot, work, case.ref, "menu")

@@ -226,7 +226,7 @@ async def test_child_elsewhere_then_scotland(sqlite_work) -> None:  # type: igno
 
 async def test_could_not_verify_shows_letter(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    idv.request_identity(sqlite_work, ref, requester_kind="self", what="postal address on record", on=date(2026, 11, 3))
+    idv.request_identity(sqlite_work, ref, requester_kind="self", what="postal address on record", on=date(2026, 11, 3), version=sqlite_work.version_of(ref))
     app = CaseApp(sqlite_work, ref)
     async with app.run_test(size=(120, 50)) as pilot:
         await open_walkthrough(app, pilot)
@@ -251,7 +251,7 @@ async def test_could_not_verify_shows_letter(sqlite_work) -> None:  # type: igno
 
 async def test_no_response(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request(received=date(2026, 10, 1))).ref
-    idv.request_identity(sqlite_work, ref, requester_kind="self", what="postal address on record", on=date(2026, 10, 5))
+    idv.request_identity(sqlite_work, ref, requester_kind="self", what="postal address on record", on=date(2026, 10, 5), version=sqlite_work.version_of(ref))
     app = CaseApp(sqlite_work, ref)
     async with app.run_test(size=(120, 50)) as pilot:
         await open_walkthrough(app, pilot)
@@ -268,7 +268,7 @@ async def test_no_response(sqlite_work) -> None:  # type: ignore[no-untyped-def]
 
 async def test_recent_awaiting_has_no_close_button(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    idv.request_identity(sqlite_work, ref, requester_kind="self", what="postal address on record", on=date(2026, 11, 20))
+    idv.request_identity(sqlite_work, ref, requester_kind="self", what="postal address on record", on=date(2026, 11, 20), version=sqlite_work.version_of(ref))
     app = CaseApp(sqlite_work, ref)
     async with app.run_test(size=(120, 50)) as pilot:
         await open_walkthrough(app, pilot)
@@ -277,7 +277,7 @@ async def test_recent_awaiting_has_no_close_button(sqlite_work) -> None:  # type
 
 async def test_closed_case_refused_in_the_form(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    sqlite_work.change_status(ref, "withdrawn", reason="duplicate")
+    sqlite_work.change_status(ref, "withdrawn", reason="duplicate", version=sqlite_work.version_of(ref))
     events = len(sqlite_work.get(ref).events)
     app = CaseApp(sqlite_work, ref)
     async with app.run_test(size=(120, 50)) as pilot:
@@ -309,7 +309,7 @@ def test_queue_flags_awaiting_id_past_the_policy() -> None:
             id=1, ref="DSAR-2026-0001", name="Ada", email="ada@example.org", rights=("access",),
             received=date(2026, 10, 1), due=None, clock_state="not_started", status=status,
             status_since=datetime.combine(since, datetime.min.time(), tzinfo=timezone.utc), assignee=None,
-            checklist_done=0, checklist_total=0, extended=False, is_open=True, key=("9999-12-31", 1),
+            checklist_done=0, checklist_total=0, extended=False, is_open=True, version=1, key=("9999-12-31", 1),
         )  # fmt: skip
 
     today = date(2026, 11, 25)
