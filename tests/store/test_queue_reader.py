@@ -14,7 +14,7 @@ def _seed(url: str, settings) -> list[str]:  # type: ignore[no-untyped-def]
         work.log_request(new_request(name=name, email=f"{name.split()[0].lower()}@example.org", received=date(2026, 11, day))).ref
         for day, name in ((2, "Zoe Quill"), (3, "Ada Lovelace"), (4, "Bo Zq"), (5, "Cy Smith"))
     ]
-    work.change_status(refs[3], "completed")
+    work.change_status(refs[3], "completed", version=work.version_of(refs[3]))
     work.db.dispose()
     return refs
 
@@ -38,7 +38,7 @@ def test_first_page_agrees_with_page_at_for_every_kind_of_term(db_url: str, sett
 def test_summary_counts(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
     refs = _seed(db_url, settings)
     work = make_work(db_url, settings)
-    work.change_status(refs[0], "awaiting_id")
+    work.change_status(refs[0], "awaiting_id", version=work.version_of(refs[0]))
     work.db.dispose()
     reader = QueueReader.open(db_url)
     try:
