@@ -14,6 +14,7 @@ from typing import Any
 from dpo_tui.domain.organisation import DataFileError, Organisation, parse_organisation, parse_toml
 from dpo_tui.loaders import demo_organisation
 from dpo_tui.domain.text import problem
+from dpo_tui.intake.config import IntakeSettings, IntakeSettingsError, parse_intake
 from dpo_tui.paths import settings_path
 
 
@@ -74,6 +75,7 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     smtp: Any = None  # dpo_tui.mail.config.SmtpSettings; Any so that loading settings never imports the mail code
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
 
     @property
     def config_dir(self) -> Path:
@@ -110,7 +112,7 @@ def load_settings(path: Path | None = None) -> Settings:
     def fail(key: str, message: str) -> SettingsError:
         return SettingsError(str(DataFileError(source, key, message).located(text)))
 
-    known = {"user", "organisation", "policy", "fees", "keymap", "calendar", "smtp"}
+    known = {"user", "organisation", "policy", "fees", "keymap", "calendar", "smtp", "intake"}
     for key in data:
         if key not in known:
             raise fail(key, f"unknown section (expected one of: {', '.join(sorted(known))})")
@@ -138,9 +140,14 @@ def load_settings(path: Path | None = None) -> Settings:
     for k, v in keymap.items():
         if not isinstance(v, str):
             raise fail(f"keymap.{k}", 'must be a key name string such as "ctrl+f"')
+    try:
+        intake = parse_intake(data.get("intake"), org.country, org.subdivision)
+    except IntakeSettingsError as exc:
+        key, _, message = str(exc).partition(": ")
+        raise fail(key, message) from None
     return Settings(
         path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees, keymap=dict(keymap),
-        calendar=calendar, smtp=smtp,
+        calendar=calendar, smtp=smtp, intake=intake,
     )
 
 

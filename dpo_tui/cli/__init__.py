@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "calendar": ("dpo_tui.cli.due_cmd", "calendar", "Write due dates, extension cut-offs and follow-ups as an .ics file."),
     "follow-up": ("dpo_tui.cli.due_cmd", "follow_up", "Set a follow-up date with a note on a case (or --done)."),
     "digest": ("dpo_tui.cli.mail_cmd", "digest", "Email what `due` shows (text and HTML), one per assignee in team mode."),
+    "import": ("dpo_tui.cli.intake_cmd", "import_cmd", "Import mail (.eml, .msg, mbox, Maildir) and web-form exports as cases."),
+    "fetch": ("dpo_tui.cli.intake_cmd", "fetch", "Read new messages from the IMAP mailbox in the settings and import them."),
     "queue": ("dpo_tui.cli.tui_cmd", "queue", "Open the case queue (the default when no command is given)."),
 }
 

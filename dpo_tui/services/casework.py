@@ -287,53 +287,59 @@ class Casework:
 
     @retry_transient
     def log_request(self, req: NewRequest) -> CaseDetail:
+        with self.write() as s:
+            case = self.log_in(s, req)
+            return self._detail(s, case, with_events=True)
+
+    def log_in(self, s: Session, req: NewRequest, audit_extra: dict[str, Any] | None = None) -> Case:
+        """`log_request` inside the caller's transaction (intake logs many requests as one action)."""
         req = self.validate_new(req)
         regime = self.regime(req.regime or self.settings.organisation.regime)
         calendar = self.calendar_for(regime, req.member_state)  # fails now, not on first read, if the calendar is unknown
         country, subdivision = calendar.country, calendar.subdivision
-        with self.write() as s:
-            ref = _next_ref(s, req.received.year)
-            case = Case(
-                ref=ref,
-                regime=regime.key,
-                country=country,
-                subdivision=subdivision,
-                channel=req.channel,
-                received=req.received,
-                status=Status.NEW.value,
-                rights=",".join(r.value for r in req.rights),
-                requester_name=req.name,
-                requester_email=req.email,
-                email_norm=req.email.lower(),
-                requester_address=req.address,
-                requester_phone=req.phone,
-                requester_account=req.account,
-                agent_name=req.agent_name,
-                agent_kind=req.agent_kind,
-                description=req.description,
-                assignee=req.assignee,
-            )
-            case.search_text = search_text(case)
-            s.add(case)
-            s.flush()
-            s.add(ClockEventRow(case_id=case.id, kind=ClockEventKind.RECEIVED.value, on=req.received, recorded_by=self.actor))
-            s.flush()
-            self._add_checklist(s, case)
-            self.refresh_deadline(s, case)
-            self.record(
-                s,
-                case,
-                "case.logged",
-                {
-                    "rights": case.rights,
-                    "received": req.received.isoformat(),
-                    "channel": req.channel,
-                    "regime": case.regime,
-                    "due": _iso(case.due),
-                },
-            )
-            s.flush()
-            return self._detail(s, case, with_events=True)
+        ref = _next_ref(s, req.received.year)
+        case = Case(
+            ref=ref,
+            regime=regime.key,
+            country=country,
+            subdivision=subdivision,
+            channel=req.channel,
+            received=req.received,
+            status=Status.NEW.value,
+            rights=",".join(r.value for r in req.rights),
+            requester_name=req.name,
+            requester_email=req.email,
+            email_norm=req.email.lower(),
+            requester_address=req.address,
+            requester_phone=req.phone,
+            requester_account=req.account,
+            agent_name=req.agent_name,
+            agent_kind=req.agent_kind,
+            description=req.description,
+            assignee=req.assignee,
+        )
+        case.search_text = search_text(case)
+        s.add(case)
+        s.flush()
+        s.add(ClockEventRow(case_id=case.id, kind=ClockEventKind.RECEIVED.value, on=req.received, recorded_by=self.actor))
+        s.flush()
+        self._add_checklist(s, case)
+        self.refresh_deadline(s, case)
+        self.record(
+            s,
+            case,
+            "case.logged",
+            {
+                "rights": case.rights,
+                "received": req.received.isoformat(),
+                "channel": req.channel,
+                "regime": case.regime,
+                "due": _iso(case.due),
+                **(audit_extra or {}),
+            },
+        )
+        s.flush()
+        return case
 
     def validate_new(self, req: NewRequest) -> NewRequest:
         # Characters no database stores (NUL, undecodable bytes) are refused naming the field; other control

@@ -28,6 +28,13 @@ class Case(SQLModel, table=True):
         Index("ix_cases_open_due", "is_open", "due_sort", "id"),
         Index("ix_cases_received", "received", "id"),
         Index("ix_cases_email", "email_norm"),
+        # Migration 0004: one index per queue sort (PostgreSQL also gets a pg_trgm index there, by hand).
+        Index("ix_cases_due_id", "due_sort", "id"),
+        Index("ix_cases_open_received", "is_open", "received", "id"),
+        Index("ix_cases_open_updated", "is_open", "updated_at", "id"),
+        Index("ix_cases_updated", "updated_at", "id"),
+        Index("ix_cases_open_id", "is_open", "id"),
+        Index("ix_cases_open_status", "is_open", "status"),
     )
     # Optimistic locking: a write built from a stale read fails instead of silently winning.
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _case_version}

@@ -174,21 +174,38 @@ class _Lane:
 
     def run(self, sql: str, params: list[Any], *, budget_s: float | None = None) -> list[tuple[Any, ...]] | None:
         """Rows, or None when `budget_s` (SQLite only) ran out before the query finished."""
+        rows, complete = self.scan(sql, params, budget_s=budget_s)
+        return rows if complete else None
+
+    def scan(
+        self, sql: str, params: list[Any], *, budget_s: float | None = None, limit: int | None = None
+    ) -> tuple[list[tuple[Any, ...]], bool]:
+        """The rows read and whether the query finished. With `budget_s` (SQLite), a query that runs out of time
+        returns the rows it had found so far: for a query that walks a sort index, a true prefix of the result."""
         if self.pg:
             sql = sql.replace("%", "%%").replace("?", "%s")
         else:
             params = [_sqlite_value(p) for p in params]
+        rows: list[tuple[Any, ...]] = []
+        deadline = float("inf")
         with self.lock:
             if budget_s is not None and not self.pg:
                 deadline = time.perf_counter() + budget_s
-                self.conn.set_progress_handler(lambda: int(time.perf_counter() > deadline), 2000)
+                self.conn.set_progress_handler(lambda: int(time.perf_counter() > deadline), 1000)
             cur = self.conn.cursor()
             try:
                 cur.execute(sql, params)
-                return list(cur.fetchall())
+                if limit is None:
+                    rows.extend(cur.fetchall())
+                else:
+                    for r in cur:
+                        rows.append(r)
+                        if len(rows) >= limit:
+                            break
+                return rows, True
             except sqlite3.OperationalError as exc:
-                if budget_s is not None and "interrupted" in str(exc):
-                    return None
+                if budget_s is not None and "interrupted" in str(exc) and time.perf_counter() > deadline:
+                    return rows, limit is not None and len(rows) >= limit
                 raise
             finally:
                 cur.close()
@@ -200,6 +217,15 @@ class _Lane:
 # term is common, a full scan when it is rare. The trigram index is the opposite. So try the scan briefly and fall
 # back to the index: either way the page costs a few milliseconds.
 SCAN_BUDGET_S = 0.004
+# Terms of one or two characters have no trigram to look up: their first page can only come from the scan. Give it
+# this long, show the rows found by then (a true prefix: the scan walks the sort index), and finish the page on
+# the interruptible lane, where the next keystroke stops it.
+SHORT_BUDGET_S = 0.012
+
+
+def _interrupted(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "interrupt" in text or "cancel" in text
 
 
 class QueueReader:
@@ -207,8 +233,23 @@ class QueueReader:
 
     def __init__(self, connect: Any, pg: bool) -> None:
         self._pg = pg
+        self._connect = connect
         self._pages = _Lane(connect(), pg)
-        self._counts = _Lane(connect(), pg)
+        # The other two connections open on first use, off the first paint's path (a PostgreSQL connection
+        # costs a round trip or three before the first row could be painted).
+        self._count_lane: _Lane | None = None
+        self._summary: _Lane | None = None
+        self._open_lock = threading.Lock()
+
+    @property
+    def _counts(self) -> _Lane:
+        lane = self._count_lane
+        if lane is None:
+            with self._open_lock:
+                if self._count_lane is None:
+                    self._count_lane = _Lane(self._connect(), self._pg)
+                lane = self._count_lane
+        return lane
 
     @classmethod
     def open(cls, url: str) -> QueueReader:
@@ -240,9 +281,10 @@ class QueueReader:
 
     def close(self) -> None:
         # Under each lane's lock: a worker thread may be mid-query (closing under it crashed the interpreter).
-        for lane in (self._pages, self._counts):
-            with lane.lock:
-                lane.conn.close()
+        for lane in (self._pages, self._count_lane, self._summary):
+            if lane is not None:
+                with lane.lock:
+                    lane.conn.close()
 
     def _run(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return self._pages.run(sql, params) or []
@@ -259,17 +301,52 @@ class QueueReader:
         try:
             return int(self._scalar(f"SELECT COUNT(*) FROM cases WHERE {where}", params, lane=self._counts))
         except Exception as exc:
-            if "interrupt" in str(exc).lower() or "cancel" in str(exc).lower():
+            if _interrupted(exc):
+                raise CountInterrupted from None
+            raise
+
+    def first_page(self, q: QueueQuery, limit: int, *, quick: bool = True) -> tuple[list[QueueRow], bool]:
+        """The first `limit` rows of `q` and whether they are all of them (False: a prefix, more may follow).
+
+        Searches run on the interruptible lane, so a stale keystroke's page stops when the next one arrives
+        (`interrupt_counts`; raises CountInterrupted). `quick`: one- and two-character terms, which no trigram
+        index serves, scan for at most SHORT_BUDGET_S and return what they found; call again with quick=False
+        for the rest."""
+        if not q.search.strip():
+            return self.page_at(q, 0, limit), True
+        order = self._order(q)
+        try:
+            if self._pg:
+                # pg_trgm (migration 0004) serves LIKE for 3+ characters; shorter terms scan, cancellably.
+                where, params = q.where()
+                sql = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order} LIMIT ?"
+                rows, _ = self._counts.scan(sql, params + [limit])
+                return [self._row(r) for r in rows], True
+            short_only = all(len(t) < 3 for t in q.search.lower().split())
+            where, params = q.where(trigram=False)
+            scan = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order}"
+            budget = (SHORT_BUDGET_S if quick else None) if short_only else SCAN_BUDGET_S
+            rows, complete = self._counts.scan(scan, params, budget_s=budget, limit=limit)
+            if not complete and not short_only:
+                where, params = q.where(trigram=True)
+                indexed = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order} LIMIT ?"
+                rows, complete = self._counts.scan(indexed, params + [limit])
+            return [self._row(r) for r in rows], complete
+        except Exception as exc:
+            if _interrupted(exc):
                 raise CountInterrupted from None
             raise
 
     def interrupt_counts(self) -> None:
-        """Stop a count that no longer matters (the search changed): counts of stale keystrokes must not queue
-        up behind each other. Safe from any thread; a no-op when nothing is running."""
+        """Stop a count or search page that no longer matters (the search changed): work for stale keystrokes
+        must not queue up behind each other. Safe from any thread; a no-op when nothing is running."""
+        lane = self._count_lane
+        if lane is None:
+            return
         if self._pg:
-            self._counts.conn.cancel_safe()
+            lane.conn.cancel_safe()
         else:
-            self._counts.conn.interrupt()
+            lane.conn.interrupt()
 
     def page_at(self, q: QueueQuery, offset: int, limit: int) -> list[QueueRow]:
         def sql(trigram: bool) -> tuple[str, list[Any]]:
@@ -317,19 +394,32 @@ class QueueReader:
         return int(self._scalar(f"SELECT COUNT(*) FROM cases WHERE {where} AND {cond}", params + extra, lane=self._counts))
 
     def summary(self, today: date) -> Summary:
+        """The summary line's four counts, each an index-only count (migration 0004), on a connection of its
+        own: it never waits for, or holds up, a page or a search."""
         week = today + timedelta(days=7)
         marks = ", ".join("?" for _ in AWAITING_KEYS)
         sql = (
             "SELECT "
-            "SUM(CASE WHEN is_open = ? THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN is_open = ? AND due_sort < ? THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN is_open = ? AND due_sort >= ? AND due_sort <= ? THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN is_open = ? AND status IN ({marks}) THEN 1 ELSE 0 END) "
-            "FROM cases"
+            "(SELECT COUNT(*) FROM cases WHERE is_open = ?), "
+            "(SELECT COUNT(*) FROM cases WHERE is_open = ? AND due_sort < ?), "
+            "(SELECT COUNT(*) FROM cases WHERE is_open = ? AND due_sort >= ? AND due_sort <= ?), "
+            f"(SELECT COUNT(*) FROM cases WHERE is_open = ? AND status IN ({marks}))"
         )
         params: list[Any] = [True, True, today, True, today, week, True, *AWAITING_KEYS]
-        row = self._run(sql, params)[0]
+        with self._open_lock:
+            if self._summary is None:
+                self._summary = _Lane(self._connect(), self._pg)
+        row = (self._summary.run(sql, params) or [(0, 0, 0, 0)])[0]
         return Summary(*(int(v or 0) for v in row))
+
+    def ref_width(self) -> int:
+        """Characters in the longest reference issued: `DSAR-<year>-<number, at least 4 digits>` from the
+        per-year counters (a one-row read, where MAX(LENGTH(ref)) would read every case)."""
+        row = (self._pages.run("SELECT MAX(year), MAX(last) FROM ref_counters", []) or [(None, None)])[0]
+        year, last = row
+        if year is None:
+            return 14
+        return len(f"DSAR-{year}-{int(last or 0):04d}")
 
     def data_version(self) -> int:
         """Changes whenever any case changes: every service call appends an audit event."""

@@ -9,7 +9,7 @@ cursor jumps), which on an indexed sort is well under a millisecond on SQLite.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -41,12 +41,13 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def short_date(d: date | None, today: date) -> str:
-    """`Mon 2 Nov` within the current year, `2 Nov 2025` otherwise (the full form is on the case screen)."""
+    """`Mon 2 Nov` within the current year, `12 Nov '25` otherwise: at most 10 cells, the due column's width, so
+    the year of an earlier (or later) year's date is never cut off (the full form is on the case screen)."""
     if d is None:
         return "—"
     if d.year == today.year:
         return f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]}"
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return f"{d.day} {_MONTHS[d.month - 1]} '{d.year % 100:02d}"
 
 
 def received_date(d: date, today: date) -> str:
@@ -121,7 +122,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("name", "Requester", 12, 0, flex=True),
     Column("rights", "Rights", 7, 4),
     Column("received", "Received", 8, 6),
-    Column("due", "Due", 10, 1),
+    Column("due", "Due", 10, 1),  # "Tue 22 Dec", "12 Nov '25"
     Column("days", "Days left", 16, 1),  # "285 days overdue"
     Column("status", "Status", 20, 2),
     Column("assignee", "Assignee", 8, 5),
@@ -131,12 +132,17 @@ MARK_WIDTH = 2
 GAP = 1
 
 
-def layout(width: int) -> list[tuple[Column, int]]:
-    """The columns that fit `width`, in display order, with their widths (the requester takes what is left)."""
+REF_WIDTH = 14  # "DSAR-2026-0001"; wider once a year passes 9,999 cases (QueueTable.ref_width)
+
+
+def layout(width: int, ref_width: int = REF_WIDTH) -> list[tuple[Column, int]]:
+    """The columns that fit `width`, in display order, with their widths (the requester takes what is left).
+    `ref_width`: the widest reference to show, so none is cut."""
     chosen = set()
     used = MARK_WIDTH
+    widths = {col.key: ref_width if col.key == "ref" else col.width for col in COLUMNS}
     for col in sorted(COLUMNS, key=lambda c: c.priority):
-        need = col.width + GAP
+        need = widths[col.key] + GAP
         if used + need <= width:
             chosen.add(col.key)
             used += need
@@ -147,7 +153,7 @@ def layout(width: int) -> list[tuple[Column, int]]:
     out = []
     for col in COLUMNS:
         if col.key in chosen:
-            w = col.width
+            w = widths[col.key]
             if col.flex:
                 w += name_extra + spare
             elif col.key == "status":
@@ -211,7 +217,8 @@ class QueueHeader(Widget):
         table = self.screen.query(QueueTable).first() if self.is_attached else None
         width = table.row_width if table is not None and table.row_width > 0 else self.size.width
         values = {c.key: c.header for c in COLUMNS}
-        return Text(render_cells(values, layout(width), self.size.width), no_wrap=True, end="")
+        ref_width = table.ref_width if table is not None else REF_WIDTH
+        return Text(render_cells(values, layout(width, ref_width), self.size.width), no_wrap=True, end="")
 
 
 class QueueTable(ScrollView, can_focus=True):
@@ -256,8 +263,11 @@ class QueueTable(ScrollView, can_focus=True):
     class Moved(Message):
         """The cursor moved or the rows changed (the screen updates its position line)."""
 
-    def __init__(self, reader: QueueReader, today: date, *, id: str | None = None) -> None:
+    def __init__(
+        self, reader: QueueReader, today: date, *, id: str | None = None, on_moved: Callable[[], None] | None = None
+    ) -> None:
         super().__init__(id=id)
+        self.on_moved = on_moved
         self.reader = reader
         self.today = today
         self.query_: QueueQuery = QueueQuery(today=today)
@@ -266,8 +276,19 @@ class QueueTable(ScrollView, can_focus=True):
         self.marked: dict[str, QueueRow] = {}
         self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
         self._layout_width = -1
+        self._ref_width_read = False
+        self.ref_width = REF_WIDTH  # widened by load() to the longest reference issued, and by render_line if need be
         self._cols: list[tuple[Column, int]] = []
         self._lines: dict[tuple[QueueRow, int, bool], str] = {}  # rendered text: only the style changes on moves
+
+    def _announce_move(self) -> None:
+        """Tell the screen the cursor or the rows changed. A direct call when the screen gave one, so the position
+        line is repainted in the same screen update as the rows (a message arrives a frame later: two repaints
+        per key); otherwise a Moved message."""
+        if self.on_moved is not None:
+            self.on_moved()
+        else:
+            self.post_message(self.Moved())
 
     # ---- data ------------------------------------------------------------------------------
 
@@ -277,21 +298,37 @@ class QueueTable(ScrollView, can_focus=True):
         self.today = query.today or self.today
         self.count = count
         self._pages.clear()
+        if not self._ref_width_read:
+            self._ref_width_read = True
+            self._widen_ref(self.reader.ref_width())
         if first is not None and cursor < PAGE:
             self._pages[0] = first
-        self.virtual_size = Size(self.size.width, count)
+        self._set_rows(count)
         self.cursor = max(0, min(cursor, count - 1))
         self._scroll_cursor_visible(center=True)
         self.refresh()
-        self.post_message(self.Moved())
+        self._announce_move()
 
     def set_count(self, count: int) -> None:
         """The exact number of rows arrived after the first page: grow the scroll range, keep everything else."""
         self.count = count
-        self.virtual_size = Size(self.size.width, count)
+        self._set_rows(count)
         self.cursor = max(0, min(self.cursor, count - 1))
         self.refresh()
-        self.post_message(self.Moved())
+        self._announce_move()
+
+    def _set_rows(self, count: int) -> None:
+        """The scroll range, without the layout pass that assigning `virtual_size` (a layout reactive) costs on
+        every search keystroke: only the scrollbar appearing or going needs a layout, and it asks for one."""
+        size = Size(self.size.width, count)
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or not self.size:
+            self.virtual_size = size
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def invalidate(self) -> None:
         self._pages.clear()
@@ -342,13 +379,16 @@ class QueueTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.row_width
         if width != self._layout_width:
-            self._cols = layout(width)
+            self._cols = layout(width, self.ref_width)
             self._layout_width = width
         index = round(self.scroll_y) + y
         row = self.row_at(index)
         base = self.rich_style
         if row is None:
             return Strip.blank(width, base)
+        if len(row.ref) > self.ref_width:  # a reference longer than any counted (e.g. imported): widen, repaint
+            self._widen_ref(len(row.ref))
+            self._cols = layout(width, self.ref_width)
         kind = row_kind(row, self.today)
         style = base
         if kind != "normal":
@@ -367,6 +407,17 @@ class QueueTable(ScrollView, can_focus=True):
             self._lines[key] = text
         return Strip([Segment(text, style)], width)
 
+    def _widen_ref(self, width: int) -> None:
+        if width <= self.ref_width:
+            return
+        self.ref_width = width
+        self._layout_width = -1
+        self._lines.clear()
+        if self.is_attached:
+            self.refresh()
+            for header in self.screen.query(QueueHeader):
+                header.refresh()
+
     def _flags(self) -> dict[Status, int]:
         """The policy's limits on waiting for the requester (empty when the app has no settings)."""
         return flag_days(cast("DpoApp", self.app).settings.policy)
@@ -384,7 +435,7 @@ class QueueTable(ScrollView, can_focus=True):
         self._refresh_index(old)
         self._refresh_index(index)
         self._scroll_cursor_visible()
-        self.post_message(self.Moved())
+        self._announce_move()
 
     def _refresh_index(self, index: int) -> None:
         y = index - round(self.scroll_y)
@@ -440,12 +491,12 @@ class QueueTable(ScrollView, can_focus=True):
             self.marked[row.ref] = row
         self._refresh_index(self.cursor)
         self.move_to(self.cursor + 1)
-        self.post_message(self.Moved())
+        self._announce_move()
 
     def clear_marks(self) -> None:
         self.marked.clear()
         self.refresh()
-        self.post_message(self.Moved())
+        self._announce_move()
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.count)

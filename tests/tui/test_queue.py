@@ -449,3 +449,77 @@ async def test_open_case_follows_changes_made_elsewhere(seeded, settings) -> Non
         app.check_for_changes()
         await settle(app, pilot)
         assert app.screen.detail.assignee == "Sam Patel"
+
+
+async def test_reference_column_fits_the_longest_reference(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    """Past 9,999 cases in a year references grow a digit (DSAR-2026-10000): the column widens, nothing is cut,
+    and the headings stay above their columns."""
+    from sqlmodel import select
+
+    from dpo_tui.store.models import RefCounter
+
+    work = make_work(sqlite_url, settings)
+    first = work.log_request(new_request(name="Short Ref", received=date(2026, 11, 2))).ref
+    with work.db.write() as s:
+        counter = s.exec(select(RefCounter).where(RefCounter.year == 2026)).one()
+        counter.last = 123455
+        s.add(counter)
+    long_ref = work.log_request(new_request(name="Long Ref", received=date(2026, 11, 3))).ref
+    work.db.dispose()
+    assert long_ref == "DSAR-2026-123456"
+    app = make_app(sqlite_url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        lines = lines_shown(app)
+        assert any(f"{long_ref} Long Ref" in line for line in lines)
+        assert any(f"{first}   Short Ref" in line for line in lines)
+        header = app.screen.query_one("#colheads").render().plain  # type: ignore[union-attr]
+        long_line = next(line for line in lines if long_ref in line)
+        short_line = next(line for line in lines if first in line)
+        assert header.index("Requester") == short_line.index("Short Ref") == long_line.index("Long Ref")
+        assert long_line.index("Long Ref") == long_line.index(long_ref) + len(long_ref) + 1
+
+
+def test_dates_of_other_years_fit_the_due_column() -> None:
+    from dpo_tui.tui.queue_table import COLUMNS, short_date
+
+    due_width = next(c.width for c in COLUMNS if c.key == "due")
+    assert short_date(date(2025, 11, 27), TODAY) == "27 Nov '25"
+    assert short_date(date(2026, 12, 22), TODAY) == "Tue 22 Dec"
+    for d in (date(2025, 12, 31), date(2027, 9, 30), date(2026, 9, 30)):
+        assert len(short_date(d, TODAY)) <= due_width
+
+
+async def test_page_down_repaints_the_screen_once_per_key(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    """The position line is updated in the same screen update as the rows, without a layout pass."""
+    from textual.screen import Screen
+
+    url, _ = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 6)) as pilot:
+        await settle(app, pilot)
+        updates: list[set[str]] = []
+        layouts: list[int] = []
+        original_refresh = Screen._compositor_refresh
+        original_layout = Screen._refresh_layout
+
+        def counting_refresh(screen: Screen) -> None:  # type: ignore[type-arg]
+            updates.append({str(w.id) for w in screen._dirty_widgets})
+            original_refresh(screen)
+
+        def counting_layout(screen: Screen, *a, **k) -> None:  # type: ignore[no-untyped-def,type-arg]
+            layouts.append(1)
+            original_layout(screen, *a, **k)
+
+        Screen._compositor_refresh = counting_refresh  # type: ignore[method-assign]
+        Screen._refresh_layout = counting_layout  # type: ignore[method-assign]
+        try:
+            for _ in range(3):
+                await pilot.press("pagedown")
+                await pilot.pause()
+        finally:
+            Screen._compositor_refresh = original_refresh  # type: ignore[method-assign]
+            Screen._refresh_layout = original_layout  # type: ignore[method-assign]
+        assert len(updates) == 3, updates
+        assert all({"table", "position"} <= u for u in updates)
+        assert not layouts

@@ -1,0 +1,50 @@
+"""The queue's reader: first pages of searches (bounded, interruptible), the summary on its own connection."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dpo_tui.store.queue import QueueQuery, QueueReader, Sort, View
+from tests.conftest import TODAY, make_work, new_request
+
+
+def _seed(url: str, settings) -> list[str]:  # type: ignore[no-untyped-def]
+    work = make_work(url, settings)
+    refs = [
+        work.log_request(new_request(name=name, email=f"{name.split()[0].lower()}@example.org", received=date(2026, 11, day))).ref
+        for day, name in ((2, "Zoe Quill"), (3, "Ada Lovelace"), (4, "Bo Zq"), (5, "Cy Smith"))
+    ]
+    work.change_status(refs[3], "completed", version=work.version_of(refs[3]))
+    work.db.dispose()
+    return refs
+
+
+def test_first_page_agrees_with_page_at_for_every_kind_of_term(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    _seed(db_url, settings)
+    reader = QueueReader.open(db_url)
+    try:
+        for term in ("", "z", "zq", "q", "lovelace", "ada zq", "smith", "nobody"):
+            for view in (View.OPEN, View.ALL):
+                q = QueueQuery(view=view, sort=Sort.DUE, search=term, today=TODAY)
+                expected = [r.ref for r in reader.page_at(q, 0, 64)]
+                rows, complete = reader.first_page(q, 64, quick=False)
+                assert complete and [r.ref for r in rows] == expected, (term, view)
+                quick, _ = reader.first_page(q, 64)
+                assert [r.ref for r in quick] == expected[: len(quick)], (term, view)  # a prefix at worst
+    finally:
+        reader.close()
+
+
+def test_summary_counts(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    refs = _seed(db_url, settings)
+    work = make_work(db_url, settings)
+    work.change_status(refs[0], "awaiting_id", version=work.version_of(refs[0]))
+    work.db.dispose()
+    reader = QueueReader.open(db_url)
+    try:
+        s = reader.summary(TODAY)
+        assert (s.open, s.awaiting_requester) == (3, 1)
+        assert s.overdue + s.due_this_week <= 3
+        assert reader.ref_width() == len(refs[0])
+    finally:
+        reader.close()
