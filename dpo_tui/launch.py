@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int | None:
         # line, because a DPO should not get 90 lines of traceback; DPO_TUI_DEBUG=1 shows it for the report.
         if os.environ.get("DPO_TUI_DEBUG"):
             raise
-        from dpo_tui.exports.escape import clean_line
+        from dpo_tui.text import clean_line
 
         print(f"Error: {INTERNAL_ERROR} ({type(exc).__name__}: {clean_line(exc)}); run again with DPO_TUI_DEBUG=1 "
               "for the details to report", file=sys.stderr)
@@ -55,7 +55,7 @@ def _plain_queue_db(args: list[str]) -> str | None | bool:
 
 def run_queue(db: str | None) -> int:
     """Open the queue on `db` (None: the default database). Errors: one line on stderr, exit status 1."""
-    from dpo_tui.exports.escape import clean_line
+    from dpo_tui.text import clean_line
     from dpo_tui.paths import permission_warning
     from dpo_tui.settings import SettingsError, load_settings
     from dpo_tui.store.urls import DatabaseError, resolve_url

@@ -112,7 +112,7 @@ class OutputExists(OutputError):
 
 def shown(path: object) -> str:
     """A path fit for a one-line message: control characters and undecodable bytes escaped."""
-    from dpo_tui.exports.escape import clean_line
+    from dpo_tui.text import clean_line
 
     text = clean_line(os.fspath(path) if isinstance(path, os.PathLike) else str(path))
     return text if len(text) <= 200 else f"{text[:120]}…{text[-60:]}"  # one readable line, even for 4,000 bytes

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from dpo_tui.domain.organisation import DataFileError, Organisation, demo_organisation, parse_organisation, parse_toml
+from dpo_tui.domain.organisation import DataFileError, Organisation, parse_organisation, parse_toml
+from dpo_tui.loaders import demo_organisation
 from dpo_tui.domain.text import problem
 from dpo_tui.intake.config import IntakeSettings, IntakeSettingsError, parse_intake
 from dpo_tui.paths import settings_path

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from dpo_tui.cli.common import check_target, clean_errors, open_database
-from dpo_tui.exports.escape import clean_line
+from dpo_tui.text import clean_line
 
 
 @click.group()
@@ -155,8 +155,7 @@ def config(ctx: click.Context) -> None:
 @clean_errors
 def config_check() -> None:
     """Validate the settings file, the checklist templates, the regime profiles and the letter templates."""
-    from dpo_tui.domain.checklist import check_templates
-    from dpo_tui.domain.regimes import check_regimes
+    from dpo_tui.loaders import check_regimes, check_templates
     from dpo_tui.services.letters import check_letter_templates
     from dpo_tui.settings import SettingsError, defaults, load_settings
 

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_date
-from dpo_tui.exports.escape import clean
+from dpo_tui.text import clean
 
 CHANNEL_CHOICES = ["email", "web", "post", "phone", "in_person", "social"]
 

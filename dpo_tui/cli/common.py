@@ -15,7 +15,7 @@ from typing import IO, Any, TypeVar
 import click
 import click.exceptions
 
-from dpo_tui.exports.escape import clean_line
+from dpo_tui.text import clean_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -13,7 +13,8 @@ import click
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, ClockState, Deadline, compute_deadline
 from dpo_tui.domain.dates import fmt, relative_days
 from dpo_tui.domain.errors import InvalidInput
-from dpo_tui.domain.regimes import RESTART_KINDS, Regime, get_regime, user_regimes_dir
+from dpo_tui.domain.regimes import RESTART_KINDS, Regime
+from dpo_tui.loaders import get_regime, user_regimes_dir
 from dpo_tui.domain.workdays import WorkCalendar
 
 

@@ -46,7 +46,7 @@ def _errors_exit_3(fn: F) -> F:
 @clean_errors
 def due(ctx: click.Context, within: int, assignee: str | None, as_json: bool, brief: bool) -> None:
     """Overdue cases, due dates and extension cut-offs within DAYS, waits on the requester past policy, follow-ups."""
-    from dpo_tui.exports.escape import clean
+    from dpo_tui.text import clean
     from dpo_tui.services.due import due_report, to_text
 
     work = open_casework(ctx)
@@ -87,7 +87,7 @@ def calendar(ctx: click.Context, output: str, assignee: str | None, force: bool)
 def follow_up(ctx: click.Context, ref: str, on: str | None, note: str | None, done: bool) -> None:
     """Set a follow-up on a case for DATE (YYYY-MM-DD) with a note; --done marks its follow-ups done."""
     from dpo_tui.cli.common import parse_date
-    from dpo_tui.exports.escape import clean
+    from dpo_tui.text import clean
     from dpo_tui.services.follow_ups import complete_follow_ups, open_follow_ups, set_follow_up
 
     work = open_casework(ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_date
-from dpo_tui.exports.escape import clean
+from dpo_tui.text import clean
 
 
 @click.group("exemption")

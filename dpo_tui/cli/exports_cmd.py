@@ -149,7 +149,7 @@ def report(ctx: click.Context, year: int | None, as_json: bool, fmt: str, output
     if output is None:
         click.echo(text, nl=False)
         return
-    from dpo_tui.exports.output import write_output
+    from dpo_tui.output import write_output
 
     write_output(output, text.encode("utf-8"), force=force)
     click.echo(f"wrote {shown(output)}", err=True)

@@ -33,8 +33,8 @@ def send_letter_command(work: Any, ref: str, kind: str, *, to: str | None, yes: 
 @clean_errors
 def digest(ctx: click.Context, to: str | None, assignee: str | None, within: int, attach_report: bool, dry_run: bool) -> None:
     """Mail what `dpo-tui due` shows (text and HTML); nothing is sent when nothing needs action."""
-    from dpo_tui.exports.escape import clean
-    from dpo_tui.mail.digest import build_digests
+    from dpo_tui.text import clean
+    from dpo_tui.services.digest import build_digests
     from dpo_tui.mail.send import deliver
     from dpo_tui.services.due import due_report
     from dpo_tui.services.outbound import smtp_settings

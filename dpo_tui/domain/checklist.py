@@ -11,8 +11,6 @@ import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from dpo_tui.domain.errors import InvalidInput
@@ -40,7 +38,6 @@ WORK_ORDER: tuple[Right, ...] = (
     Right.ERASURE,
 )
 SHARED_PREFIX = "shared"
-SHIPPED_DIR = "defaults/checklists"
 
 _ITEM_KEYS = (
     "key", "label", "guidance", "stage", "per_system", "roles", "categories", "requires_search_record", "shared",
@@ -99,7 +96,7 @@ def expand_checklist(
     for right in dict.fromkeys(rights):
         template = templates.get(right)
         if template is None:
-            raise InvalidInput(f"no checklist template for the right {right.value!r}")
+            raise InvalidInput(None, f"no checklist template for the right {right.value!r}")
         right_index = WORK_ORDER.index(right)
         for item_index, item in enumerate(template.items):
             for system_index, spec in _expand_item(right, item, org):
@@ -139,60 +136,6 @@ def _spec(right: Right, item: TemplateItem, key: str, system: System | None) -> 
         stage=item.stage,
         rights=(right,),
     )
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Loading templates
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def load_templates(user_dir: Path | None) -> dict[Right, Template]:
-    """The shipped template for every right, replaced by the user's `<right>.toml` where they wrote one.
-
-    Raises InvalidInput listing every problem as `file:line: key: problem`; callers keep their last good templates.
-    """
-    templates, problems = _load_all(user_dir)
-    if problems:
-        raise InvalidInput("\n".join(str(p) for p in problems))
-    return templates
-
-
-def check_templates(user_dir: Path | None) -> list[str]:
-    """Every problem in the shipped and user templates, for `dpo-tui config check`; empty when all is well."""
-    return [str(p) for p in _load_all(user_dir)[1]]
-
-
-def _load_all(user_dir: Path | None) -> tuple[dict[Right, Template], list[DataFileError]]:
-    sources: dict[Right, tuple[str, str]] = {}
-    problems: list[DataFileError] = []
-    shipped = resources.files("dpo_tui").joinpath(SHIPPED_DIR)
-    for right in Right:
-        resource = shipped.joinpath(f"{right.value}.toml")
-        sources[right] = (str(resource), resource.read_text(encoding="utf-8"))
-
-    if user_dir is not None:
-        if not user_dir.is_dir():
-            problems.append(DataFileError(str(user_dir), "", "checklist template folder not found"))
-        else:
-            for path in sorted(user_dir.glob("*.toml")):
-                try:
-                    right = Right(path.stem)
-                except ValueError:
-                    valid = ", ".join(f"{r.value}.toml" for r in Right)
-                    problems.append(DataFileError(str(path), "", f"not named after a right (valid: {valid})"))
-                    continue
-                try:
-                    sources[right] = (str(path), path.read_text(encoding="utf-8"))
-                except (OSError, UnicodeDecodeError) as error:
-                    problems.append(DataFileError(str(path), "", f"cannot be read: {error}"))
-
-    templates: dict[Right, Template] = {}
-    for right, (source, text) in sources.items():
-        try:
-            templates[right] = parse_template(right, text, source)
-        except DataFileError as error:
-            problems.append(error)
-    return templates, problems
 
 
 def parse_template(right: Right, text: str, source: str) -> Template:

@@ -176,7 +176,7 @@ def compute_deadline(
     evs = sorted(events, key=lambda e: (e.on, _SAME_DAY_RANK.get(ClockEventKind(e.kind), 2)))
     receipts = [e for e in evs if e.kind == ClockEventKind.RECEIVED]
     if len(receipts) != 1:
-        raise InvalidInput(f"a case needs exactly one 'received' clock event, not {len(receipts)}")
+        raise InvalidInput(None, f"a case needs exactly one 'received' clock event, not {len(receipts)}")
     received = receipts[0].on
     for e in evs:
         if e.on > LATEST_DATE:
@@ -186,10 +186,11 @@ def compute_deadline(
             )
         if e.on < received:
             raise InvalidInput(
+                None,
                 f"{ClockEventKind(e.kind).value} on {fmt(e.on)} is before the request was received ({fmt(received)})"
             )
     if closed_on is not None and closed_on < received:
-        raise InvalidInput(f"closed on {fmt(closed_on)}, before the request was received ({fmt(received)})")
+        raise InvalidInput(None, f"closed on {fmt(closed_on)}, before the request was received ({fmt(received)})")
 
     wanted = tuple(dict.fromkeys(str(r) for r in rights)) or ("access",)
     # Rule 7: each right keeps its own due date. Rights the regime pauses for clarification (uk-gdpr: access,
@@ -567,7 +568,7 @@ def _pauses(
                 extra_questions.append(e.on)
         elif e.kind == ClockEventKind.CLARIFICATION_ANSWERED:
             if open_since is None:
-                raise InvalidInput(f"clarification answered on {fmt(e.on)} with no question outstanding")
+                raise InvalidInput(None, f"clarification answered on {fmt(e.on)} with no question outstanding")
             pairs.append((open_since, e.on))
             open_since = None
     if not pairs and open_since is None:

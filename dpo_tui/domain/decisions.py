@@ -200,13 +200,13 @@ def assessment_warnings(keys: Sequence[str]) -> list[str]:
 def validate_assessment(kind: str, grounds: Sequence[ChosenGround] | Mapping[str, str]) -> Assessment:
     """Check an assessment and return it ready to store; raises DecisionRefused/InvalidInput naming the problem."""
     if kind not in DECISION_KINDS:
-        raise InvalidInput(f"decision: unknown decision '{kind}' (valid: {', '.join(DECISION_KINDS)})")
+        raise InvalidInput("decision", f"unknown decision '{kind}' (valid: {', '.join(DECISION_KINDS)})")
     chosen = [ChosenGround(k, v) for k, v in grounds.items()] if isinstance(grounds, Mapping) else list(grounds)
     seen: set[str] = set()
     rows: list[dict[str, str]] = []
     for g in chosen:
         if g.key not in GROUNDS_BY_KEY:
-            raise InvalidInput(f"ground: unknown ground '{g.key}' (valid: {', '.join(GROUNDS_BY_KEY)})")
+            raise InvalidInput("ground", f"unknown ground '{g.key}' (valid: {', '.join(GROUNDS_BY_KEY)})")
         if g.key in seen:
             continue
         seen.add(g.key)
@@ -252,9 +252,9 @@ def money(value: Any) -> Decimal:
         try:
             d = Decimal(str(value).strip().replace(",", "")) if str(value).strip() else Decimal(0)
         except InvalidOperation:
-            raise InvalidInput(f"amount: '{value}' is not a number") from None
+            raise InvalidInput("amount", f"'{value}' is not a number") from None
     if not d.is_finite():
-        raise InvalidInput(f"amount: '{value}' is not a number")
+        raise InvalidInput("amount", f"'{value}' is not a number")
     return d.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -262,9 +262,9 @@ def quantity(value: Any, what: str) -> Decimal:
     try:
         d = Decimal(str(value).strip()) if str(value).strip() else Decimal(0)
     except InvalidOperation:
-        raise InvalidInput(f"{what}: '{value}' is not a number") from None
+        raise InvalidInput(what, f"'{value}' is not a number") from None
     if not d.is_finite() or d < 0:
-        raise InvalidInput(f"{what}: must be a number of 0 or more, not '{value}'")
+        raise InvalidInput(what, f"must be a number of 0 or more, not '{value}'")
     return d
 
 
@@ -322,7 +322,7 @@ def fee_breakdown(
         q = quantity(qty, FEE_LINE_KINDS[kind].split(" (")[0].lower())
         u = money(unit)
         if u < 0:
-            raise InvalidInput(f"{kind}: a rate cannot be negative")
+            raise InvalidInput(kind, "a rate cannot be negative")
         amount = money(q * u)
         if amount > 0:
             lines.append(FeeLine(kind, label or FEE_LINE_KINDS[kind], q, u, amount))
@@ -334,11 +334,11 @@ def fee_breakdown(
     for label, amount in other:
         a = money(amount)
         if a < 0:
-            raise InvalidInput("other costs: an amount cannot be negative")
+            raise InvalidInput("other costs", "an amount cannot be negative")
         if a > 0:
             text = " ".join((label or "").split())
             if not text:
-                raise InvalidInput("other costs: say what the cost is for (equipment, courier, ...)")
+                raise InvalidInput("other costs", "say what the cost is for (equipment, courier, ...)")
             lines.append(FeeLine("other", text, Decimal(1), a, a))
     return FeeBreakdown(currency, tuple(lines))
 

@@ -14,4 +14,14 @@ class ExtensionRefused(DomainError):
 
 
 class InvalidInput(DomainError):
-    """Input that can never be right (a malformed date, an unknown right, ...)."""
+    """Input that can never be right (a malformed date, an unknown right, ...).
+
+    `field` names the input at fault (None when no single field is), so a form can show `message` beside that field
+    and put the cursor there; `str(exc)` is "field: message" for the command line."""
+
+    def __init__(self, field: str | None, message: str | None = None) -> None:
+        if message is None:  # the one-argument form: a message that names no field
+            field, message = None, field or ""
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.message = message

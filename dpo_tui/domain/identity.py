@@ -164,7 +164,8 @@ def assess_need(*, recognised_contact: str | None, sensitive: bool, mismatch: bo
     """The suggestion for step 1; the DPO may decide otherwise, with a reason."""
     if recognised_contact is not None and recognised_contact not in RECOGNISED_CONTACTS:
         raise InvalidInput(
-            f"recognised_contact: unknown '{recognised_contact}' (valid: {', '.join(RECOGNISED_CONTACTS)})"
+            "recognised_contact",
+            f"unknown '{recognised_contact}' (valid: {', '.join(RECOGNISED_CONTACTS)})"
         )
     if mismatch:
         return Need(True, "the contact details do not match our records")
@@ -184,7 +185,8 @@ def parse_kind(value: str | RequesterKind) -> RequesterKind:
         return RequesterKind(value)
     except ValueError:
         raise InvalidInput(
-            f"requester_kind: unknown '{value}' (valid: {', '.join(k.value for k in RequesterKind)})"
+            "requester_kind",
+            f"unknown '{value}' (valid: {', '.join(k.value for k in RequesterKind)})"
         ) from None
 
 
@@ -224,9 +226,9 @@ def assess_child(
     competent and acting is in the child's best interests.
     """
     if age is None:
-        raise InvalidInput("child_age: give the child's age")
+        raise InvalidInput("child_age", "give the child's age")
     if not 0 <= age < ADULT_AGE:
-        raise InvalidInput(f"child_age: {age} is not a child's age (0-17); an adult's request needs their own authority")
+        raise InvalidInput("child_age", f"{age} is not a child's age (0-17); an adult's request needs their own authority")
     why = " ".join((reason or "").split())
     presumed = False
     if in_scotland and age >= SCOTLAND_COMPETENCE_AGE:
@@ -235,14 +237,15 @@ def assess_child(
             why = why or f"Scotland: a child aged {SCOTLAND_COMPETENCE_AGE} or over is presumed competent"
         elif not why:
             raise InvalidInput(
-                "child_reason: the child is presumed competent in Scotland at 12+; say why you conclude otherwise"
+                "child_reason",
+                "the child is presumed competent in Scotland at 12+; say why you conclude otherwise"
             )
     else:
         if competent is None:
-            raise InvalidInput("child_competent: assess whether the child understands their rights (competent or not)")
+            raise InvalidInput("child_competent", "assess whether the child understands their rights (competent or not)")
         if not why:
             where = "in Scotland under 12" if in_scotland else "outside Scotland"
-            raise InvalidInput(f"child_reason: {where} competence is assessed case by case; record the reason")
+            raise InvalidInput("child_reason", f"{where} competence is assessed case by case; record the reason")
     if competent:
         may_act = child_authorised
     else:
@@ -250,13 +253,15 @@ def assess_child(
     return ChildAssessment(age, in_scotland, bool(competent), presumed, why, may_act)
 
 
-def parent_problem(child: ChildAssessment) -> str | None:
-    """Why the parent may not act for the child, or None."""
+def parent_problem(child: ChildAssessment) -> InvalidInput | None:
+    """Why the parent may not act for the child (naming the answer at fault), or None."""
     if child.parent_may_act:
         return None
     if child.competent:
-        return "child_authorised: the child is competent; the parent may act only if the child authorises it"
-    return "child_best_interests: the parent may act for a child who is not competent only in the child's best interests"
+        return InvalidInput("child_authorised", "the child is competent; the parent may act only if the child authorises it")
+    return InvalidInput(
+        "child_best_interests", "the parent may act for a child who is not competent only in the child's best interests"
+    )
 
 
 # ---- step 3: what to ask for --------------------------------------------------------------------------------------
@@ -285,7 +290,7 @@ def suggest_request(
     parts: list[str] = []
     if not id_needed:
         if not authority:
-            raise InvalidInput("what: nothing to ask for: identity is not in doubt and the person asks for themselves")
+            raise InvalidInput("what", "nothing to ask for: identity is not in doubt and the person asks for themselves")
         evidence = AUTHORITY_EVIDENCE[kind]
         return Suggestion(Method.AUTHORITY_ONLY, evidence, "the person is known; only the authority to act is in doubt", False, True)
     if sensitive and (mismatch or not holds_details):
@@ -314,7 +319,7 @@ def parse_method(value: str | Method) -> Method:
     try:
         return Method(value)
     except ValueError:
-        raise InvalidInput(f"method: unknown '{value}' (valid: {', '.join(m.value for m in Method)})") from None
+        raise InvalidInput("method", f"unknown '{value}' (valid: {', '.join(m.value for m in Method)})") from None
 
 
 # ---- validation shared by the services ----------------------------------------------------------------------------
@@ -325,20 +330,20 @@ _DOCUMENT_NUMBER = re.compile(r"(?:[A-Z]*\d[A-Z\d]{5,})", re.IGNORECASE)
 def check_date(field: str, on: date | None, *, received: date, today: date, not_before: date | None = None,
                not_before_what: str = "") -> date:
     if on is None:
-        raise InvalidInput(f"{field}: give the date")
+        raise InvalidInput(field, "give the date")
     if on < received:
-        raise InvalidInput(f"{field}: {fmt(on)} is before the request was received ({fmt(received)})")
+        raise InvalidInput(field, f"{fmt(on)} is before the request was received ({fmt(received)})")
     if on > today:
-        raise InvalidInput(f"{field}: {fmt(on)} is in the future (today is {fmt(today)})")
+        raise InvalidInput(field, f"{fmt(on)} is in the future (today is {fmt(today)})")
     if not_before is not None and on < not_before:
-        raise InvalidInput(f"{field}: {fmt(on)} is before {not_before_what} ({fmt(not_before)})")
+        raise InvalidInput(field, f"{fmt(on)} is before {not_before_what} ({fmt(not_before)})")
     return on
 
 
 def required_text(field: str, value: str | None, what: str) -> str:
     text = " ".join((value or "").split())
     if not text:
-        raise InvalidInput(f"{field}: {what}")
+        raise InvalidInput(field, f"{what}")
     return text
 
 
@@ -346,7 +351,8 @@ def no_document_numbers(field: str, value: str) -> str:
     """The record says what was seen, never the document itself: refuse anything that looks like its number."""
     if _DOCUMENT_NUMBER.search(value.replace(" ", "")) and sum(c.isdigit() for c in value) >= 6:
         raise InvalidInput(
-            f"{field}: this looks like a document or account number; record the document type and which details "
+            field,
+            "this looks like a document or account number; record the document type and which details "
             "matched, not the number itself"
         )
     return value
@@ -355,7 +361,8 @@ def no_document_numbers(field: str, value: str) -> str:
 def check_copy(copy_received: bool, copy_deleted: bool) -> None:
     if copy_received and not copy_deleted:
         raise InvalidInput(
-            "copy_deleted: a copy of a document was received: delete it (and any email attachment) and confirm; "
+            "copy_deleted",
+            "a copy of a document was received: delete it (and any email attachment) and confirm; "
             "dpo-tui never keeps identity documents"
         )
 

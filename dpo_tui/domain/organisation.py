@@ -12,7 +12,6 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import resources
 from typing import Any
 
 from dpo_tui.domain.errors import InvalidInput
@@ -32,7 +31,7 @@ class DataFileError(InvalidInput):
         self.line = line
         where = f"{source}:{line}" if line is not None else source
         parts = [p for p in (where, key_path, problem) if p]
-        super().__init__(": ".join(parts))
+        super().__init__(None, ": ".join(parts))
 
     def located(self, text: str) -> DataFileError:
         """The same problem with the line of its key, found in the file text it was parsed from."""
@@ -320,7 +319,7 @@ class Organisation:
         for system in self.systems:
             if system.key == key:
                 return system
-        raise InvalidInput(f"unknown system {key!r} (defined: {', '.join(s.key for s in self.systems)})")
+        raise InvalidInput(None, f"unknown system {key!r} (defined: {', '.join(s.key for s in self.systems)})")
 
     def category_names(self, keys: Iterable[str]) -> tuple[str, ...]:
         names = {c.key: c.name for c in self.categories}
@@ -448,17 +447,3 @@ def _parse_systems(org: TableReader, category_keys: list[str]) -> tuple[System, 
         )
     org.unique(tables)
     return tuple(systems)
-
-
-DEMO_RESOURCE = "defaults/demo_organisation.toml"
-
-
-def demo_organisation() -> Organisation:
-    """The shipped demo profile (AltoStack Ltd), the default until the DPO describes their own organisation."""
-    resource = resources.files("dpo_tui").joinpath(DEMO_RESOURCE)
-    text = resource.read_text(encoding="utf-8")
-    source = str(resource)
-    try:
-        return parse_organisation(parse_toml(text, source).get("organisation"), source=source)
-    except DataFileError as error:
-        raise error.located(text) from None

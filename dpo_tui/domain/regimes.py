@@ -1,7 +1,7 @@
 """Deadline regimes as data: one TOML profile per legal regime (rights-requests.md 2.4).
 
 Shipped profiles live in `dpo_tui/domain/regimes/*.toml`. A DPO adds or overrides one by dropping a TOML file in
-`user_regimes_dir()` (a `regimes/` folder next to the settings file); a user file with the same `key` wins, so an
+`dpo_tui.loaders.user_regimes_dir()` (a `regimes/` folder next to the settings file); a user file with the same `key` wins, so an
 organisation can correct a shipped rule without waiting for a release. See `data/regimes/pipeda.toml` for an example.
 """
 
@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 from dpo_tui.domain.errors import InvalidInput
@@ -76,68 +74,12 @@ class Regime:
         return dataclasses.replace(self, **changes)
 
 
-def user_regimes_dir() -> Path:
-    """Where a DPO puts their own profiles: `regimes/` next to the settings file."""
-    from dpo_tui.paths import settings_path
-
-    return settings_path().parent / "regimes"
-
-
-def load_regimes(user_dir: Path | None = None) -> dict[str, Regime]:
-    """Shipped profiles, then the `*.toml` files in `user_dir` (if given and present) overriding by key.
-
-    Pass `user_regimes_dir()` for the DPO's own folder; None loads only the shipped profiles.
-    Raises InvalidInput naming the file and the TOML key when a profile is malformed.
-    """
-    out: dict[str, Regime] = {}
-    shipped = resources.files("dpo_tui.domain").joinpath("regimes")
-    for entry in sorted(shipped.iterdir(), key=lambda t: t.name):
-        if entry.name.endswith(".toml"):
-            regime = parse_regime(entry.read_text(encoding="utf-8"), f"dpo_tui/domain/regimes/{entry.name}")
-            out[regime.key] = regime
-    if user_dir is not None and user_dir.is_dir():
-        for path in sorted(user_dir.glob("*.toml")):
-            regime = parse_regime(_read(path), str(path))
-            out[regime.key] = regime
-    return out
-
-
-def check_regimes(user_dir: Path | None) -> list[str]:
-    """Every problem in the user's regime profiles (each file on its own), for `dpo-tui config check`."""
-    problems: list[str] = []
-    if user_dir is None or not user_dir.is_dir():
-        return problems
-    for path in sorted(user_dir.glob("*.toml")):
-        try:
-            parse_regime(_read(path), str(path))
-        except InvalidInput as exc:
-            problems.append(str(exc))
-    return problems
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot be read ({(exc.strerror or type(exc).__name__).lower()})") from None
-
-
-def get_regime(key: str, user_dir: Path | None = None) -> Regime:
-    regimes = load_regimes(user_dir)
-    try:
-        return regimes[key]
-    except KeyError:
-        raise InvalidInput(f"unknown regime {key!r}; known: {', '.join(sorted(regimes))}") from None
-
-
 def parse_regime(text: str, source: str) -> Regime:
     """Build a Regime from a TOML profile; `source` names the file in every error."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{source}: not valid TOML ({exc})") from None
+        raise InvalidInput(None, f"{source}: not valid TOML ({exc})") from None
     r = _Reader(doc, source)
     period_unit = r.choice("period.unit", ("months", "days"))
     extension = r.integer("extension.length", default=0, minimum=0, maximum=MAX_LENGTH[period_unit])
@@ -177,7 +119,7 @@ class _Reader:
         self.doc, self.source = doc, source
 
     def fail(self, key: str, problem: str) -> NoReturn:
-        raise InvalidInput(f"{self.source}: {key}: {problem}")
+        raise InvalidInput(None, f"{self.source}: {key}: {problem}")
 
     def get(self, key: str, default: Any = _MISSING) -> Any:
         node: Any = self.doc

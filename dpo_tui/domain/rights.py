@@ -61,10 +61,10 @@ def parse_rights(text: str) -> tuple[Right, ...]:
             right = Right(word)
         except ValueError:
             valid = ", ".join(r.value for r in Right)
-            raise InvalidInput(f"unknown right {piece.strip()!r} (valid: {valid})") from None
+            raise InvalidInput(None, f"unknown right {piece.strip()!r} (valid: {valid})") from None
         if right not in rights:
             rights.append(right)
     if not rights:
         valid = ", ".join(r.value for r in Right)
-        raise InvalidInput(f"no right given (valid: {valid})")
+        raise InvalidInput(None, f"no right given (valid: {valid})")
     return tuple(rights)

@@ -56,6 +56,7 @@ def _resolve(country: str, subdivision: str | None) -> tuple[str, str | None]:
     supported = _supported()
     if code not in supported:
         raise InvalidInput(
+            None,
             f"unknown holiday country {country!r}: use a two-letter ISO code such as GB, IE, DE, FR or US"
         )
     if subdivision is None or not subdivision.strip():
@@ -66,8 +67,8 @@ def _resolve(country: str, subdivision: str | None) -> tuple[str, str | None]:
         if sub.upper() == wanted:
             return code, sub
     if not valid:
-        raise InvalidInput(f"{code} has no holiday subdivisions; leave the subdivision empty (got {subdivision!r})")
-    raise InvalidInput(f"unknown subdivision {subdivision!r} for {code}; valid: {', '.join(valid)}")
+        raise InvalidInput(None, f"{code} has no holiday subdivisions; leave the subdivision empty (got {subdivision!r})")
+    raise InvalidInput(None, f"unknown subdivision {subdivision!r} for {code}; valid: {', '.join(valid)}")
 
 
 class WorkCalendar:

@@ -20,7 +20,7 @@ from typing import Any
 
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import InvalidInput
-from dpo_tui.exports.escape import clean, md_escape, md_inline
+from dpo_tui.text import clean, md_escape, md_inline
 from dpo_tui.services.case_json import case_to_json
 from dpo_tui.services.views import CaseDetail
 
@@ -256,7 +256,7 @@ def render_summary(detail: CaseDetail, fmt_: str, *, verified: Any, today: date,
         return to_markdown(model)
     if fmt_ == "html":
         return to_html(model)
-    raise InvalidInput(f"format: '{fmt_}' is not an export format (use md, html or json)")
+    raise InvalidInput("format", f"'{fmt_}' is not an export format (use md, html or json)")
 
 
 def verify_chain(work: Any) -> Any:
@@ -305,7 +305,7 @@ def export_cases(
     from dpo_tui.paths import OutputError, PrivateOutput, check_output, shown
 
     if fmt_ not in FORMATS:
-        raise InvalidInput(f"format: '{fmt_}' is not an export format (use md, html or json)")
+        raise InvalidInput("format", f"'{fmt_}' is not an export format (use md, html or json)")
     if not refs:
         raise InvalidInput("name at least one case reference")
     if os.fspath(out_dir) == "":  # before Path(), which would read "" as the current folder

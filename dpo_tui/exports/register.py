@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dpo_tui.domain.errors import InvalidInput
-from dpo_tui.exports.escape import csv_cell
+from dpo_tui.text import csv_cell
 
 COLUMNS = (
     "reference", "received", "rights", "channel", "status", "due", "legal_due", "extended", "final_response",
@@ -168,7 +168,7 @@ def write_register(
     `path` is written owner-only (0600) and put in place only when complete (never through a symlink, never over an
     existing file unless `force`); `path=None` writes to `out` (a text stream)."""
     if fmt not in ("csv", "json"):
-        raise InvalidInput(f"format: '{fmt}' is not a register format (use csv or json)")
+        raise InvalidInput("format", f"'{fmt}' is not a register format (use csv or json)")
     if date_from and date_to and date_from > date_to:
         raise InvalidInput(f"--from {date_from.isoformat()} is after --to {date_to.isoformat()}")
     from dpo_tui.paths import PrivateOutput

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dpo_tui.domain.errors import DomainError
-from dpo_tui.services.views import CaseDetail
+
+if TYPE_CHECKING:
+    from dpo_tui.services.views import CaseDetail  # letters sit below services: the type only
 
 
 class LetterRefused(DomainError):
@@ -237,7 +239,7 @@ def environment(user_dir: Path | None) -> Any:
     SecurityError instead of running)."""
     import jinja2
 
-    from dpo_tui.exports.escape import md_escape
+    from dpo_tui.text import md_escape
 
     loaders: list[Any] = []
     if user_dir is not None and user_dir.is_dir():

@@ -20,7 +20,7 @@ from sqlmodel import select
 
 from dpo_tui.domain.clock import ClockState
 from dpo_tui.domain.rights import Right
-from dpo_tui.exports.output import OutputRefused  # noqa: F401  (re-exported: callers catch it from here)
+from dpo_tui.output import OutputRefused  # noqa: F401  (re-exported: callers catch it from here)
 from dpo_tui.services.due import DueItem, _clock_rows_by_case, explain_line
 from dpo_tui.store.models import Case
 
@@ -105,7 +105,7 @@ def build_calendar(work: Any, *, assignee: str | None = None, now: datetime | No
 
 
 def _text(value: str) -> str:
-    from dpo_tui.exports.escape import clean
+    from dpo_tui.text import clean
 
     return clean(value)
 
@@ -137,7 +137,7 @@ def _follow_up_event(item: DueItem, case: Case, domain: str, stamp: datetime, na
 
 
 def write_calendar(path: Path | str, data: bytes, *, force: bool = False) -> Path:
-    """Owner-only, never through a symbolic link, an existing file only with `force` (see exports.output)."""
-    from dpo_tui.exports.output import write_output
+    """Owner-only, never through a symbolic link, an existing file only with `force` (see dpo_tui.output)."""
+    from dpo_tui.output import write_output
 
     return write_output(path, data, force=force)

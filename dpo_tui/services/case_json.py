@@ -120,7 +120,7 @@ def _per_right_lines(dl: Any) -> list[str]:
 
 
 def case_to_text(detail: CaseDetail, *, today: date) -> str:
-    from dpo_tui.exports.escape import clean
+    from dpo_tui.text import clean
     from dpo_tui.domain.dates import fmt, relative_days
 
     dl = detail.deadline

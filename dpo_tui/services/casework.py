@@ -23,7 +23,8 @@ from dpo_tui.domain.clock import ClockEvent, ClockEventKind, Deadline, compute_d
 from dpo_tui.domain.errors import DomainError, InvalidInput, InvalidTransition
 from dpo_tui.domain.jurisdiction import require_member_state
 from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, parse_status
-from dpo_tui.domain.regimes import Regime, load_regimes
+from dpo_tui.domain.regimes import Regime
+from dpo_tui.loaders import load_regimes
 from dpo_tui.domain.rights import Right
 from dpo_tui.domain.text import check_text, problem as text_problem
 from dpo_tui.domain.workdays import WorkCalendar
@@ -114,7 +115,7 @@ class Casework:
         try:
             regime = self.regimes[key]
         except KeyError:
-            raise InvalidInput(f"unknown regime '{key}' (known: {', '.join(sorted(self.regimes))})") from None
+            raise InvalidInput(None, f"unknown regime '{key}' (known: {', '.join(sorted(self.regimes))})") from None
         return apply_policy(regime, self.settings)
 
     def deadline_of(self, case: Case, rows: Iterable[ClockEventRow]) -> Deadline:
@@ -351,11 +352,11 @@ class Casework:
         name = " ".join(req.name.split())
         email = req.email.strip()
         if not name:
-            raise InvalidInput("name: the requester's name is required")
+            raise InvalidInput("name", "the requester's name is required")
         if not email:
-            raise InvalidInput("email: the requester's email is required (use the postal address field as well if they wrote by post)")
+            raise InvalidInput("email", "the requester's email is required (use the postal address field as well if they wrote by post)")
         if not _EMAIL.match(email):
-            raise InvalidInput(f"email: '{email}' is not an email address")
+            raise InvalidInput("email", f"'{email}' is not an email address")
         if not req.rights:
             raise InvalidInput("rights: name at least one right (access, erasure, ...)")
         regime_key = req.regime or self.settings.organisation.regime
@@ -370,11 +371,11 @@ class Casework:
                     "sensitive personal information (restriction)"
                 )
         if req.channel not in CHANNELS:
-            raise InvalidInput(f"channel: unknown channel '{req.channel}' (valid: {', '.join(CHANNELS)})")
+            raise InvalidInput("channel", f"unknown channel '{req.channel}' (valid: {', '.join(CHANNELS)})")
         if req.received > self.today():
-            raise InvalidInput(f"received: {req.received.isoformat()} is in the future")
+            raise InvalidInput("received", f"{req.received.isoformat()} is in the future")
         if req.received.year < 2000:
-            raise InvalidInput(f"received: {req.received.isoformat()} is implausibly old")
+            raise InvalidInput("received", f"{req.received.isoformat()} is implausibly old")
         return replace(req, name=name, email=email)
 
     @retry_transient
@@ -426,7 +427,7 @@ class Casework:
     def add_note(self, ref: str, body: str, *, version: int) -> CaseDetail:
         text = body.strip()
         if not text:
-            raise InvalidInput("note: write something first")
+            raise InvalidInput("note", "write something first")
         with self.write() as s:
             case = lock_case(s, ref, version=version)
             s.add(Note(case_id=case.id, body=text, by=self.actor))
@@ -468,9 +469,9 @@ class Casework:
 
     def add_clock_event(self, s: Session, case: Case, kind: ClockEventKind, on: date, reason: str | None = None) -> None:
         if on < case.received:
-            raise InvalidInput(f"date: {on.isoformat()} is before the request was received ({case.received.isoformat()})")
+            raise InvalidInput("date", f"{on.isoformat()} is before the request was received ({case.received.isoformat()})")
         if on > self.today():
-            raise InvalidInput(f"date: {on.isoformat()} is in the future")
+            raise InvalidInput("date", f"{on.isoformat()} is in the future")
         s.add(ClockEventRow(case_id=case.id, kind=kind.value, on=on, reason=reason, recorded_by=self.actor))
         s.flush()
 

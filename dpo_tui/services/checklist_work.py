@@ -80,13 +80,16 @@ def tick(
         if item.requires_search_record:
             if terms is None:
                 raise InvalidInput(
-                    f"search terms: '{item.label}' needs the search terms used: the record proves a reasonable "
+                    "search terms",
+                    f"'{item.label}' needs the search terms used: the record proves a reasonable "
                     "and proportionate search"
                 )
             if outcome is None:
-                raise InvalidInput(f"found: '{item.label}' needs the result of the search: found or nothing_found")
+                raise InvalidInput("found", f"'{item.label}' needs the result of the search: found or nothing_found")
         elif outcome is not None and terms is None:
-            raise InvalidInput("search terms: a search result needs the search terms used")
+            raise InvalidInput("search terms", "a search result needs the search terms used")
+        elif terms is not None and outcome is None:
+            raise InvalidInput("found", "say whether the search found anything: found or nothing_found")
         item.state = DONE
         item.reason = None
         item.search_terms = terms
@@ -126,7 +129,7 @@ def mark_not_applicable(work: Casework, ref: str, key: str, reason: str | None, 
     """Mark an item not applicable; the reason is required and recorded with who and when."""
     why = " ".join((reason or "").split())
     if not why:
-        raise InvalidInput("reason: say why this item does not apply (it is part of the record)")
+        raise InvalidInput("reason", "say why this item does not apply (it is part of the record)")
     with _editing(work, ref, version) as (s, case):
         item = _item(s, case, key)
         items = _items(s, case)
@@ -161,9 +164,9 @@ def add_item(work: Casework, ref: str, label: str | None, *, version: int) -> Ca
     """Add an ad-hoc item at the end of the checklist; it must then be done or marked N/A like any other."""
     text = " ".join((label or "").split())
     if not text:
-        raise InvalidInput("label: say what needs doing")
+        raise InvalidInput("label", "say what needs doing")
     if len(text) > MAX_LABEL:
-        raise InvalidInput(f"label: keep it under {MAX_LABEL} characters; put detail in a note")
+        raise InvalidInput("label", f"keep it under {MAX_LABEL} characters; put detail in a note")
     with _editing(work, ref, version) as (s, case):
         items = _items(s, case)
         taken = {i.key for i in items}
@@ -252,7 +255,7 @@ def _items(s: Session, case: Case) -> list[ChecklistItem]:
 def _item(s: Session, case: Case, key: str) -> ChecklistItem:
     item = s.exec(select(ChecklistItem).where(ChecklistItem.case_id == case.id, ChecklistItem.key == key)).first()
     if item is None:
-        raise InvalidInput(f"no checklist item {key!r} on {case.ref}")
+        raise InvalidInput(None, f"no checklist item {key!r} on {case.ref}")
     return item
 
 
@@ -291,7 +294,7 @@ def _found(value: str | None) -> str | None:
         return None
     norm = value.strip().lower().replace(" ", "_").replace("-", "_")
     if norm not in FOUND:
-        raise InvalidInput(f"found: '{value}' is not a search result (valid: found, nothing_found)")
+        raise InvalidInput("found", f"'{value}' is not a search result (valid: found, nothing_found)")
     return norm
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dpo_tui.domain.checklist import ChecklistItemSpec, Template, expand_checklist, load_templates
+from dpo_tui.domain.checklist import ChecklistItemSpec, Template, expand_checklist
+from dpo_tui.loaders import load_templates
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.domain.rights import Right
 from dpo_tui.settings import Settings

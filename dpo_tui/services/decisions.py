@@ -160,9 +160,9 @@ def _open(case: Case, what: str) -> None:
 
 def _check_date(work: Casework, case: Case, on: date, what: str) -> None:
     if on < case.received:
-        raise InvalidInput(f"{what}: {fmt(on)} is before the request was received ({fmt(case.received)})")
+        raise InvalidInput(what, f"{fmt(on)} is before the request was received ({fmt(case.received)})")
     if on > work.today():
-        raise InvalidInput(f"{what}: {fmt(on)} is in the future")
+        raise InvalidInput(what, f"{fmt(on)} is in the future")
 
 
 def _clock_words(dl: Any) -> str:
@@ -250,7 +250,7 @@ def request_fee(
 ) -> CaseDetail:
     """Ask for a fee: case → awaiting fee, FEE_REQUESTED (UK: the clock has not started until it arrives)."""
     if breakdown.total <= 0:
-        raise InvalidInput("fee: the total is zero; enter the staff time, copies, postage or other costs")
+        raise InvalidInput("fee", "the total is zero; enter the staff time, copies, postage or other costs")
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         _open(case, "ask for a fee")
@@ -296,7 +296,7 @@ def record_fee_paid(work: Casework, ref: str, amount: Any, on: date, *, version:
             raise DecisionRefused(f"{case.ref} is not awaiting a fee: nothing to record a payment against")
         asked = date.fromisoformat(fee["requested_on"])
         if on < asked:
-            raise InvalidInput(f"paid on: {fmt(on)} is before the fee was asked for ({fmt(asked)})")
+            raise InvalidInput("paid on", f"{fmt(on)} is before the fee was asked for ({fmt(asked)})")
         _check_date(work, case, on, "paid on")
         due = money(fee["total"])
         if paid < due:
@@ -331,7 +331,7 @@ def record_further_copy_fee(
 ) -> CaseDetail:
     """A fee for further copies of an access response: recorded on its own, never touching the clock or status."""
     if breakdown.total <= 0:
-        raise InvalidInput("fee: the total is zero; enter the copies, printing, postage or staff time")
+        raise InvalidInput("fee", "the total is zero; enter the copies, printing, postage or staff time")
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         if "access" not in case.rights.split(","):
@@ -340,7 +340,7 @@ def record_further_copy_fee(
         if paid_on is not None:
             _check_date(work, case, paid_on, "paid on")
             if paid_on < on:
-                raise InvalidInput(f"paid on: {fmt(paid_on)} is before the fee was asked for ({fmt(on)})")
+                raise InvalidInput("paid on", f"{fmt(paid_on)} is before the fee was asked for ({fmt(on)})")
         d = _decision(case)
         entry = {
             **breakdown.to_json(),
@@ -372,7 +372,7 @@ def refuse(
 ) -> CaseDetail:
     """Refuse the whole request (case → refused) or part of it (per item with its ground; the case stays in work)."""
     if scope not in ("whole", "partial"):
-        raise InvalidInput(f"scope: '{scope}' is neither whole nor partial")
+        raise InvalidInput("scope", f"'{scope}' is neither whole nor partial")
     cleaned = clean_items(items)
     text = " ".join((reasons or "").split())
     if not text:
@@ -598,10 +598,10 @@ def extend(
 ) -> CaseDetail:
     """Extend by the regime's further period: checked by check_extension (too late, already extended, ...)."""
     if reason not in EXTENSION_REASONS:
-        raise InvalidInput(f"reason: '{reason}' is not complex or several_requests")
+        raise InvalidInput("reason", f"'{reason}' is not complex or several_requests")
     text = " ".join((note or "").split())
     if not text:
-        raise InvalidInput("note: write the reasons the person was given (they go in the extension letter)")
+        raise InvalidInput("note", "write the reasons the person was given (they go in the extension letter)")
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         _open(case, "extend it")
@@ -639,7 +639,7 @@ def ask_clarification(
 ) -> CaseDetail:
     """Record a question sent: case → awaiting clarification, CLARIFICATION_ASKED (the clock stops for UK access)."""
     if purpose not in CLARIFICATION_PURPOSES:
-        raise InvalidInput(f"purpose: '{purpose}' is neither identify nor format")
+        raise InvalidInput("purpose", f"'{purpose}' is neither identify nor format")
     if purpose == "format":
         raise ClarificationRefused(
             "A question only about the format of the reply does not stop the clock: ask it by letter or note "
@@ -648,7 +648,7 @@ def ask_clarification(
         )
     text = (question or "").strip()
     if not text:
-        raise InvalidInput("question: write the question you sent")
+        raise InvalidInput("question", "write the question you sent")
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         _open(case, "ask for clarification")
@@ -687,7 +687,7 @@ def record_clarification_answer(
     """The answer arrived: CLARIFICATION_ANSWERED (the paused days are added), case → in progress."""
     text = (answer or "").strip()
     if not text:
-        raise InvalidInput("answer: write (or summarise) the answer received")
+        raise InvalidInput("answer", "write (or summarise) the answer received")
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         d = _decision(case)
@@ -696,7 +696,7 @@ def record_clarification_answer(
             raise DecisionRefused(f"{case.ref} has no clarification question outstanding")
         asked = date.fromisoformat(q["asked_on"])
         if on < asked:
-            raise InvalidInput(f"answered on: {fmt(on)} is before the question was sent ({fmt(asked)})")
+            raise InvalidInput("answered on", f"{fmt(on)} is before the question was sent ({fmt(asked)})")
         _check_date(work, case, on, "answered on")
         work.move(case, Status.IN_PROGRESS, reason="clarification answered", outcome=None)
         work.add_clock_event(s, case, ClockEventKind.CLARIFICATION_ANSWERED, on)

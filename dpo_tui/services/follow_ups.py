@@ -37,9 +37,9 @@ def set_follow_up(work: Any, ref: str, on: date, note: str, *, version: int) -> 
 
     text = " ".join(note.split())
     if not text:
-        raise InvalidInput("note: say what to follow up (it is shown in `due`, the digest and the calendar)")
+        raise InvalidInput("note", "say what to follow up (it is shown in `due`, the digest and the calendar)")
     if len(text) > MAX_NOTE:
-        raise InvalidInput(f"note: {len(text)} characters; keep it under {MAX_NOTE}")
+        raise InvalidInput("note", f"{len(text)} characters; keep it under {MAX_NOTE}")
     if on < work.today():
         raise InvalidInput(f"date: {fmt(on)} is in the past")
     if (on - work.today()).days > MAX_AHEAD_DAYS:
@@ -47,7 +47,7 @@ def set_follow_up(work: Any, ref: str, on: date, note: str, *, version: int) -> 
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         if not case.is_open:
-            raise InvalidInput(f"{case.ref} is closed ({case.status.replace('_', ' ')}): nothing to follow up")
+            raise InvalidInput(None, f"{case.ref} is closed ({case.status.replace('_', ' ')}): nothing to follow up")
         row = FollowUp(case_id=case.id, on=on, note=text, created_by=work.actor)
         s.add(row)
         s.flush()
@@ -64,7 +64,7 @@ def complete_follow_ups(work: Any, ref: str, *, version: int) -> int:
         case = lock_case(s, ref, version=version)
         rows = list(s.exec(select(FollowUp).where(FollowUp.case_id == case.id, FollowUp.done_at.is_(None))))  # type: ignore[union-attr]
         if not rows:
-            raise InvalidInput(f"{case.ref} has no open follow-up")
+            raise InvalidInput(None, f"{case.ref} has no open follow-up")
         now = work.now()
         for row in rows:
             row.done_at = now

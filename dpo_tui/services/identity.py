@@ -122,9 +122,9 @@ def request_identity(
     rules.no_document_numbers("what", asked_for)
     authority = kind.third_party if authority_needed is None else bool(authority_needed)
     if authority and not kind.third_party:
-        raise InvalidInput("authority_needed: the person asks for themselves; there is no authority to evidence")
+        raise InvalidInput("authority_needed", "the person asks for themselves; there is no authority to evidence")
     if not id_needed and not authority:
-        raise InvalidInput("what: nothing to ask for: neither identity nor authority is in doubt (record 'not needed')")
+        raise InvalidInput("what", "nothing to ask for: neither identity nor authority is in doubt (record 'not needed')")
     need = rules.assess_need(recognised_contact=recognised_contact, sensitive=sensitive, mismatch=mismatch)
     why = " ".join((reason or "").split()) or need.reason
     m = rules.parse_method(method) if method else (rules.Method.CONFIRM_DETAILS if id_needed else rules.Method.AUTHORITY_ONLY)
@@ -139,7 +139,7 @@ def request_identity(
             )  # fmt: skip
             problem = rules.parent_problem(assessed)
             if problem:
-                raise InvalidInput(problem)
+                raise problem
             child = assessed.as_dict()
         before = dict(case.identity or {})
         state = rules.check_can(
@@ -279,7 +279,7 @@ def record_received(
             auth_on = rules.check_date("authority_on", authority_on or on, received=case.received, today=today,
                                        not_before=requested, not_before_what="the day it was asked for")
         elif authority_evidence:
-            raise InvalidInput("authority_evidence: no authority was asked for on this case")
+            raise InvalidInput("authority_evidence", "no authority was asked for on this case")
         if ident.get("id_requested", True):
             work.add_clock_event(s, case, ClockEventKind.ID_RECEIVED, on)
         if auth_on is not None:
@@ -334,12 +334,12 @@ def record_outcome(
     try:
         result = Outcome(outcome)
     except ValueError:
-        raise InvalidInput(f"outcome: unknown '{outcome}' (valid: {', '.join(o.value for o in Outcome)})") from None
+        raise InvalidInput("outcome", f"unknown '{outcome}' (valid: {', '.join(o.value for o in Outcome)})") from None
     why = " ".join((reason or "").split()) or None
     if result is Outcome.COULD_NOT_VERIFY and not why:
-        raise InvalidInput("reason: say why identity could not be verified; the letter to the person gives this reason")
+        raise InvalidInput("reason", "say why identity could not be verified; the letter to the person gives this reason")
     if result is Outcome.WITHDRAWN and not why:
-        raise InvalidInput("reason: say how the person withdrew (e.g. 'email of 3 Nov: no longer wants the data')")
+        raise InvalidInput("reason", "say how the person withdrew (e.g. 'email of 3 Nov: no longer wants the data')")
     with work.write() as s:
         case = _open_case(s, ref, version)
         ident = dict(case.identity or {})
@@ -348,7 +348,7 @@ def record_outcome(
         if result is Outcome.VERIFIED:
             for key in ("seen", "matched", "by", "at") if ident.get("id_requested", True) else ("by", "at"):
                 if not ident.get(key):
-                    raise InvalidInput(f"{key}: record what arrived (step 5) before recording 'verified'")
+                    raise InvalidInput(key, "record what arrived (step 5) before recording 'verified'")
         day = rules.check_date("on", on or work.today(), received=case.received, today=work.today(),
                                not_before=_parse(ident.get("requested_on")), not_before_what="the request for ID")
         if result is Outcome.COULD_NOT_VERIFY:

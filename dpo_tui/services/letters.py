@@ -31,13 +31,13 @@ class Draft:
 
     def as_text(self, fmt_: str = "md") -> str:
         """The whole letter as a file: a Markdown heading or a plain `Subject:` line, then the body."""
-        from dpo_tui.exports.escape import clean, md_unescape
+        from dpo_tui.text import clean, md_unescape
 
         if fmt_ == "md":
             return f"# {' '.join(self.subject.split())}\n\n{self.body.rstrip()}\n"
         if fmt_ == "txt":
             return clean(f"Subject: {md_unescape(self.subject)}\n\n{_plain(self.body).rstrip()}\n")
-        raise InvalidInput(f"format: '{fmt_}' is not a letter format (use md or txt)")
+        raise InvalidInput("format", f"'{fmt_}' is not a letter format (use md or txt)")
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class LetterChoice:
 
 
 def _plain(body: str) -> str:
-    from dpo_tui.exports.escape import md_unescape
+    from dpo_tui.text import md_unescape
 
     lines = []
     for line in body.split("\n"):
@@ -138,7 +138,7 @@ def sample_case(settings: Any, today: date) -> CaseDetail:
     from datetime import datetime, timezone
 
     from dpo_tui.domain.clock import ClockEvent, ClockEventKind, compute_deadline
-    from dpo_tui.domain.regimes import load_regimes
+    from dpo_tui.loaders import load_regimes
     from dpo_tui.domain.workdays import WorkCalendar
 
     org = settings.organisation
@@ -194,15 +194,15 @@ def save_letter(
     letter = kind_of(kind)
     sent_on = sent_on or work.today()
     if channel not in CHANNELS:
-        raise InvalidInput(f"channel: unknown channel '{channel}' (valid: {', '.join(CHANNELS)})")
+        raise InvalidInput("channel", f"unknown channel '{channel}' (valid: {', '.join(CHANNELS)})")
     if not body.strip():
-        raise InvalidInput("body: the letter is empty")
+        raise InvalidInput("body", "the letter is empty")
     if sent_on > work.today():
-        raise InvalidInput(f"date sent: {sent_on.isoformat()} is in the future")
+        raise InvalidInput("date sent", f"{sent_on.isoformat()} is in the future")
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         if sent_on < case.received:
-            raise InvalidInput(f"date sent: {sent_on.isoformat()} is before the request was received ({case.received.isoformat()})")
+            raise InvalidInput("date sent", f"{sent_on.isoformat()} is before the request was received ({case.received.isoformat()})")
         row = Letter(
             case_id=case.id,
             kind=letter.key,

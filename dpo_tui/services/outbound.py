@@ -44,7 +44,7 @@ class OutboundLetter:
 
     def preview(self) -> str:
         """Headers that matter and the body, as the recipient will see them (control characters made visible)."""
-        from dpo_tui.exports.escape import clean
+        from dpo_tui.text import clean
 
         head = [f"{h}: {self.message[h]}" for h in ("From", "To", "Subject", "Message-ID", "In-Reply-To", "References") if self.message[h]]
         parts = [p.get_filename() for p in self.message.iter_attachments()]
@@ -90,7 +90,7 @@ def sent_messages(work: Any, ref: str) -> list[dict[str, Any]]:
 
 def prepare_letter(work: Any, ref: str, kind: str, *, to: str | None = None, attachments: Sequence[Path] = ()) -> OutboundLetter:
     """Draft and build the message; nothing is sent or written."""
-    from dpo_tui.exports.escape import clean, md_unescape
+    from dpo_tui.text import clean, md_unescape
     from dpo_tui.services.letters import _plain, render_letter
 
     smtp = smtp_settings(work)

@@ -264,7 +264,7 @@ class Anchor:
     def parse(cls, value: str) -> Anchor:
         m = _ANCHOR.match(value)
         if not m:
-            raise InvalidInput(f"anchor: {value.strip()[:80]!r} is not SEQ:HASH (a number, a colon, 64 hex digits)")
+            raise InvalidInput("anchor", f"{value.strip()[:80]!r} is not SEQ:HASH (a number, a colon, 64 hex digits)")
         return cls(int(m.group(1)), m.group(2).lower())
 
 

@@ -280,11 +280,11 @@ class QueueReader:
         return reader
 
     def close(self) -> None:
-        self._pages.conn.close()
-        if self._count_lane is not None:
-            self._count_lane.conn.close()
-        if self._summary is not None:
-            self._summary.conn.close()
+        # Under each lane's lock: a worker thread may be mid-query (closing under it crashed the interpreter).
+        for lane in (self._pages, self._count_lane, self._summary):
+            if lane is not None:
+                with lane.lock:
+                    lane.conn.close()
 
     def _run(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return self._pages.run(sql, params) or []

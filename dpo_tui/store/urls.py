@@ -14,7 +14,7 @@ class DatabaseError(Exception):
 def resolve_url(target: str | None) -> str:
     """`None` → the default SQLite file; a path → SQLite; anything with `://` → that URL."""
     if target and ("\x00" in target or not _encodable(target)):
-        from dpo_tui.exports.escape import clean_line
+        from dpo_tui.text import clean_line
 
         raise DatabaseError(f"not a database path or URL: '{clean_line(target)}' (NUL or bytes that are not UTF-8)")
     if not target:
@@ -26,7 +26,7 @@ def resolve_url(target: str | None) -> str:
     try:
         return f"sqlite:///{Path(target).expanduser().resolve()}"
     except (OSError, RuntimeError) as exc:  # ENAMETOOLONG, a symlink loop
-        from dpo_tui.exports.escape import clean_line
+        from dpo_tui.text import clean_line
 
         raise DatabaseError(f"not a usable database path: '{clean_line(target)}' ({exc.__class__.__name__})") from None
 

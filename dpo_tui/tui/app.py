@@ -10,13 +10,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work as background
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from dpo_tui.settings import Settings
 from dpo_tui.store.queue import QueueReader, SchemaMismatch
@@ -25,13 +26,18 @@ if TYPE_CHECKING:
     from dpo_tui.services.casework import Casework
     from dpo_tui.store.database import Database
 
+STYLES = Path(__file__).with_name("styles")
 REFRESH_SECONDS = 2.0
 WARM_DELAY = 0.3
 
 
 class DpoApp(App[None]):
     TITLE = "dpo-tui"
-    CSS_PATH = Path(__file__).with_name("styles.tcss")
+    # One TCSS file per room, shared classes in app.tcss (harlequin's CSS_PATH list of .tcss files).
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        STYLES / "app.tcss", STYLES / "case.tcss", STYLES / "walkthroughs.tcss", STYLES / "dialogs.tcss",
+        STYLES / "dashboard.tcss",
+    ]  # fmt: skip
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -48,9 +54,10 @@ class DpoApp(App[None]):
         self._today = today or date.today
         self.reader: QueueReader = None  # type: ignore[assignment]  # opened on mount
         self._db: Database | None = None
-        self._work: Casework | None = None
-        self._work_lock = threading.Lock()
+        self._casework: Casework | None = None
+        self._casework_lock = threading.Lock()
         self._version: int | None = None
+        self._last_error = ""
         self.set_keymap(settings.keymap)
 
     def today(self) -> date:
@@ -72,22 +79,22 @@ class DpoApp(App[None]):
             self.reader = QueueReader.open(self.url)
 
     @property
-    def work(self) -> Casework:
+    def casework(self) -> Casework:
         """The casework service (imports SQLModel: ~0.7 s cold, so it is built on first use or warmed after paint)."""
-        if self._work is None:
-            with self._work_lock:
-                if self._work is None:
+        if self._casework is None:
+            with self._casework_lock:
+                if self._casework is None:
                     from dpo_tui.services.casework import Casework
                     from dpo_tui.store.database import Database
 
                     db = self._db or Database.open(self.url)
                     self._db = db
-                    self._work = Casework(db, self.settings, today=self._today)
-        return self._work
+                    self._casework = Casework(db, self.settings, today=self._today)
+        return self._casework
 
-    @background(thread=True, group="warm", exit_on_error=False)
+    @work(thread=True, group="warm", exit_on_error=False)
     def _warm(self) -> None:
-        self.work  # noqa: B018 - builds it
+        self.casework  # noqa: B018 - builds it
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -117,7 +124,7 @@ class DpoApp(App[None]):
     def check_for_changes(self, force: bool = False) -> None:
         self._poll(force)
 
-    @background(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll(self, force: bool) -> None:
         version = self.reader.data_version()
         if force or (self._version is not None and version != self._version):
@@ -137,19 +144,12 @@ class DpoApp(App[None]):
     # ---- navigation used by every screen ---------------------------------------------------
 
     def open_case(self, ref: str) -> None:
-        try:
-            from dpo_tui.tui.case_screen import CaseScreen
-        except ImportError as exc:
-            self.notify_error(RuntimeError(f"the case screen is not available: {exc}"))
-            return
+        from dpo_tui.tui.case_screen import CaseScreen
+
         self.push_screen(CaseScreen(ref))
 
     def new_request(self) -> None:
-        try:
-            from dpo_tui.tui.new_request import NewRequestScreen
-        except ImportError as exc:
-            self.notify_error(RuntimeError(f"the new-request form is not available: {exc}"))
-            return
+        from dpo_tui.tui.new_request import NewRequestScreen
 
         def done(ref: str | None) -> None:
             if ref:
@@ -160,9 +160,22 @@ class DpoApp(App[None]):
         self.push_screen(NewRequestScreen(), done)
 
     def notify_error(self, exc: BaseException | str) -> None:
-        """One plain line for the user (never markup: messages can quote requester text), never a traceback."""
-        message = str(exc) or type(exc).__name__
+        """One plain line for the user (never markup: messages can quote requester text), never a traceback.
+        A casework rule reads as its own sentence; any other error also names its type (tui/base.error_text)."""
+        from dpo_tui.tui.base import error_text
+
+        message = exc if isinstance(exc, str) else error_text(exc)
         self.notify(message, severity="error", markup=False, timeout=8)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (auto-refresh, warming): a failure is shown once, not every two seconds."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            from dpo_tui.tui.base import error_text
+
+            text = error_text(event.worker.error)
+            if text != self._last_error:
+                self._last_error = text
+                self.notify_error(text)
 
     # ---- actions ---------------------------------------------------------------------------
 

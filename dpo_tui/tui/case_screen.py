@@ -3,7 +3,7 @@
 How to extend it (walkthroughs, checklist, letters, export): add a `Binding(key, action, description, id="case.…")`
 to `CaseScreen.BINDINGS` and an `action_…` method. Inside it, `self.detail` is the current `CaseDetail` (None until
 loaded), `self.ref` the reference, `self.selected_item_key` the checklist item under the cursor. To change the case,
-call `self.call_service(lambda work: work.some_verb(self.ref, ..., version=self.detail.version), done="…")`: it runs
+call `self.call_service(lambda casework: casework.some_verb(self.ref, ..., version=self.detail.version), done="…")`: it runs
 in a thread, shows the `CaseDetail` the verb returns (or reloads), and reports errors. `refresh_case()` reloads from
 the database; `show_detail(detail)` re-renders from a detail you already have.
 
@@ -12,29 +12,42 @@ Everything a requester wrote is rendered with `literal()`: never as markup, neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Label, OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
+from dpo_tui.tui.base import DpoModal, DpoScreen
 from dpo_tui.domain.dates import fmt
+from dpo_tui.domain.errors import DomainError
 from dpo_tui.tui.checklist_view import BINDINGS as CHECKLIST_BINDINGS, ChecklistActions
+from dpo_tui.tui.formatting import (  # noqa: F401 - event_summary, deadline_dates re-exported for callers
+    checklist_detail,
+    checklist_line,
+    deadline_dates,
+    event_summary,
+    right_labels,
+    rows_text,
+    status_words,
+    summary_then_record,
+    when,
+)
 from dpo_tui.tui.text import literal
 from dpo_tui.tui.widgets import deadline_badge
 
 if TYPE_CHECKING:
     from dpo_tui.domain.clock import Deadline
-    from dpo_tui.services.views import CaseDetail, ChecklistItemView
+    from dpo_tui.services.casework import Casework
+    from dpo_tui.services.views import CaseDetail
 
 TABS: tuple[tuple[str, str], ...] = (
     ("overview", "Overview"),
@@ -46,167 +59,9 @@ TABS: tuple[tuple[str, str], ...] = (
 )
 TAB_IDS = tuple(t for t, _ in TABS)
 
-STATE_MARKS = {"done": "✓", "open": "☐", "na": "N/A"}
-STATUS_WORDS = {
-    "new": "new",
-    "awaiting_id": "awaiting ID",
-    "awaiting_fee": "awaiting fee",
-    "awaiting_clarification": "awaiting clarification",
-    "in_progress": "in progress",
-    "completed": "completed",
-    "refused": "refused",
-    "withdrawn": "withdrawn",
-}
-
-
-def status_words(status: str) -> str:
-    return STATUS_WORDS.get(status, status.replace("_", " "))
-
-
-def right_labels(rights: Iterable[str]) -> str:
-    from dpo_tui.domain.rights import Right
-
-    out = []
-    for r in rights:
-        try:
-            out.append(Right(r).label)
-        except ValueError:
-            out.append(r)
-    return ", ".join(out)
-
-
-def when(at: datetime | None) -> str:
-    """`Wed 25 Nov 2026 14:05` in local time."""
-    if at is None:
-        return ""
-    local = at.astimezone() if at.tzinfo else at
-    return f"{fmt(local.date())} {local:%H:%M}"
-
-
-def _value_text(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (date, datetime)):
-        return fmt(value if isinstance(value, date) and not isinstance(value, datetime) else value.date())
-    if isinstance(value, str):
-        try:
-            return fmt(date.fromisoformat(value)) if len(value) == 10 and value[4] == "-" else value
-        except ValueError:
-            return value
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_value_text(v) for v in value) or "—"
-    return str(value)
-
-
-def record_lines(record: dict[str, Any], indent: int = 0) -> Text:
-    """A recorded dict (identity, decision) as `key: value` lines; every value shown literally."""
-    out = Text()
-    pad = "  " * indent
-    for key, value in record.items():
-        label = str(key).replace("_", " ")
-        if isinstance(value, dict):
-            out.append(f"{pad}{label}:\n", style="bold")
-            out.append_text(record_lines(value, indent + 1))
-        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, dict) for v in value):
-            out.append(f"{pad}{label}:\n", style="bold")
-            for i, v in enumerate(value, 1):
-                out.append(f"{pad}  {i}.\n")
-                out.append_text(record_lines(v, indent + 2))
-        else:
-            out.append(f"{pad}{label}: ", style="bold")
-            out.append_text(literal(_value_text(value)))
-            out.append("\n")
-    return out
-
-
-def event_summary(kind: str, payload: dict[str, Any] | None) -> str:
-    """One readable line for an audit event (plain text: the caller renders it literally)."""
-    p = dict(payload or {})
-    if kind == "case.logged":
-        parts = [right_labels(str(p.get("rights", "")).split(",")) if p.get("rights") else "request logged"]
-        if p.get("received"):
-            parts.append(f"received {_value_text(p['received'])}")
-        if p.get("channel"):
-            parts.append(f"by {str(p['channel']).replace('_', ' ')}")
-        if p.get("regime"):
-            parts.append(str(p["regime"]))
-        if p.get("due"):
-            parts.append(f"due {_value_text(p['due'])}")
-        return "; ".join(parts)
-    if kind == "case.status":
-        line = f"status → {status_words(str(p.get('to', '?')))}"
-        if p.get("reason"):
-            line += f" ({p['reason']})"
-        if p.get("outcome") and p.get("outcome") != p.get("to"):
-            line += f", outcome {p['outcome']}"
-        if p.get("bulk"):
-            line += " [bulk]"
-        return line
-    if kind == "case.assigned":
-        to = p.get("to") or "nobody"
-        frm = p.get("from")
-        return f"assigned to {to}" + (f" (was {frm})" if frm else "")
-    if kind == "note.added":
-        n = p.get("length")
-        return f"note added ({n} characters)" if n is not None else "note added"
-    if not p:
-        return ""
-    return ", ".join(f"{str(k).replace('_', ' ')}: {_value_text(v)}" for k, v in p.items())
-
-
-def _summary_then_record(summary: list[str], record: dict[str, Any]) -> Text:
-    """A record in a few sentences first, then every recorded field (what a regulator may ask about)."""
-    body = Text()
-    for line in summary:
-        body.append_text(literal(line))
-        body.append("\n")
-    body.append("\nFull record\n", style="bold")
-    body.append_text(record_lines(record))
-    return body
-
-
-def deadline_dates(dl: Deadline) -> list[tuple[str, str]]:
-    """The dates of a deadline as (label, value) rows for the explanation modal."""
-    rows = [("Received", fmt(dl.received))]
-    rows.append(("Clock start", fmt(dl.clock_start) if dl.clock_start else "not started"))
-    rows.append(("Due", fmt(dl.due) if dl.due else "—"))
-    if dl.extendable:
-        rows.append(("Extension notice by", fmt(dl.extension_notice_by) if dl.extension_notice_by else "—"))
-        label = "Extended due" if dl.extended else "Extended due (if extended)"
-        rows.append((label, fmt(dl.extended_due) if dl.extended_due else "—"))
-    else:
-        rows.append(("Extension", "not allowed under this regime"))
-    if dl.acknowledge_by:
-        rows.append(("Acknowledge by", fmt(dl.acknowledge_by)))
-    rows.append(("Internal target", fmt(dl.internal_target) if dl.internal_target else "off"))
-    if dl.paused_days:
-        rows.append(("Paused", f"{dl.paused_days} day{'s' if dl.paused_days != 1 else ''}"))
-    # Issue 15: each right's own date when they differ (the headline above is the earliest), and a lapsed date.
-    if len({(rd.deadline.effective_due, rd.deadline.state) for rd in dl.per_right}) > 1:
-        for rd in dl.per_right:
-            due = rd.deadline.effective_due
-            rows.append((f"Due ({rd.right.replace('_', ' ')})", fmt(due) if due else "not started"))
-    if dl.lapsed_due:
-        rows.append(("Lapsed", f"{fmt(dl.lapsed_due)} (before the late ID request)"))
-    return rows
-
-
-class ExplainScreen(ModalScreen[None]):
+class ExplainScreen(DpoModal[None]):
     """How the due date was computed, step by step."""
 
-    DEFAULT_CSS = """
-    ExplainScreen { align: center middle; }
-    ExplainScreen > Vertical {
-        width: 90%; max-width: 110; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    ExplainScreen VerticalScroll { height: auto; }
-    ExplainScreen .title { text-style: bold; margin-bottom: 1; }
-    ExplainScreen #explain-steps { margin-bottom: 1; }
-    ExplainScreen .hint { color: $text-muted; }
-    """
     BINDINGS = [
         Binding("escape", "close", "Close", id="explain.close"),
         Binding("w", "close", "Close", show=False, id="explain.close_w"),
@@ -232,7 +87,7 @@ class ExplainScreen(ModalScreen[None]):
         dates.add_column()
         for label, value in deadline_dates(dl):
             dates.add_row(label, value)
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Label(literal(title), classes="title")
             with VerticalScroll():
                 yield Static(steps, id="explain-steps")
@@ -247,21 +102,9 @@ class ExplainScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(DpoModal[str | None]):
     """Write a note on the case: ctrl+s saves, escape cancels. An empty note is refused here."""
 
-    DEFAULT_CSS = """
-    NoteScreen { align: center middle; }
-    NoteScreen > Vertical {
-        width: 80%; max-width: 100; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    NoteScreen .title { text-style: bold; }
-    NoteScreen TextArea { height: 8; }
-    NoteScreen #note-error { color: $error; height: auto; }
-    NoteScreen Horizontal { height: auto; align-horizontal: right; }
-    NoteScreen Button { margin-left: 1; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="note.save"),
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
@@ -272,7 +115,7 @@ class NoteScreen(ModalScreen[str | None]):
         self.ref = ref
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Label(f"Note on {self.ref} (ctrl+s saves, escape cancels)", classes="title", markup=False)
             yield TextArea(id="note-text")
             yield Static("", id="note-error")
@@ -299,27 +142,9 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CaseScreen(ChecklistActions, Screen[None]):
+class CaseScreen(ChecklistActions, DpoScreen[None]):
     """One case: header + deadline badge that never scroll away, and six tabs."""
 
-    DEFAULT_CSS = """
-    CaseScreen #case-header {
-        dock: top; height: auto; padding: 0 1; background: $boost;
-    }
-    CaseScreen #case-title { text-style: bold; }
-    CaseScreen #case-badge { padding: 0 1; margin-top: 0; }
-    CaseScreen #case-badge.badge-overdue { background: $error 30%; }
-    CaseScreen #case-badge.badge-soon { background: $warning 25%; }
-    CaseScreen #case-badge.badge-ok { background: $success 15%; }
-    CaseScreen #case-badge.badge-paused, CaseScreen #case-badge.badge-closed { background: $panel; }
-    CaseScreen TabbedContent { height: 1fr; }
-    CaseScreen TabPane { padding: 0 1; }
-    CaseScreen TabPane > VerticalScroll { height: 1fr; }
-    CaseScreen #checklist-progress { height: 1; }
-    CaseScreen #checklist-list { height: 1fr; min-height: 3; }
-    CaseScreen #checklist-detail { height: auto; max-height: 8; color: $text-muted; }
-    CaseScreen .empty { color: $text-muted; }
-    """
 
     BINDINGS: list[Binding] = [
         Binding("escape", "back", "Back", id="case.back"),
@@ -361,11 +186,10 @@ class CaseScreen(ChecklistActions, Screen[None]):
     @property
     def selected_item_key(self) -> str | None:
         """The key of the checklist item under the cursor in the Checklist tab (None if there is none)."""
-        try:
-            opt = self.query_one("#checklist-list", OptionList).highlighted_option
-        except Exception:
-            return None
-        return opt.id if opt is not None else None
+        lists = self.query("#checklist-list").results(OptionList)
+        opt = next(lists, None)
+        option = opt.highlighted_option if opt is not None else None
+        return option.id if option is not None else None
 
     @property
     def active_tab(self) -> str:
@@ -392,27 +216,26 @@ class CaseScreen(ChecklistActions, Screen[None]):
     def call_service(
         self, fn: Callable[[Any], CaseDetail | None], *, done: str | None = None
     ) -> Worker[None]:
-        """Run `fn(app.work)` in a thread. A returned CaseDetail is shown, otherwise the case is reloaded;
+        """Run `fn(app.casework)` in a thread. A returned CaseDetail is shown, otherwise the case is reloaded;
         `done` is then notified. Errors are reported (their text shown literally) and the case reloaded."""
         return self._call_service(fn, done)
 
-    # ---- loading ---------------------------------------------------------------------------
+    # ---- loading and service calls (thread workers; failures reach worker_failed) --------------
 
-    @work(thread=True, group="case-load")  # not exclusive: an older answer arriving late is dropped in _loaded
-    def _load(self, seq: int) -> None:
-        app: Any = self.app
-        try:
-            detail = app.work.get(self.ref)
-        except Exception as exc:  # noqa: BLE001 - reported on screen, never a traceback
-            app.call_from_thread(self._load_failed, exc)
-            return
-        regime_name = self._regime_name
-        if regime_name is None:
+    def _load(self, seq: int) -> Worker[None]:
+        # Not exclusive: an older answer arriving late is dropped in _loaded.
+        known = self._regime_name
+
+        def read(casework: Casework) -> tuple[CaseDetail, str]:
+            detail = casework.get(self.ref)
+            if known is not None:
+                return detail, known
             try:
-                regime_name = app.work.regime(detail.regime).name
-            except Exception:  # noqa: BLE001 - the key is shown instead
-                regime_name = detail.regime
-        app.call_from_thread(self._loaded, detail, regime_name, seq)
+                return detail, casework.regime(detail.regime).name
+            except DomainError:  # a regime no longer configured: its key is shown instead
+                return detail, detail.regime
+
+        return self.call_in_thread(read, lambda loaded: self._loaded(*loaded, seq), group="case-load")
 
     def _loaded(self, detail: CaseDetail, regime_name: str, seq: int) -> None:
         if seq < self._shown_seq:
@@ -421,29 +244,29 @@ class CaseScreen(ChecklistActions, Screen[None]):
         self._regime_name = regime_name
         self.show_detail(detail)
 
-    def _load_failed(self, exc: Exception) -> None:
+    def _call_service(self, fn: Callable[[Casework], CaseDetail | None], done: str | None) -> Worker[None]:
+        def shown(result: CaseDetail | None) -> None:
+            if result is not None and hasattr(result, "deadline"):
+                self.show_detail(result)
+            else:
+                self.refresh_case()
+            if done:
+                self.app.notify(done, markup=False)
+
+        return self.call_in_thread(fn, shown, group="case-service")
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         if not self.is_attached:
             return
-        if self._detail is None:
-            self.query_one("#case-title", Static).update(literal(f"{self.ref}: could not open the case"))
-            self.query_one("#case-requester", Static).update(literal(str(exc)))
-        self._report(exc)
-
-    @work(thread=True, group="case-service")
-    def _call_service(self, fn: Callable[[Any], CaseDetail | None], done: str | None) -> None:
-        app: Any = self.app
-        try:
-            result = fn(app.work)
-        except Exception as exc:  # noqa: BLE001 - reported to the user
-            app.call_from_thread(self._report, exc)
-            app.call_from_thread(self.refresh_case)
+        if worker.group == "case-load":
+            if self._detail is None:
+                self.query_one("#case-title", Static).update(literal(f"{self.ref}: could not open the case"))
+                self.query_one("#case-requester", Static).update(literal(str(error)))
+            self.show_error(error)
             return
-        if result is not None and hasattr(result, "deadline"):
-            app.call_from_thread(self.show_detail, result)
-        else:
-            app.call_from_thread(self.refresh_case)
-        if done:
-            app.call_from_thread(self.app.notify, done, markup=False)
+        self.show_error(error)
+        if worker.group == "case-service":
+            self.refresh_case()  # show the case as it now is
 
     def action_letters(self) -> None:
         from dpo_tui.tui.letter_screen import LetterScreen
@@ -471,16 +294,9 @@ class CaseScreen(ChecklistActions, Screen[None]):
 
         open_walkthrough(self, "clarify")
 
-    def _report(self, exc: Exception) -> None:
-        handler = getattr(self.app, "notify_error", None)
-        if callable(handler):
-            handler(exc)
-        else:
-            self.app.notify(str(exc), severity="error", markup=False)
-
     def _today(self) -> date:
-        today = getattr(self.app, "today", None)
-        return today() if callable(today) else date.today()
+
+        return self.app.today()
 
     # ---- layout ----------------------------------------------------------------------------
 
@@ -572,7 +388,7 @@ class CaseScreen(ChecklistActions, Screen[None]):
             rows.append(("Outcome", literal(d.outcome)))
         if d.final_response_on:
             rows.append(("Final response", Text(fmt(d.final_response_on))))
-        t.append_text(_rows(rows))
+        t.append_text(rows_text(rows))
         t.append("\nRequester\n", style="bold underline")
         contact = [
             ("Name", literal(d.requester.get("name"))),
@@ -581,19 +397,19 @@ class CaseScreen(ChecklistActions, Screen[None]):
         for key, label in (("address", "Address"), ("phone", "Phone"), ("account", "Account")):
             if d.requester.get(key):
                 contact.append((label, literal(d.requester.get(key))))
-        t.append_text(_rows(contact))
+        t.append_text(rows_text(contact))
         if d.agent.get("name"):
             t.append("\nActing for them\n", style="bold underline")
             agent = [("Agent", literal(d.agent.get("name")))]
             if d.agent.get("kind"):
                 agent.append(("As", literal(d.agent.get("kind"))))
-            t.append_text(_rows(agent))
+            t.append_text(rows_text(agent))
         t.append("\nRegime\n", style="bold underline")
         calendar = next(
             (line.removeprefix("holiday calendar: ") for line in d.deadline.explanation if line.startswith("holiday calendar: ")),
             d.country + (f"-{d.subdivision}" if d.subdivision else ""),
         )
-        t.append_text(_rows([("Regime", literal(self._regime_name or d.regime)), ("Calendar", literal(calendar))]))
+        t.append_text(rows_text([("Regime", literal(self._regime_name or d.regime)), ("Calendar", literal(calendar))]))
         t.append(f"\nNotes ({len(d.notes)})\n", style="bold underline")
         if not d.notes:
             t.append("No notes yet. Press m to add one.\n", style="dim")
@@ -611,7 +427,7 @@ class CaseScreen(ChecklistActions, Screen[None]):
             return
         from dpo_tui.domain.identity import describe
 
-        self.query_one("#identity-body", Static).update(_summary_then_record(describe(d.identity), d.identity))
+        self.query_one("#identity-body", Static).update(summary_then_record(describe(d.identity), d.identity))
 
     def _render_decision(self, d: CaseDetail) -> None:
         if not d.decision:
@@ -619,7 +435,7 @@ class CaseScreen(ChecklistActions, Screen[None]):
             return
         from dpo_tui.services.decisions import describe
 
-        self.query_one("#decision-body", Static).update(_summary_then_record(describe(d.decision), d.decision))
+        self.query_one("#decision-body", Static).update(summary_then_record(describe(d.decision), d.decision))
 
     def _render_checklist(self, d: CaseDetail) -> None:
         done = sum(1 for i in d.checklist if i.state == "done")
@@ -728,50 +544,3 @@ class CaseScreen(ChecklistActions, Screen[None]):
                 self.call_service(lambda w: w.add_note(ref, text, version=version), done=f"Note added to {ref}.")
 
         self.app.push_screen(NoteScreen(ref), saved)
-
-
-def _rows(rows: list[tuple[str, Text]]) -> Text:
-    width = max((len(label) for label, _ in rows), default=0)
-    out = Text()
-    for label, value in rows:
-        out.append(f"{label:<{width}}  ", style="bold")
-        out.append_text(value)
-        out.append("\n")
-    return out
-
-
-def checklist_line(item: ChecklistItemView) -> Text:
-    mark = STATE_MARKS.get(item.state, "?")
-    t = Text()
-    t.append(f"{mark:<3} ", style="green" if item.state == "done" else "dim" if item.state == "na" else "")
-    t.append_text(literal(item.label))
-    if item.done_by:
-        t.append("  — ", style="dim")
-        t.append_text(literal(item.done_by, "dim"))
-        if item.done_at:
-            t.append(f", {when(item.done_at)}", style="dim")
-    return t
-
-
-def checklist_detail(item: ChecklistItemView) -> Text:
-    t = Text()
-    if item.reason:
-        t.append("Reason: ", style="bold")
-        t.append_text(literal(item.reason))
-        t.append("\n")
-    if item.requires_search_record or item.search_terms or item.found:
-        t.append("Search: ", style="bold")
-        if item.search_terms or item.found:
-            t.append_text(literal(item.search_terms or "(terms not recorded)"))
-            t.append(" → found: ", style="bold")
-            t.append_text(literal(item.found or "(not recorded)"))
-        else:
-            t.append("not recorded yet")
-        t.append("\n")
-    if item.note:
-        t.append("Note: ", style="bold")
-        t.append_text(literal(item.note))
-        t.append("\n")
-    if item.guidance:
-        t.append_text(literal(item.guidance, "italic"))
-    return t

@@ -18,7 +18,7 @@ Services are imported inside the actions so that opening the app never pays for 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -26,13 +26,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
+    from dpo_tui.services.casework import Casework
     from dpo_tui.services.views import CaseDetail, ChecklistItemView
+    from dpo_tui.tui.app import DpoApp
 
 FOUND_CHOICES: tuple[tuple[str, str], ...] = (("found", "Found data"), ("nothing_found", "Nothing found"))
 
@@ -44,18 +46,6 @@ BINDINGS: list[Binding] = [
     Binding("C", "complete", "Complete case", id="case.complete"),
 ]
 
-_DIALOG_CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{
-    width: 80; max-width: 95%; height: auto; max-height: 90%;
-    border: thick $primary; background: $surface; padding: 0 1;
-}}
-{name} .title {{ text-style: bold; }}
-{name} .hint {{ color: $text-muted; }}
-{name} .error {{ color: $error; height: auto; }}
-{name} Horizontal {{ height: auto; align-horizontal: right; }}
-{name} Button {{ margin-left: 1; }}
-"""
 
 
 def progress_text(detail: CaseDetail) -> str:
@@ -64,23 +54,47 @@ def progress_text(detail: CaseDetail) -> str:
     return f"{settled}/{len(detail.checklist)} done"
 
 
-class TickScreen(ModalScreen[dict[str, str] | None]):
-    """Tick an item: search terms and found / nothing found (required for search items), and an optional note.
-    Returns {"search_terms", "found", "note"} (empty strings where not given), or None when cancelled."""
+Save = Callable[["Casework", Any], "CaseDetail"]
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="TickScreen") + "TickScreen RadioSet { width: 100%; }"
+
+class _SavingDialog(DpoModal["CaseDetail | None"]):
+    """A checklist dialog that saves itself: `save(casework, answer)` runs in a thread worker; the dialog closes with
+    the CaseDetail it returns. A refusal (the service's rule, a conflict) is shown on the dialog's error line, the
+    field at fault focused, and what the DPO typed stays (tui/base.py)."""
+
+    ERROR_LINE = ".error"
+
+    def __init__(self, save: Save) -> None:
+        super().__init__()
+        self._save = save
+
+    def submit(self, answer: Any) -> None:
+        self.show_problem("")
+        save = self._save
+        self.call_in_thread(lambda casework: save(casework, answer), self.dismiss, group="checklist-save", exclusive=True)
+
+    def show_problem(self, message: str) -> None:
+        self.query_one(self.ERROR_LINE, Static).update(literal(message))
+
+
+class TickScreen(_SavingDialog):
+    """Tick an item: search terms and found / nothing found (the service says which a search item needs), and an
+    optional note. Dismisses with the case as saved, or None when cancelled."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Tick", priority=True, id="tick.save"),
         Binding("escape", "cancel", "Cancel", id="tick.cancel"),
     ]
 
-    def __init__(self, item: ChecklistItemView) -> None:
-        super().__init__()
+    FIELD_WIDGETS: ClassVar[dict[str, str]] = {"search terms": "#tick-terms", "found": "#tick-found", "note": "#tick-note"}
+
+    def __init__(self, item: ChecklistItemView, save: Save) -> None:
+        super().__init__(save)
         self.item = item
 
     def compose(self) -> ComposeResult:
         item = self.item
-        with Vertical():
+        with Vertical(classes="modal-frame checklist-dialog"):
             title = Text("Tick: ", style="bold")
             title.append_text(literal(item.label))
             yield Label(title, classes="title")
@@ -108,37 +122,23 @@ class TickScreen(ModalScreen[dict[str, str] | None]):
         pressed = self.query_one("#tick-found", RadioSet).pressed_button
         return pressed.id.removeprefix("found-") if pressed is not None and pressed.id else ""
 
-    def _fail(self, message: str, focus: str) -> None:
-        self.query_one("#tick-error", Static).update(Text(message))
-        self.query_one(focus).focus()
-
     @on(Input.Submitted)
     @on(Button.Pressed, "#tick-save")
     def action_save(self) -> None:
+        # The rule (which items need a search record) is the service's: services/checklist_work.tick.
         terms = self.query_one("#tick-terms", Input).value.strip()
-        found = self._found()
-        if self.item.requires_search_record and not terms:
-            self._fail("Search terms are required: they prove a reasonable and proportionate search.", "#tick-terms")
-            return
-        if (self.item.requires_search_record or terms) and not found:
-            self._fail("Say whether the search found anything: pick Found data or Nothing found.", "#tick-found")
-            return
-        if found and not terms:
-            self._fail("A search result needs the search terms used.", "#tick-terms")
-            return
         note = self.query_one("#tick-note", Input).value.strip()
-        self.dismiss({"search_terms": terms, "found": found, "note": note})
+        self.submit({"search_terms": terms, "found": self._found(), "note": note})
 
     @on(Button.Pressed, "#tick-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class TextPrompt(ModalScreen[str | None]):
-    """One line of text: a not-applicable reason, an item note, an ad-hoc item's label.
-    `required`: an empty answer is refused here with `empty_message`. Enter answers, escape cancels."""
+class TextPrompt(_SavingDialog):
+    """One line of text: a not-applicable reason, an item note, an ad-hoc item's label, saved by `save(casework,
+    text)` (whose service says whether it may be empty). Enter saves, escape cancels."""
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="TextPrompt")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(
@@ -146,23 +146,20 @@ class TextPrompt(ModalScreen[str | None]):
         title: Text,
         *,
         prompt: str,
+        save: Save,
         value: str = "",
         placeholder: str = "",
-        required: bool = True,
-        empty_message: str = "This cannot be empty.",
         hint: str = "enter saves, escape cancels",
     ) -> None:
-        super().__init__()
+        super().__init__(save)
         self.title_text = title
         self.prompt = prompt
         self.value = value
         self.placeholder = placeholder
-        self.required = required
-        self.empty_message = empty_message
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame checklist-dialog"):
             yield Label(self.title_text, classes="title")
             yield Label(self.prompt, markup=False)
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-answer")
@@ -172,36 +169,35 @@ class TextPrompt(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    def field_selector(self, field: str) -> str | None:
+        return "#prompt-answer"  # the one field there is
+
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        answer = event.value.strip()
-        if self.required and not answer:
-            self.query_one("#prompt-error", Static).update(Text(self.empty_message))
-            return
-        self.dismiss(answer)
+        self.submit(event.value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class CompleteScreen(ModalScreen[str | None]):
-    """Complete the case. With open items: lists them and asks for an override reason (required to go ahead).
-    Returns "" to complete with nothing open, the override reason, or None when cancelled."""
+class CompleteScreen(_SavingDialog):
+    """Complete the case. With open items: lists them and asks for an override reason (the service refuses to go
+    ahead without one). `save(casework, reason)` ("" when nothing is open); dismisses with the case, or None."""
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="CompleteScreen") + "CompleteScreen VerticalScroll { height: auto; max-height: 14; }"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="complete.cancel")]
 
-    def __init__(self, ref: str, open_items: Sequence[tuple[str, str]], total: int) -> None:
-        super().__init__()
+    def __init__(self, ref: str, open_items: Sequence[tuple[str, str]], total: int, save: Save) -> None:
+        super().__init__(save)
         self.ref = ref
         self.open_items = list(open_items)
         self.total = total
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame checklist-dialog"):
             yield Label(literal(f"Complete {self.ref}"), classes="title")
             if not self.open_items:
                 yield Static(Text(f"All {self.total} checklist items are done or not applicable."))
+                yield Static("", id="complete-error", classes="error")
                 yield Label("enter completes the case, escape cancels", classes="hint", markup=False)
                 with Horizontal():
                     yield Button("Complete", id="complete-go", variant="primary")
@@ -232,29 +228,25 @@ class CompleteScreen(ModalScreen[str | None]):
         else:
             self.query_one("#complete-go", Button).focus()
 
+    def field_selector(self, field: str) -> str | None:
+        return "#complete-reason"
+
     @on(Input.Submitted)
     def _override(self, event: Input.Submitted) -> None:
-        reason = event.value.strip()
-        if not reason:
-            self.query_one("#complete-error", Static).update(
-                Text("An override needs a reason; or press escape and finish the open items.")
-            )
-            return
-        self.dismiss(reason)
+        self.submit(event.value.strip())
 
     @on(Button.Pressed, "#complete-go")
     def _go(self) -> None:
-        self.dismiss("")
+        self.submit("")
 
     @on(Button.Pressed, "#complete-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(DpoModal[bool]):
     """Yes or no: enter (or y) confirms, escape (or n) cancels."""
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="ConfirmScreen")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("escape,n", "answer(False)", "No", id="confirm.no"),
@@ -266,7 +258,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame checklist-dialog"):
             yield Static(self.question, classes="title", id="confirm-question")
             yield Label(self.hint, classes="hint", markup=False)
 
@@ -280,7 +272,7 @@ class ChecklistActions:
 
     detail: CaseDetail | None
     selected_item_key: str | None
-    app: Any
+    app: DpoApp
 
     def _checklist_item(self) -> ChecklistItemView | None:
         """The item under the cursor, if the Checklist tab is showing; otherwise show the tab and say what to do."""
@@ -303,11 +295,20 @@ class ChecklistActions:
             return None
         return item
 
-    def _run(self, fn: Any, done: str) -> None:
+    def _after(self, done: str | Callable[[], str]) -> Callable[[CaseDetail | None], None]:
+        """What a saving dialog's result does on the case screen: show the case as saved, say what was done."""
         me: Any = self
-        me.call_service(fn, done=done)
+
+        def shown(detail: CaseDetail | None) -> None:
+            if detail is not None:
+                me.show_detail(detail)
+                self.app.notify(done if isinstance(done, str) else done(), markup=False)
+
+        return shown
 
     def action_tick(self) -> None:
+        from dpo_tui.services import checklist_work as cw
+
         item = self._checklist_item()
         if item is None or self.detail is None:
             return
@@ -316,15 +317,9 @@ class ChecklistActions:
         if item.state != "open":
 
             def confirmed(yes: bool | None) -> None:
-                if not yes:
-                    return
-
-                def untick(w: Any) -> Any:
-                    from dpo_tui.services.checklist_work import untick
-
-                    return untick(w, ref, key, version=version)
-
-                self._run(untick, f"Reopened: {item.label}")
+                if yes:
+                    me: Any = self
+                    me.call_service(lambda w: cw.untick(w, ref, key, version=version), done=f"Reopened: {item.label}")
 
             question = Text("Reopen: ", style="bold")
             question.append_text(literal(item.label))
@@ -337,46 +332,28 @@ class ChecklistActions:
             )
             return
 
-        def ticked(answer: dict[str, str] | None) -> None:
-            if answer is None:
-                return
+        def tick(w: Casework, answer: dict[str, str]) -> CaseDetail:
+            return cw.tick(
+                w,
+                ref,
+                key,
+                search_terms=answer["search_terms"] or None,
+                found=answer["found"] or None,
+                note=answer["note"] or None,
+                version=version,
+            )
 
-            def tick(w: Any) -> Any:
-                from dpo_tui.services.checklist_work import tick
-
-                return tick(
-                    w,
-                    ref,
-                    key,
-                    search_terms=answer["search_terms"] or None,
-                    found=answer["found"] or None,
-                    note=answer["note"] or None,
-                    version=version,
-                )
-
-            self._run(tick, f"Ticked: {item.label}")
-
-        self.app.push_screen(TickScreen(item), ticked)
+        self.app.push_screen(TickScreen(item, tick), self._after(f"Ticked: {item.label}"))
 
     def action_not_applicable(self) -> None:
+        from dpo_tui.services import checklist_work as cw
+
         item = self._checklist_item()
         if item is None or self.detail is None:
             return
         ref, version, key = self.detail.ref, self.detail.version, item.key
         title = Text("Not applicable: ", style="bold")
         title.append_text(literal(item.label))
-
-        def answered(reason: str | None) -> None:
-            if not reason:
-                return
-
-            def mark(w: Any) -> Any:
-                from dpo_tui.services.checklist_work import mark_not_applicable
-
-                return mark_not_applicable(w, ref, key, reason, version=version)
-
-            self._run(mark, f"Not applicable: {item.label}")
-
         hint = "enter saves, escape cancels"
         if key == "objection.direct_marketing":
             hint = "Marking this not applicable records that the objection is NOT to direct marketing. " + hint
@@ -384,38 +361,39 @@ class ChecklistActions:
             TextPrompt(
                 title,
                 prompt="Why does this item not apply? (required: it is part of the record)",
+                save=lambda w, reason: cw.mark_not_applicable(w, ref, key, reason, version=version),
                 value=item.reason or "",
                 placeholder="e.g. the person never used this service",
-                empty_message="A reason is required to mark an item not applicable.",
                 hint=hint,
             ),
-            answered,
+            self._after(f"Not applicable: {item.label}"),
         )
 
     def action_item_note(self) -> None:
+        from dpo_tui.services import checklist_work as cw
+
         item = self._checklist_item()
         if item is None or self.detail is None:
             return
         ref, version, key = self.detail.ref, self.detail.version, item.key
         title = Text("Note on: ", style="bold")
         title.append_text(literal(item.label))
+        said: dict[str, str] = {}
 
-        def answered(note: str | None) -> None:
-            if note is None or note == (item.note or ""):
-                return
-
-            def save(w: Any) -> Any:
-                from dpo_tui.services.checklist_work import add_note
-
-                return add_note(w, ref, key, note, version=version)
-
-            self._run(save, "Note saved." if note else "Note cleared.")
+        def save(w: Casework, note: str) -> CaseDetail | None:
+            said["note"] = note
+            if note == (item.note or ""):
+                return None  # unchanged: nothing to record
+            return cw.add_note(w, ref, key, note, version=version)
 
         self.app.push_screen(
-            TextPrompt(title, prompt="Note (empty clears it)", value=item.note or "", required=False), answered
+            TextPrompt(title, prompt="Note (empty clears it)", save=save, value=item.note or ""),
+            self._after(lambda: "Note saved." if said.get("note") else "Note cleared."),
         )
 
     def action_add_item(self) -> None:
+        from dpo_tui.services import checklist_work as cw
+
         detail = self.detail
         if detail is None:
             self.app.notify("The case is still loading.", markup=False)
@@ -427,29 +405,25 @@ class ChecklistActions:
         me.action_show_tab("checklist")
         _focus_list(me)
         ref, version = detail.ref, detail.version
+        said: dict[str, str] = {}
 
-        def answered(label: str | None) -> None:
-            if not label:
-                return
-
-            def add(w: Any) -> Any:
-                from dpo_tui.services.checklist_work import add_item
-
-                return add_item(w, ref, label, version=version)
-
-            self._run(add, f"Added: {label}")
+        def add(w: Casework, label: str) -> CaseDetail:
+            said["label"] = label
+            return cw.add_item(w, ref, label, version=version)
 
         self.app.push_screen(
             TextPrompt(
                 Text(f"Add a checklist item to {ref}", style="bold"),
                 prompt="What needs doing?",
+                save=add,
                 placeholder="e.g. check the paper files in the archive",
-                empty_message="Say what needs doing.",
             ),
-            answered,
+            self._after(lambda: f"Added: {said.get('label', '')}"),
         )
 
     def action_complete(self) -> None:
+        from dpo_tui.services import checklist_work as cw
+
         detail = self.detail
         if detail is None:
             self.app.notify("The case is still loading.", markup=False)
@@ -460,22 +434,15 @@ class ChecklistActions:
         ref, version = detail.ref, detail.version
         open_items = [(i.key, i.label) for i in detail.checklist if i.state == "open"]
 
-        def answered(reason: str | None) -> None:
-            if reason is None:
-                return
+        def complete(w: Casework, reason: str) -> CaseDetail:
+            return cw.complete_case(w, ref, override_reason=reason or None, version=version)
 
-            def complete(w: Any) -> Any:
-                from dpo_tui.services.checklist_work import complete_case
-
-                return complete_case(w, ref, override_reason=reason or None, version=version)
-
-            self._run(complete, f"{ref} completed" + (" (override recorded)." if reason else "."))
-
-        self.app.push_screen(CompleteScreen(ref, open_items, len(detail.checklist)), answered)
+        self.app.push_screen(
+            CompleteScreen(ref, open_items, len(detail.checklist), complete),
+            self._after(f"{ref} completed" + (" (override recorded)." if open_items else ".")),
+        )
 
 
 def _focus_list(screen: Any) -> None:
-    try:
-        screen.query_one("#checklist-list").focus()
-    except Exception:  # noqa: BLE001 - the layout is the case screen's; focusing is only a convenience
-        pass
+    for widget in screen.query("#checklist-list"):
+        widget.focus()

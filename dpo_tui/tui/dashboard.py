@@ -3,17 +3,17 @@ right and by month, extensions and refusals with their grounds. The same figures
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
+from dpo_tui.tui.base import DpoScreen
 from dpo_tui.tui.text import literal
 
 BAR = "█"
@@ -34,15 +34,7 @@ def bar_rows(counts: dict[str, int], width: int = 30) -> Text:
     return out
 
 
-class DashboardScreen(Screen[None]):
-    DEFAULT_CSS = """
-    DashboardScreen VerticalScroll { padding: 0 1; }
-    DashboardScreen .section { text-style: bold; margin-top: 1; }
-    DashboardScreen #dash-attention { height: auto; }
-    DashboardScreen #dash-spark { height: 4; margin: 0 0 1 0; }
-    DashboardScreen Horizontal { height: auto; }
-    DashboardScreen Horizontal > Static { width: 1fr; }
-    """
+class DashboardScreen(DpoScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="dashboard.back"),
         Binding("r", "reload", "Reload", id="dashboard.reload"),
@@ -79,23 +71,15 @@ class DashboardScreen(Screen[None]):
         self.year = None if self.year else self._today().year
         self._load()
 
-    def _today(self) -> Any:
-        from datetime import date
+    def _today(self) -> date:
+        return self.app.today()
 
-        today = getattr(self.app, "today", None)
-        return today() if callable(today) else date.today()
-
-    @work(thread=True, exclusive=True, group="dashboard")
     def _load(self) -> None:
         from dpo_tui.exports.register import build_report
 
-        app: Any = self.app
-        try:
-            rep = build_report(app.work.db, today=self._today(), year=self.year)
-        except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
-            return
-        app.call_from_thread(self.show_report, rep)
+        today, year = self._today(), self.year
+        self.call_in_thread(lambda w: build_report(w.db, today=today, year=year), self.show_report,
+                            group="dashboard", exclusive=True)  # fmt: skip
 
     def show_report(self, rep: Any) -> None:
         self.report = rep

@@ -4,9 +4,11 @@ Each screen validates as you go, says in one line what the law requires at that 
 shown) what the law does not allow, and ends by offering the letter the step needs. Keyboard only: tab moves,
 space ticks, arrows choose in a radio set, ctrl+s saves, escape cancels.
 
-The screens need `app.work` (Casework) and `app.today()`; they call the services in dpo_tui.services.decisions
-directly (each a short transaction) and dismiss with the CaseDetail the verb returned, or None when cancelled.
-`open_walkthrough(case_screen, which)` is the entry point the case screen uses.
+A walkthrough never touches the database on the UI thread: `open_walkthrough(case_screen, which)` starts a flow (an
+async worker) that reads what the step shows in a thread worker (`_Walk.read`), pushes the step and waits for it
+(`push_screen_wait`, as Textual's guide does it), then chains to the next step or the letter. A step's save runs the
+service in a thread worker (`call_in_thread`, tui/base.py); a refusal is shown on the step's status line, the field
+it names focused, and the step stays open with what the DPO typed. A step dismisses with an `Outcome`, or None.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -22,11 +24,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, OptionList, RadioButton, RadioSet, Static, TextArea
 from textual.widgets.option_list import Option
 
+from dpo_tui.tui.base import DpoModal
 from dpo_tui.domain.clock import check_extension
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.decisions import (
@@ -49,11 +51,15 @@ from dpo_tui.domain.decisions import (
     refusal_notice_block,
     validate_assessment,
 )
-from dpo_tui.domain.errors import DomainError
+from dpo_tui.domain.errors import DomainError, InvalidInput
+from dpo_tui.tui.formatting import status_words
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
+    from dpo_tui.services.casework import Casework
     from dpo_tui.services.views import CaseDetail
+    from dpo_tui.tui.app import DpoApp
+    from dpo_tui.tui.case_screen import CaseScreen
 
 LETTER_FOR = {
     "fee": "fee_request",
@@ -78,61 +84,41 @@ def parse_day(text: str, what: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         if not value:
-            raise DomainError(f"{what}: the date is required (YYYY-MM-DD)") from None
-        raise DomainError(f"{what}: '{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-02") from None
+            raise InvalidInput(what, "the date is required (YYYY-MM-DD)") from None
+        raise InvalidInput(what, f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-02") from None
 
 
-class _Walk(ModalScreen[Outcome | None]):
+class _Walk(DpoModal[Outcome | None]):
     """Shared frame: title, the law in one line, a body, a status line (problems or 'ready'), the keys."""
 
-    DEFAULT_CSS = """
-    _Walk { align: center middle; }
-    _Walk > Vertical {
-        width: 94%; max-width: 130; height: 94%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    _Walk .title { text-style: bold; }
-    _Walk .law { color: $text-muted; margin-bottom: 1; }
-    _Walk VerticalScroll { height: 1fr; }
-    _Walk .category { text-style: bold; margin-top: 1; }
-    _Walk .row { height: auto; }
-    _Walk .row Checkbox { width: 50; }
-    _Walk .row Input { width: 1fr; }
-    _Walk .field { width: 24; padding-top: 1; }
-    _Walk .reminder { color: $warning; margin: 1 0; }
-    _Walk RadioSet { width: 1fr; }
-    _Walk TextArea { height: 5; }
-    _Walk #status { height: auto; min-height: 1; padding: 0 1; }
-    _Walk #status.refused { background: $error 30%; }
-    _Walk #status.ready { background: $success 15%; }
-    _Walk .hint { color: $text-muted; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="walk.save"),
         Binding("escape", "cancel", "Cancel", id="walk.cancel"),
     ]
     TITLE_TEXT = ""
     LAW = ""
+    # The field an InvalidInput names -> the widget to focus (the services' and parse_day's field names).
+    FIELD_WIDGETS: ClassVar[dict[str, str]] = {
+        "date": "#on", "asked for on": "#on", "received on": "#on", "refused on": "#on", "on": "#on",
+        "paid on": "#paid-on", "told on": "#told", "note": "#note", "question": "#question", "answer": "#answer",
+        "answered on": "#on", "amount": "#amount", "fee": "#q-hours", "reason": "#reason", "scope": "#scope",
+        "purpose": "#purpose", "decision": "#decision",
+    }  # fmt: skip
 
     def __init__(self, ref: str) -> None:
         super().__init__()
         self.ref = ref
-        self.detail: CaseDetail = None  # type: ignore[assignment]  # loaded in compose (the app is known there)
+        self.detail: CaseDetail = None  # type: ignore[assignment]  # set by read() before the step is pushed
 
-    def load(self) -> None:
-        """Read what the screen shows (called from compose, inside the app)."""
-        self.detail = self.work.get(self.ref)
-
-    @property
-    def work(self) -> Any:
-        return self.app.work
+    def read(self, casework: Casework) -> None:
+        """Read what the step shows. Runs in a thread worker (open_walkthrough) before the step is pushed."""
+        self.detail = casework.get(self.ref)
 
     def today(self) -> date:
         return self.app.today()
 
     def compose(self) -> ComposeResult:
-        self.load()
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Label(literal(self.TITLE_TEXT.format(ref=self.ref)), classes="title")
             yield Static(Text(self.LAW), classes="law")
             with VerticalScroll():
@@ -178,7 +164,8 @@ class _Walk(ModalScreen[Outcome | None]):
 
     # ---- saving ----------------------------------------------------------------------------
 
-    def save(self) -> Outcome:  # pragma: no cover - overridden
+    def save(self) -> Callable[[Casework], Outcome]:  # pragma: no cover - overridden
+        """What saving does: read the form here (UI thread), return the service call to run in a thread."""
         raise NotImplementedError
 
     def action_save(self) -> None:
@@ -186,11 +173,14 @@ class _Walk(ModalScreen[Outcome | None]):
             self.app.bell()
             return
         try:
-            outcome = self.save()
-        except DomainError as exc:
-            self.show_status(str(exc))
+            job = self.save()
+        except InvalidInput as exc:
+            self.show_error(exc)
             return
-        self.dismiss(outcome)
+        self.call_in_thread(job, self.dismiss, group="walk-save", exclusive=True)
+
+    def show_problem(self, message: str) -> None:
+        self.show_status(message or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -231,7 +221,7 @@ def facts_table(facts: Any) -> Table:
         seen.add(c.ref)
         overlap = ", ".join(c.shared_rights) if c.is_open and c.shared_rights else ("open" if c.is_open else "")
         t.add_row(
-            literal(c.ref), fmt(c.received), literal(", ".join(c.rights)), literal(c.status.replace("_", " ")),
+            literal(c.ref), fmt(c.received), literal(", ".join(c.rights)), literal(status_words(c.status)),
             " + ".join(c.matched_by), literal(overlap),
         )  # fmt: skip
     return t
@@ -244,11 +234,11 @@ class AssessScreen(_Walk):
         "shown by evidence for each ground; decide this request on its own facts."
     )
 
-    def load(self) -> None:
+    def read(self, casework: Casework) -> None:
         from dpo_tui.services.decisions import related_cases
 
-        super().load()
-        self.facts = related_cases(self.work, self.ref)
+        super().read(casework)
+        self.facts = related_cases(casework, self.ref)
 
     def body(self) -> ComposeResult:
         yield Label("What the record shows", classes="category")
@@ -302,13 +292,13 @@ class AssessScreen(_Walk):
             words += " ⚠ " + " ".join(a.warnings)
         return words
 
-    def save(self) -> Outcome:
+    def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        kind = self.radio("#decision") or "comply"
-        detail = dec.assess(self.work, self.ref, self.chosen(), kind, note=self.value("#note"), on=self.today(), version=self.detail.version)
+        ref, kind, chosen, note, on_ = self.ref, self.radio("#decision") or "comply", self.chosen(), self.value("#note"), self.today()
+        version = self.detail.version
         nxt = {"fee": "fee", "refuse": "refuse", "refuse_in_part": "refuse_partial"}.get(kind)
-        return Outcome(detail, None, nxt)
+        return lambda w: Outcome(dec.assess(w, ref, chosen, kind, note=note, on=on_, version=version), None, nxt)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -330,7 +320,7 @@ class FeeScreen(_Walk):
         self.mode = mode
 
     def body(self) -> ComposeResult:
-        fees = self.work.settings.fees
+        fees = self.app.settings.fees
         with RadioSet(id="mode"):
             yield RadioButton("Fee for this request (manifestly unfounded or excessive)", self.mode == "fee", id="m-fee")
             yield RadioButton("Fee for further copies of an access response (does not touch the clock)",
@@ -360,7 +350,7 @@ class FeeScreen(_Walk):
     def breakdown(self) -> Any:
         other = self.value("#other-amount").strip()
         return breakdown_from_settings(
-            self.work.settings.fees,
+            self.app.settings.fees,
             hours=self.value("#q-hours"),
             copy_pages=self.value("#q-copy_pages"),
             print_pages=self.value("#q-print_pages"),
@@ -405,18 +395,18 @@ class FeeScreen(_Walk):
             return f"Ready: ask for {format_money(b.total, b.currency)}; the case waits for the fee and {clock}."
         return f"Ready: record a further-copy fee of {format_money(b.total, b.currency)} (the clock is not touched)."
 
-    def save(self) -> Outcome:
+    def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        on_ = parse_day(self.value("#on"), "asked for on")
+        ref, on_, breakdown = self.ref, parse_day(self.value("#on"), "asked for on"), self.breakdown()
+        version = self.detail.version
         if (self.radio("#mode") or "fee") == "fee":
-            return Outcome(dec.request_fee(self.work, self.ref, self.breakdown(), on_, version=self.detail.version), LETTER_FOR["fee"])
+            return lambda w: Outcome(dec.request_fee(w, ref, breakdown, on_, version=version), LETTER_FOR["fee"])
         paid = self.value("#paid-on").strip()
-        detail = dec.record_further_copy_fee(
-            self.work, self.ref, self.breakdown(), on_, paid_on=parse_day(paid, "paid on") if paid else None,
-            version=self.detail.version,
+        paid_on = parse_day(paid, "paid on") if paid else None
+        return lambda w: Outcome(
+            dec.record_further_copy_fee(w, ref, breakdown, on_, paid_on=paid_on, version=version), None
         )
-        return Outcome(detail, None)
 
 
 class FeePaidScreen(_Walk):
@@ -452,10 +442,12 @@ class FeePaidScreen(_Walk):
     def ready_text(self) -> str:
         return f"Ready: the case goes back into work; {'the clock starts on that day' if self.detail.regime == 'uk-gdpr' else 'the clock is unchanged'}."
 
-    def save(self) -> Outcome:
+    def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        return Outcome(dec.record_fee_paid(self.work, self.ref, self.value("#amount"), parse_day(self.value("#on"), "received on"), version=self.detail.version))
+        ref, amount, on_ = self.ref, self.value("#amount"), parse_day(self.value("#on"), "received on")
+        version = self.detail.version
+        return lambda w: Outcome(dec.record_fee_paid(w, ref, amount, on_, version=version))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -506,11 +498,9 @@ class RefusalScreen(_Walk):
 
     def items(self) -> list[tuple[str, str]]:
         out = []
-        for i in range(self.rows):
-            try:
-                out.append((self.value(f"#item-{i}"), self.value(f"#ground-{i}")))
-            except Exception:  # noqa: BLE001 - a row being mounted
-                continue
+        for row in self.query_one("#items", Vertical).query(".row"):
+            what, ground = row.query(Input)
+            out.append((what.value, ground.value))
         return out
 
     def preview(self) -> dict[str, Any]:
@@ -522,14 +512,14 @@ class RefusalScreen(_Walk):
             "items": clean_items(self.items()),
             "reasons": self.value("#reasons"),
             "on": on_.isoformat(),
-            **refusal_notice_block(self.work.settings.organisation.supervisory_authority, self.detail.regime, on_,
-                                   country=self.detail.country, org_regime=self.work.settings.organisation.regime),
+            **refusal_notice_block(self.app.settings.organisation.supervisory_authority, self.detail.regime, on_,
+                                   country=self.detail.country, org_regime=self.app.settings.organisation.regime),
         }
         return d
 
     def problem(self) -> str | None:
         if not self.detail.is_open:
-            return f"{self.ref} is {self.detail.status.replace('_', ' ')}: reopen it before you refuse it"
+            return f"{self.ref} is {status_words(self.detail.status)}: reopen it before you refuse it"
         d = self.preview()
         on_ = date.fromisoformat(d["refusal"]["on"])
         auth = d["refusal"]["authority"]
@@ -559,13 +549,14 @@ class RefusalScreen(_Walk):
         late = f" ⚠ {(on_ - due).days} days after the deadline: it will be recorded as late." if due and on_ > due else ""
         return "Ready: the notice carries every statement the law requires." + late
 
-    def save(self) -> Outcome:
+    def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        d = self.preview()
-        r = d["refusal"]
-        detail = dec.refuse(self.work, self.ref, r["scope"], r["items"], r["reasons"], date.fromisoformat(r["on"]), version=self.detail.version)
-        return Outcome(detail, LETTER_FOR["refuse"])
+        ref, r, version = self.ref, self.preview()["refusal"], self.detail.version
+        on_ = date.fromisoformat(r["on"])
+        return lambda w: Outcome(
+            dec.refuse(w, ref, r["scope"], r["items"], r["reasons"], on_, version=version), LETTER_FOR["refuse"]
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -609,12 +600,12 @@ class ExtendScreen(_Walk):
         dl = self.detail.deadline
         return f"Ready: the due date moves from {fmt(dl.effective_due)} to {fmt(dl.extended_due)}."
 
-    def save(self) -> Outcome:
+    def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        told = parse_day(self.value("#told"), "told on")
-        detail = dec.extend(self.work, self.ref, self.radio("#reason") or "complex", told, self.value("#note"), version=self.detail.version)
-        return Outcome(detail, LETTER_FOR["extend"])
+        ref, told, version = self.ref, parse_day(self.value("#told"), "told on"), self.detail.version
+        reason, note = self.radio("#reason") or "complex", self.value("#note")
+        return lambda w: Outcome(dec.extend(w, ref, reason, told, note, version=version), LETTER_FOR["extend"])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -629,12 +620,12 @@ class ClarifyScreen(_Walk):
         "until the answer arrives (both days count). A question about format only does not stop it."
     )
 
-    def load(self) -> None:
+    def read(self, casework: Casework) -> None:
         from dpo_tui.services.decisions import open_question
 
-        super().load()
+        super().read(casework)
         self.question = open_question(self.detail.decision)
-        self.stops = self.work.regime(self.detail.regime).stops_clock_for(self.detail.rights)
+        self.stops = casework.regime(self.detail.regime).stops_clock_for(self.detail.rights)
 
     def body(self) -> ComposeResult:
         if self.question:
@@ -674,7 +665,7 @@ class ClarifyScreen(_Walk):
                 "carry on working the case"
             )
         if self.detail.status not in ("new", "in_progress"):
-            return f"{self.ref} is {self.detail.status.replace('_', ' ')}: a question can be recorded only on a case in work"
+            return f"{self.ref} is {status_words(self.detail.status)}: a question can be recorded only on a case in work"
         if not self.value("#question").strip():
             return "write the question you sent"
         return None
@@ -684,14 +675,17 @@ class ClarifyScreen(_Walk):
             return "Ready: the case goes back into work" + ("; the paused days are added to the due date." if self.stops else ".")
         return "Ready: the case waits for the answer" + ("; the clock stops." if self.stops else "; the clock keeps running.")
 
-    def save(self) -> Outcome:
+    def save(self) -> Callable[[Casework], Outcome]:
         from dpo_tui.services import decisions as dec
 
-        on_ = parse_day(self.value("#on"), "date")
+        ref, on_, version = self.ref, parse_day(self.value("#on"), "date"), self.detail.version
         if self.question:
-            return Outcome(dec.record_clarification_answer(self.work, self.ref, self.value("#answer"), on_, version=self.detail.version))
-        detail = dec.ask_clarification(self.work, self.ref, self.value("#question"), self.radio("#purpose") or "identify", on_, version=self.detail.version)
-        return Outcome(detail, LETTER_FOR["clarify"])
+            answer = self.value("#answer")
+            return lambda w: Outcome(dec.record_clarification_answer(w, ref, answer, on_, version=version))
+        question, purpose = self.value("#question"), self.radio("#purpose") or "identify"
+        return lambda w: Outcome(
+            dec.ask_clarification(w, ref, question, purpose, on_, version=version), LETTER_FOR["clarify"]
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -708,13 +702,7 @@ MENU = (
 )
 
 
-class DecisionMenu(ModalScreen[str | None]):
-    DEFAULT_CSS = """
-    DecisionMenu { align: center middle; }
-    DecisionMenu > Vertical { width: 80; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
-    DecisionMenu OptionList { height: auto; max-height: 12; }
-    DecisionMenu .hint { color: $text-muted; }
-    """
+class DecisionMenu(DpoModal[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="decision_menu.cancel")]
 
     def __init__(self, ref: str, status: str) -> None:
@@ -723,7 +711,7 @@ class DecisionMenu(ModalScreen[str | None]):
         self.status = status
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Label(literal(f"Decision on {self.ref}"), classes="title")
             yield OptionList(*[Option(label, id=key) for key, label in MENU], id="decision-menu")
             yield Label("enter chooses · escape cancels", classes="hint")
@@ -755,66 +743,48 @@ def screen_for(which: str, ref: str) -> _Walk:
     return factories[which]()
 
 
-def open_walkthrough(host: Any, which: str, *, done: Callable[[Any], None] | None = None) -> None:
-    """Push walkthrough `which` ("menu", "assess", "fee", "fee_paid", "refuse", "refuse_partial", "extend",
-    "clarify") for `host.ref`. `host` is the case screen (or anything with `.ref` and `.app`); after each saved step
-    `done(detail)` is called (default: `host.show_detail`), the assessment chains into the fee or refusal step it
-    decided, and the letter the step needs is offered."""
-    app = host.app
-    ref = host.ref
-    show = done or getattr(host, "show_detail", None) or (lambda d: None)
+def open_walkthrough(host: CaseScreen, which: str, *, done: Callable[[Any], None] | None = None) -> None:
+    """Start walkthrough `which` ("menu", "assess", "fee", "fee_paid", "refuse", "refuse_partial", "extend",
+    "clarify") for `host.ref` as a flow on the case screen. After each saved step `done(detail)` is called (default:
+    `host.show_detail`), the assessment chains into the fee or refusal step it decided, and the letter the step
+    needs is offered. A failure anywhere ends the flow in the case screen's error path (tui/base.py)."""
+    host.run_flow(_walkthrough(host, which, done or host.show_detail))
 
-    def after(outcome: Outcome | None) -> None:
+
+async def _walkthrough(host: CaseScreen, which: str, show: Callable[[Any], None]) -> None:
+    from dpo_tui.services import decisions as dec
+
+    app, ref = host.app, host.ref
+    step: str | None = which
+    while step:
+        if step == "menu":
+            shown = await host.in_thread(lambda w: w.get(ref, with_events=False))  # closing applies to this state
+            step = await app.push_screen_wait(DecisionMenu(ref, shown.status))
+            if step == "no_response":
+                detail = await host.in_thread(lambda w: dec.close_no_response(w, ref, version=shown.version))
+                show(detail)
+                app.notify(f"{ref} closed: {detail.outcome.replace('_', ' ')}.", markup=False)
+                return
+            continue
+        screen = screen_for(step, ref)
+        await host.in_thread(screen.read)
+        outcome = await app.push_screen_wait(screen)
         if outcome is None:
             return
         show(outcome.detail)
-        if outcome.next_step:
-            open_walkthrough(host, outcome.next_step, done=done)
-        elif outcome.letter:
-            offer_letter(app, ref, outcome.letter, getattr(host, "refresh_case", None), version=outcome.detail.version)
-        else:
-            app.notify(f"{ref}: saved.", markup=False)
-
-    if which == "menu":
-        def chosen(key: str | None) -> None:
-            if key == "no_response":
-                _close_no_response(app, ref, shown.version, show)
-            elif key:
-                open_walkthrough(host, key, done=done)
-
-        try:
-            shown = app.work.get(ref, with_events=False)  # the menu shows this state; closing applies to it
-        except DomainError as exc:
-            app.notify(str(exc), severity="error", markup=False)
-            return
-        app.push_screen(DecisionMenu(ref, shown.status), chosen)
-        return
-    try:
-        screen = screen_for(which, ref)
-    except DomainError as exc:
-        app.notify(str(exc), severity="error", markup=False)
-        return
-    app.push_screen(screen, after)
+        step = outcome.next_step
+        if step is None:
+            if outcome.letter:
+                offer_letter(app, ref, outcome.letter, host.refresh_case, version=outcome.detail.version)
+            else:
+                app.notify(f"{ref}: saved.", markup=False)
 
 
-def _close_no_response(app: Any, ref: str, version: int, show: Callable[[Any], None]) -> None:
-    from dpo_tui.services import decisions as dec
-
-    try:
-        detail = dec.close_no_response(app.work, ref, version=version)
-    except DomainError as exc:
-        app.notify(str(exc), severity="error", markup=False)
-        return
-    show(detail)
-    app.notify(f"{ref} closed: {detail.outcome.replace('_', ' ')}.", markup=False)
-
-
-def offer_letter(app: Any, ref: str, kind: str, on_saved: Callable[[], None] | None = None, *, version: int | None = None) -> None:
+def offer_letter(
+    app: DpoApp, ref: str, kind: str, on_saved: Callable[[], object] | None = None, *, version: int | None = None
+) -> None:
     """End of a walkthrough: open the letters screen on `kind` (preview, edit, save to the case)."""
-    try:
-        from dpo_tui.tui.letter_screen import LetterScreen
-    except ImportError:
-        app.notify(f"Saved. Next: the {kind.replace('_', ' ')} letter (press l on the case).", markup=False)
-        return
+    from dpo_tui.tui.letter_screen import LetterScreen
+
     app.notify(f"Saved. Here is the {kind.replace('_', ' ')} letter to send.", markup=False)
     app.push_screen(LetterScreen(ref, kind, version=version), lambda saved: on_saved() if saved and on_saved else None)

@@ -5,28 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+from textual.worker import Worker
 
+from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.text import literal
 
 
-class ExportScreen(ModalScreen[list[Path] | None]):
-    DEFAULT_CSS = """
-    ExportScreen { align: center middle; }
-    ExportScreen > Vertical { width: 80%; max-width: 100; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
-    ExportScreen .title { text-style: bold; }
-    ExportScreen Horizontal { height: auto; }
-    ExportScreen Label { padding: 1 1 0 0; }
-    ExportScreen #export-format { width: 16; }
-    ExportScreen #export-dir { width: 1fr; }
-    ExportScreen #export-status { height: auto; }
-    ExportScreen Button { margin-left: 1; }
-    """
+class ExportScreen(DpoModal[list[Path] | None]):
     BINDINGS = [
         Binding("ctrl+s", "export", "Export", priority=True, id="export.go"),
         Binding("escape", "close", "Close", id="export.close"),
@@ -40,7 +30,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
 
     def compose(self) -> ComposeResult:
         what = self.refs[0] if len(self.refs) == 1 else f"{len(self.refs)} cases"
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Label(f"Export the case summary of {what} (ctrl+s exports, escape closes)", classes="title", markup=False)
             with Horizontal():
                 yield Label("Format", markup=False)
@@ -60,28 +50,34 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         self.query_one("#export-status", Static).update("exporting…")
         self._run(fmt, folder)
 
-    @work(thread=True, exclusive=True, group="export")
     def _run(self, fmt: str, folder: Path, force: bool = False) -> None:
         from dpo_tui.exports.case_summary import export_cases
-        from dpo_tui.paths import OutputExists
 
-        app: Any = self.app
+        app, refs = self.app, self.refs
         bar = self.query_one("#export-progress", ProgressBar)
 
         def progress(n: int, of: int, ref: str) -> None:
             app.call_from_thread(bar.update, progress=n)
 
-        try:
-            paths = export_cases(app.work, self.refs, fmt, folder, progress=progress, force=force)
-        except OutputExists as exc:
-            app.call_from_thread(self._ask_overwrite, str(exc), fmt, folder)
+        def done(paths: list[Path]) -> None:
+            self.written = paths
+            where = paths[0] if len(paths) == 1 else folder
+            self._status(f"wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to {where}", False)
+
+        self._pending = (fmt, folder)
+        self.call_in_thread(lambda w: export_cases(w, refs, fmt, folder, progress=progress, force=force), done,
+                            group="export", exclusive=True)  # fmt: skip
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        from dpo_tui.paths import OutputExists
+
+        if worker.group == "export" and isinstance(error, OutputExists):
+            self._ask_overwrite(str(error), *self._pending)
             return
-        except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(self._status, str(exc), True)
-            return
-        self.written = paths
-        where = paths[0] if len(paths) == 1 else folder
-        app.call_from_thread(self._status, f"wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to {where}", False)
+        super().worker_failed(worker, error)
+
+    def show_problem(self, message: str) -> None:
+        self._status(message, True)
 
     def _ask_overwrite(self, message: str, fmt: str, folder: Path) -> None:
         """Never overwrite silently: ask, and export over the existing files only on yes."""

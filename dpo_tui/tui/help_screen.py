@@ -9,8 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
+
+from dpo_tui.tui.base import DpoModal
 
 
 def screen_bindings(screen: Screen) -> list[tuple[str, Binding]]:  # type: ignore[type-arg]
@@ -31,19 +33,11 @@ def screen_bindings(screen: Screen) -> list[tuple[str, Binding]]:  # type: ignor
     return [(" / ".join(keys), b) for keys, b in seen.values()]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DpoModal[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close help", id="help.close"),
     ]
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 72; max-width: 95%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    HelpScreen #help-title { text-style: bold; padding-bottom: 1; }
-    """
 
     def __init__(self, target: Screen) -> None:  # type: ignore[type-arg]
         super().__init__()

@@ -12,6 +12,7 @@ escape goes back a step (before anything is saved) or closes. Dismisses with the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -20,16 +21,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from dpo_tui.domain import identity as rules
 from dpo_tui.domain.dates import fmt, relative_days
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.identity import IdStatus, Method, RequesterKind
+from dpo_tui.tui.base import DpoModal
+from dpo_tui.tui.formatting import status_words
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
+    from dpo_tui.services.casework import Casework
+    from dpo_tui.services.letters import Draft
     from dpo_tui.services.views import CaseDetail
 
 STEPS = {
@@ -53,8 +57,8 @@ def parse_date(field: str, text: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         if not value:
-            raise InvalidInput(f"{field}: give the date (YYYY-MM-DD)") from None
-        raise InvalidInput(f"{field}: '{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-10") from None
+            raise InvalidInput(field, "give the date (YYYY-MM-DD)") from None
+        raise InvalidInput(field, f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-10") from None
 
 
 def start_step(detail: CaseDetail) -> int:
@@ -68,26 +72,7 @@ def start_step(detail: CaseDetail) -> int:
     return 1
 
 
-class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
-    DEFAULT_CSS = """
-    IdentityWalkthrough { align: center middle; }
-    IdentityWalkthrough > Vertical {
-        width: 90%; max-width: 110; height: 95%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    IdentityWalkthrough #id-title { text-style: bold; }
-    IdentityWalkthrough #id-law { color: $text-muted; text-style: italic; }
-    IdentityWalkthrough #id-error { color: $error; height: auto; }
-    IdentityWalkthrough .step { height: auto; }
-    IdentityWalkthrough VerticalScroll { height: 1fr; }
-    IdentityWalkthrough .hint { color: $text-muted; }
-    IdentityWalkthrough .suggestion { color: $success; height: auto; margin: 0 0 1 0; }
-    IdentityWalkthrough Input, IdentityWalkthrough Select { margin-bottom: 0; }
-    IdentityWalkthrough #what-text { height: 5; }
-    IdentityWalkthrough #letter-text { height: 14; }
-    IdentityWalkthrough .buttons { height: auto; margin-top: 1; }
-    IdentityWalkthrough Button { margin-right: 1; }
-    """
+class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
     BINDINGS = [Binding("escape", "back", "Back / close", id="identity.back")]
 
     def __init__(self, detail: CaseDetail) -> None:
@@ -107,7 +92,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
         agent_kind = str(d.agent.get("kind") or "")
         kind = agent_kind if agent_kind in {k.value for k in RequesterKind} else RequesterKind.SELF.value
         today = self._today().isoformat()
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Static("", id="id-title")
             yield Static("", id="id-law")
             who = Text("Requester: ")
@@ -217,7 +202,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
             self.query_one("#letter-title").display = False
             self._title(f"Verify identity — {d.ref}")
             self._error(
-                f"{d.ref} is closed ({d.status.replace('_', ' ')}): identity cannot be verified on a closed case. "
+                f"{d.ref} is closed ({status_words(d.status)}): identity cannot be verified on a closed case. "
                 "Reopen it first if the person has come back."
             )
             self.query_one("#done-close").focus()
@@ -229,12 +214,11 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
     # ---- helpers ---------------------------------------------------------------------------
 
     def _today(self) -> date:
-        today = getattr(self.app, "today", None)
-        return today() if callable(today) else date.today()
+
+        return self.app.today()
 
     def _user(self) -> str:
-        settings = getattr(self.app, "settings", None)
-        return getattr(settings, "user_name", "") or ""
+        return self.app.settings.user_name
 
     def _hide_all(self) -> None:
         for step in ("step-1", "step-2", "step-3", "step-5", "step-6", "step-done"):
@@ -265,15 +249,23 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
     def _error(self, message: str) -> None:
         self.query_one("#id-error", Static).update(literal(message) if message else "")
 
-    def _fail(self, exc: Exception) -> None:
-        self._error(str(exc))
-        field = str(exc).split(":", 1)[0].strip()
-        target = _FIELD_WIDGETS.get(field, {}).get(self.step)
-        if target:
-            try:
-                self.query_one(target).focus()
-            except Exception:  # noqa: BLE001 - focus is a courtesy
-                pass
+    # The one error path (tui/base.py): the message in the form, the field the error names focused, nothing lost.
+
+    def show_problem(self, message: str) -> None:
+        self._error(message)
+
+    def field_selector(self, field: str) -> str | None:
+        return _FIELD_WIDGETS.get(field, {}).get(self.step)
+
+    def _record(self, fn: Callable[[Casework], CaseDetail], then: Callable[[CaseDetail], None]) -> None:
+        """Run a service verb in a thread worker; `then(detail)` after it is saved (errors: show_error)."""
+
+        def saved(detail: CaseDetail) -> None:
+            self._saved(detail)
+            then(detail)
+
+        self._error("")
+        self.call_in_thread(fn, saved, group="identity-save", exclusive=True)
 
     def _saved(self, detail: CaseDetail) -> None:
         self.detail = detail
@@ -282,7 +274,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
 
     def _val(self, selector: str) -> Any:
         widget = self.query_one(selector)
-        return widget.value  # type: ignore[attr-defined]
+        return widget.value
 
     # ---- step 1 ----------------------------------------------------------------------------
 
@@ -318,17 +310,14 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
 
         reason = self._val("#need-reason")
         if self._val("#need-decision") == "not_needed":
-            try:
-                detail = idv.record_not_needed(self.app.work, self.detail.ref, reason,  # type: ignore[attr-defined]
-                                               version=self.detail.version, **self._facts())
-            except DomainError as exc:
-                self._fail(exc)
-                return
-            self._saved(detail)
-            self._finish("Recorded: identity verification not needed. " + detail.identity.get("reason", ""), None)
+            ref, version, facts = self.detail.ref, self.detail.version, self._facts()
+            self._record(
+                lambda w: idv.record_not_needed(w, ref, reason, version=version, **facts),
+                lambda d: self._finish("Recorded: identity verification not needed. " + d.identity.get("reason", ""), None),
+            )
             return
         if not " ".join(str(reason).split()):
-            self._fail(InvalidInput("reason: say why verification is needed"))
+            self.show_error(InvalidInput("reason", "say why verification is needed"))
             return
         self._show(2)
 
@@ -392,11 +381,11 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
                 )  # fmt: skip
                 problem = rules.parent_problem(assessed)
                 if problem:
-                    raise InvalidInput(problem)
+                    raise problem
             if not self._val("#who-id") and not self._val("#who-authority"):
-                raise InvalidInput("what: nothing to ask for: tick identity, authority or both (or go back: not needed)")
+                raise InvalidInput("what", "nothing to ask for: tick identity, authority or both (or go back: not needed)")
         except DomainError as exc:
-            self._fail(exc)
+            self.show_error(exc)
             return
         self._show(3)
 
@@ -422,20 +411,21 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
 
         try:
             on_ = parse_date("on", self._val("#what-on"))
-            what = "\n".join(
-                " ".join(line.split()) for line in self.query_one("#what-text", TextArea).text.splitlines() if line.strip()
-            )
-            facts = self._facts()
-            detail = idv.request_identity(
-                self.app.work, self.detail.ref,  # type: ignore[attr-defined]
-                requester_kind=self._kind().value, what=what, on=on_, method=self._val("#what-method"),
-                id_needed=bool(self._val("#who-id")), authority_needed=bool(self._val("#who-authority")),
-                reason=self._val("#need-reason") or None, version=self.detail.version, **facts, **self._child_args(),
-            )  # fmt: skip
         except DomainError as exc:
-            self._fail(exc)
+            self.show_error(exc)
             return
-        self._saved(detail)
+        what = "\n".join(
+            " ".join(line.split()) for line in self.query_one("#what-text", TextArea).text.splitlines() if line.strip()
+        )
+        ref = self.detail.ref
+        args = dict(
+            requester_kind=self._kind().value, what=what, on=on_, method=self._val("#what-method"),
+            id_needed=bool(self._val("#who-id")), authority_needed=bool(self._val("#who-authority")),
+            reason=self._val("#need-reason") or None, version=self.detail.version, **self._facts(), **self._child_args(),
+        )  # fmt: skip
+        self._record(lambda w: idv.request_identity(w, ref, **args), lambda d: self._sent(d, on_))
+
+    def _sent(self, detail: CaseDetail, on_: date) -> None:
         dl = detail.deadline
         clock = (
             "clock not started until the information arrives"
@@ -470,8 +460,7 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
         self.query_one("#got-authority-box").display = bool((ident.get("authority") or {}).get("needed"))
 
     def _policy_days(self) -> int:
-        settings = getattr(self.app, "settings", None)
-        return int(getattr(getattr(settings, "policy", None), "id_no_response_days", 28))
+        return self.app.settings.policy.id_no_response_days
 
     @on(Button.Pressed, "#got-save")
     def _got_save(self) -> None:
@@ -481,18 +470,16 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
             on_ = parse_date("on", self._val("#got-on"))
             auth_text = self._val("#got-authority-on")
             auth_on = parse_date("authority_on", auth_text) if auth_text.strip() else None
-            detail = idv.record_received(
-                self.app.work, self.detail.ref,  # type: ignore[attr-defined]
-                on=on_, seen=self._val("#got-seen"), matched=self._val("#got-matched"), checked_by=self._val("#got-by"),
-                copy_received=bool(self._val("#got-copy")), copy_deleted=bool(self._val("#got-deleted")),
-                authority_evidence=self._val("#got-authority") or None, authority_on=auth_on,
-                version=self.detail.version,
-            )  # fmt: skip
         except DomainError as exc:
-            self._fail(exc)
+            self.show_error(exc)
             return
-        self._saved(detail)
-        self._show(6, remember=False)
+        ref = self.detail.ref
+        args = dict(
+            on=on_, seen=self._val("#got-seen"), matched=self._val("#got-matched"), checked_by=self._val("#got-by"),
+            copy_received=bool(self._val("#got-copy")), copy_deleted=bool(self._val("#got-deleted")),
+            authority_evidence=self._val("#got-authority") or None, authority_on=auth_on, version=self.detail.version,
+        )  # fmt: skip
+        self._record(lambda w: idv.record_received(w, ref, **args), lambda d: self._show(6, remember=False))
 
     @on(Button.Pressed, "#got-outcome")
     def _got_outcome(self) -> None:
@@ -503,13 +490,13 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
     def _got_noresponse(self) -> None:
         from dpo_tui.services import identity as idv
 
-        try:
-            detail = idv.close_no_response(self.app.work, self.detail.ref, version=self.detail.version)  # type: ignore[attr-defined]
-        except DomainError as exc:
-            self._fail(exc)
-            return
-        self._saved(detail)
-        self._finish(f"Closed as no response: {detail.identity.get('outcome_reason', '')}. The audit trail records it.", None)
+        ref, version = self.detail.ref, self.detail.version
+        self._record(
+            lambda w: idv.close_no_response(w, ref, version=version),
+            lambda d: self._finish(
+                f"Closed as no response: {d.identity.get('outcome_reason', '')}. The audit trail records it.", None
+            ),
+        )
 
     # ---- step 6 ----------------------------------------------------------------------------
 
@@ -535,14 +522,16 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
         kind = self._val("#out-kind")
         try:
             on_ = parse_date("on", self._val("#out-on"))
-            detail = idv.record_outcome(
-                self.app.work, self.detail.ref, kind, on=on_, reason=self._val("#out-reason") or None,  # type: ignore[attr-defined]
-                version=self.detail.version,
-            )
         except DomainError as exc:
-            self._fail(exc)
+            self.show_error(exc)
             return
-        self._saved(detail)
+        ref, version, reason = self.detail.ref, self.detail.version, self._val("#out-reason") or None
+        self._record(
+            lambda w: idv.record_outcome(w, ref, kind, on=on_, reason=reason, version=version),
+            lambda d: self._outcome_recorded(kind),
+        )
+
+    def _outcome_recorded(self, kind: str) -> None:
         if kind == "verified":
             self._finish("Identity verified. The case carries on; the record is in the Identity tab and the timeline.", None)
         elif kind == "could_not_verify":
@@ -568,42 +557,20 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
             w.display = letter is not None
         if letter is None:
             return
-        subject, body, kept = self._draft(letter)
-        self.letter_subject = subject
-        title.update(Text(f"Letter: {subject}" + ("" if kept else " (copy it; it cannot be kept from here)")))
-        area.text = body
-        save.display = kept
-        edit.display = kept and _letter_screen() is not None
+        from dpo_tui.services.letters import render_letter
 
-    def _draft(self, kind: str) -> tuple[str, str, bool]:
-        """(subject, body, can be kept as correspondence): the letters module's draft, else a plain fallback."""
-        work = self.app.work  # type: ignore[attr-defined]
-        try:
-            from dpo_tui.services.letters import render_letter
+        title.update(Text("Letter: preparing the draft…"))
+        save.display = edit.display = False
+        ref = self.detail.ref
+        self.call_in_thread(lambda w: render_letter(w, ref, letter), self._show_draft, group="identity-letter")
 
-            draft = render_letter(work, self.detail.ref, kind)
-            return draft.subject, draft.as_text("txt").split("\n", 2)[-1], True
-        except Exception:  # noqa: BLE001 - fall back to the built-in text
-            pass
-        d = self.detail
-        org = work.settings.organisation
-        ident = d.identity or {}
-        if kind == "identity_request":
-            text = rules.request_letter(
-                name=d.requester.get("name") or "", ref=d.ref, received=d.received,
-                asked_for=str(ident.get("asked_for") or "").replace("\n", "\n  - "), org_name=org.name,
-                dpo_name=org.dpo_name, dpo_email=org.dpo_email, regime=d.regime,
-                kind=RequesterKind(ident.get("requester_kind") or "self"),
-            )  # fmt: skip
-        else:
-            text = rules.could_not_verify_letter(
-                name=d.requester.get("name") or "", ref=d.ref, received=d.received,
-                reason=str(ident.get("outcome_reason") or ""), org_name=org.name, dpo_name=org.dpo_name,
-                dpo_email=org.dpo_email, authority_name=org.supervisory_authority.name,
-                authority_website=org.supervisory_authority.website,
-            )  # fmt: skip
-        subject, _, body = text.partition("\n")
-        return subject.removeprefix("Subject: "), body.lstrip("\n"), False
+    def _show_draft(self, draft: Draft) -> None:
+        """The letters module's draft of the step's letter (its template, or a refusal to draft shown as an error)."""
+        self.letter_subject = draft.subject
+        self.query_one("#letter-title", Static).update(Text(f"Letter: {draft.subject}"))
+        self.query_one("#letter-text", TextArea).text = draft.as_text("txt").split("\n", 2)[-1]
+        self.query_one("#letter-save").display = True
+        self.query_one("#letter-open").display = True
 
     @on(Button.Pressed, "#letter-save")
     def _letter_save(self) -> None:
@@ -611,13 +578,11 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
 
         if not self.letter_kind:
             return
-        try:
-            detail = save_letter(self.app.work, self.detail.ref, self.letter_kind, self.letter_subject,  # type: ignore[attr-defined]
-                                 self.query_one("#letter-text", TextArea).text, version=self.detail.version)
-        except DomainError as exc:
-            self._fail(exc)
-            return
-        self._saved(detail)
+        ref, kind, subject, version = self.detail.ref, self.letter_kind, self.letter_subject, self.detail.version
+        body = self.query_one("#letter-text", TextArea).text
+        self._record(lambda w: save_letter(w, ref, kind, subject, body, version=version), lambda d: self._letter_kept())
+
+    def _letter_kept(self) -> None:
         self.query_one("#letter-save").display = False
         self.query_one("#letter-title", Static).update(Text(f"Kept as sent: {self.letter_subject}"))
         self.query_one("#done-close").focus()
@@ -625,19 +590,19 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
     @on(Button.Pressed, "#letter-open")
     def _letter_open(self) -> None:
         """The letters screen's preview (edit, choose channel and date, write a file), for the same kind."""
-        screen = _letter_screen()
-        if screen is None or not self.letter_kind:
+        from dpo_tui.tui.letter_screen import LetterScreen
+
+        if not self.letter_kind:
             return
+        ref = self.detail.ref
 
         def back(saved: bool | None) -> None:
             if saved:
-                self._changed = True
-                self.detail = self.app.work.get(self.detail.ref)  # type: ignore[attr-defined]
-                self.query_one("#letter-save").display = False
-                self.query_one("#letter-title", Static).update(Text(f"Kept as sent: {self.letter_subject}"))
-            self.query_one("#done-close").focus()
+                self._record(lambda w: w.get(ref), lambda d: self._letter_kept())
+            else:
+                self.query_one("#done-close").focus()
 
-        self.app.push_screen(screen(self.detail.ref, self.letter_kind), back)
+        self.app.push_screen(LetterScreen(ref, self.letter_kind), back)
 
     @on(Button.Pressed, "#done-close")
     def _close(self) -> None:
@@ -661,14 +626,6 @@ class IdentityWalkthrough(ModalScreen["CaseDetail | None"]):
     def step_back(self) -> None:
         previous = self.history.pop()
         self._show(previous, remember=False)
-
-
-def _letter_screen() -> Any:
-    try:
-        from dpo_tui.tui.letter_screen import LetterScreen
-    except ImportError:
-        return None
-    return LetterScreen
 
 
 # Which widget to focus for an error naming a field, per step.

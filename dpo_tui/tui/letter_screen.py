@@ -9,43 +9,29 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
+from dpo_tui.domain.errors import InvalidInput
+from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.text import literal
+
+if TYPE_CHECKING:
+    from dpo_tui.services.casework import Casework
 
 CHANNELS = ("email", "post", "web", "phone", "in_person", "social")
 
 
-class LetterScreen(ModalScreen[bool]):
+class LetterScreen(DpoModal[bool]):
     """Dismissed with True when a letter was saved to the case."""
 
-    DEFAULT_CSS = """
-    LetterScreen { align: center middle; }
-    LetterScreen > Vertical {
-        width: 95%; height: 95%; border: thick $primary; background: $surface; padding: 0 1;
-    }
-    LetterScreen .title { text-style: bold; }
-    LetterScreen #letter-body-row { height: 1fr; }
-    LetterScreen #letter-kinds { width: 34; height: 1fr; }
-    LetterScreen #letter-edit { width: 1fr; height: 1fr; }
-    LetterScreen #letter-body { height: 1fr; }
-    LetterScreen #letter-not { height: auto; max-height: 6; color: $text-muted; }
-    LetterScreen #letter-error { height: auto; color: $error; }
-    LetterScreen .row { height: auto; }
-    LetterScreen .row Label { padding: 1 1 0 0; }
-    LetterScreen #letter-channel { width: 20; }
-    LetterScreen #letter-date { width: 16; }
-    LetterScreen #letter-file { width: 1fr; }
-    LetterScreen Button { margin-left: 1; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save to case", priority=True, id="letter.save"),
         Binding("ctrl+o", "write", "Write file", priority=True, id="letter.write"),
@@ -63,7 +49,7 @@ class LetterScreen(ModalScreen[bool]):
         self._notice = ""
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-frame"):
             yield Label(f"Letters for {self.ref}: pick one, edit it, ctrl+s saves it to the case, ctrl+o writes the file", classes="title", markup=False)
             with Horizontal(id="letter-body-row"):
                 yield OptionList(id="letter-kinds")
@@ -89,27 +75,34 @@ class LetterScreen(ModalScreen[bool]):
         self._load_choices()
 
     def _today(self) -> date:
-        today = getattr(self.app, "today", None)
-        return today() if callable(today) else date.today()
+
+        return self.app.today()
 
     def _error(self, message: str) -> None:
         self.query_one("#letter-error", Static).update(literal(message))
 
     # ---- choices and drafts -----------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="letter-choices")
+    # The one error path (tui/base.py): shown on the error line, the field named focused; the screen stays open.
+    FIELD_WIDGETS: ClassVar[dict[str, str]] = {
+        "date sent": "#letter-date", "channel": "#letter-channel", "body": "#letter-body", "file": "#letter-file",
+        "format": "#letter-file", "subject": "#letter-subject",
+    }  # fmt: skip
+
+    def show_problem(self, message: str) -> None:
+        self._error(message)
+
     def _load_choices(self) -> None:
         from dpo_tui.services.letters import letter_choices
 
-        app: Any = self.app
-        try:
+        ref = self.ref
+
+        def choices(w: Casework) -> Any:
             if self.version is None:
-                self.version = app.work.version_of(self.ref)
-            choices = letter_choices(app.work, self.ref)
-        except Exception as exc:  # noqa: BLE001 - shown on screen
-            app.call_from_thread(self._error, str(exc))
-            return
-        app.call_from_thread(self._show_choices, choices)
+                self.version = w.version_of(ref)
+            return letter_choices(w, ref)
+
+        self.call_in_thread(choices, self._show_choices, group="letter-choices", exclusive=True)
 
     def _show_choices(self, choices: list[Any]) -> None:
         options = self.query_one("#letter-kinds", OptionList)
@@ -142,17 +135,11 @@ class LetterScreen(ModalScreen[bool]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#letter-body", TextArea).focus()
 
-    @work(thread=True, exclusive=True, group="letter-render")
     def _draft_for(self, kind: str) -> None:
         from dpo_tui.services.letters import render_letter
 
-        app: Any = self.app
-        try:
-            draft = render_letter(app.work, self.ref, kind)
-        except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(self._error, str(exc))
-            return
-        app.call_from_thread(self._show_draft, draft)
+        ref = self.ref
+        self.call_in_thread(lambda w: render_letter(w, ref, kind), self._show_draft, group="letter-render", exclusive=True)
 
     def _show_draft(self, draft: Any) -> None:
         self.draft = draft
@@ -181,24 +168,26 @@ class LetterScreen(ModalScreen[bool]):
         try:
             sent_on = date.fromisoformat(raw)
         except ValueError:
-            self._error(f"date sent: '{raw}' is not a date (use YYYY-MM-DD)")
-            self.query_one("#letter-date", Input).focus()
+            self.show_error(InvalidInput("date sent", f"'{raw}' is not a date (use YYYY-MM-DD)"))
             return
         channel = str(self.query_one("#letter-channel", Select).value)
         self._save(draft, channel, sent_on)
 
-    @work(thread=True, exclusive=True, group="letter-save")
     def _save(self, draft: Any, channel: str, sent_on: date) -> None:
         from dpo_tui.services.letters import save_letter
 
-        app: Any = self.app
-        try:
-            detail = save_letter(app.work, self.ref, draft.kind, draft.subject, draft.body, channel, sent_on, version=self.version)
+        ref, version = self.ref, self.version
+
+        def saved(detail: Any) -> None:
             self.version = detail.version  # a second save (another letter) applies to the case as now saved
-        except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(self._error, str(exc))
-            return
-        app.call_from_thread(self._saved, draft, channel, sent_on)
+            self._saved(draft, channel, sent_on)
+
+        self.call_in_thread(
+            lambda w: save_letter(w, ref, draft.kind, draft.subject, draft.body, channel, sent_on, version=version),
+            saved,
+            group="letter-save",
+            exclusive=True,
+        )
 
     def _saved(self, draft: Any, channel: str, sent_on: date) -> None:
         self.saved = True
@@ -213,33 +202,40 @@ class LetterScreen(ModalScreen[bool]):
             return
         name = self.query_one("#letter-file", Input).value.strip()
         if not name:
-            self._error("file: name the file to write (.md or .txt)")
+            self.show_error(InvalidInput("file", "name the file to write (.md or .txt)"))
             return
         self._write(draft, Path(name).expanduser(), force=False)
 
     def _write(self, draft: Any, path: Path, *, force: bool) -> None:
-        from dpo_tui.paths import OutputExists, shown
+        from dpo_tui.paths import shown
         from dpo_tui.services.letters import format_for, write_letter
 
-        try:
-            written = write_letter(draft, path, format_for(path), force=force)
-        except OutputExists:
+        def written(where: Path) -> None:
+            self._error("")
+            self.app.notify(f"wrote {shown(where)}", markup=False)
+
+        # File I/O off the UI thread too; a refusal comes back through worker_failed / show_error.
+        self._pending_write = (draft, path)
+        self.call_in_thread(lambda _: write_letter(draft, path, format_for(path), force=force), written,
+                            group="letter-write")  # fmt: skip
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        from dpo_tui.paths import OutputExists, shown
+
+        if worker.group == "letter-write" and isinstance(error, OutputExists):
             # Never overwrite silently: ask, and write over it only on yes.
             from rich.text import Text
 
             from dpo_tui.tui.checklist_view import ConfirmScreen
 
+            draft, path = self._pending_write
             question = Text(f"{shown(path)} already exists. Overwrite it?")
             self.app.push_screen(
                 ConfirmScreen(question, "y or enter: overwrite · n or escape: keep the file"),
                 lambda yes: self._write(draft, path, force=True) if yes else None,
             )
             return
-        except Exception as exc:  # noqa: BLE001
-            self._error(str(exc))
-            return
-        self._error("")
-        self.app.notify(f"wrote {shown(written)}", markup=False)
+        super().worker_failed(worker, error)
 
     @on(Button.Pressed, "#letter-close")
     def action_close(self) -> None:

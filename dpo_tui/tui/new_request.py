@@ -11,15 +11,18 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.worker import Worker
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 
+from dpo_tui.tui.base import DpoModal
 from dpo_tui.domain.dates import fmt, relative_days
+from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.rights import Right
+from dpo_tui.tui.formatting import status_words
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
@@ -34,13 +37,6 @@ CHANNEL_LABELS = {
     "social": "social media",
 }
 FIELDS = ("name", "email", "rights", "received", "channel", "regime", "description")
-_STATUS_WORDS = {
-    "new": "new",
-    "awaiting_id": "awaiting ID",
-    "awaiting_fee": "awaiting fee",
-    "awaiting_clarification": "awaiting clarification",
-    "in_progress": "in progress",
-}
 
 
 def parse_received(text: str) -> date:
@@ -60,7 +56,7 @@ def duplicate_warning(email: str, others: list[tuple[str, str, date]]) -> Text:
     t.append_text(literal(email.strip()))
     t.append(" already has ")
     t.append(
-        ", ".join(f"{ref} ({_STATUS_WORDS.get(status, status.replace('_', ' '))})" for ref, status, _ in others)
+        ", ".join(f"{ref} ({status_words(status)})" for ref, status, _ in others)
     )
     t.append(": check it is not the same request before logging a new one.")
     return t
@@ -75,32 +71,9 @@ def due_line(explanation: tuple[str, ...], due: date) -> str:
     return explanation[-1] if explanation else ""
 
 
-class NewRequestScreen(ModalScreen[str | None]):
+class NewRequestScreen(DpoModal[str | None]):
     """Log a new request. ctrl+s (or Save) saves and dismisses with the new reference; escape cancels."""
 
-    DEFAULT_CSS = """
-    NewRequestScreen { align: center middle; }
-    NewRequestScreen > #form {
-        width: 96%; max-width: 100; height: 96%; max-height: 44;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    NewRequestScreen #form-title { text-style: bold; height: 1; }
-    NewRequestScreen #form-fields { height: 1fr; }
-    NewRequestScreen .row { height: auto; margin-top: 1; }
-    NewRequestScreen .row > Label { width: 16; text-style: bold; }
-    NewRequestScreen .row > Input, NewRequestScreen .row > Select { width: 1fr; }
-    NewRequestScreen .under { margin-left: 16; height: auto; display: none; }
-    NewRequestScreen .under.-shown { display: block; }
-    NewRequestScreen .error { color: $error; }
-    NewRequestScreen #email-duplicate { color: $warning; }
-    NewRequestScreen #rights { height: auto; width: 1fr; }
-    NewRequestScreen #description { height: 5; width: 1fr; }
-    NewRequestScreen #preview { height: auto; max-height: 4; border-top: solid $primary-background; }
-    NewRequestScreen #form-status { color: $error; height: auto; }
-    NewRequestScreen #form-status.-ok { color: $text-muted; }
-    NewRequestScreen #buttons { height: 1; align-horizontal: right; }
-    NewRequestScreen #buttons Button { margin-left: 2; }
-    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="new_request.save"),
@@ -118,10 +91,10 @@ class NewRequestScreen(ModalScreen[str | None]):
     # ---- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
+        app = self.app
         today = self._today()
         org_regime = app.settings.organisation.regime
-        with Vertical(id="form"):
+        with Vertical(id="form", classes="modal-frame"):
             yield Label("New request  (ctrl+s saves, escape cancels)", id="form-title")
             with VerticalScroll(id="form-fields"):
                 with Horizontal(classes="row"):
@@ -170,12 +143,12 @@ class NewRequestScreen(ModalScreen[str | None]):
     # ---- helpers ---------------------------------------------------------------------------
 
     def _today(self) -> date:
-        today = getattr(self.app, "today", None)
-        return today() if callable(today) else date.today()
+
+        return self.app.today()
 
     @property
     def work_service(self) -> Casework:
-        return self.app.work  # type: ignore[attr-defined,no-any-return]
+        return self.app.casework
 
     def _values(self) -> dict[str, Any]:
         rights = tuple(r for r in Right if r in self.query_one("#rights", SelectionList).selected)
@@ -191,7 +164,6 @@ class NewRequestScreen(ModalScreen[str | None]):
 
     def field_errors(self) -> dict[str, str]:
         """Every field's problem now (empty when the form can be saved), by the service's own rules."""
-        from dpo_tui.domain.errors import InvalidInput
         from dpo_tui.services.casework import NewRequest
 
         v = self._values()
@@ -217,15 +189,14 @@ class NewRequestScreen(ModalScreen[str | None]):
             try:
                 self.work_service.validate_new(replace(good, **change))
             except InvalidInput as exc:
-                field, _, message = str(exc).partition(": ")
-                errors[name] = message if field == name else str(exc)
+                errors[name] = exc.message if exc.field == name else str(exc)
         return errors
 
     def build_request(self) -> NewRequest:
         from dpo_tui.services.casework import NewRequest
 
         v = self._values()
-        org_regime = self.app.settings.organisation.regime  # type: ignore[attr-defined]
+        org_regime = self.app.settings.organisation.regime
         regime = v["regime"] if isinstance(v["regime"], str) else None
         return NewRequest(
             name=v["name"],
@@ -243,32 +214,43 @@ class NewRequestScreen(ModalScreen[str | None]):
         self._errors = self.field_errors()
         for name in FIELDS:
             message = self._errors.get(name, "") if name in self._touched else ""
-            try:
-                box = self.query_one(f"#{name}-error", Static)
-            except Exception:  # noqa: BLE001 - not every field has an error line
-                continue
-            box.update(Text(message))
-            box.set_class(bool(message), "-shown")
+            for box in self.query(f"#{name}-error").results(Static):  # not every field has an error line
+                box.update(Text(message))
+                box.set_class(bool(message), "-shown")
         if not self._errors:
             self.query_one("#form-status", Static).update("")
 
     # ---- background work -------------------------------------------------------------------
 
-    @work(thread=True, group="new-request-prepare")
     def _prepare(self) -> None:
         """Build the casework service (ORM import) and list the regimes off the UI thread."""
-        app: Any = self.app
-        try:
-            regimes = sorted((r.name, key) for key, r in app.work.regimes.items())
-        except Exception as exc:  # noqa: BLE001 - reported; the form stays usable with the default regime
-            app.call_from_thread(app.notify_error if hasattr(app, "notify_error") else app.notify, exc)
-            regimes = []
-        app.call_from_thread(self._prepared, regimes)
+        self.call_in_thread(lambda w: sorted((r.name, key) for key, r in w.regimes.items()), self._prepared,
+                            group="new-request-prepare")  # fmt: skip
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        if worker.group == "new-request-prepare":
+            self.app.notify_error(error)
+            self._prepared([])  # the form stays usable with the organisation's regime
+            return
+        if worker.group == "new-request-save":
+            self._saving = False
+            if isinstance(error, InvalidInput) and error.field in FIELDS:
+                self._touched.add(error.field)
+                box = self.query_one(f"#{error.field}-error", Static)
+                box.update(Text(error.message))
+                box.add_class("-shown")
+        super().worker_failed(worker, error)
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#form-status", Static).update(literal(f"Not saved: {message}" if message else ""))
+
+    def field_selector(self, field: str) -> str | None:
+        return f"#{field}" if field in FIELDS else None
 
     def _prepared(self, regimes: list[tuple[str, str]]) -> None:
         self._ready = True
         if regimes:
-            org = self.app.settings.organisation.regime  # type: ignore[attr-defined]
+            org = self.app.settings.organisation.regime
             select = self.query_one("#regime", Select)
             current = select.value
             select.set_options(
@@ -291,14 +273,10 @@ class NewRequestScreen(ModalScreen[str | None]):
             return
         self._find_duplicates(email)
 
-    @work(thread=True, group="new-request-duplicates")  # not exclusive: stale answers are dropped on arrival
     def _find_duplicates(self, email: str) -> None:
-        app: Any = self.app
-        try:
-            others = app.work.find_by_email(email)
-        except Exception:  # noqa: BLE001 - a failed look-up only loses the warning
-            others = []
-        app.call_from_thread(self._show_duplicates, email, others)
+        # Not exclusive: stale answers are dropped on arrival.
+        self.call_in_thread(lambda w: w.find_by_email(email), lambda others: self._show_duplicates(email, others),
+                            group="new-request-duplicates")  # fmt: skip
 
     def _show_duplicates(self, email: str, others: list[tuple[str, str, date]]) -> None:
         if not self.is_attached or email != self.query_one("#email", Input).value.strip():
@@ -318,14 +296,18 @@ class NewRequestScreen(ModalScreen[str | None]):
         rights = tuple(r.value for r in v["rights"]) or ("access",)
         self._compute_preview(v["regime"], parse_received(v["received"]), rights)
 
-    @work(thread=True, group="new-request-preview")  # not exclusive: stale answers are dropped on arrival
     def _compute_preview(self, regime_key: str, received: date, rights: tuple[str, ...]) -> None:
-        app: Any = self.app
-        try:
-            text = preview_text(app.work, regime_key, received, rights, self._today())
-        except Exception as exc:  # noqa: BLE001 - the preview is advisory
-            text = Text(f"Due date: cannot compute yet ({exc})", style="dim")
-        app.call_from_thread(self._set_preview, text, (regime_key, received, rights))
+        # Not exclusive: stale answers are dropped on arrival.
+        today = self._today()
+
+        def preview(w: Casework) -> Text:
+            try:
+                return preview_text(w, regime_key, received, rights, today)
+            except DomainError as exc:  # the preview is advisory: a rule's refusal is shown in its place
+                return Text(f"Due date: cannot compute yet ({exc})", style="dim")
+
+        self.call_in_thread(preview, lambda text: self._set_preview(text, (regime_key, received, rights)),
+                            group="new-request-preview")  # fmt: skip
 
     def _set_preview(self, text: Text, key: tuple[Any, ...] | None = None) -> None:
         if not self.is_attached:
@@ -402,25 +384,8 @@ class NewRequestScreen(ModalScreen[str | None]):
         self.query_one("#form-status", Static).update(Text("Saving…", style="dim"))
         self._save(self.build_request())
 
-    @work(thread=True, group="new-request-save")
     def _save(self, request: NewRequest) -> None:
-        app: Any = self.app
-        try:
-            detail = app.work.log_request(request)
-        except Exception as exc:  # noqa: BLE001 - shown on the form, never a traceback
-            app.call_from_thread(self._save_failed, exc)
-            return
-        app.call_from_thread(self.dismiss, detail.ref)
-
-    def _save_failed(self, exc: Exception) -> None:
-        self._saving = False
-        field, sep, message = str(exc).partition(": ")
-        if sep and field in FIELDS:
-            self._touched.add(field)
-            box = self.query_one(f"#{field}-error", Static)
-            box.update(Text(message))
-            box.add_class("-shown")
-        self.query_one("#form-status", Static).update(literal(f"Not saved: {exc}"))
+        self.call_in_thread(lambda w: w.log_request(request).ref, self.dismiss, group="new-request-save", exclusive=True)
 
 
 def preview_text(work: Casework, regime_key: str, received: date, rights: tuple[str, ...], today: date) -> Text:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -14,6 +14,7 @@ from dpo_tui.tui.text import clean
 
 if TYPE_CHECKING:
     from dpo_tui.store.queue import QueueRow
+    from dpo_tui.tui.app import DpoApp
 
 
 def _plain(text: str) -> Content:
@@ -41,10 +42,11 @@ class DpoCommands(Provider):
             score = matcher.match(description)
             if score > 0:
                 yield Hit(score, matcher.highlight(description), command, text=description, help=f"key: {key}")  # type: ignore[arg-type]
-        reader = getattr(self.app, "reader", None)
+        app = cast("DpoApp", self.app)
+        reader = app.reader
         if reader is None or len(query.strip()) < 2:
             return
         rows: list[QueueRow] = await asyncio.to_thread(reader.find, query.strip(), 12)
         for row in rows:
             text = f"Go to case {row.ref} — {clean(row.name)}"
-            yield Hit(0.9, _plain(text), partial(self.app.open_case, row.ref), text=text, help=clean(row.email))  # type: ignore[attr-defined]
+            yield Hit(0.9, _plain(text), partial(app.open_case, row.ref), text=text, help=clean(row.email))

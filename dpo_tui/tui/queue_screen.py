@@ -13,11 +13,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from dpo_tui.tui.base import DpoModal, DpoScreen
 from dpo_tui.domain.lifecycle import Status
 from dpo_tui.store.queue import CountInterrupted, QueueQuery, QueueRow, Sort, Summary, View
 from dpo_tui.tui.queue_table import PAGE, QueueHeader, QueueTable
@@ -41,7 +41,7 @@ VIEWS: tuple[View, ...] = (
 SORTS: tuple[Sort, ...] = (Sort.DUE, Sort.RECEIVED, Sort.REF, Sort.UPDATED)
 
 
-class AskScreen(ModalScreen[str | None]):
+class AskScreen(DpoModal[str | None]):
     """One line of input (e.g. who to assign to). Enter answers, escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
@@ -68,7 +68,7 @@ class AskScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ChooseScreen(ModalScreen[str | None]):
+class ChooseScreen(DpoModal[str | None]):
     """Pick one of a few options (e.g. the status to move marked cases to)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="choose.cancel")]
@@ -94,7 +94,7 @@ class ChooseScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class QueueScreen(Screen[None]):
+class QueueScreen(DpoScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="queue.search"),
         Binding("n", "new_request", "New request", id="queue.new"),
@@ -111,7 +111,6 @@ class QueueScreen(Screen[None]):
         ),
     ]
 
-    app: DpoApp  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__(id="queue")
@@ -426,7 +425,7 @@ class QueueScreen(Screen[None]):
     @work(thread=True, group="queue-write")
     def _assign(self, versions: dict[str, int], who: str) -> None:
         try:
-            n = self.app.work.assign(who or None, versions=versions)
+            n = self.app.casework.assign(who or None, versions=versions)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
             self.app.call_from_thread(self.app.notify_error, exc)
             return
@@ -453,7 +452,7 @@ class QueueScreen(Screen[None]):
     @work(thread=True, group="queue-write")
     def _set_status(self, versions: dict[str, int], status: str) -> None:
         try:
-            n = self.app.work.bulk_status(status, versions=versions)
+            n = self.app.casework.bulk_status(status, versions=versions)
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.app.notify_error, exc)
             return

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -32,6 +32,7 @@ from dpo_tui.tui.text import clean
 
 if TYPE_CHECKING:
     from dpo_tui.store.queue import QueueReader
+    from dpo_tui.tui.app import DpoApp
 
 PAGE = 64
 CACHE_PAGES = 12
@@ -419,7 +420,7 @@ class QueueTable(ScrollView, can_focus=True):
 
     def _flags(self) -> dict[Status, int]:
         """The policy's limits on waiting for the requester (empty when the app has no settings)."""
-        return flag_days(getattr(getattr(self.app, "settings", None), "policy", None))
+        return flag_days(cast("DpoApp", self.app).settings.policy)
 
     # ---- cursor ----------------------------------------------------------------------------
 

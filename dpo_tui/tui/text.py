@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from dpo_tui.exports.escape import clean  # one neutraliser of control characters for every output
+from dpo_tui.text import clean  # one neutraliser of control characters for every output
 
 __all__ = ["clean", "literal"]
 

@@ -14,6 +14,7 @@ from typing import Any
 from rich.text import Text
 
 from dpo_tui.domain.dates import fmt, relative_days
+from dpo_tui.tui.formatting import status_words
 
 # Badge levels, most urgent first; each is also a CSS class on the badge widget ("badge-overdue" ...).
 OVERDUE, SOON, PAUSED, OK, CLOSED = "overdue", "soon", "paused", "ok", "closed"
@@ -66,7 +67,7 @@ def deadline_badge(obj: Any, today: date) -> Badge:
     days = relative_days(left) if left is not None and is_open else ""
 
     if not is_open or state == "ended":
-        words = status.replace("_", " ") or "closed"
+        words = status_words(status) if status else "closed"
         return Badge(due, days, f"clock ended — {words}", CLOSED)
     if state == "not_started":
         return Badge(due, days, "clock not started — " + _not_started_reason(obj, status), PAUSED)

@@ -9,13 +9,12 @@ from dpo_tui.domain.checklist import (
     STAGES,
     Template,
     art15_supplementary,
-    check_templates,
     expand_checklist,
-    load_templates,
 )
 from dpo_tui.domain.errors import InvalidInput
-from dpo_tui.domain.organisation import Organisation, System, SystemRole, demo_organisation
+from dpo_tui.domain.organisation import Organisation, System, SystemRole
 from dpo_tui.domain.rights import Right
+from dpo_tui.loaders import check_templates, demo_organisation, load_templates
 
 TEMPLATES = load_templates(None)
 DEMO = demo_organisation()

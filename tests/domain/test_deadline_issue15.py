@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind as K, ClockState, Deadline, compute_deadline
-from dpo_tui.domain.regimes import load_regimes
+from dpo_tui.loaders import load_regimes
 from dpo_tui.domain.workdays import WorkCalendar
 
 REGIMES = load_regimes()

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings, strategies as st
 
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind as K, Deadline, compute_deadline
-from dpo_tui.domain.regimes import Regime, load_regimes
+from dpo_tui.domain.regimes import Regime
+from dpo_tui.loaders import load_regimes
 from dpo_tui.domain.workdays import WorkCalendar
 
 REGIMES = load_regimes()

@@ -9,7 +9,8 @@ import pytest
 
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind as K, ClockState, compute_deadline
 from dpo_tui.domain.errors import InvalidInput
-from dpo_tui.domain.regimes import get_regime, load_regimes, parse_regime
+from dpo_tui.domain.regimes import parse_regime
+from dpo_tui.loaders import get_regime, load_regimes
 from dpo_tui.domain.workdays import WorkCalendar
 
 REGIMES = load_regimes()

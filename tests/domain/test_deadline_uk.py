@@ -8,7 +8,7 @@ import pytest
 
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind as K, ClockState, Deadline, check_extension, compute_deadline
 from dpo_tui.domain.errors import ExtensionRefused, InvalidInput
-from dpo_tui.domain.regimes import load_regimes
+from dpo_tui.loaders import load_regimes
 from dpo_tui.domain.workdays import WorkCalendar
 
 UK = load_regimes()["uk-gdpr"]

@@ -10,11 +10,11 @@ import pytest
 from dpo_tui.domain.organisation import (
     DataFileError,
     SystemRole,
-    demo_organisation,
     locate_key,
     parse_organisation,
     parse_toml,
 )
+from dpo_tui.loaders import demo_organisation
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_TOML = ROOT / "dpo_tui" / "defaults" / "demo_organisation.toml"

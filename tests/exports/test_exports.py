@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from dpo_tui.domain.errors import DomainError
 from dpo_tui.exports.case_summary import export_cases, render_summary, verify_chain
-from dpo_tui.exports.escape import csv_cell, md_escape, md_inline, md_unescape
+from dpo_tui.text import csv_cell, md_escape, md_inline, md_unescape
 from dpo_tui.services import checklist_work as cw
 from dpo_tui.services import decisions as dec
 from dpo_tui.services.letters import render_letter, save_letter

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from dpo_tui.domain.errors import InvalidInput, InvalidTransition
+from dpo_tui.domain.errors import DomainError, InvalidInput, InvalidTransition
 from dpo_tui.domain.rights import Right
 from dpo_tui.services.casework import StaleCase
 from dpo_tui.store.models import AuditEvent, Case
@@ -108,7 +108,7 @@ def test_bulk_status_is_all_or_nothing(work) -> None:  # type: ignore[no-untyped
     a = work.log_request(new_request(email="a@example.org")).ref
     b = work.log_request(new_request(email="b@example.org")).ref
     work.change_status(b, "withdrawn", version=work.version_of(b))
-    with pytest.raises(Exception, match=b):
+    with pytest.raises(DomainError, match=f"{b}: .*no case was changed"):
         work.bulk_status("awaiting_id", versions={a: work.version_of(a), b: work.version_of(b)})
     assert work.get(a).status == "new"
 
@@ -132,9 +132,9 @@ def test_objection_to_direct_marketing_can_never_be_refused(work) -> None:  # ty
     ref = work.log_request(new_request(rights=(Right.OBJECTION,), description="Stop the marketing emails.")).ref
     with pytest.raises(InvalidTransition, match="direct marketing can never be refused"):
         work.change_status(ref, "refused", version=work.version_of(ref))
-    with pytest.raises(Exception, match="direct marketing"):
+    with pytest.raises(DomainError, match="direct marketing"):
         work.bulk_status("refused", versions={ref: work.version_of(ref)})
-    with pytest.raises(Exception, match="direct marketing|manifestly"):
+    with pytest.raises(DomainError, match="direct marketing|manifestly"):
         decisions.refuse(work, ref, "whole", [], "We do not agree.", date(2026, 11, 20), version=work.version_of(ref))
     assert work.get(ref).status == "new"
 

@@ -40,7 +40,7 @@ def test_uk_log_feeds_the_letters_register_and_export(work) -> None:  # type: ig
     log = case.decision["exemptions"]
     assert [e["citation"] for e in log] == ["DPA 2018 Sch 2 para 16", "DPA 2018 Sch 2 para 2"]
     assert log[0]["by"] and log[0]["on"] == "2026-11-20"
-    from dpo_tui.exports.escape import md_unescape
+    from dpo_tui.text import md_unescape
 
     body = md_unescape(render_letter(work, case.ref, "response_cover").body)
     assert "(redacted): DPA 2018 Sch 2 para 16" in body
@@ -74,7 +74,7 @@ def test_refusal_letter_lists_the_ccpa_exemption(work) -> None:  # type: ignore[
                              reasoning="Never disclosed; we confirm we hold one.", on=ON, version=case.version)  # fmt: skip
     dec.refuse(work, case.ref, "partial", [("account password", "11 CCR 7024(d)")], "Sensitive identifiers are described.", ON,
                version=case.version)  # fmt: skip
-    from dpo_tui.exports.escape import md_unescape
+    from dpo_tui.text import md_unescape
 
     body = md_unescape(render_letter(work, case.ref, "refusal_notice").body)
     assert "your account password (withheld): 11 CCR 7024(d)" in body and "Information Commissioner" not in body
@@ -99,7 +99,7 @@ def test_cli_add_and_list(tmp_path: Path) -> None:
 
 
 def test_partial_erasure_letter_says_what_was_kept_and_why(work) -> None:  # type: ignore[no-untyped-def]
-    from dpo_tui.exports.escape import md_unescape
+    from dpo_tui.text import md_unescape
     from dpo_tui.domain.rights import Right
     from dpo_tui.services.letters import letter_choices
 

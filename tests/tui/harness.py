@@ -1,37 +1,102 @@
-"""What the case-screen tests share: a minimal app shell around one CaseScreen, and waiting without sleeping."""
+"""The one Pilot harness of the TUI tests: the real `DpoApp` on a temporary database, with a fixed "today".
+
+Every TUI test drives the app a DPO runs (no stand-in app shells): `run_app` starts it on the queue, `run_case`
+opens a case on top of the queue as `enter` would, `push` puts a dialog on top and records what it dismisses with.
+`settle` waits for the screen's workers instead of sleeping (harlequin's habit: tests wait for workers, never time).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
-from textual.app import App
+from textual.message import Message
+from textual.notifications import Notification, Notify
+from textual.pilot import Pilot
+from textual.screen import Screen
 
+from dpo_tui.settings import Settings
+from dpo_tui.tui.app import DpoApp
+from dpo_tui.tui.base import FLOW
 from dpo_tui.tui.case_screen import CaseScreen
+from tests.conftest import TODAY
 
 
-class CaseApp(App[None]):
-    """The parts of the app shell the case screen relies on: .work, .settings, .today(), notify_error."""
-
-    def __init__(self, work, ref: str) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.work = work
-        self.settings = work.settings
-        self.ref = ref
-        self.errors: list[Exception] = []
-
-    def today(self) -> date:
-        return self.work.today()
-
-    def notify_error(self, exc: Exception) -> None:
-        self.errors.append(exc)
-        self.notify(str(exc), severity="error", markup=False)
-
-    def on_mount(self) -> None:
-        self.push_screen(CaseScreen(self.ref))
+_SHOWN: weakref.WeakKeyDictionary[DpoApp, list[Notification]] = weakref.WeakKeyDictionary()
 
 
-async def settle(app: App, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the screen's workers have finished and their results are painted."""
+def make_app(url: str, settings: Settings) -> DpoApp:
+    """The real app on `url` with today fixed at TODAY (Wed 25 Nov 2026)."""
+    return DpoApp(url, settings, today=lambda: TODAY)
+
+
+def app_for(work: Any) -> DpoApp:
+    """The real app on the database (and settings) of a test's Casework."""
+    return make_app(work.db.url, work.settings)
+
+
+async def settle(app: DpoApp, pilot: Pilot) -> None:  # type: ignore[type-arg]
+    """Wait until the screens' workers have finished and their results are painted. A walkthrough's flow waits for
+    its dialog (push_screen_wait) and is not waited for; what it started in the meantime is, for a few rounds (a
+    flow reads in a thread, then pushes the step)."""
+    for _ in range(3):
+        await pilot.pause()
+        waiting = [w.wait() for w in app.workers if w.group != FLOW]
+        if waiting:  # failures and cancellations are the app's to report (tests look at what it showed)
+            await asyncio.gather(*waiting, return_exceptions=True)
     await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+
+
+@asynccontextmanager
+async def run_app(work: Any, *, size: tuple[int, int] = (80, 24)) -> AsyncIterator[tuple[DpoApp, Pilot]]:  # type: ignore[type-arg]
+    """The app on the queue, first page painted."""
+    app = app_for(work)
+    async with app.run_test(size=size, message_hook=recorder(app)) as pilot:
+        await settle(app, pilot)
+        yield app, pilot
+
+
+@asynccontextmanager
+async def run_case(work: Any, ref: str, *, size: tuple[int, int] = (80, 24)) -> AsyncIterator[tuple[DpoApp, Pilot]]:  # type: ignore[type-arg]
+    """The app with case `ref` open (as `enter` on its queue row opens it), loaded."""
+    async with run_app(work, size=size) as (app, pilot):
+        app.open_case(ref)
+        await settle(app, pilot)
+        yield app, pilot
+
+
+def case_screen(app: DpoApp) -> CaseScreen:
+    """The case screen on the stack (under any dialog)."""
+    return next(s for s in reversed(app.screen_stack) if isinstance(s, CaseScreen))
+
+
+async def push(app: DpoApp, pilot: Pilot, screen: Screen[Any]) -> list[Any]:  # type: ignore[type-arg]
+    """Push `screen` on the running app; the returned list receives what it dismisses with."""
+    results: list[Any] = []
+    app.push_screen(screen, results.append)
+    await settle(app, pilot)
+    return results
+
+
+def recorder(app: DpoApp):  # type: ignore[no-untyped-def]
+    """A `run_test(message_hook=...)` that keeps every notification the app shows (they expire on screen)."""
+    shown = _SHOWN.setdefault(app, [])
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Notify):
+            shown.append(message.notification)
+
+    return hook
+
+
+def notes(app: DpoApp) -> list[str]:
+    """Every notification shown so far (plain text), oldest first."""
+    return [str(n.message) for n in _SHOWN.get(app, [])]
+
+
+def errors(app: DpoApp) -> list[str]:
+    """The error notifications shown so far."""
+    return [str(n.message) for n in _SHOWN.get(app, []) if n.severity == "error"]

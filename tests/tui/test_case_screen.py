@@ -9,7 +9,7 @@ import pytest
 from textual.app import App
 from textual.widgets import OptionList, Static, TabbedContent, TextArea
 
-from tests.tui.harness import CaseApp, settle
+from tests.tui.harness import errors, run_case, settle
 from tests.conftest import TODAY, new_request
 from dpo_tui.tui.case_screen import CaseScreen, ExplainScreen, NoteScreen, event_summary
 from dpo_tui.tui.widgets import deadline_badge, deadline_badge_text
@@ -36,8 +36,7 @@ def text_of(app: App, selector: str) -> str:
 
 async def test_header_and_deadline_badge(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, CaseScreen)
@@ -60,8 +59,7 @@ async def test_header_and_deadline_badge(sqlite_work) -> None:  # type: ignore[n
 
 async def test_overdue_badge_is_red(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request(received=date(2026, 9, 1))).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
         assert "overdue" in text_of(app, "#case-badge")
         assert app.screen.query_one("#case-badge").has_class("badge-overdue")
@@ -69,8 +67,7 @@ async def test_overdue_badge_is_red(sqlite_work) -> None:  # type: ignore[no-unt
 
 async def test_tabs_switch_with_number_keys_and_arrows(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
         tabs = app.screen.query_one(TabbedContent)
         assert tabs.active == "overview"
@@ -91,8 +88,7 @@ async def test_tabs_switch_with_number_keys_and_arrows(sqlite_work) -> None:  # 
 
 async def test_checklist_tab_lists_items_and_exposes_the_selected_key(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     detail = sqlite_work.log_request(new_request())
-    app = CaseApp(sqlite_work, detail.ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, detail.ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
         await pilot.press("4")
         screen = app.screen
@@ -109,8 +105,7 @@ async def test_checklist_tab_lists_items_and_exposes_the_selected_key(sqlite_wor
 
 async def test_explanation_modal_shows_every_step_and_the_dates(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     detail = sqlite_work.log_request(new_request())
-    app = CaseApp(sqlite_work, detail.ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, detail.ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
         await pilot.press("w")
         await pilot.pause()
@@ -130,8 +125,7 @@ async def test_explanation_modal_shows_every_step_and_the_dates(sqlite_work) -> 
 
 async def test_add_a_note(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
         await pilot.press("m")
         await pilot.pause()
@@ -147,8 +141,7 @@ async def test_add_a_note(sqlite_work) -> None:  # type: ignore[no-untyped-def]
 
 async def test_an_empty_note_is_refused(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
         await pilot.press("m")
         await pilot.pause()
@@ -165,22 +158,20 @@ async def test_an_empty_note_is_refused(sqlite_work) -> None:  # type: ignore[no
 
 async def test_service_errors_are_reported_not_raised(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, CaseScreen)
         screen.call_service(lambda w: w.add_note(ref, "  ", version=w.version_of(ref)))
         await settle(app, pilot)
-        assert app.errors and "write something first" in str(app.errors[0])
+        assert errors(app) and "write something first" in str(errors(app)[0])
 
 
 async def test_timeline_lists_the_audit_trail(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
     sqlite_work.add_note(ref, "first note", version=sqlite_work.version_of(ref))
     sqlite_work.change_status(ref, "in_progress", reason="ID already on file", version=sqlite_work.version_of(ref))
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(160, 40)) as (app, pilot):
         await settle(app, pilot)
         await pilot.press("6")
         timeline = text_of(app, "#timeline-body")
@@ -192,8 +183,7 @@ async def test_timeline_lists_the_audit_trail(sqlite_work) -> None:  # type: ign
 
 async def test_reload_shows_changes_made_elsewhere(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
         sqlite_work.change_status(ref, "in_progress", version=sqlite_work.version_of(ref))
         await pilot.press("r")
@@ -205,8 +195,7 @@ async def test_hostile_requester_text_shows_literally(sqlite_work) -> None:  # t
     ref = sqlite_work.log_request(
         new_request(name=HOSTILE_NAME, email="m[b]x[/b]@example.org", description=HOSTILE_TEXT)
     ).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
         header = text_of(app, "#case-requester")
         assert "[bold red]x[/] Mallory" in header
@@ -221,17 +210,15 @@ async def test_hostile_requester_text_shows_literally(sqlite_work) -> None:  # t
 
 
 async def test_unknown_case_is_reported(sqlite_work) -> None:  # type: ignore[no-untyped-def]
-    app = CaseApp(sqlite_work, "DSAR-2026-9999")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_case(sqlite_work, "DSAR-2026-9999", size=(80, 24)) as (app, pilot):
         await settle(app, pilot)
         assert "could not open" in text_of(app, "#case-title")
-        assert app.errors
+        assert errors(app)
 
 
 async def test_escape_goes_back(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_case(sqlite_work, ref, size=(80, 24)) as (app, pilot):
         await settle(app, pilot)
         await pilot.press("escape")
         await pilot.pause()
@@ -250,7 +237,7 @@ def test_bindings_have_ids() -> None:
 
 def _detail_like(events, status="new", rights=("access",)):  # type: ignore[no-untyped-def]
     from dpo_tui.domain.clock import ClockEvent, ClockEventKind, compute_deadline
-    from dpo_tui.domain.regimes import get_regime
+    from dpo_tui.loaders import get_regime
     from dpo_tui.domain.workdays import WorkCalendar
 
     evs = [ClockEvent(ClockEventKind(k), d, r) for k, d, r in events]

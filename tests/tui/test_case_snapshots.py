@@ -11,17 +11,13 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from textual.widgets import Footer
+
 from dpo_tui.domain.rights import Right
-from tests.tui import harness
 from tests.conftest import make_work, new_request
+from tests.tui.harness import app_for, settle
 
 FIXED = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
-
-
-class CaseApp(harness.CaseApp):
-    # The footer lists every key other engineers add to the case screen; hiding it keeps these pictures about
-    # the case layout, so a new binding does not turn them red. (test_case_screen covers the bindings.)
-    CSS = "CaseScreen Footer { display: none; }"
 
 
 @pytest.fixture
@@ -43,13 +39,20 @@ def case_app(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
         from sqlalchemy import text
 
         s.exec(text("UPDATE cases SET status_since = :t, created_at = :t, updated_at = :t"), params={"t": FIXED})  # type: ignore[call-overload]
-    yield CaseApp(work, detail.ref)
+    app = app_for(work)
+    app.ref = detail.ref  # type: ignore[attr-defined]  # the case run_before opens
+    yield app
     work.db.dispose()
 
 
 async def _loaded(pilot: Pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """The real app on the queue, then the case opened as `enter` opens it."""
+    await settle(pilot.app, pilot)
+    pilot.app.open_case(pilot.app.ref)
+    await settle(pilot.app, pilot)
+    # The footer lists every key other engineers add to the case screen; hiding it keeps these pictures about
+    # the case layout, so a new binding does not turn them red. (test_case_screen covers the bindings.)
+    pilot.app.screen.query_one(Footer).display = False
     await pilot.pause()
 
 

@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList, RadioButton, Static, TabbedConten
 from dpo_tui.services import checklist_work as cw
 from dpo_tui.tui.case_screen import CaseScreen
 from dpo_tui.tui.checklist_view import CompleteScreen, ConfirmScreen, TextPrompt, TickScreen
-from tests.tui.harness import CaseApp, settle
+from tests.tui.harness import errors, run_case, settle
 from tests.conftest import new_request
 
 
@@ -49,8 +49,7 @@ def item(work, ref, key):  # type: ignore[no-untyped-def]
 async def test_tick_a_plain_item_and_reopen_it(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     detail = sqlite_work.log_request(new_request())
     ref, total = detail.ref, len(detail.checklist)
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         screen = await open_checklist(app, pilot, GATHER)
         await pilot.press("t")
         await pilot.pause()
@@ -79,13 +78,12 @@ async def test_tick_a_plain_item_and_reopen_it(sqlite_work) -> None:  # type: ig
         await pilot.press("enter")
         await settle(app, pilot)
         assert item(sqlite_work, ref, GATHER).state == "open"
-        assert not app.errors
+        assert not errors(app)
 
 
 async def test_tick_a_search_item_needs_the_search_record(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         screen = await open_checklist(app, pilot, SEARCH)
         await pilot.press("t")
         await pilot.pause()
@@ -94,12 +92,13 @@ async def test_tick_a_search_item_needs_the_search_record(sqlite_work) -> None: 
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog
-        assert "Search terms are required" in text_of(app, "#tick-error")
+        assert "needs the search terms used" in text_of(app, "#tick-error")
+        assert dialog.query_one("#tick-terms").has_focus  # the field the service named
         await pilot.press(*"ada@example.org")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog
-        assert "found anything" in text_of(app, "#tick-error")
+        assert "needs the result of the search" in text_of(app, "#tick-error")
         dialog.query_one("#found-nothing_found", RadioButton).value = True
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -108,13 +107,12 @@ async def test_tick_a_search_item_needs_the_search_record(sqlite_work) -> None: 
         assert (got.state, got.search_terms, got.found) == ("done", "ada@example.org", "nothing_found")
         detail = text_of(app, "#checklist-detail")
         assert "ada@example.org" in detail and "nothing" in detail
-        assert not app.errors
+        assert not errors(app)
 
 
 async def test_escape_cancels_tick(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         screen = await open_checklist(app, pilot, SEARCH)
         await pilot.press("t")
         await pilot.pause()
@@ -126,8 +124,7 @@ async def test_escape_cancels_tick(sqlite_work) -> None:  # type: ignore[no-unty
 
 async def test_not_applicable_without_and_with_reason(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         screen = await open_checklist(app, pilot, "access.exemptions")
         await pilot.press("N")
         await pilot.pause()
@@ -136,7 +133,7 @@ async def test_not_applicable_without_and_with_reason(sqlite_work) -> None:  # t
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog, "no reason: the dialog stays"
-        assert "reason is required" in text_of(app, "#prompt-error")
+        assert "say why this item does not apply" in text_of(app, "#prompt-error")
         assert item(sqlite_work, ref, "access.exemptions").state == "open"
         await pilot.press(*"No exemption applies", "enter")
         await settle(app, pilot)
@@ -145,13 +142,12 @@ async def test_not_applicable_without_and_with_reason(sqlite_work) -> None:  # t
         assert (got.state, got.reason, got.done_by) == ("na", "No exemption applies", sqlite_work.actor)
         assert "N/A" in str(screen.query_one("#checklist-list", OptionList).get_option("access.exemptions").prompt)
         assert "No exemption applies" in text_of(app, "#checklist-detail")
-        assert not app.errors
+        assert not errors(app)
 
 
 async def test_note_and_adhoc_item_shown_literally(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         screen = await open_checklist(app, pilot, GATHER)
         await pilot.press("o")
         await pilot.pause()
@@ -170,13 +166,12 @@ async def test_note_and_adhoc_item_shown_literally(sqlite_work) -> None:  # type
         assert (added.key, added.label, added.adhoc) == ("adhoc.1", "Check [red]paper[/] files", True)
         prompt = screen.query_one("#checklist-list", OptionList).get_option("adhoc.1").prompt
         assert "Check [red]paper[/] files" in str(prompt)
-        assert not app.errors
+        assert not errors(app)
 
 
 async def test_complete_with_open_items_needs_an_override_reason(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         screen = await open_checklist(app, pilot)
         await pilot.press("C")
         await pilot.pause()
@@ -187,7 +182,7 @@ async def test_complete_with_open_items_needs_an_override_reason(sqlite_work) ->
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog
-        assert "needs a reason" in text_of(app, "#complete-error")
+        assert "complete with an override reason" in text_of(app, "#complete-error")
         await pilot.press(*"Requester narrowed the request to HubSpot", "enter")
         await settle(app, pilot)
         assert app.screen is screen
@@ -196,13 +191,12 @@ async def test_complete_with_open_items_needs_an_override_reason(sqlite_work) ->
         override = next(e for e in detail.events if e.kind == "checklist.override")
         assert override.payload["reason"] == "Requester narrowed the request to HubSpot"
         assert screen.detail.status == "completed"
-        assert not app.errors
+        assert not errors(app)
 
 
 async def test_complete_cancelled_leaves_case_open(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await open_checklist(app, pilot)
         await pilot.press("C")
         await pilot.pause()
@@ -220,8 +214,7 @@ async def test_complete_when_everything_is_done(sqlite_work) -> None:  # type: i
             cw.tick(sqlite_work, ref, i.key, search_terms="ada", found="found", version=sqlite_work.version_of(ref))
         else:
             cw.mark_not_applicable(sqlite_work, ref, i.key, "done elsewhere", version=sqlite_work.version_of(ref))
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await open_checklist(app, pilot)
         await pilot.press("C")
         await pilot.pause()
@@ -232,13 +225,12 @@ async def test_complete_when_everything_is_done(sqlite_work) -> None:  # type: i
         done = sqlite_work.get(ref)
         assert done.status == "completed"
         assert "checklist.override" not in [e.kind for e in done.events]
-        assert not app.errors
+        assert not errors(app)
 
 
 async def test_keys_elsewhere_bring_up_the_checklist(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await settle(app, pilot)
         assert app.screen.query_one(TabbedContent).active == "overview"
         await pilot.press("t")
@@ -256,12 +248,14 @@ async def test_marketing_objection_cannot_be_skipped_from_the_screen(sqlite_work
     from dpo_tui.domain.rights import Right
 
     ref = sqlite_work.log_request(new_request(rights=(Right.OBJECTION,))).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
         await open_checklist(app, pilot, "shared.suppress")
         await pilot.press("N")
         await pilot.pause()
+        dialog = app.screen
         await pilot.press(*"we never market", "enter")
         await settle(app, pilot)
         assert item(sqlite_work, ref, "shared.suppress").state == "open"
-        assert app.errors and "direct marketing" in str(app.errors[-1])
+        # Refused by the service: shown in the dialog, which stays open with the reason typed.
+        assert app.screen is dialog and "direct marketing" in text_of(app, "#prompt-error")
+        assert dialog.query_one("#prompt-answer", Input).value == "we never market"

@@ -11,7 +11,7 @@ from textual.widgets import Input, Select, Static, TextArea
 from dpo_tui.services import identity as idv
 from dpo_tui.tui.case_screen import CaseScreen
 from dpo_tui.tui.identity_walkthrough import IdentityWalkthrough
-from tests.tui.harness import CaseApp, settle
+from tests.tui.harness import run_case, settle
 from tests.conftest import new_request
 
 
@@ -57,7 +57,7 @@ async def press(app: App, pilot, selector: str) -> None:  # type: ignore[no-unty
     """Focus a button or checkbox and press enter (what tab + enter does)."""
     app.screen.query_one(selector).focus()
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(app, pilot)  # a step saves in a thread worker
 
 
 def step_of(app: App) -> int:
@@ -68,8 +68,7 @@ def step_of(app: App) -> int:
 
 async def test_not_needed_keyboard_only(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 50)) as (app, pilot):
         await open_walkthrough(app, pilot)
         assert step_of(app) == 1
         assert "reasonable doubt" in text(app, "#id-law")
@@ -92,8 +91,7 @@ async def test_not_needed_keyboard_only(sqlite_work) -> None:  # type: ignore[no
 
 async def test_person_verified_with_bad_input_in_the_form(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request(address="1 High St, London")).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 50)) as (app, pilot):
         await open_walkthrough(app, pilot)
         await press(app, pilot, "#need-next")  # not a recognised contact: needed
         assert step_of(app) == 2
@@ -156,8 +154,7 @@ async def test_person_verified_with_bad_input_in_the_form(sqlite_work) -> None: 
 
 async def test_agent_with_authority(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request(agent_name="Rights Portal Ltd", agent_kind="agent")).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 50)) as (app, pilot):
         await open_walkthrough(app, pilot)
         await press(app, pilot, "#need-next")
         assert app.screen.query_one("#who-kind", Select).value == "agent"
@@ -190,8 +187,7 @@ async def test_agent_with_authority(sqlite_work) -> None:  # type: ignore[no-unt
 
 async def test_child_elsewhere_then_scotland(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request(agent_name="Grace Lovelace", agent_kind="parent")).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 60)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 60)) as (app, pilot):
         await open_walkthrough(app, pilot)
         await press(app, pilot, "#need-next")
         assert app.screen.query_one("#who-child").display
@@ -227,8 +223,7 @@ async def test_child_elsewhere_then_scotland(sqlite_work) -> None:  # type: igno
 async def test_could_not_verify_shows_letter(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
     idv.request_identity(sqlite_work, ref, requester_kind="self", what="postal address on record", on=date(2026, 11, 3), version=sqlite_work.version_of(ref))
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 50)) as (app, pilot):
         await open_walkthrough(app, pilot)
         assert step_of(app) == 5
         await press(app, pilot, "#got-outcome")
@@ -252,8 +247,7 @@ async def test_could_not_verify_shows_letter(sqlite_work) -> None:  # type: igno
 async def test_no_response(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request(received=date(2026, 10, 1))).ref
     idv.request_identity(sqlite_work, ref, requester_kind="self", what="postal address on record", on=date(2026, 10, 5), version=sqlite_work.version_of(ref))
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 50)) as (app, pilot):
         await open_walkthrough(app, pilot)
         assert "Awaiting ID since Mon 5 Oct 2026 (51 days)" in text(app, "#got-waiting")
         assert app.screen.query_one("#got-noresponse").display
@@ -269,8 +263,7 @@ async def test_no_response(sqlite_work) -> None:  # type: ignore[no-untyped-def]
 async def test_recent_awaiting_has_no_close_button(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request()).ref
     idv.request_identity(sqlite_work, ref, requester_kind="self", what="postal address on record", on=date(2026, 11, 20), version=sqlite_work.version_of(ref))
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 50)) as (app, pilot):
         await open_walkthrough(app, pilot)
         assert not app.screen.query_one("#got-noresponse").display
 
@@ -279,8 +272,7 @@ async def test_closed_case_refused_in_the_form(sqlite_work) -> None:  # type: ig
     ref = sqlite_work.log_request(new_request()).ref
     sqlite_work.change_status(ref, "withdrawn", reason="duplicate", version=sqlite_work.version_of(ref))
     events = len(sqlite_work.get(ref).events)
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 50)) as (app, pilot):
         await open_walkthrough(app, pilot)
         assert "closed" in text(app, "#id-error")
         await pilot.press("enter")  # the close button has focus
@@ -291,8 +283,7 @@ async def test_closed_case_refused_in_the_form(sqlite_work) -> None:  # type: ig
 
 async def test_requester_text_is_literal(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     ref = sqlite_work.log_request(new_request(name="[bold red]x[/] Mallory")).ref
-    app = CaseApp(sqlite_work, ref)
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with run_case(sqlite_work, ref, size=(120, 50)) as (app, pilot):
         await open_walkthrough(app, pilot)
         assert "[bold red]x[/] Mallory" in text(app, "#id-requester")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import stat
 from datetime import date
 
-from textual.app import App
 from textual.widgets import Input, OptionList, Select, Sparkline, Static, TextArea
 
 from dpo_tui.domain.rights import Right
@@ -13,39 +12,16 @@ from dpo_tui.tui.dashboard import DashboardScreen, bar_rows
 from dpo_tui.tui.export_screen import ExportScreen
 from dpo_tui.tui.letter_screen import LetterScreen
 from tests.conftest import TODAY, new_request
+from tests.tui.harness import push, run_app, settle
 
 HOSTILE = "[bold red]x[/] Mallory \x1b[31m <script>"
 
 
-class ShellApp(App[None]):
-    def __init__(self, work, screen) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.work = work
-        self.settings = work.settings
-        self._first = screen
-        self.result = "unset"
-
-    def today(self) -> date:
-        return self.work.today()
-
-    def on_mount(self) -> None:
-        def done(value):  # type: ignore[no-untyped-def]
-            self.result = value
-
-        self.push_screen(self._first, done)
-
-
-async def _settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_letter_screen_lists_only_applicable_kinds_and_previews(sqlite_work):
     ref = sqlite_work.log_request(new_request(name=HOSTILE)).ref
-    app = ShellApp(sqlite_work, LetterScreen(ref))
-    async with app.run_test(size=(140, 45)) as pilot:
-        await _settle(app, pilot)
+    async with run_app(sqlite_work, size=(140, 45)) as (app, pilot):
+        results = await push(app, pilot, LetterScreen(ref))
+        await settle(app, pilot)
         options = app.screen.query_one("#letter-kinds", OptionList)
         kinds = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert kinds == ["acknowledgement", "identity_request"]
@@ -55,7 +31,7 @@ async def test_letter_screen_lists_only_applicable_kinds_and_previews(sqlite_wor
         not_available = str(app.screen.query_one("#letter-not", Static).content)
         assert "Fee request: not available, no fee was requested" in not_available
         await pilot.press("down")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert app.screen.draft.kind == "identity_request"
         assert app.screen.query_one("#letter-subject", Input).value.endswith("please help us confirm your identity")
 
@@ -63,20 +39,20 @@ async def test_letter_screen_lists_only_applicable_kinds_and_previews(sqlite_wor
 async def test_edit_save_and_write_from_the_keyboard(sqlite_work, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     ref = sqlite_work.log_request(new_request()).ref
-    app = ShellApp(sqlite_work, LetterScreen(ref, "acknowledgement"))
-    async with app.run_test(size=(140, 45)) as pilot:
-        await _settle(app, pilot)
+    async with run_app(sqlite_work, size=(140, 45)) as (app, pilot):
+        results = await push(app, pilot, LetterScreen(ref, "acknowledgement"))
+        await settle(app, pilot)
         area = app.screen.query_one("#letter-body", TextArea)
         area.load_text(area.text + "\nP.S. edited by hand.\n")
         app.screen.query_one("#letter-channel", Select).value = "post"
         app.screen.query_one("#letter-date", Input).value = "2026-11-03"
         await pilot.press("ctrl+s")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         await pilot.press("ctrl+o")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         await pilot.press("escape")
         await pilot.pause()
-    assert app.result is True
+    assert results == [True]
     (letter,) = sqlite_work.get(ref).letters
     assert letter.channel == "post" and letter.sent_on == date(2026, 11, 3) and "P.S. edited by hand." in letter.body
     assert sqlite_work.get(ref).events[-1].kind == "letter.saved"
@@ -86,40 +62,40 @@ async def test_edit_save_and_write_from_the_keyboard(sqlite_work, tmp_path, monk
 
 async def test_bad_date_is_refused_in_the_form_and_nothing_saved(sqlite_work):
     ref = sqlite_work.log_request(new_request()).ref
-    app = ShellApp(sqlite_work, LetterScreen(ref, "acknowledgement"))
-    async with app.run_test(size=(140, 45)) as pilot:
-        await _settle(app, pilot)
+    async with run_app(sqlite_work, size=(140, 45)) as (app, pilot):
+        results = await push(app, pilot, LetterScreen(ref, "acknowledgement"))
+        await settle(app, pilot)
         app.screen.query_one("#letter-date", Input).value = "2026-10-01"
         await pilot.press("ctrl+s")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert "before the request was received" in str(app.screen.query_one("#letter-error", Static).content)
         app.screen.query_one("#letter-date", Input).value = "soon"
         await pilot.press("ctrl+s")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert "'soon' is not a date" in str(app.screen.query_one("#letter-error", Static).content)
     assert sqlite_work.get(ref).letters == ()
 
 
 async def test_asking_for_a_letter_that_does_not_apply_says_why(sqlite_work):
     ref = sqlite_work.log_request(new_request()).ref
-    app = ShellApp(sqlite_work, LetterScreen(ref, "erasure_confirmation"))
-    async with app.run_test(size=(140, 45)) as pilot:
-        await _settle(app, pilot)
+    async with run_app(sqlite_work, size=(140, 45)) as (app, pilot):
+        results = await push(app, pilot, LetterScreen(ref, "erasure_confirmation"))
+        await settle(app, pilot)
         assert "does not invoke the erasure right" in str(app.screen.query_one("#letter-error", Static).content)
 
 
 async def test_export_screen_writes_files_with_progress(sqlite_work, tmp_path):
     refs = [sqlite_work.log_request(new_request(email=f"p{i}@example.org")).ref for i in range(3)]
-    app = ShellApp(sqlite_work, ExportScreen(refs, tmp_path / "out"))
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with run_app(sqlite_work, size=(120, 30)) as (app, pilot):
+        results = await push(app, pilot, ExportScreen(refs, tmp_path / "out"))
         await pilot.pause()
         app.screen.query_one("#export-format", Select).value = "md"
         await pilot.press("ctrl+s")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert "wrote 3 files" in str(app.screen.query_one("#export-status", Static).content)
         await pilot.press("escape")
         await pilot.pause()
-    assert sorted(p.name for p in app.result) == sorted(f"{r}.md" for r in refs)
+    assert sorted(p.name for p in results[-1]) == sorted(f"{r}.md" for r in refs)
     for r in refs:
         assert stat.S_IMODE((tmp_path / "out" / f"{r}.md").stat().st_mode) == 0o600
 
@@ -127,14 +103,14 @@ async def test_export_screen_writes_files_with_progress(sqlite_work, tmp_path):
 async def test_dashboard_shows_the_report(sqlite_work):
     sqlite_work.log_request(new_request(received=date(2026, 9, 1)))
     sqlite_work.log_request(new_request(email="b@example.org", rights=(Right.ERASURE,), received=date(2026, 11, 20)))
-    app = ShellApp(sqlite_work, DashboardScreen())
-    async with app.run_test(size=(140, 45)) as pilot:
-        await _settle(app, pilot)
+    async with run_app(sqlite_work, size=(140, 45)) as (app, pilot):
+        results = await push(app, pilot, DashboardScreen())
+        await settle(app, pilot)
         rep = app.screen.report
         assert rep.total == 2 and rep.overdue == 1 and rep.by_right == {"access": 1, "erasure": 1}
         assert app.screen.query_one("#dash-spark", Sparkline).data == [1, 1]
         await pilot.press("y")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert app.screen.report.year == TODAY.year
 
 

@@ -8,31 +8,9 @@ from textual.app import App
 from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
 from tests.conftest import TODAY, new_request
+from tests.tui.harness import make_app, push, run_app, settle
 from dpo_tui.domain.rights import Right
 from dpo_tui.tui.new_request import NewRequestScreen, due_line, duplicate_warning
-
-
-class FormApp(App[None]):
-    def __init__(self, work) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.work = work
-        self.settings = work.settings
-        self.results: list[str | None] = []
-
-    def today(self) -> date:
-        return self.work.today()
-
-    def notify_error(self, exc: Exception) -> None:
-        self.notify(str(exc), severity="error", markup=False)
-
-    def on_mount(self) -> None:
-        self.push_screen(NewRequestScreen(), self.results.append)
-
-
-async def settle(app: App, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def shown(app: App, selector: str) -> str:
@@ -58,15 +36,15 @@ async def fill(app: App, pilot, *, name="Grace Hopper", email="grace@example.org
 
 
 async def test_a_valid_request_is_saved_and_its_reference_returned(sqlite_work) -> None:  # type: ignore[no-untyped-def]
-    app = FormApp(sqlite_work)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_app(sqlite_work, size=(80, 24)) as (app, pilot):
+        results = await push(app, pilot, NewRequestScreen())
         await settle(app, pilot)
         await pilot.press(*"Grace Hopper")  # typed: the name field has focus
         await fill(app, pilot, name="Grace Hopper", rights=(Right.ACCESS, Right.ERASURE), received="2026-11-02")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert app.results and app.results[0] is not None
-        ref = app.results[0]
+        assert results and results[0] is not None
+        ref = results[0]
         detail = sqlite_work.get(ref)
         assert detail.requester["name"] == "Grace Hopper"
         assert detail.requester["email"] == "grace@example.org"
@@ -77,8 +55,8 @@ async def test_a_valid_request_is_saved_and_its_reference_returned(sqlite_work) 
 
 
 async def test_save_button_and_another_regime(sqlite_work) -> None:  # type: ignore[no-untyped-def]
-    app = FormApp(sqlite_work)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with run_app(sqlite_work, size=(120, 40)) as (app, pilot):
+        results = await push(app, pilot, NewRequestScreen())
         await settle(app, pilot)
         await fill(app, pilot, received="2026-11-02")
         app.screen.query_one("#regime", Select).value = "ccpa"
@@ -86,13 +64,13 @@ async def test_save_button_and_another_regime(sqlite_work) -> None:  # type: ign
         await settle(app, pilot)
         await pilot.click("#save")
         await settle(app, pilot)
-        detail = sqlite_work.get(app.results[0])
+        detail = sqlite_work.get(results[0])
         assert (detail.regime, detail.channel) == ("ccpa", "web")
 
 
 async def test_invalid_fields_show_errors_and_nothing_is_saved(sqlite_work) -> None:  # type: ignore[no-untyped-def]
-    app = FormApp(sqlite_work)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_app(sqlite_work, size=(80, 24)) as (app, pilot):
+        results = await push(app, pilot, NewRequestScreen())
         await settle(app, pilot)
         await fill(app, pilot, email="not-an-email", rights=(), received="2026-12-25")
         # as you type: the touched fields already say what is wrong
@@ -104,7 +82,7 @@ async def test_invalid_fields_show_errors_and_nothing_is_saved(sqlite_work) -> N
         assert isinstance(app.screen, NewRequestScreen)
         assert "at least one right" in shown(app, "#rights-error")
         assert "3 fields to fix" in str(app.screen.query_one("#form-status", Static).content)
-        assert app.results == []
+        assert results == []
         assert sqlite_work.list_cases() == []
         # fixing them clears the errors
         app.screen.query_one("#email", Input).value = "grace@example.org"
@@ -114,12 +92,12 @@ async def test_invalid_fields_show_errors_and_nothing_is_saved(sqlite_work) -> N
         assert shown(app, "#email-error") == shown(app, "#received-error") == shown(app, "#rights-error") == ""
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert app.results and sqlite_work.get(app.results[0]).rights == ("objection",)
+        assert results and sqlite_work.get(results[0]).rights == ("objection",)
 
 
 async def test_an_empty_name_and_a_malformed_date_are_explained(sqlite_work) -> None:  # type: ignore[no-untyped-def]
-    app = FormApp(sqlite_work)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_app(sqlite_work, size=(80, 24)) as (app, pilot):
+        results = await push(app, pilot, NewRequestScreen())
         await settle(app, pilot)
         await fill(app, pilot, name="  ", received="2/11/2026")
         await pilot.press("ctrl+s")
@@ -132,8 +110,8 @@ async def test_an_empty_name_and_a_malformed_date_are_explained(sqlite_work) -> 
 
 async def test_duplicate_email_warns_with_the_existing_reference(sqlite_work) -> None:  # type: ignore[no-untyped-def]
     existing = sqlite_work.log_request(new_request(email="ada@example.org"))
-    app = FormApp(sqlite_work)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_app(sqlite_work, size=(80, 24)) as (app, pilot):
+        results = await push(app, pilot, NewRequestScreen())
         await settle(app, pilot)
         assert shown(app, "#email-duplicate") == ""
         app.screen.query_one("#email", Input).value = "ADA@example.org "
@@ -147,13 +125,13 @@ async def test_duplicate_email_warns_with_the_existing_reference(sqlite_work) ->
         await fill(app, pilot, email="ada@example.org")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert app.results and app.results[0] != existing.ref
+        assert results and results[0] != existing.ref
         assert len(sqlite_work.find_by_email("ada@example.org")) == 2
 
 
 async def test_due_date_is_previewed_before_saving(sqlite_work) -> None:  # type: ignore[no-untyped-def]
-    app = FormApp(sqlite_work)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_app(sqlite_work, size=(80, 24)) as (app, pilot):
+        results = await push(app, pilot, NewRequestScreen())
         await settle(app, pilot)
         await fill(app, pilot, received="2026-11-02")
         preview = str(app.screen.query_one("#preview", Static).content)
@@ -167,14 +145,14 @@ async def test_due_date_is_previewed_before_saving(sqlite_work) -> None:  # type
 
 
 async def test_received_defaults_to_today_and_escape_cancels(sqlite_work) -> None:  # type: ignore[no-untyped-def]
-    app = FormApp(sqlite_work)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_app(sqlite_work, size=(80, 24)) as (app, pilot):
+        results = await push(app, pilot, NewRequestScreen())
         await settle(app, pilot)
         assert app.screen.query_one("#received", Input).value == TODAY.isoformat()
         assert app.screen.query_one("#regime", Select).value == "uk-gdpr"
         await pilot.press("escape")
         await settle(app, pilot)
-        assert app.results == [None]
+        assert results == [None]
         assert sqlite_work.list_cases() == []
 
 
@@ -192,10 +170,9 @@ def test_due_line_picks_the_step_that_gave_the_date() -> None:
 
 
 async def test_from_the_app_a_saved_request_opens_its_case(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
-    from dpo_tui.tui.app import DpoApp
     from dpo_tui.tui.case_screen import CaseScreen
 
-    app = DpoApp(sqlite_url, settings, today=lambda: TODAY)
+    app = make_app(sqlite_url, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         app.new_request()

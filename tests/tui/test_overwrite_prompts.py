@@ -8,7 +8,7 @@ from dpo_tui.tui.checklist_view import ConfirmScreen
 from dpo_tui.tui.export_screen import ExportScreen
 from dpo_tui.tui.letter_screen import LetterScreen
 from tests.conftest import new_request
-from tests.tui.test_letter_screen import ShellApp, _settle
+from tests.tui.harness import push, run_app, settle
 
 
 async def test_letter_file_overwrite_is_asked(sqlite_work, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
@@ -16,21 +16,21 @@ async def test_letter_file_overwrite_is_asked(sqlite_work, tmp_path, monkeypatch
     ref = sqlite_work.log_request(new_request()).ref
     target = tmp_path / "letter.md"
     target.write_text("keep")
-    app = ShellApp(sqlite_work, LetterScreen(ref, "acknowledgement"))
-    async with app.run_test(size=(140, 45)) as pilot:
-        await _settle(app, pilot)
+    async with run_app(sqlite_work, size=(140, 45)) as (app, pilot):
+        await push(app, pilot, LetterScreen(ref, "acknowledgement"))
+        await settle(app, pilot)
         app.screen.query_one("#letter-file", Input).value = str(target)
         await pilot.press("ctrl+o")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert target.read_text() == "keep"
         await pilot.press("ctrl+o")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await _settle(app, pilot)
+        await settle(app, pilot)
     assert target.read_text().startswith("# ")
 
 
@@ -39,18 +39,18 @@ async def test_export_overwrite_is_asked(sqlite_work, tmp_path):  # type: ignore
     out = tmp_path / "out"
     out.mkdir()
     (out / f"{ref}.md").write_text("keep")
-    app = ShellApp(sqlite_work, ExportScreen([ref], out))
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with run_app(sqlite_work, size=(120, 30)) as (app, pilot):
+        await push(app, pilot, ExportScreen([ref], out))
         await pilot.pause()
         app.screen.query_one("#export-format", Select).value = "md"
         await pilot.press("ctrl+s")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("escape")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert (out / f"{ref}.md").read_text() == "keep"
         await pilot.press("ctrl+s")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         await pilot.press("enter")
-        await _settle(app, pilot)
+        await settle(app, pilot)
     assert (out / f"{ref}.md").read_text().startswith("# Case summary")

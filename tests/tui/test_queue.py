@@ -13,6 +13,7 @@ from tests.conftest import TODAY, make_work, new_request
 from dpo_tui.domain.rights import Right
 from dpo_tui.store.queue import QueueQuery, Sort, View
 from dpo_tui.tui.app import DpoApp
+from tests.tui.harness import make_app, settle
 from dpo_tui.tui.queue_screen import AskScreen, ChooseScreen, QueueScreen
 
 FIXED_NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
@@ -57,16 +58,6 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def seeded(sqlite_url: str, settings, fixed_clock) -> tuple[str, dict[str, str]]:  # type: ignore[no-untyped-def]
     return sqlite_url, seed(sqlite_url, settings)
-
-
-def make_app(url: str, settings) -> DpoApp:  # type: ignore[no-untyped-def]
-    return DpoApp(url, settings, today=lambda: TODAY)
-
-
-async def settle(app: DpoApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def queue(app: DpoApp) -> QueueScreen:
@@ -420,15 +411,21 @@ async def test_refreshes_when_the_database_changes(seeded, settings) -> None:  #
         assert "9 open" in str(app.screen.query_one("#summary", Static).content)
 
 
-async def test_work_is_lazy_and_warmed_after_first_paint(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_casework_is_lazy_and_warmed_after_first_paint(seeded, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The ORM-backed service is not built before the first rows paint; the after-paint timer builds it in a worker."""
+    import dpo_tui.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "WARM_DELAY", 3600)  # the timer never fires by itself during this test
     url, _ = seeded
     app = make_app(url, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
+        assert refs_shown(app)  # the first page is on screen ...
+        assert app._casework is None  # ... and the casework service was not built for it
         app._after_first_paint()  # what the timer set after the first paint runs
         await settle(app, pilot)
-        assert app._work is not None  # built in a thread worker, not on the first write
-        assert app.work.today() == TODAY
+        assert app._casework is not None  # built in a thread worker, not on the first write
+        assert app.casework.today() == TODAY
         assert app.url == url and app.settings is settings and app.today() == TODAY
 
 

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import TODAY
 from tests.tui.test_queue import fixed_clock, seed  # noqa: F401 - fixture re-exported
-from dpo_tui.tui.app import DpoApp
+from tests.tui.harness import make_app, settle
 
 
 @pytest.fixture
 def snap_app(sqlite_url, settings, fixed_clock):  # type: ignore[no-untyped-def]  # noqa: F811
     seed(sqlite_url, settings)
-    return DpoApp(sqlite_url, settings, today=lambda: TODAY)
+    return make_app(sqlite_url, settings)
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot.app, pilot)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -30,9 +27,9 @@ def test_queue_snapshot(snap_compare, snap_app, size) -> None:  # type: ignore[n
 def test_queue_marked_and_overdue_view_snapshot(snap_compare, snap_app) -> None:  # type: ignore[no-untyped-def]
     async def before(pilot) -> None:  # type: ignore[no-untyped-def]
         await _settle(pilot)
-        await pilot.press("8")
+        await pilot.press("2")  # the Overdue view (8 would be All, which is not what this picture is named after)
         await _settle(pilot)
-        await pilot.press("j", "space", "space")
+        await pilot.press("space")  # mark its row
         await _settle(pilot)
 
     assert snap_compare(snap_app, terminal_size=(120, 40), run_before=before)

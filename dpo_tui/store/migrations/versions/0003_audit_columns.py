@@ -41,10 +41,18 @@ _ACTOR_TRIGGER = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("audit_events", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("hash_version", sa.Integer(), nullable=False, server_default="1"))
-        batch_op.add_column(sa.Column("actor_name", sa.String(), nullable=True))
-        batch_op.add_column(sa.Column("payload_digest", sa.String(), nullable=True))
+    # The downgrade keeps these columns (see below), so upgrading again after a downgrade adds only what is missing.
+    have = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("audit_events")}
+    columns = [
+        sa.Column("hash_version", sa.Integer(), nullable=False, server_default="1"),
+        sa.Column("actor_name", sa.String(), nullable=True),
+        sa.Column("payload_digest", sa.String(), nullable=True),
+    ]
+    missing = [c for c in columns if c.name not in have]
+    if missing:
+        with op.batch_alter_table("audit_events", schema=None) as batch_op:
+            for column in missing:
+                batch_op.add_column(column)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_ACTOR_FUNCTION)
         op.execute(_ACTOR_TRIGGER)

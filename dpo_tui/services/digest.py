@@ -64,7 +64,7 @@ def _title(report: DueReport, org: str, who: str | None) -> str:
 
 
 def _html(report: DueReport, title: str, org: str) -> str:
-    from dpo_tui.exports.escape import clean
+    from dpo_tui.text import clean
 
     groups = []
     for urgency, head, colour in ((Urgency.OVERDUE, "Overdue", "#a00"), (Urgency.SOON, f"Needs action within {report.within} days", "#8a5a00")):
@@ -81,7 +81,7 @@ def build_digests(
     files: tuple[tuple[str, bytes, str], ...] = (),
 ) -> list[Digest]:
     """The digests to send for `report` (already computed for the whole database)."""
-    from dpo_tui.exports.escape import clean
+    from dpo_tui.text import clean
 
     org = work.settings.organisation.name
     fallback = smtp.digest_to or smtp.from_address

@@ -1,0 +1,158 @@
+"""The app contract every screen relies on, and the one way database work and its errors reach the DPO.
+
+Typed app. `DpoScreen` and `DpoModal` are the base classes of every screen and dialog: their `app` property is typed
+as the concrete `DpoApp`, so `self.app.casework`, `self.app.settings`, `self.app.today()` and
+`self.app.notify_error()` are checked names instead of `getattr(self.app, ...)` guesses (dooit's `BaseScreen` in
+dooit/ui/tui/screens/base.py, whose `app` property returns the `Dooit` class).
+
+Database work. Nothing on the UI thread touches the database: a screen calls
+`self.call_in_thread(lambda casework: casework.some_verb(...), then=self.show_it)`, which runs the call in a thread
+worker (`exit_on_error=False`) and hands the result to `then` on the UI thread. A flow that needs an answer before
+it goes on (load, then show a dialog and wait for it) runs as an async worker and uses `await self.in_thread(...)`
+and `await self.app.push_screen_wait(dialog)` (Textual's guide, "Screens: waiting for screens").
+
+Errors. Every worker a screen starts ends, when it fails, in that screen's one `Worker.StateChanged` handler
+(harlequin's `handle_worker_error` in src/harlequin/app.py), which calls `worker_failed` -> `show_error`. A screen
+shows it as a notification; a dialog shows it on its own message line, focuses the field an `InvalidInput` names,
+and stays open with everything the DPO typed (a conflict or a refused rule never loses their input). Errors that are
+not casework rules (a lost database, a bug) are also notified with their type. Nothing is swallowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+
+from textual.css.query import NoMatches
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.worker import Worker, WorkerFailed, WorkerState
+
+from dpo_tui.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from dpo_tui.services.casework import Casework
+    from dpo_tui.tui.app import DpoApp
+
+ResultT = TypeVar("ResultT")
+T = TypeVar("T")
+
+AWAITED = "awaited"  # the group of thread workers a flow awaits: their error is raised again in the flow
+FLOW = "flow"  # the group of async workers that wait for dialogs (tests wait for every other worker)
+
+
+def error_text(error: BaseException) -> str:
+    """What the DPO reads: a casework rule's own sentence; anything else with its type, so it is never mistaken
+    for a rule."""
+    if isinstance(error, DomainError):
+        return str(error) or type(error).__name__
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+class _Calls:
+    """What DpoScreen and DpoModal share: thread workers for the database and the one error path."""
+
+    app: DpoApp
+
+    def call_in_thread(
+        self,
+        fn: Callable[[Casework], T],
+        then: Callable[[T], object] | None = None,
+        *,
+        group: str = "service",
+        exclusive: bool = False,
+    ) -> Worker[None]:
+        """Run `fn(app.casework)` in a thread worker; `then(result)` runs on the UI thread. Errors: `worker_failed`."""
+        app = self.app
+        node = cast(Widget, self)
+
+        def job() -> None:
+            result = fn(app.casework)
+            if then is not None:
+                app.call_from_thread(then, result)
+
+        return node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+    async def in_thread(self, fn: Callable[[Casework], T]) -> T:
+        """Await `fn(app.casework)` run in a thread worker; its error is raised here (in the awaiting flow)."""
+        app = self.app
+        node = cast(Widget, self)
+        worker: Worker[T] = node.run_worker(lambda: fn(app.casework), thread=True, group=AWAITED, exit_on_error=False)
+        try:
+            return await worker.wait()
+        except WorkerFailed as failed:
+            raise failed.error from None
+
+    def run_flow(self, flow: Any) -> Worker[None]:
+        """Run an async flow (`await self.in_thread(...)`, `await self.app.push_screen_wait(...)`) as a worker."""
+        return cast(Widget, self).run_worker(flow, group=FLOW, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        event.stop()
+        if event.worker.group == AWAITED:
+            return  # raised again in the flow that awaits it, which fails and comes back here
+        error = event.worker.error
+        if isinstance(error, WorkerFailed):
+            error = error.error
+        if error is not None:
+            self.worker_failed(event.worker, error)
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        """A worker of this screen failed (override to undo a busy state first, then call super)."""
+        self.show_error(error)
+
+    def show_error(self, error: BaseException) -> None:
+        self.app.notify_error(error)
+
+
+class DpoScreen(_Calls, Screen[ResultT]):
+    """A full screen of dpo-tui."""
+
+    @property
+    def app(self) -> DpoApp:  # type: ignore[override]
+        return cast("DpoApp", super().app)
+
+
+class DpoModal(_Calls, ModalScreen[ResultT]):
+    """A dialog or walkthrough step of dpo-tui.
+
+    `FIELD_WIDGETS` maps the `field` of an `InvalidInput` to the selector of the widget to focus; `show_problem`
+    writes a message on the dialog's own line (override it where the line is not `#error`)."""
+
+    FIELD_WIDGETS: ClassVar[dict[str, str]] = {}
+
+    @property
+    def app(self) -> DpoApp:  # type: ignore[override]
+        return cast("DpoApp", super().app)
+
+    def show_error(self, error: BaseException) -> None:
+        self.show_problem(error_text(error))
+        field = getattr(error, "field", None)
+        if field:
+            self.focus_field(field)
+        if not isinstance(error, DomainError):
+            self.app.notify_error(error)
+
+    def show_problem(self, message: str) -> None:
+        """Write `message` on the dialog's message line (an empty message clears it)."""
+        from textual.widgets import Static
+
+        from dpo_tui.tui.text import literal
+
+        try:
+            self.query_one("#error", Static).update(literal(message))
+        except NoMatches:
+            if message:
+                self.app.notify_error(message)
+
+    def field_selector(self, field: str) -> str | None:
+        return self.FIELD_WIDGETS.get(field)
+
+    def focus_field(self, field: str) -> None:
+        selector = self.field_selector(field)
+        if selector:
+            for widget in self.query(selector):
+                widget.focus()
+                break
