@@ -76,7 +76,7 @@ step "audit verify (backup)" "intact" -- "$DPO" --db "$WORK/backup.db" audit ver
 step "config" "settings.toml" -- "$DPO" config
 step "config check" "" -- "$DPO" config check
 step "new" "DSAR-" -- "$DPO" --db "$DB" new --name "Smoke Test" --email smoke@example.com --rights access --received 2026-11-20
-printf 'From: Smoke Test <smoke@example.com>\nSubject: SAR\nDate: Fri, 20 Nov 2026 09:00:00 +0000\nMessage-ID: <smoke-1@example.com>\n\nPlease send me a copy of all the personal data you hold about me.\n' >"$WORK/request.eml"
+printf 'From: Erin Intake <erin.intake@example.com>\nSubject: SAR\nDate: Fri, 20 Nov 2026 09:00:00 +0000\nMessage-ID: <smoke-1@example.com>\n\nPlease send me a copy of all the personal data you hold about me.\n' >"$WORK/request.eml"
 step "import --dry-run" "dry run: nothing saved" -- "$DPO" --db "$DB" import "$WORK/request.eml" --dry-run --log-confident
 step "import" "1 created" -- "$DPO" --db "$DB" import "$WORK/request.eml" --log-confident
 step "import again" "1 already imported" -- "$DPO" --db "$DB" import "$WORK/request.eml"
