@@ -124,14 +124,16 @@ def case_to_text(detail: CaseDetail, *, today: date) -> str:
     from dpo_tui.domain.dates import fmt, relative_days
 
     dl = detail.deadline
-    due = fmt(dl.effective_due) if dl.effective_due else "clock not started"
     left = f" ({relative_days(detail.days_left)})" if detail.days_left is not None and detail.is_open else ""
+    clock = f"clock {dl.state.value.replace('_', ' ')}"
+    # With no due date the clock state is the whole answer (and the explanation says what it waits for).
+    due = f"{fmt(dl.effective_due)}{left}  {clock}" if dl.effective_due else f"none yet: {clock}"
     lines = [
         f"{detail.ref}  {detail.status}  [{detail.regime}]",
         f"Requester: {clean(detail.requester['name'])} <{clean(detail.requester['email'])}>",
         f"Rights:    {', '.join(detail.rights)}",
         f"Received:  {fmt(detail.received)} by {detail.channel}",
-        f"Due:       {due}{left}  clock {dl.state.value.replace('_', ' ')}",
+        f"Due:       {due}",
         *_per_right_lines(dl),
         f"Assignee:  {clean(detail.assignee) or '-'}",
         "",

@@ -374,3 +374,16 @@ def test_demo_stories_cover_every_path(sqlite_work) -> None:  # type: ignore[no-
                for c in verified_uk)
     assert len(idv.awaiting_id_overdue(sqlite_work)) == 1
     assert any(i.get("rounds") == 2 for i in ids)
+
+
+def test_show_says_once_that_the_clock_has_not_started(work) -> None:  # type: ignore[no-untyped-def]
+    """`dpo-tui show` on a case awaiting ID printed "Due: clock not started  clock not started" (issue 16)."""
+    from dpo_tui.services.case_json import case_to_text
+
+    case = ask(work, work.log_request(new_request()).ref)
+    text = case_to_text(work.get(case.ref), today=TODAY)
+    (due_line,) = [line for line in text.splitlines() if line.startswith("Due:")]
+    assert due_line == "Due:       none yet: clock not started"
+    assert "awaiting ID since Tue 3 Nov 2026" in text
+    running = case_to_text(work.get(work.log_request(new_request(email="b@example.org")).ref), today=TODAY)
+    assert "Due:       Wed 2 Dec 2026 (in 7 days)  clock running" in running.splitlines()
