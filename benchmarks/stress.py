@@ -296,6 +296,19 @@ def _collect(report: Report, msg: dict[str, Any], acks: list[dict[str, Any]]) ->
 # ---------------------------------------------------------------------------------------------------------------
 
 
+
+def _run_then_reap(threads: list[threading.Thread], children: list[Any], report: Any, what: str) -> None:
+    """Run the reader/driver threads to the end, then reap the child processes: a non-zero exit is unhandled."""
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for c in children:
+        _, status = os.waitpid(c.pid, 0)
+        if status != 0:
+            report.unhandled += 1
+            report.problems.append(f"{what} process {c.pid} exited with status {status}")
+
 def verify(url: str, report: Report, acks: list[dict[str, Any]]) -> None:
     from sqlmodel import select
 
@@ -412,16 +425,7 @@ def run_writers(url: str, *, writers: int = 3, edits: int = 500, cases: int = 4,
                 _collect(report, msg, acks)
 
     # One reader thread per child: a child must never block on a full pipe while the parent reads another.
-    threads = [threading.Thread(target=drain, args=(c,)) for c in children]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for c in children:
-        _, status = os.waitpid(c.pid, 0)
-        if status != 0:
-            report.unhandled += 1
-            report.problems.append(f"writer process {c.pid} exited with status {status}")
+    _run_then_reap([threading.Thread(target=drain, args=(c,)) for c in children], children, report, "writer")
     verify(url, report, acks)
     return report
 
@@ -590,15 +594,7 @@ def run_soak(
 
     threads = [threading.Thread(target=drain, args=(c,)) for c in children]
     threads += [threading.Thread(target=cli_loop, args=(0,)), threading.Thread(target=backup_loop), threading.Thread(target=export_loop)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for c in children:
-        _, status = os.waitpid(c.pid, 0)
-        if status != 0:
-            report.unhandled += 1
-            report.problems.append(f"TUI-like process {c.pid} exited with status {status}")
+    _run_then_reap(threads, children, report, "TUI-like")
     verify(url, report, acks)
     bad = [f"{b.name}: {r}" for b in backups if (r := integrity(b)) != "ok"]
     if bad:
