@@ -348,7 +348,7 @@ async def in_process(url: str, today: date) -> tuple[list[float], list[float]]:
 
     from dpo_tui.settings import load_settings
     from dpo_tui.tui.app import DpoApp
-    from dpo_tui.tui.queue_screen import QueueScreen
+    from dpo_tui.tui.screens.queue import QueueScreen
 
     app = DpoApp(url, load_settings(), today=lambda: today)
     search: list[float] = []

@@ -1,1 +1,17 @@
-"""The Textual interface. Screens call services and render plain views; requester text is always literal."""
+"""The terminal UI. Find a room by its name:
+
+- `app.py`: `DpoApp`, the typed app contract every screen sees as `self.app` (casework, settings, today).
+- `base.py`: `DpoScreen` / `DpoModal`, the thread workers every database call runs in, and the one error path.
+- `screens/`: full screens. `queue.py` (home: views, search, sort, marks, bulk), `case.py` (a case and its tabs),
+  `case_checklist.py` (the case screen's checklist keys t N o + C), `dashboard.py`.
+- `modals/`: dialogs and walkthrough steps pushed on top of a screen. `decisions/` (`a` menu and flow, assess, fees,
+  refusal, extend `x`, clarify `c`), `identity.py` (`v`), `new_request.py` (`n`), `letter.py` (`l`), `export.py`
+  (`e`), `checklist.py` (tick / prompt / complete), `prompts.py` (confirm, ask, choose), `explain.py` (`w`),
+  `note.py` (`m`), `help.py` (`?`).
+- `widgets/`: reusable widgets. `queue_table.py` (the virtual table), `badge.py` (the deadline badge).
+- `formatting.py`: words and Rich text for what screens show; `text.py`: `literal()` for anything a person wrote.
+- `styles/*.tcss`: all CSS, one file per room, shared classes (`.modal-frame`) in `app.tcss`.
+
+A key press leads to `<screen>.action_<name>` (its `Binding` id says which screen), which runs the service call in a
+thread worker (`base.py`) and shows the result or the typed error.
+"""

@@ -100,7 +100,7 @@ class DpoApp(App[None]):
 
     def get_default_screen(self) -> Screen:  # type: ignore[type-arg]
         # The queue *is* the base screen: no blank default screen is composed and painted before it.
-        from dpo_tui.tui.queue_screen import QueueScreen
+        from dpo_tui.tui.screens.queue import QueueScreen
 
         self.open_database()
         return QueueScreen()
@@ -132,8 +132,8 @@ class DpoApp(App[None]):
         self._version = version
 
     def _changed(self) -> None:
-        from dpo_tui.tui.case_screen import CaseScreen
-        from dpo_tui.tui.queue_screen import QueueScreen
+        from dpo_tui.tui.screens.case import CaseScreen
+        from dpo_tui.tui.screens.queue import QueueScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, QueueScreen):
@@ -144,12 +144,12 @@ class DpoApp(App[None]):
     # ---- navigation used by every screen ---------------------------------------------------
 
     def open_case(self, ref: str) -> None:
-        from dpo_tui.tui.case_screen import CaseScreen
+        from dpo_tui.tui.screens.case import CaseScreen
 
         self.push_screen(CaseScreen(ref))
 
     def new_request(self) -> None:
-        from dpo_tui.tui.new_request import NewRequestScreen
+        from dpo_tui.tui.modals.new_request import NewRequestScreen
 
         def done(ref: str | None) -> None:
             if ref:
@@ -180,7 +180,7 @@ class DpoApp(App[None]):
     # ---- actions ---------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from dpo_tui.tui.help_screen import HelpScreen
+        from dpo_tui.tui.modals.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return

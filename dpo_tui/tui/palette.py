@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from dpo_tui.tui.help_screen import screen_bindings
+from dpo_tui.tui.modals.help import screen_bindings
 from dpo_tui.tui.text import clean
 
 if TYPE_CHECKING:

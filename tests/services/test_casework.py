@@ -144,7 +144,7 @@ def test_internal_target_is_shown_beside_the_legal_date(db_url) -> None:  # type
     from dataclasses import replace as dc_replace
 
     from dpo_tui.settings import Policy, load_settings
-    from dpo_tui.tui.widgets import deadline_badge_text
+    from dpo_tui.tui.widgets.badge import deadline_badge_text
 
     off = make_work(db_url, load_settings())
     try:

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from dpo_tui.settings import Settings
 from dpo_tui.tui.app import DpoApp
 from dpo_tui.tui.base import FLOW
-from dpo_tui.tui.case_screen import CaseScreen
+from dpo_tui.tui.screens.case import CaseScreen
 from tests.conftest import TODAY
 
 

@@ -11,8 +11,11 @@ from textual.widgets import OptionList, Static, TabbedContent, TextArea
 
 from tests.tui.harness import errors, run_case, settle
 from tests.conftest import TODAY, new_request
-from dpo_tui.tui.case_screen import CaseScreen, ExplainScreen, NoteScreen, event_summary
-from dpo_tui.tui.widgets import deadline_badge, deadline_badge_text
+from dpo_tui.tui.formatting import event_summary
+from dpo_tui.tui.modals.explain import ExplainScreen
+from dpo_tui.tui.modals.note import NoteScreen
+from dpo_tui.tui.screens.case import CaseScreen
+from dpo_tui.tui.widgets.badge import deadline_badge, deadline_badge_text
 
 HOSTILE_NAME = "[bold red]x[/] Mallory"
 HOSTILE_TEXT = "Send \x1b[31mred everything [link=http://evil]now[/link]"

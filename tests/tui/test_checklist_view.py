@@ -9,8 +9,9 @@ from textual.app import App
 from textual.widgets import Input, OptionList, RadioButton, Static, TabbedContent
 
 from dpo_tui.services import checklist_work as cw
-from dpo_tui.tui.case_screen import CaseScreen
-from dpo_tui.tui.checklist_view import CompleteScreen, ConfirmScreen, TextPrompt, TickScreen
+from dpo_tui.tui.screens.case import CaseScreen
+from dpo_tui.tui.modals.checklist import CompleteScreen, TextPrompt, TickScreen
+from dpo_tui.tui.modals.prompts import ConfirmScreen
 from tests.tui.harness import errors, run_case, settle
 from tests.conftest import new_request
 

@@ -13,17 +13,13 @@ from textual.widgets import Static
 
 from dpo_tui.domain.decisions import breakdown_from_settings
 from dpo_tui.services import decisions as dec
-from dpo_tui.tui.decision_screens import (
-    AssessScreen,
-    ClarifyScreen,
-    DecisionMenu,
-    ExtendScreen,
-    FeePaidScreen,
-    FeeScreen,
-    RefusalScreen,
-    open_walkthrough,
-)
-from dpo_tui.tui.case_screen import CaseScreen
+from dpo_tui.tui.modals.decisions.assess import AssessScreen
+from dpo_tui.tui.modals.decisions.clarify import ClarifyScreen
+from dpo_tui.tui.modals.decisions.extend import ExtendScreen
+from dpo_tui.tui.modals.decisions.fees import FeePaidScreen, FeeScreen
+from dpo_tui.tui.modals.decisions.flow import DecisionMenu, open_walkthrough
+from dpo_tui.tui.modals.decisions.refusal import RefusalScreen
+from dpo_tui.tui.screens.case import CaseScreen
 from tests.conftest import new_request
 from tests.tui.harness import case_screen, notes, run_app, settle
 
@@ -203,7 +199,7 @@ async def test_assess_refuse_whole_with_complete_notice(sqlite_work):
         assert d.decision["refusal"]["complain_to_controller"]
         assert any("refusal notice" in n for n in notes(app))
         # The walkthrough ends on the letter the step needs.
-        from dpo_tui.tui.letter_screen import LetterScreen
+        from dpo_tui.tui.modals.letter import LetterScreen
 
         assert isinstance(app.screen, LetterScreen) and app.screen.kind == "refusal_notice"
 

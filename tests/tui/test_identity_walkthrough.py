@@ -9,8 +9,8 @@ from textual.app import App
 from textual.widgets import Input, Select, Static, TextArea
 
 from dpo_tui.services import identity as idv
-from dpo_tui.tui.case_screen import CaseScreen
-from dpo_tui.tui.identity_walkthrough import IdentityWalkthrough
+from dpo_tui.tui.screens.case import CaseScreen
+from dpo_tui.tui.modals.identity import IdentityWalkthrough
 from tests.tui.harness import run_case, settle
 from tests.conftest import new_request
 
@@ -111,7 +111,7 @@ async def test_person_verified_with_bad_input_in_the_form(sqlite_work) -> None: 
         assert "Ada Lovelace" in letter and "postal address" in letter
         await press(app, pilot, "#letter-open")  # the letters screen's preview, same kind
         await settle(app, pilot)
-        from dpo_tui.tui.letter_screen import LetterScreen
+        from dpo_tui.tui.modals.letter import LetterScreen
 
         assert isinstance(app.screen, LetterScreen) and app.screen.kind == "identity_request"
         await pilot.press("escape")
@@ -293,7 +293,7 @@ def test_queue_flags_awaiting_id_past_the_policy() -> None:
 
     from dpo_tui.store.queue import QueueRow
     from dpo_tui.settings import Policy
-    from dpo_tui.tui.queue_table import flag_days, status_text
+    from dpo_tui.tui.widgets.queue_table import flag_days, status_text
 
     def row(since: date, status: str = "awaiting_id") -> QueueRow:
         return QueueRow(

@@ -8,9 +8,9 @@ from datetime import date
 from textual.widgets import Input, OptionList, Select, Sparkline, Static, TextArea
 
 from dpo_tui.domain.rights import Right
-from dpo_tui.tui.dashboard import DashboardScreen, bar_rows
-from dpo_tui.tui.export_screen import ExportScreen
-from dpo_tui.tui.letter_screen import LetterScreen
+from dpo_tui.tui.screens.dashboard import DashboardScreen, bar_rows
+from dpo_tui.tui.modals.export import ExportScreen
+from dpo_tui.tui.modals.letter import LetterScreen
 from tests.conftest import TODAY, new_request
 from tests.tui.harness import push, run_app, settle
 

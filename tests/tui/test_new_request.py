@@ -10,7 +10,7 @@ from textual.widgets import Input, Select, SelectionList, Static, TextArea
 from tests.conftest import TODAY, new_request
 from tests.tui.harness import make_app, push, run_app, settle
 from dpo_tui.domain.rights import Right
-from dpo_tui.tui.new_request import NewRequestScreen, due_line, duplicate_warning
+from dpo_tui.tui.modals.new_request import NewRequestScreen, due_line, duplicate_warning
 
 
 def shown(app: App, selector: str) -> str:
@@ -170,7 +170,7 @@ def test_due_line_picks_the_step_that_gave_the_date() -> None:
 
 
 async def test_from_the_app_a_saved_request_opens_its_case(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
-    from dpo_tui.tui.case_screen import CaseScreen
+    from dpo_tui.tui.screens.case import CaseScreen
 
     app = make_app(sqlite_url, settings)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Input, Select
 
-from dpo_tui.tui.checklist_view import ConfirmScreen
-from dpo_tui.tui.export_screen import ExportScreen
-from dpo_tui.tui.letter_screen import LetterScreen
+from dpo_tui.tui.modals.prompts import ConfirmScreen
+from dpo_tui.tui.modals.export import ExportScreen
+from dpo_tui.tui.modals.letter import LetterScreen
 from tests.conftest import new_request
 from tests.tui.harness import push, run_app, settle
 

@@ -14,7 +14,8 @@ from dpo_tui.domain.rights import Right
 from dpo_tui.store.queue import QueueQuery, Sort, View
 from dpo_tui.tui.app import DpoApp
 from tests.tui.harness import make_app, settle
-from dpo_tui.tui.queue_screen import AskScreen, ChooseScreen, QueueScreen
+from dpo_tui.tui.modals.prompts import AskScreen, ChooseScreen
+from dpo_tui.tui.screens.queue import QueueScreen
 
 FIXED_NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
 HOSTILE_NAME = "[bold red]x[/] Mallory"
@@ -114,7 +115,7 @@ async def test_moving(seeded, settings) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_open_and_close_case(seeded, settings) -> None:  # type: ignore[no-untyped-def]
-    from dpo_tui.tui.case_screen import CaseScreen
+    from dpo_tui.tui.screens.case import CaseScreen
 
     url, refs = seeded
     app = make_app(url, settings)
@@ -286,7 +287,7 @@ async def test_bulk_status_moves_marked_cases(seeded, settings) -> None:  # type
 
 
 async def test_palette_goes_to_case(seeded, settings) -> None:  # type: ignore[no-untyped-def]
-    from dpo_tui.tui.case_screen import CaseScreen
+    from dpo_tui.tui.screens.case import CaseScreen
     from dpo_tui.tui.palette import DpoCommands
 
     url, refs = seeded
@@ -377,7 +378,7 @@ async def test_keymap_from_settings_changes_a_key(seeded, settings) -> None:  # 
 
 
 async def test_help_lists_every_key_of_the_screen(seeded, settings) -> None:  # type: ignore[no-untyped-def]
-    from dpo_tui.tui.help_screen import HelpScreen
+    from dpo_tui.tui.modals.help import HelpScreen
 
     url, _ = seeded
     app = make_app(url, replace(settings, keymap={"queue.assign": "ctrl+g"}))
@@ -431,7 +432,7 @@ async def test_casework_is_lazy_and_warmed_after_first_paint(seeded, settings, m
 
 async def test_open_case_follows_changes_made_elsewhere(seeded, settings) -> None:  # type: ignore[no-untyped-def]
     """A teammate assigns the case the DPO is looking at: the case screen shows it without a manual reload."""
-    from dpo_tui.tui.case_screen import CaseScreen
+    from dpo_tui.tui.screens.case import CaseScreen
 
     url, refs = seeded
     app = make_app(url, settings)
@@ -481,7 +482,7 @@ async def test_reference_column_fits_the_longest_reference(sqlite_url, settings)
 
 
 def test_dates_of_other_years_fit_the_due_column() -> None:
-    from dpo_tui.tui.queue_table import COLUMNS, short_date
+    from dpo_tui.tui.widgets.queue_table import COLUMNS, short_date
 
     due_width = next(c.width for c in COLUMNS if c.key == "due")
     assert short_date(date(2025, 11, 27), TODAY) == "27 Nov '25"

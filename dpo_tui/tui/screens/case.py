@@ -21,19 +21,23 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Label, OptionList, Static, TabbedContent, TabPane, TextArea
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import (
+    Footer,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from dpo_tui.tui.base import DpoModal, DpoScreen
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import DomainError
-from dpo_tui.tui.checklist_view import BINDINGS as CHECKLIST_BINDINGS, ChecklistActions
-from dpo_tui.tui.formatting import (  # noqa: F401 - event_summary, deadline_dates re-exported for callers
+from dpo_tui.tui.base import DpoScreen
+from dpo_tui.tui.formatting import (
     checklist_detail,
     checklist_line,
-    deadline_dates,
     event_summary,
     right_labels,
     rows_text,
@@ -41,11 +45,14 @@ from dpo_tui.tui.formatting import (  # noqa: F401 - event_summary, deadline_dat
     summary_then_record,
     when,
 )
+from dpo_tui.tui.modals.explain import ExplainScreen
+from dpo_tui.tui.modals.note import NoteScreen
+from dpo_tui.tui.screens.case_checklist import BINDINGS as CHECKLIST_BINDINGS
+from dpo_tui.tui.screens.case_checklist import ChecklistActions
 from dpo_tui.tui.text import literal
-from dpo_tui.tui.widgets import deadline_badge
+from dpo_tui.tui.widgets.badge import deadline_badge
 
 if TYPE_CHECKING:
-    from dpo_tui.domain.clock import Deadline
     from dpo_tui.services.casework import Casework
     from dpo_tui.services.views import CaseDetail
 
@@ -58,89 +65,6 @@ TABS: tuple[tuple[str, str], ...] = (
     ("timeline", "Timeline"),
 )
 TAB_IDS = tuple(t for t, _ in TABS)
-
-class ExplainScreen(DpoModal[None]):
-    """How the due date was computed, step by step."""
-
-    BINDINGS = [
-        Binding("escape", "close", "Close", id="explain.close"),
-        Binding("w", "close", "Close", show=False, id="explain.close_w"),
-        Binding("q", "close", "Close", show=False, id="explain.close_q"),
-    ]
-
-    def __init__(self, ref: str, deadline: Deadline) -> None:
-        super().__init__()
-        self.ref = ref
-        self.deadline = deadline
-
-    def compose(self) -> ComposeResult:
-        dl = self.deadline
-        due = dl.effective_due
-        title = f"Why {self.ref} is due {fmt(due)}" if due else f"Why {self.ref} has no due date yet"
-        steps = Table.grid(padding=(0, 1))
-        steps.add_column(justify="right", style="bold", no_wrap=True)
-        steps.add_column(ratio=1)
-        for i, line in enumerate(dl.explanation, 1):
-            steps.add_row(f"{i}.", literal(line))
-        dates = Table.grid(padding=(0, 2))
-        dates.add_column(style="bold")
-        dates.add_column()
-        for label, value in deadline_dates(dl):
-            dates.add_row(label, value)
-        with Vertical(classes="modal-frame"):
-            yield Label(literal(title), classes="title")
-            with VerticalScroll():
-                yield Static(steps, id="explain-steps")
-                yield Static(dates, id="explain-dates")
-            yield Label("escape closes", classes="hint")
-
-    def on_resize(self) -> None:
-        # Fit the steps to the screen (title, hint and frame take 6 rows) and scroll the rest.
-        self.query_one(VerticalScroll).styles.max_height = max(3, int(self.size.height * 0.9) - 6)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-class NoteScreen(DpoModal[str | None]):
-    """Write a note on the case: ctrl+s saves, escape cancels. An empty note is refused here."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="note.save"),
-        Binding("escape", "cancel", "Cancel", id="note.cancel"),
-    ]
-
-    def __init__(self, ref: str) -> None:
-        super().__init__()
-        self.ref = ref
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-frame"):
-            yield Label(f"Note on {self.ref} (ctrl+s saves, escape cancels)", classes="title", markup=False)
-            yield TextArea(id="note-text")
-            yield Static("", id="note-error")
-            with Horizontal():
-                yield Button("Save", id="note-save", variant="primary")
-                yield Button("Cancel", id="note-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
-
-    @on(Button.Pressed, "#note-save")
-    def action_save(self) -> None:
-        text = self.query_one(TextArea).text
-        if not text.strip():
-            self.query_one("#note-error", Static).update(
-                "An empty note is not saved: write something first, or press escape to cancel."
-            )
-            self.query_one(TextArea).focus()
-            return
-        self.dismiss(text)
-
-    @on(Button.Pressed, "#note-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 class CaseScreen(ChecklistActions, DpoScreen[None]):
     """One case: header + deadline badge that never scroll away, and six tabs."""
@@ -157,7 +81,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         Binding("c", "clarify", "Clarification", id="case.clarify"),
         Binding("l", "letters", "Letters", id="case.letters"),
         Binding("e", "export", "Export", id="case.export"),
-        *CHECKLIST_BINDINGS,  # t tick, N not applicable, o item note, + add item, C complete (checklist_view)
+        *CHECKLIST_BINDINGS,  # t tick, N not applicable, o item note, + add item, C complete (screens/case_checklist.py)
         Binding("1", "show_tab('overview')", "Overview", show=False, id="case.tab.overview"),
         Binding("2", "show_tab('identity')", "Identity", show=False, id="case.tab.identity"),
         Binding("3", "show_tab('decision')", "Decision", show=False, id="case.tab.decision"),
@@ -269,28 +193,28 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
             self.refresh_case()  # show the case as it now is
 
     def action_letters(self) -> None:
-        from dpo_tui.tui.letter_screen import LetterScreen
+        from dpo_tui.tui.modals.letter import LetterScreen
 
         version = self._detail.version if self._detail else None
         self.app.push_screen(LetterScreen(self.ref, version=version), lambda saved: self.refresh_case() if saved else None)
 
     def action_export(self) -> None:
-        from dpo_tui.tui.export_screen import ExportScreen
+        from dpo_tui.tui.modals.export import ExportScreen
 
         self.app.push_screen(ExportScreen([self.ref]))
 
     def action_assess(self) -> None:
-        from dpo_tui.tui.decision_screens import open_walkthrough
+        from dpo_tui.tui.modals.decisions.flow import open_walkthrough
 
         open_walkthrough(self, "menu")
 
     def action_extend(self) -> None:
-        from dpo_tui.tui.decision_screens import open_walkthrough
+        from dpo_tui.tui.modals.decisions.flow import open_walkthrough
 
         open_walkthrough(self, "extend")
 
     def action_clarify(self) -> None:
-        from dpo_tui.tui.decision_screens import open_walkthrough
+        from dpo_tui.tui.modals.decisions.flow import open_walkthrough
 
         open_walkthrough(self, "clarify")
 
@@ -523,7 +447,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         if self._detail is None:
             self.app.notify("The case is still loading.", markup=False)
             return
-        from dpo_tui.tui.identity_walkthrough import IdentityWalkthrough
+        from dpo_tui.tui.modals.identity import IdentityWalkthrough
 
         def done(detail: CaseDetail | None) -> None:
             if detail is not None:

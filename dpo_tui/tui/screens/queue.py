@@ -12,21 +12,27 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from dpo_tui.tui.base import DpoModal, DpoScreen
 from dpo_tui.domain.lifecycle import Status
-from dpo_tui.store.queue import CountInterrupted, QueueQuery, QueueRow, Sort, Summary, View
-from dpo_tui.tui.queue_table import PAGE, QueueHeader, QueueTable
+from dpo_tui.store.queue import (
+    CountInterrupted,
+    QueueQuery,
+    QueueRow,
+    Sort,
+    Summary,
+    View,
+)
+from dpo_tui.tui.base import DpoScreen
+from dpo_tui.tui.modals.prompts import AskScreen, ChooseScreen
 from dpo_tui.tui.text import literal
+from dpo_tui.tui.widgets.queue_table import PAGE, QueueHeader, QueueTable
 
 COUNT_DELAY_TICKS = 15  # x 10 ms: how long typing must pause before the exact match count is computed
 
 if TYPE_CHECKING:
-    from dpo_tui.tui.app import DpoApp
+    pass
 
 VIEWS: tuple[View, ...] = (
     View.OPEN,
@@ -39,59 +45,6 @@ VIEWS: tuple[View, ...] = (
     View.ALL,
 )
 SORTS: tuple[Sort, ...] = (Sort.DUE, Sort.RECEIVED, Sort.REF, Sort.UPDATED)
-
-
-class AskScreen(DpoModal[str | None]):
-    """One line of input (e.g. who to assign to). Enter answers, escape cancels."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
-
-    def __init__(self, title: str, *, placeholder: str = "", value: str = "", hint: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.placeholder = placeholder
-        self.value = value
-        self.hint = hint
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield Input(value=self.value, placeholder=self.placeholder, id="answer")
-            if self.hint:
-                yield Label(Text(self.hint), classes="dialog-hint")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ChooseScreen(DpoModal[str | None]):
-    """Pick one of a few options (e.g. the status to move marked cases to)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="choose.cancel")]
-
-    def __init__(self, title: str, options: list[tuple[str, str]], hint: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.options = options
-        self.hint = hint
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield OptionList(*(Option(Text(label), id=key) for key, label in self.options), id="choices")
-            if self.hint:
-                yield Label(Text(self.hint), classes="dialog-hint")
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class QueueScreen(DpoScreen[None]):
@@ -392,7 +345,7 @@ class QueueScreen(DpoScreen[None]):
 
     def action_export(self) -> None:
         """Export the marked cases (or the one under the cursor) as summaries."""
-        from dpo_tui.tui.export_screen import ExportScreen
+        from dpo_tui.tui.modals.export import ExportScreen
 
         rows = self._targets()
         if not rows:
@@ -401,7 +354,7 @@ class QueueScreen(DpoScreen[None]):
         self.app.push_screen(ExportScreen([r.ref for r in rows]))
 
     def action_dashboard(self) -> None:
-        from dpo_tui.tui.dashboard import DashboardScreen
+        from dpo_tui.tui.screens.dashboard import DashboardScreen
 
         self.app.push_screen(DashboardScreen())
 

@@ -15,13 +15,21 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 from textual.worker import Worker
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 
-from dpo_tui.tui.base import DpoModal
 from dpo_tui.domain.dates import fmt, relative_days
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.rights import Right
+from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.formatting import status_words
 from dpo_tui.tui.text import literal
 

@@ -83,7 +83,7 @@ class ExportScreen(DpoModal[list[Path] | None]):
         """Never overwrite silently: ask, and export over the existing files only on yes."""
         from rich.text import Text
 
-        from dpo_tui.tui.checklist_view import ConfirmScreen
+        from dpo_tui.tui.modals.prompts import ConfirmScreen
 
         self._status(message, True)
         question = Text(f"{message.split(';')[0]}. Overwrite the existing files in this folder?")

@@ -226,7 +226,7 @@ class LetterScreen(DpoModal[bool]):
             # Never overwrite silently: ask, and write over it only on yes.
             from rich.text import Text
 
-            from dpo_tui.tui.checklist_view import ConfirmScreen
+            from dpo_tui.tui.modals.prompts import ConfirmScreen
 
             draft, path = self._pending_write
             question = Text(f"{shown(path)} already exists. Overwrite it?")

@@ -590,7 +590,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
     @on(Button.Pressed, "#letter-open")
     def _letter_open(self) -> None:
         """The letters screen's preview (edit, choose channel and date, write a file), for the same kind."""
-        from dpo_tui.tui.letter_screen import LetterScreen
+        from dpo_tui.tui.modals.letter import LetterScreen
 
         if not self.letter_kind:
             return
