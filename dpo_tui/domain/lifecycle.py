@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from dpo_tui.domain.errors import InvalidTransition
@@ -96,3 +97,10 @@ def check_transition(frm: Status, to: Status) -> None:
     if not allowed(frm, to):
         options = ", ".join(sorted(s.label for s in TRANSITIONS[frm])) or "none"
         raise InvalidTransition(f"a case that is {frm.label} cannot become {to.label} (allowed: {options})")
+
+
+def waited_too_long(since: date, today: date, limit_days: int) -> bool:
+    """A wait on the requester (ID, fee, clarification) is flagged for closing as "no response" once it has lasted
+    *more than* the policy's days (rights-requests.md: "flag after 28 days"): on day 28 it is not yet flagged, on
+    day 29 it is. The one rule for the queue marker, `dpo-tui due`, the digest and the decision flags."""
+    return (today - since).days > limit_days

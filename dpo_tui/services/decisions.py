@@ -45,7 +45,7 @@ from dpo_tui.domain.decisions import (
     validate_assessment,
 )
 from dpo_tui.domain.errors import InvalidInput
-from dpo_tui.domain.lifecycle import CLOSED, Status
+from dpo_tui.domain.lifecycle import CLOSED, Status, waited_too_long
 from dpo_tui.services.casework import Casework, load_case, lock_case
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
@@ -747,15 +747,18 @@ def flags(work: Casework, today: date | None = None) -> list[Flag]:
         for status, kind, days, key, words in rules:
             if not days:
                 continue
+            # waited_too_long: more than `days` days, so the last request was made before today - days
             cutoff = today - timedelta(days=days)
             q = (
                 select(Case.ref, func.max(ClockEventRow.on))
                 .join(ClockEventRow, ClockEventRow.case_id == Case.id)
                 .where(Case.status == status.value, ClockEventRow.kind == kind.value)
                 .group_by(Case.ref)
-                .having(func.max(ClockEventRow.on) <= cutoff)
+                .having(func.max(ClockEventRow.on) < cutoff)
             )
             for ref, since in s.exec(q):
+                if not waited_too_long(since, today, days):
+                    continue
                 n = (today - since).days
                 out.append(
                     Flag(ref, key, since, n, f"{words} for {n} days since {fmt(since)} (policy: flag after {days}); "

@@ -25,7 +25,7 @@ from dpo_tui.domain.clock import ClockEventKind
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.identity import IdStatus, Outcome, RequesterKind
-from dpo_tui.domain.lifecycle import CLOSED, Status
+from dpo_tui.domain.lifecycle import CLOSED, Status, waited_too_long
 from dpo_tui.services.casework import Casework, lock_case
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
@@ -402,7 +402,7 @@ def awaiting_since(identity: dict[str, Any] | None, status_since: datetime | dat
 
 
 def is_overdue_awaiting(since: date | None, today: date, limit: int) -> bool:
-    return since is not None and (today - since).days > limit
+    return since is not None and waited_too_long(since, today, limit)
 
 
 def awaiting_id_overdue(work: Casework) -> list[tuple[str, date]]:

@@ -485,3 +485,16 @@ def test_demo_stories_leave_each_kind_of_decision(sqlite_work):
     repeat = by_story["Grace Whitfield"][-1]
     assert {c["matched_by"][0] for c in repeat.decision["assessment"]["facts"]["earlier"]} == {"email"}
     assert len(repeat.decision["assessment"]["facts"]["earlier"]) == 2
+
+
+def test_a_wait_is_flagged_after_the_policy_days_not_on_the_last_day(work):
+    """'Flag after 28 days': asked 28 days ago is not flagged yet, 29 days ago is, by the decision flags and by the
+    queue's marker alike (one rule: domain.lifecycle.waited_too_long)."""
+    from dpo_tui.domain.lifecycle import waited_too_long
+
+    on_day_28 = work.log_request(new_request(received=date(2026, 10, 20)))
+    dec.ask_clarification(work, on_day_28.ref, "Which?", "identify", date(2026, 10, 28), version=work.version_of(on_day_28.ref))
+    on_day_29 = work.log_request(new_request(received=date(2026, 10, 20)))
+    dec.ask_clarification(work, on_day_29.ref, "Which?", "identify", date(2026, 10, 27), version=work.version_of(on_day_29.ref))
+    assert [f.ref for f in dec.flags(work, TODAY)] == [on_day_29.ref]
+    assert not waited_too_long(date(2026, 10, 28), TODAY, 28) and waited_too_long(date(2026, 10, 27), TODAY, 28)

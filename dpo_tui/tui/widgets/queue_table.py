@@ -25,7 +25,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from dpo_tui.domain.dates import relative_days
-from dpo_tui.domain.lifecycle import Status
+from dpo_tui.domain.lifecycle import Status, waited_too_long
 from dpo_tui.domain.rights import Right
 from dpo_tui.store.queue import QueueQuery, QueueRow
 from dpo_tui.tui.text import clean
@@ -90,7 +90,7 @@ def status_text(row: QueueRow, today: date, flags: Mapping[Status, int] | None =
     if st.awaits_requester:
         since = row.status_since.date()
         limit = (flags or {}).get(st)
-        if limit is not None and (today - since).days > limit:
+        if limit is not None and waited_too_long(since, today, limit):
             year = f" {since.year}" if since.year != today.year else ""
             return f"⚑ {label} since {since.day} {_MONTHS[since.month - 1]}{year}"
         return f"{label} since {short_date(since, today)}"
