@@ -15,31 +15,14 @@ from textual.widgets import (
 
 from dpo_tui.domain.dates import fmt
 from dpo_tui.tui.base import DpoModal
-from dpo_tui.tui.formatting import (  # noqa: F401 - event_summary, deadline_dates re-exported for callers
-    checklist_detail,
-    checklist_line,
+from dpo_tui.tui.formatting import (
     deadline_dates,
-    event_summary,
-    right_labels,
-    rows_text,
-    status_words,
-    summary_then_record,
-    when,
 )
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
     from dpo_tui.domain.clock import Deadline
 
-TABS: tuple[tuple[str, str], ...] = (
-    ("overview", "Overview"),
-    ("identity", "Identity"),
-    ("decision", "Decision"),
-    ("checklist", "Checklist"),
-    ("letters", "Letters"),
-    ("timeline", "Timeline"),
-)
-TAB_IDS = tuple(t for t, _ in TABS)
 
 
 class ExplainScreen(DpoModal[None]):

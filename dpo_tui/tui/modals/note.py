@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,30 +14,6 @@ from textual.widgets import (
 )
 
 from dpo_tui.tui.base import DpoModal
-from dpo_tui.tui.formatting import (  # noqa: F401 - event_summary, deadline_dates re-exported for callers
-    checklist_detail,
-    checklist_line,
-    deadline_dates,
-    event_summary,
-    right_labels,
-    rows_text,
-    status_words,
-    summary_then_record,
-    when,
-)
-
-if TYPE_CHECKING:
-    pass
-
-TABS: tuple[tuple[str, str], ...] = (
-    ("overview", "Overview"),
-    ("identity", "Identity"),
-    ("decision", "Decision"),
-    ("checklist", "Checklist"),
-    ("letters", "Letters"),
-    ("timeline", "Timeline"),
-)
-TAB_IDS = tuple(t for t, _ in TABS)
 
 
 class NoteScreen(DpoModal[str | None]):
