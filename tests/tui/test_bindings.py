@@ -1,0 +1,63 @@
+"""Keys are the interface: on every screen and dialog, each key does one thing and each binding has an id (the id is
+what `?` shows and what a user's keymap remaps). Several engineers add keys at once; this keeps them from colliding."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections import Counter
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+import dpo_tui.tui as tui
+
+
+def _screens() -> list[type[Screen]]:  # type: ignore[type-arg]
+    for info in pkgutil.walk_packages(tui.__path__, "dpo_tui.tui."):
+        importlib.import_module(info.name)
+    seen: list[type[Screen]] = []  # type: ignore[type-arg]
+    todo = [Screen]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            todo.append(sub)
+            if sub.__module__.startswith("dpo_tui.tui."):
+                seen.append(sub)
+    return seen
+
+
+def _bindings(cls: type) -> list[Binding]:
+    """The bindings dpo-tui declares for a screen class, its bases' included (Textual's own are not ours to name)."""
+    out: list[Binding] = []
+    for base in reversed(cls.__mro__):
+        if not base.__module__.startswith("dpo_tui."):
+            continue
+        for b in base.__dict__.get("BINDINGS", []):
+            if isinstance(b, Binding):
+                out.extend(Binding.make_bindings([b]))
+    return out
+
+
+def test_every_screen_is_found() -> None:
+    names = {cls.__name__ for cls in _screens()}
+    assert {"QueueScreen", "CaseScreen", "HelpScreen"} <= names
+
+
+def test_no_key_does_two_things_on_one_screen() -> None:
+    clashes = {}
+    for cls in _screens():
+        declared = Counter(b.key for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding))
+        twice = [k for k, n in declared.items() if n > 1]
+        if twice:
+            clashes[cls.__name__] = twice
+    assert not clashes, f"keys bound twice on the same screen: {clashes}"
+
+
+def test_every_binding_has_an_id() -> None:
+    missing = {
+        cls.__name__: [b.key for b in _bindings(cls) if not b.id]
+        for cls in _screens()
+        if any(not b.id for b in _bindings(cls))
+    }
+    assert not missing, f"bindings without an id (help and keymaps need one): {missing}"
