@@ -36,6 +36,11 @@ class Policy:
     """Flag a fee still unpaid after this many days."""
     retention_years: int = 2
     """Keep closed case files this many years after closure."""
+    retention_action: str = "anonymise"
+    """What `dpo-tui retention --apply` does to a case past retention: "anonymise" (default: personal data removed,
+    the case file's structure and register row kept) or "purge" (the case file deleted, the register row kept)."""
+    retention_by_right: dict[str, int] = field(default_factory=dict)
+    """`[policy.retention_by_right]`: years per right (e.g. `erasure = 6`); a case keeps the longest of its rights'."""
     eu_identity_restarts: bool = False
     """EU GDPR: restart the month when requested identity information arrives (the GDPR is silent)."""
     eu_stop_clock: bool = False
@@ -126,7 +131,7 @@ def load_settings(path: Path | None = None) -> Settings:
         org = parse_organisation(data["organisation"], source=source) if "organisation" in data else demo_organisation()
     except DataFileError as exc:
         raise SettingsError(str(exc.located(text))) from None
-    policy = _typed(Policy, data.get("policy", {}), "policy", fail)
+    policy = _policy(data.get("policy", {}), fail)
     fees = _typed(Fees, data.get("fees", {}), "fees", fail)
     calendar = _typed(CalendarSettings, data.get("calendar", {}), "calendar", fail)
     smtp = None
@@ -155,6 +160,29 @@ def load_settings(path: Path | None = None) -> Settings:
 _MAX_INT = 3660
 _MAXIMA = {"retention_years": 100}
 _MAX_MONEY = 1_000_000.0
+
+
+def _policy(table: Any, fail: Any) -> Policy:
+    """`[policy]`, with its one sub-table (`retention_by_right`) checked key by key."""
+    if not isinstance(table, dict):
+        raise fail("policy", "must be a table")
+    from dpo_tui.domain.retention import ACTIONS
+    from dpo_tui.domain.rights import Right
+
+    rest = dict(table)
+    by_right = rest.pop("retention_by_right", {})
+    if not isinstance(by_right, dict):
+        raise fail("policy.retention_by_right", "must be a table of right = years")
+    top = _MAXIMA["retention_years"]
+    for key, value in by_right.items():
+        if key not in {r.value for r in Right}:
+            raise fail(f"policy.retention_by_right.{key}", f"unknown right (known: {', '.join(r.value for r in Right)})")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+            raise fail(f"policy.retention_by_right.{key}", f"must be a whole number of years from 0 to {top}")
+    policy = _typed(Policy, rest, "policy", fail)
+    if policy.retention_action not in ACTIONS:
+        raise fail("policy.retention_action", f"must be one of: {', '.join(ACTIONS)}")
+    return Policy(**{**policy.__dict__, "retention_by_right": dict(by_right)})
 
 
 def _typed(cls: type, table: Any, section: str, fail: Any) -> Any:

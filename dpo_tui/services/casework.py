@@ -391,9 +391,10 @@ class Casework:
         target = parse_status(to) if isinstance(to, str) else to
         with self.write() as s:
             case = lock_case(s, ref, version=version)
+            before = status_snapshot(case)
             self.move(case, target, reason=reason, outcome=outcome)
             self.refresh_deadline(s, case)
-            self.record(s, case, "case.status", {"to": target.value, "reason": reason, "outcome": outcome})
+            self.record(s, case, "case.status", {"to": target.value, "reason": reason, "outcome": outcome, "before": before})
             return self.finish(s, case)
 
     @retry_transient
@@ -415,12 +416,13 @@ class Casework:
         with self.write() as s:
             for case in lock_cases(s, versions):
                 ref = case.ref
+                before = status_snapshot(case)
                 try:
                     self.move(case, target, reason=reason, outcome=None)
                 except DomainError as exc:
                     raise DomainError(f"{ref}: {exc}; no case was changed") from None
                 self.refresh_deadline(s, case)
-                self.record(s, case, "case.status", {"to": target.value, "reason": reason, "bulk": True})
+                self.record(s, case, "case.status", {"to": target.value, "reason": reason, "bulk": True, "before": before})
             return len(versions)
 
     @retry_transient
@@ -430,8 +432,10 @@ class Casework:
             raise InvalidInput("note", "write something first")
         with self.write() as s:
             case = lock_case(s, ref, version=version)
-            s.add(Note(case_id=case.id, body=text, by=self.actor))
-            self.record(s, case, "note.added", {"length": len(text)})
+            note = Note(case_id=case.id, body=text, by=self.actor)
+            s.add(note)
+            s.flush()
+            self.record(s, case, "note.added", {"length": len(text), "note_id": note.id})
             return self.finish(s, case)
 
     # ---- building blocks for the walkthrough services (identity, decisions, checklist, letters) ----
@@ -519,6 +523,16 @@ def _calendar_for(regime: Regime, org_country: str, org_subdivision: str | None)
     if regime.key == "ccpa" or (org_country == "GB") != (regime.key == "uk-gdpr"):
         return regime.country, regime.subdivision
     return org_country, org_subdivision
+
+
+def status_snapshot(case: Case) -> dict[str, Any]:
+    """What a status change overwrites, kept in its audit event so an undo can put it back exactly."""
+    return {
+        "status": case.status,
+        "outcome": case.outcome,
+        "final_response_on": _iso(case.final_response_on),
+        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+    }
 
 
 def search_text(case: Case) -> str:

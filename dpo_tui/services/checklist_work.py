@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from dpo_tui.domain.checklist import marketing_items_protected, marketing_objection_refusal
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.lifecycle import CLOSED, Status
-from dpo_tui.services.casework import Casework, lock_case
+from dpo_tui.services.casework import Casework, lock_case, status_snapshot
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
 from dpo_tui.store.models import Case, ChecklistItem
@@ -77,6 +77,7 @@ def tick(
         item = _item(s, case, key)
         if item.state == DONE:
             raise DomainError(f"'{item.label}' is already done ({_by(item)}); untick it first to change it")
+        was = item.state
         if item.requires_search_record:
             if terms is None:
                 raise InvalidInput(
@@ -98,7 +99,7 @@ def tick(
             item.note = note.strip()
         _stamp(work, item)
         s.add(item)
-        payload = {"key": item.key, "system": item.system_key}
+        payload = {"key": item.key, "system": item.system_key, "was": was}
         if terms is not None:
             payload |= {"search_terms": terms, "found": item.found}
         if note is not None and note.strip():
@@ -139,13 +140,14 @@ def mark_not_applicable(work: Casework, ref: str, key: str, reason: str | None, 
                 f"objection is not to direct marketing, first mark 'Establish whether the objection is to direct "
                 f"marketing' not applicable, saying so."
             )
+        was = item.state
         item.state = NA
         item.reason = why
         item.search_terms = None
         item.found = None
         _stamp(work, item)
         s.add(item)
-        return _done(work, s, case, "checklist.not_applicable", {"key": item.key, "system": item.system_key, "reason": why})
+        return _done(work, s, case, "checklist.not_applicable", {"key": item.key, "system": item.system_key, "reason": why, "was": was})
 
 
 @retry_transient
@@ -211,6 +213,7 @@ def complete_case(
                 "checklist.override",
                 {"reason": why, "open_items": [{"key": i.key, "label": i.label} for i in open_items]},
             )
+        before = status_snapshot(case)
         work.move(case, Status.COMPLETED, reason=why, outcome="completed")
         work.refresh_deadline(s, case)
         _recount(s, case)
@@ -218,7 +221,7 @@ def complete_case(
             s,
             case,
             "case.status",
-            {"to": Status.COMPLETED.value, "outcome": "completed", "reason": why, "open_items": len(open_items)},
+            {"to": Status.COMPLETED.value, "outcome": "completed", "reason": why, "open_items": len(open_items), "before": before},
         )
         return work.finish(s, case)
 

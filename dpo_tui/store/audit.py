@@ -223,9 +223,12 @@ def append(
     return event
 
 
-def purge_case_payloads(session: Session, *, case_id: int, case_ref: str | None, actor: str, reason: str) -> int:
+def purge_case_payloads(
+    session: Session, *, case_id: int, case_ref: str | None, actor: str, reason: str, details: dict[str, Any] | None = None
+) -> int:
     """Blank the payload of every event of a case (retention), keeping each digest, and record the purge as an
-    event naming the case and the last event it covers. Returns how many events were purged."""
+    event naming the case and the last event it covers (plus `details`, which must hold no personal data).
+    Returns how many events were purged."""
     head = locked_head(session)
     session.flush()
     through = head.seq
@@ -240,7 +243,10 @@ def purge_case_payloads(session: Session, *, case_id: int, case_ref: str | None,
         session,
         actor=actor,
         kind=PURGE_KIND,
-        payload={"case_id": case_id, "case_ref": case_ref, "through_seq": through, "events": count, "reason": reason},
+        payload={
+            **(details or {}),
+            "case_id": case_id, "case_ref": case_ref, "through_seq": through, "events": count, "reason": reason,
+        },  # fmt: skip
         case_id=case_id,
         case_ref=case_ref,
     )
@@ -288,6 +294,9 @@ class VerifyResult:
     anchor_checked: Anchor | None = None
     legacy_events: int = 0
     notes: tuple[str, ...] = field(default=())
+    purged_events: int = 0  # events whose payload a retention purge blanked (their digests still verify)
+    purges: int = 0  # `audit.purged` events
+    last_purge_at: str | None = None  # ISO time (UTC) of the newest purge
 
     @property
     def anchor(self) -> Anchor | None:
@@ -301,6 +310,12 @@ class VerifyResult:
         if self.anchor_checked is not None:
             a = self.anchor_checked
             text_ += f"; contains the anchor #{a.seq} ({a.hash[:12]}...)"
+        if self.purges:
+            when = (self.last_purge_at or "")[:16].replace("T", " ")
+            text_ += (
+                f"; {self.purged_events} event{'s' * (self.purged_events != 1)} purged for retention by "
+                f"{self.purges} purge{'s' * (self.purges != 1)} (the latest {when} UTC)"
+            )
         return text_
 
 
@@ -348,6 +363,8 @@ def _verify_stream(
     prev = GENESIS
     expected = 1
     legacy = 0
+    purged_count = purges = 0
+    last_purge: str | None = None
     pending_purged: dict[int, tuple[int | None, str]] = {}  # seq -> (case id, description) awaiting a purge event
     anchor_seen = anchor is None or anchor.seq == 0
     if anchor is not None and anchor.seq == 0 and anchor.hash != GENESIS:
@@ -397,7 +414,11 @@ def _verify_stream(
             if kind == PURGE_KIND:
                 return fail(f"{where} is a purge record and may not be purged (altered)")
             pending_purged[seq] = (case_id, str(where))
-        elif kind == PURGE_KIND and pending_purged:
+            purged_count += 1
+        elif kind == PURGE_KIND:
+            purges += 1
+            last_purge = at
+        if not purged and kind == PURGE_KIND and pending_purged:
             try:
                 detail = json.loads(payload)
                 purged_case, through = detail["case_id"], int(detail["through_seq"])
@@ -433,7 +454,10 @@ def _verify_stream(
         problem = _legacy_case_ids(conn)
         if problem:
             return VerifyResult(False, count, problem)
-    return VerifyResult(True, count, head=Anchor(count, prev), anchor_checked=anchor, legacy_events=legacy)
+    return VerifyResult(
+        True, count, head=Anchor(count, prev), anchor_checked=anchor, legacy_events=legacy,
+        purged_events=purged_count, purges=purges, last_purge_at=last_purge,
+    )  # fmt: skip
 
 
 def _utc_iso(when: datetime) -> str:

@@ -82,6 +82,9 @@ class Case(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
     version: int = Field(default=1, sa_column=_case_version)
+    # Retention (migration 0011): when the case's personal data was removed, and how (anonymise | purge).
+    purged_at: datetime | None = None
+    purge_action: str | None = None
 
 
 class ClockEventRow(SQLModel, table=True):
@@ -209,3 +212,20 @@ class FollowUp(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     done_by: str | None = None
     done_at: datetime | None = None
+
+
+class LegalHold(SQLModel, table=True):
+    """A legal hold (migration 0011): on one case, or on a requester (by lower-cased email) across all their cases.
+    A held case is never purged; placing and releasing are audited, and the row stays as the record."""
+
+    __tablename__ = "legal_holds"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    email_norm: str | None = Field(default=None, index=True)
+    reason: str
+    review_on: date
+    placed_by: str
+    placed_at: datetime = Field(default_factory=utcnow)
+    released_by: str | None = None
+    released_at: datetime | None = None
+    release_reason: str | None = None
