@@ -37,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "digest": ("dpo_tui.cli.mail_cmd", "digest", "Email what `due` shows (text and HTML), one per assignee in team mode."),
     "import": ("dpo_tui.cli.intake_cmd", "import_cmd", "Import mail (.eml, .msg, mbox, Maildir) and web-form exports as cases."),
     "fetch": ("dpo_tui.cli.intake_cmd", "fetch", "Read new messages from the IMAP mailbox in the settings and import them."),
+    "retention": ("dpo_tui.cli.retention_cmd", "retention", "Closed cases past retention, what holds block; --apply purges them."),
+    "hold": ("dpo_tui.cli.retention_cmd", "hold", "Legal holds on a case or a requester: place, release, list."),
+    "undo": ("dpo_tui.cli.retention_cmd", "undo", "Undo the last action on a case, as a new audited action."),
+    "person": ("dpo_tui.cli.retention_cmd", "person", "Everything the case database holds about a person; --erase."),
     "queue": ("dpo_tui.cli.tui_cmd", "queue", "Open the case queue (the default when no command is given)."),
 }
 
