@@ -21,8 +21,8 @@ PURGE = "purge"
 ACTIONS = {
     ANONYMISE: "personal data removed; the case file keeps its structure (deadline ledger, checklist, letters sent "
     "by kind and date, decisions without free text) and its register row",
-    PURGE: "the case file is deleted (clock events, checklist, letters, notes, files, follow-ups); only the "
-    "anonymised register row stays",
+    PURGE: "the case file is deleted (checklist, letters, notes, files, follow-ups); only the anonymised register "
+    "row and its deadline ledger stay",
 }
 DEFAULT_ACTION = ANONYMISE
 

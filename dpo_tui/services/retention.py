@@ -31,7 +31,7 @@ from dpo_tui.store.models import Case, ChecklistItem, ClockEventRow, FollowUp, L
 # Every table with a foreign key to cases.id, and what a purge does to it. A test compares this with the schema, so a
 # table added later (case attachments, ...) cannot be forgotten by retention.
 HANDLED_TABLES = {
-    "clock_events": "anonymise: reasons cleared (the extension reason word kept); purge: deleted",
+    "clock_events": "kept (the dates the deadline is computed from); reasons cleared, the extension reason word kept",
     "checklist_items": "anonymise: search terms, notes and reasons cleared, ad-hoc labels replaced; purge: deleted",
     "letters": "anonymise: subject, body, addresses and message ids cleared (kind, channel, date kept); purge: deleted",
     "notes": "deleted",
@@ -390,8 +390,9 @@ def _remove_personal_data(s: Session, case: Case, action: str) -> dict[str, int]
     s.execute(delete(FollowUp).where(FollowUp.case_id == cid))
     letters = len(list(s.exec(select(Letter.id).where(Letter.case_id == cid))))
     if purge:
-        for table in (Letter, ChecklistItem, ClockEventRow):
+        for table in (Letter, ChecklistItem):
             s.execute(delete(table).where(table.case_id == cid))  # type: ignore[attr-defined]
+        case.checklist_done = case.checklist_total = 0
     else:
         s.execute(
             update(Letter).where(Letter.case_id == cid).values(subject="", body="", sent_to=None, message_id=None, in_reply_to=None)
@@ -400,10 +401,10 @@ def _remove_personal_data(s: Session, case: Case, action: str) -> dict[str, int]
             update(ChecklistItem).where(ChecklistItem.case_id == cid).values(search_terms=None, note=None, reason=None)
         )
         s.execute(update(ChecklistItem).where(ChecklistItem.case_id == cid, ChecklistItem.adhoc == True).values(label="(ad-hoc item)"))  # noqa: E712
-        for row in s.exec(select(ClockEventRow).where(ClockEventRow.case_id == cid)):
-            if row.reason is not None and not (row.kind == "extended" and row.reason in _EXTENSION_WORDS):
-                row.reason = None
-                s.add(row)
+    for row in s.exec(select(ClockEventRow).where(ClockEventRow.case_id == cid)):
+        if row.reason is not None and not (row.kind == "extended" and row.reason in _EXTENSION_WORDS):
+            row.reason = None
+            s.add(row)
     case.requester_name = ""
     case.requester_email = ""
     case.email_norm = ""
