@@ -104,8 +104,11 @@ def _plan(work: Any, s: Session, case: Case) -> UndoPlan:
     why = undo_refusal(event.kind)
     if why:
         return refused(why)
-    me = audit.login(s) or work.actor
-    if event.actor != me:
+    # The login on PostgreSQL (what nobody can forge), and the display name beside it: two people sharing a login
+    # are still two people; on SQLite the display name is the actor.
+    login = audit.login(s)
+    mine = (event.actor, event.actor_name) == (login, work.actor) if login else event.actor == work.actor
+    if not mine:
         return refused(
             f"{audit.who(event.actor, event.actor_name)} acted on this case since ({event.kind}); only your own last "
             "action on a case can be undone"
