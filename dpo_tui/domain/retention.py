@@ -91,7 +91,7 @@ REFUSED: dict[str, str] = {
     "audit.purged": "a retention purge cannot be undone: the personal data is gone",
     "case.logged": "logging a request cannot be undone (references are never reused); withdraw the case instead",
     "case.undo": "an undo cannot itself be undone; do the action again",
-    "hold.placed": "a legal hold is released with its own reason (`dpo-tui hold release`), not undone",
+    "hold.placed": "a legal hold is released with its own reason (H on the case, or `dpo-tui hold release`), not undone",
     "hold.released": "a released hold is placed again with its reason and review date, not undone",
     "intake.attached": "a message received from the requester stays on the case as evidence",
     "decision.extended": "the requester has been told of the extension",

@@ -113,6 +113,17 @@ def event_summary(kind: str, payload: dict[str, Any] | None) -> str:
         to = p.get("to") or "nobody"
         frm = p.get("from")
         return f"assigned to {to}" + (f" (was {frm})" if frm else "")
+    if kind == "case.undo":
+        return f"undo of #{p.get('undoes', '?')}: {p.get('summary') or p.get('undone_kind') or ''}"
+    if kind in ("hold.placed", "hold.released") and not p.get("purged"):
+        verb = "legal hold placed" if kind == "hold.placed" else "legal hold released"
+        line = f"{verb} (#{p.get('hold_id', '?')}): {p.get('reason', '')}"
+        return line + (f"; review {value_text(p['review_on'])}" if p.get("review_on") else "")
+    if kind == "audit.purged":
+        return (
+            f"personal data removed for {p.get('reason', 'retention')} ({p.get('action', 'purge')}): "
+            f"{p.get('events', '?')} earlier events purged, their digests kept"
+        )
     if kind == "note.added":
         n = p.get("length")
         return f"note added ({n} characters)" if n is not None else "note added"

@@ -81,6 +81,8 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         Binding("c", "clarify", "Clarification", id="case.clarify"),
         Binding("l", "letters", "Letters", id="case.letters"),
         Binding("e", "export", "Export", id="case.export"),
+        Binding("u", "undo", "Undo last action", id="case.undo"),
+        Binding("H", "hold", "Legal hold", id="case.hold"),
         *CHECKLIST_BINDINGS,  # t tick, N not applicable, o item note, + add item, C complete (screens/case_checklist.py)
         Binding("1", "show_tab('overview')", "Overview", show=False, id="case.tab.overview"),
         Binding("2", "show_tab('identity')", "Identity", show=False, id="case.tab.identity"),
@@ -99,6 +101,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         self._regime_name: str | None = None
         self._load_seq = 0  # loads started
         self._shown_seq = 0  # the newest load shown
+        self._holds: tuple[Any, ...] = ()  # the active legal holds that keep this case (services.retention.HoldView)
 
     # ---- public API for other screens and for extensions -----------------------------------
 
@@ -150,23 +153,32 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         # Not exclusive: an older answer arriving late is dropped in _loaded.
         known = self._regime_name
 
-        def read(casework: Casework) -> tuple[CaseDetail, str]:
+        def read(casework: Casework) -> tuple[CaseDetail, str, tuple[Any, ...]]:
+            from dpo_tui.services.retention import holds_for_case
+
             detail = casework.get(self.ref)
+            holds = tuple(holds_for_case(casework, self.ref))
             if known is not None:
-                return detail, known
+                return detail, known, holds
             try:
-                return detail, casework.regime(detail.regime).name
+                return detail, casework.regime(detail.regime).name, holds
             except DomainError:  # a regime no longer configured: its key is shown instead
-                return detail, detail.regime
+                return detail, detail.regime, holds
 
         return self.call_in_thread(read, lambda loaded: self._loaded(*loaded, seq), group="case-load")
 
-    def _loaded(self, detail: CaseDetail, regime_name: str, seq: int) -> None:
+    def _loaded(self, detail: CaseDetail, regime_name: str, holds: tuple[Any, ...], seq: int) -> None:
         if seq < self._shown_seq:
             return
         self._shown_seq = seq
         self._regime_name = regime_name
+        self._holds = holds
         self.show_detail(detail)
+
+    @property
+    def holds(self) -> tuple[Any, ...]:
+        """The active legal holds on this case or its requester, as last loaded."""
+        return self._holds
 
     def _call_service(self, fn: Callable[[Casework], CaseDetail | None], done: str | None) -> Worker[None]:
         def shown(result: CaseDetail | None) -> None:
@@ -197,6 +209,88 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
 
         version = self._detail.version if self._detail else None
         self.app.push_screen(LetterScreen(self.ref, version=version), lambda saved: self.refresh_case() if saved else None)
+
+    def action_undo(self) -> None:
+        """Undo the last action on the case, after a confirmation that says what will be undone (or why not)."""
+        if self._detail is None:
+            self.app.notify("The case is still loading.", markup=False)
+            return
+        from dpo_tui.services import undo as undoing
+
+        ref = self.ref
+        self.call_in_thread(lambda w: undoing.preview(w, ref), self._confirm_undo, group="case-service")
+
+    def _confirm_undo(self, plan: Any) -> None:
+        from dpo_tui.services import undo as undoing
+        from dpo_tui.tui.modals.prompts import ConfirmScreen
+
+        if not plan.possible:
+            self.app.notify(plan.describe(), title="Cannot undo", severity="warning", markup=False)
+            return
+        question = Text("Undo the last action on this case?\n\n", style="bold")
+        question.append_text(literal(f"#{plan.seq} {plan.kind} by {plan.actor} at {when(plan.at)}"))
+        question.append("\nwill be reversed by a new, audited action: ")
+        question.append(plan.will or "", style="bold")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_service(
+                    lambda w: undoing.undo(w, plan.ref, version=plan.version, seq=plan.seq), done=f"{plan.ref}: {plan.describe()}"
+                )
+
+        self.app.push_screen(ConfirmScreen(question, "enter or y: undo · escape or n: keep it"), answered)
+
+    def action_hold(self) -> None:
+        """Place a legal hold (reason, review date; this case or all the requester's), or release one."""
+        d = self._detail
+        if d is None:
+            self.app.notify("The case is still loading.", markup=False)
+            return
+        if not self._holds:
+            self._place_hold()
+            return
+        from dpo_tui.tui.modals.prompts import ChooseScreen
+
+        options = [(f"release:{h.id}", f"Release hold #{h.id} on {h.target}: {h.reason}") for h in self._holds]
+        options.append(("place", "Place another hold"))
+
+        def chosen(key: str | None) -> None:
+            if key == "place":
+                self._place_hold()
+            elif key and key.startswith("release:"):
+                self._release_hold(int(key.split(":", 1)[1]))
+
+        self.app.push_screen(ChooseScreen(f"Legal holds on {d.ref}", options), chosen)
+
+    def _place_hold(self) -> None:
+        from dpo_tui.tui.modals.hold import HoldScreen
+
+        d = self._detail
+        assert d is not None
+
+        def placed(view: Any) -> None:
+            if view is not None:
+                self.app.notify(f"Hold #{view.id} placed on {view.target}.", markup=False)
+                self.refresh_case()
+
+        self.app.push_screen(HoldScreen(d.ref, d.version, str(d.requester.get("email") or "")), placed)
+
+    def _release_hold(self, hold_id: int) -> None:
+        from dpo_tui.services.retention import release_hold
+        from dpo_tui.tui.modals.prompts import AskScreen
+
+        version = self._detail.version if self._detail else None
+        own = any(h.id == hold_id and h.scope == "case" for h in self._holds)
+
+        def answered(reason: str | None) -> None:
+            if reason is None:
+                return
+            self.call_service(
+                lambda w: release_hold(w, hold_id, reason, version=version if own else None) and None,
+                done=f"Hold #{hold_id} released.",
+            )
+
+        self.app.push_screen(AskScreen(f"Why does hold #{hold_id} end?", placeholder="the claim settled, ..."), answered)
 
     def action_export(self) -> None:
         from dpo_tui.tui.modals.export import ExportScreen
@@ -230,6 +324,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
             yield Static("", id="case-requester")
             yield Static("", id="case-rights")
             yield Static("", id="case-badge")
+            yield Static("", id="case-hold")
         with TabbedContent(id="case-tabs"):
             with TabPane("1 Overview", id="overview"):
                 with VerticalScroll():
@@ -297,6 +392,16 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         widget.update(text)
         for level in ("overdue", "soon", "paused", "ok", "closed"):
             widget.set_class(level == badge.level, f"badge-{level}")
+        hold = self.query_one("#case-hold", Static)
+        hold.set_class(bool(self._holds), "-held")
+        lines = Text()
+        for i, h in enumerate(self._holds):
+            lines.append("\n" if i else "")
+            lines.append("On legal hold: ")
+            lines.append_text(literal(h.describe(self._today())))
+        if self._holds:
+            lines.append("   (H: release)", style="dim")
+        hold.update(lines)
 
     def _render_overview(self, d: CaseDetail) -> None:
         t = Text()

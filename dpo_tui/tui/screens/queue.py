@@ -56,6 +56,7 @@ class QueueScreen(DpoScreen[None]):
         Binding("S", "set_status", "Set status", id="queue.status"),
         Binding("e", "export", "Export", id="queue.export"),
         Binding("d", "dashboard", "Dashboard", id="queue.dashboard"),
+        Binding("R", "retention", "Retention", id="queue.retention"),
         Binding("escape", "clear", "Clear search/marks", show=False, id="queue.clear"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="queue.reload"),
         *(
@@ -352,6 +353,11 @@ class QueueScreen(DpoScreen[None]):
             self.notify("No case to export: the queue is empty", severity="warning")
             return
         self.app.push_screen(ExportScreen([r.ref for r in rows]))
+
+    def action_retention(self) -> None:
+        from dpo_tui.tui.screens.retention import RetentionScreen
+
+        self.app.push_screen(RetentionScreen())
 
     def action_dashboard(self) -> None:
         from dpo_tui.tui.screens.dashboard import DashboardScreen
