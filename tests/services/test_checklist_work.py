@@ -61,7 +61,7 @@ def test_tick_requires_a_search_record_where_the_template_asks(work) -> None:  #
     event = detail.events[-1]
     assert event.kind == "checklist.ticked"
     assert event.payload == {
-        "key": SEARCH, "system": "hubspot", "search_terms": "ada@example.org, Ada Lovelace", "found": "nothing_found",
+        "key": SEARCH, "system": "hubspot", "search_terms": "ada@example.org, Ada Lovelace", "found": "nothing_found", "was": "open",
     }  # fmt: skip
 
 
