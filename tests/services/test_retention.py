@@ -220,6 +220,19 @@ def test_done_when_on_the_demo_data(tmp_path, settings) -> None:  # type: ignore
         before.total, before.by_right, before.by_month, before.refusals, before.extensions,
     )  # fmt: skip
 
+    # Undo works on a demo case and refuses where it must (a purged case; a demo case's generated history).
+    from dpo_tui.services import undo
+
+    purged = sorted(expected)[0]
+    assert "a retention purge cannot be undone" in (undo.preview(later, purged).refusal or "")
+    with later.db.reader() as s:
+        open_ref = s.exec(select(Case.ref).where(Case.is_open == True).order_by(Case.id)).first()  # noqa: E712
+    later.assign("Kim", versions={open_ref: later.version_of(open_ref)})
+    plan = undo.preview(later, open_ref)
+    assert plan.possible and plan.will.startswith("assignee back to")
+    undo.undo(later, open_ref, version=plan.version, seq=plan.seq)  # type: ignore[arg-type]
+    assert "an undo cannot itself be undone" in (undo.preview(later, open_ref).refusal or "")
+
     # `person` finds every mention of a (still present) demo requester: every row holding the address.
     report = person.find_person(later, email)
     needle = email.lower()
