@@ -178,6 +178,25 @@ def plan(work: Any, *, today: date | None = None) -> RetentionPlan:
     return RetentionPlan(today, policy.action, tuple(due), tuple(blocked), views)
 
 
+@dataclass(frozen=True)
+class CaseRetention:
+    """What the case screen shows about retention: the holds that keep the case, and whether (when, how) its
+    personal data was removed."""
+
+    holds: tuple[HoldView, ...]
+    purged_at: datetime | None
+    purge_action: str | None
+
+
+def case_retention(work: Any, ref: str) -> CaseRetention:
+    from dpo_tui.services.casework import load_case
+
+    with work.db.reader() as s:
+        case = load_case(s, ref)
+        purged_at, action = case.purged_at, case.purge_action
+    return CaseRetention(tuple(holds_for_case(work, ref)), purged_at, action)
+
+
 def holds_for_case(work: Any, ref: str) -> list[HoldView]:
     """The active holds that keep this case (its own, and its requester's)."""
     from dpo_tui.services.casework import load_case
@@ -358,7 +377,7 @@ def purge_case(work: Any, ref: str, *, today: date | None = None, reason: str = 
         if held is not None:
             return PurgeResult(case.ref, action, 0, 0, skipped=f"on legal hold #{held}")
         counts = _remove_personal_data(s, case, action)
-        case.purged_at = utcnow()
+        case.purged_at = work.now()  # a casework fact: follows an injected today, like closure
         case.purge_action = action
         case.updated_at = work.now()
         s.add(case)

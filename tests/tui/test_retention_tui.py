@@ -112,3 +112,20 @@ async def test_retention_view_from_the_queue_lists_due_and_held_cases(sqlite_url
         await settle(app, pilot)
         assert isinstance(app.screen, RetentionScreen)
     work.db.dispose()
+
+
+async def test_a_purged_case_says_so_in_the_header(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from tests.conftest import make_work
+
+    work = make_work(sqlite_url, dataclasses.replace(settings, policy=dataclasses.replace(settings.policy, retention_years=0)))
+    ref = work.log_request(new_request()).ref
+    work.change_status(ref, "withdrawn", version=work.version_of(ref))
+    assert retention.purge_case(work, ref).skipped is None
+    async with run_case(work, ref, size=(120, 40)) as (app, pilot):
+        assert _text(app, "#case-requester") == "Personal data removed for retention on Wed 25 Nov 2026 (anonymise)"
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert any("a retention purge cannot be undone" in n for n in notes(app))
+    work.db.dispose()

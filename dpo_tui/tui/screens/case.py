@@ -102,6 +102,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         self._load_seq = 0  # loads started
         self._shown_seq = 0  # the newest load shown
         self._holds: tuple[Any, ...] = ()  # the active legal holds that keep this case (services.retention.HoldView)
+        self._purged: tuple[Any, str | None] | None = None  # (when, how) its personal data was removed for retention
 
     # ---- public API for other screens and for extensions -----------------------------------
 
@@ -154,10 +155,10 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         known = self._regime_name
 
         def read(casework: Casework) -> tuple[CaseDetail, str, tuple[Any, ...]]:
-            from dpo_tui.services.retention import holds_for_case
+            from dpo_tui.services.retention import case_retention
 
             detail = casework.get(self.ref)
-            holds = tuple(holds_for_case(casework, self.ref))
+            holds = case_retention(casework, self.ref)
             if known is not None:
                 return detail, known, holds
             try:
@@ -167,12 +168,13 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
 
         return self.call_in_thread(read, lambda loaded: self._loaded(*loaded, seq), group="case-load")
 
-    def _loaded(self, detail: CaseDetail, regime_name: str, holds: tuple[Any, ...], seq: int) -> None:
+    def _loaded(self, detail: CaseDetail, regime_name: str, kept: Any, seq: int) -> None:
         if seq < self._shown_seq:
             return
         self._shown_seq = seq
         self._regime_name = regime_name
-        self._holds = holds
+        self._holds = kept.holds
+        self._purged = (kept.purged_at, kept.purge_action) if kept.purged_at else None
         self.show_detail(detail)
 
     @property
@@ -365,6 +367,16 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
             title.append("unassigned", style="dim")
         self.query_one("#case-title", Static).update(title)
 
+        if self._purged is not None:
+            at, action = self._purged
+            who = Text(f"Personal data removed for retention on {fmt(at.date())} ({action or 'purge'})", style="dim")
+            self.query_one("#case-requester", Static).update(who)
+            self.query_one("#case-rights", Static).update(Text(right_labels(d.rights)))
+        else:
+            self._render_requester(d)
+        self._render_badge(d)
+
+    def _render_requester(self, d: CaseDetail) -> None:
         who = literal(d.requester.get("name"), "bold")
         who.append(" <")
         who.append_text(literal(d.requester.get("email")))
@@ -375,6 +387,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         self.query_one("#case-requester", Static).update(who)
         self.query_one("#case-rights", Static).update(Text(right_labels(d.rights)))
 
+    def _render_badge(self, d: CaseDetail) -> None:
         badge = deadline_badge(d, self._today())
         text = Text()
         if badge.due.startswith("no "):
