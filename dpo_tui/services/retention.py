@@ -405,12 +405,19 @@ def _remove_personal_data(s: Session, case: Case, action: str) -> dict[str, int]
             body="", quoted="", signature="", attachments=[], detected={}, source="(purged)",
         )
     )  # fmt: skip
-    notes = s.execute(delete(Note).where(Note.case_id == cid)).rowcount or 0
+    note_ids = set(s.exec(select(Note.id).where(Note.case_id == cid)))
+    if note_ids:
+        _drop_references(s, "notes", note_ids)
+        s.execute(delete(Note).where(Note.id.in_(note_ids)))  # type: ignore[union-attr]
+    notes = len(note_ids)
     s.execute(delete(FollowUp).where(FollowUp.case_id == cid))
     letters = len(list(s.exec(select(Letter.id).where(Letter.case_id == cid))))
     if purge:
         for table in (Letter, ChecklistItem):
-            s.execute(delete(table).where(table.case_id == cid))  # type: ignore[attr-defined]
+            ids = set(s.exec(select(table.id).where(table.case_id == cid)))  # type: ignore[attr-defined]
+            if ids:  # rows elsewhere that point at them (a letter's attachments...) go or let go first
+                _drop_references(s, table.__tablename__, ids)  # type: ignore[attr-defined]
+                s.execute(delete(table).where(table.id.in_(ids)))  # type: ignore[attr-defined]
         case.checklist_done = case.checklist_total = 0
     else:
         s.execute(
