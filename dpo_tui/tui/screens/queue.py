@@ -43,6 +43,7 @@ VIEWS: tuple[View, ...] = (
     View.UNASSIGNED,
     View.CLOSED,
     View.ALL,
+    View.FOLLOW_UPS,
 )
 SORTS: tuple[Sort, ...] = (Sort.DUE, Sort.RECEIVED, Sort.REF, Sort.UPDATED)
 
@@ -56,6 +57,8 @@ class QueueScreen(DpoScreen[None]):
         Binding("S", "set_status", "Set status", id="queue.status"),
         Binding("e", "export", "Export", id="queue.export"),
         Binding("d", "dashboard", "Dashboard", id="queue.dashboard"),
+        Binding("i", "triage", "Intake triage", id="queue.triage"),
+        Binding("I", "fetch_mail", "Fetch mail (IMAP)", show=False, id="queue.fetch"),
         Binding("escape", "clear", "Clear search/marks", show=False, id="queue.clear"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="queue.reload"),
         *(
@@ -224,6 +227,9 @@ class QueueScreen(DpoScreen[None]):
             "  ·  ",
             f"{s.awaiting_requester:,} awaiting requester",
         )
+        if s.to_triage:
+            text.append("  ·  ")
+            text.append(f"{s.to_triage:,} to triage (i)", style="bold magenta")
         self.query_one("#summary", Static).update(text, layout=False)  # one line high: no relayout
 
     def _show_views(self) -> None:
@@ -231,7 +237,7 @@ class QueueScreen(DpoScreen[None]):
         for i, v in enumerate(VIEWS, start=1):
             if i > 1:
                 text.append("  ")
-            label = "Awaiting" if v is View.AWAITING else v.label
+            label = "Awaiting" if v is View.AWAITING else "Follow-ups" if v is View.FOLLOW_UPS else v.label
             text.append(f"{i} {label}", style="reverse bold" if v is self.query_.view else "")
         if text != self._shown_views:
             self._shown_views = text
@@ -352,6 +358,17 @@ class QueueScreen(DpoScreen[None]):
             self.notify("No case to export: the queue is empty", severity="warning")
             return
         self.app.push_screen(ExportScreen([r.ref for r in rows]))
+
+    def action_triage(self) -> None:
+        from dpo_tui.tui.screens.triage import TriageScreen
+
+        self.app.push_screen(TriageScreen())
+
+    def action_fetch_mail(self) -> None:
+        """Open triage and fetch from the IMAP mailbox there (its progress and result show on that screen)."""
+        from dpo_tui.tui.screens.triage import TriageScreen
+
+        self.app.push_screen(TriageScreen(fetch=True))
 
     def action_dashboard(self) -> None:
         from dpo_tui.tui.screens.dashboard import DashboardScreen
