@@ -133,3 +133,40 @@ async def test_dismiss_needs_a_reason_and_a_stale_item_is_refused(sqlite_work) -
         assert screen.items == []
     dismissed = Intake(sqlite_work).pending(status="dismissed")
     assert sorted(p.reason.split("dismissed: ")[-1] for p in dismissed) == ["delivery question", "spam"]
+
+
+async def test_fetch_from_the_tui_reads_the_imap_mailbox_with_progress_and_one_line_result(sqlite_url, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from dpo_tui.intake.config import ImapSettings
+    from tests.conftest import make_work
+    from tests.support.imap_server import PASSWORD, USER, count, deliver, pymap_server
+
+    with pymap_server() as port:
+        deliver(port, mail("Please send me a copy of all the personal data you hold about me.", mid="f1@x"),
+                mail("Where is my parcel?", mid="f2@x", sender="Bob <bob@example.org>"))  # fmt: skip
+        imap = ImapSettings(host="127.0.0.1", port=port, tls=False, user=USER, password_env="TEST_IMAP_PASSWORD")
+        work = make_work(sqlite_url, dataclasses.replace(settings, intake=IntakeSettings(imap=imap)))
+        try:
+            monkeypatch.setenv("TEST_IMAP_PASSWORD", "wrong")
+            async with run_app(work, size=(140, 45)) as (app, pilot):
+                await pilot.press("I")  # from the queue: triage opens and fetches
+                await settle(app, pilot)
+                screen = app.screen
+                assert isinstance(screen, TriageScreen)
+                assert screen.last_result == f"Fetch failed: IMAP server 127.0.0.1:{port}: login refused for 'privacy'"
+                assert screen.items == [] and not screen.fetching
+                monkeypatch.setenv("TEST_IMAP_PASSWORD", PASSWORD)
+                await pilot.press("f")
+                await settle(app, pilot)
+                assert screen.last_result == "Fetched 2 message(s): 0 created, 0 attached, 2 to triage, 0 already imported, 0 rejected"
+                assert str(screen.query_one("#triage-result", Static).render()) == screen.last_result
+                bar = screen.query_one("#triage-bar")
+                assert (bar.total, bar.progress) == (2, 2)
+                assert sorted(i.from_email for i in screen.items) == ["ada@example.org", "bob@example.org"]
+                await pilot.press("f")  # again: nothing new (the messages were marked read)
+                await settle(app, pilot)
+                assert screen.last_result.startswith("Fetched 0 message(s)")
+            assert count(port, "INBOX") == 2  # left in place, marked read (no move_to)
+        finally:
+            work.db.dispose()
