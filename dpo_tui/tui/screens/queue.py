@@ -57,7 +57,7 @@ class QueueScreen(DpoScreen[None]):
         Binding("S", "set_status", "Set status", id="queue.status"),
         Binding("e", "export", "Export", id="queue.export"),
         Binding("d", "dashboard", "Dashboard", id="queue.dashboard"),
-        Binding("i", "triage", "Intake triage", id="queue.triage"),
+        Binding("i", "triage", "Intake triage", show=False, id="queue.triage"),  # the summary line shows "N to triage (i)"
         Binding("I", "fetch_mail", "Fetch mail (IMAP)", show=False, id="queue.fetch"),
         Binding("escape", "clear", "Clear search/marks", show=False, id="queue.clear"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="queue.reload"),
