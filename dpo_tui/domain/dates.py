@@ -46,3 +46,18 @@ def fmt_iso(value: object) -> str:
         return fmt(date.fromisoformat(str(value)))
     except ValueError:
         return str(value)
+
+
+def parse_reminder_day(text: str, today: date) -> date:
+    """A day the DPO types for a reminder: `2026-12-01`, or `+N` calendar days / `+Nw` weeks from `today`
+    (`+7` is a week from today). ValueError with a sentence saying what is accepted."""
+    from datetime import timedelta
+
+    value = text.strip().lower()
+    if value.startswith("+") and value[1:].rstrip("dw").isdigit():
+        n = int(value[1:].rstrip("dw"))
+        return today + timedelta(days=n * 7 if value.endswith("w") else n)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{text.strip()}' is not a day: write YYYY-MM-DD, +N (days from today) or +Nw (weeks)") from None

@@ -36,6 +36,8 @@ class ImapSettings:
     move_to: str = ""
     """Move processed messages to this folder (empty = leave them, marked as read)."""
     timeout: int = 30
+    cafile: str = ""
+    """A private CA's certificate bundle (PEM), for a server whose certificate no public CA signed."""
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,10 @@ class ImapMailbox:
     def open(self) -> None:
         im = self.imap
         password = password_for(im)
-        context = ssl.create_default_context()
+        try:
+            context = ssl.create_default_context(cafile=im.cafile or None)
+        except (OSError, ssl.SSLError) as exc:
+            raise self._fail(f"cannot read the CA certificates in cafile {im.cafile!r}", exc) from None
         try:
             if im.tls:
                 conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(im.host, im.port, ssl_context=context, timeout=im.timeout)

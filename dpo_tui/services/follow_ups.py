@@ -50,6 +50,7 @@ def set_follow_up(work: Any, ref: str, on: date, note: str, *, version: int) -> 
             raise InvalidInput(None, f"{case.ref} is closed ({case.status.replace('_', ' ')}): nothing to follow up")
         row = FollowUp(case_id=case.id, on=on, note=text, created_by=work.actor)
         s.add(row)
+        case.follow_up_on = on if case.follow_up_on is None else min(case.follow_up_on, on)  # the queue's marker
         s.flush()
         work.record(s, case, "follow_up.set", {"follow_up_id": row.id, "on": on.isoformat(), "note": text})
         return work.finish(s, case)
@@ -70,6 +71,7 @@ def complete_follow_ups(work: Any, ref: str, *, version: int) -> int:
             row.done_at = now
             row.done_by = work.actor
             s.add(row)
+        case.follow_up_on = None
         work.record(s, case, "follow_up.done", {"follow_up_ids": [r.id for r in rows], "on": [r.on.isoformat() for r in rows]})
         work.finish(s, case)
         return len(rows)

@@ -264,6 +264,7 @@ class Intake:
         overdue = bool(case.is_open and case.due is not None and case.due < today)
         self._remember(s, m, case_id=case.id, file_id=file_id, overdue_chaser=overdue)
         s.add(_letter(case, m, self.actor))
+        _mark_unread(case, overdue)
         step = AWAITED_STEP.get(case.status)
         self.work.record(
             s, case, "intake.attached",
@@ -318,6 +319,25 @@ class Intake:
                 q = q.limit(limit)
             return list(s.exec(q))
 
+    def triage_items(self, *, limit: int | None = None) -> list[TriageItem]:
+        """The items waiting for the DPO, oldest day of receipt first, as plain data for the triage screen."""
+        out = []
+        for p in self.pending(limit=limit):
+            detected = p.detected or {}
+            out.append(TriageItem(
+                id=p.id or 0, version=p.version, reason=p.reason, source=p.source, channel=p.channel,
+                from_name=p.from_name, from_email=p.from_email, requester_name=p.requester_name,
+                requester_email=p.requester_email, on_behalf_email=p.on_behalf_email, third_party=p.third_party,
+                received=p.received, received_basis=p.received_basis, subject=p.subject, body=p.body,
+                quoted=p.quoted, signature=p.signature, language=p.language,
+                rights=tuple(r for r in p.rights.split(",") if r), regime=p.regime,
+                triggers={k: tuple(v) for k, v in (detected.get("triggers") or {}).items()},
+                direct_marketing=bool(detected.get("direct_marketing")), flags=tuple(p.flags or ()),
+                attachments=tuple((a.get("name", ""), a.get("media_type", ""), int(a.get("size", 0))) for a in p.attachments or ()),
+                match_ref=p.match_ref,
+            ))  # fmt: skip
+        return out
+
     def log_pending(
         self, pending_id: int, *, version: int, rights: tuple[Right, ...] | None = None, name: str | None = None,
         email: str | None = None, regime: str | None = None,
@@ -347,10 +367,12 @@ class Intake:
             p = _load_pending(s, pending_id, version)
             case = lock_case(s, ref, version=case_version)
             file = s.get(StoredFile, p.file_id) if p.file_id else None
+            overdue = bool(case.is_open and case.due is not None and case.due < self.work.today())
+            _mark_unread(case, overdue)
             self.work.record(
                 s, case, "intake.attached",
                 {"pending": p.id, "sha256": file.sha256 if file else None, "file_id": p.file_id, "matched_by": "the DPO",
-                 "received": p.received.isoformat()},
+                 "received": p.received.isoformat(), "overdue_chaser": overdue},
             )
             self._settle(s, p, case, "attached")
             return case.ref
@@ -386,6 +408,64 @@ class Intake:
         ))
         s.flush()
 
+    # ---- the case's received messages: read, and marked read -------------------------------------
+
+    def originals(self, ref: str) -> list[Original]:
+        """The messages kept with a case as received (oldest first), decoded for reading: headers and text as
+        they are, HTML never rendered (its source is shown when a message has no plain text)."""
+        from dpo_tui.intake.original import describe_original
+
+        with self.db.reader() as s:
+            case = load_case(s, ref)
+            rows = list(s.exec(
+                select(StoredFile).where(StoredFile.case_id == case.id, StoredFile.kind == "received_message")
+                .order_by(StoredFile.id)
+            ))  # fmt: skip
+        out = []
+        for f in rows:
+            headers, text, note = describe_original(f.media_type, f.content)
+            out.append(Original(f.id, f.name, f.media_type, f.size, f.sha256, tuple(headers), text, note))
+        return out
+
+    def mark_read(self, ref: str, *, version: int) -> Any:
+        """The DPO has read the messages that joined the case: the queue's unread and chaser markers go.
+        Returns the CaseDetail (a case with nothing unread is returned unchanged, and nothing is recorded)."""
+        with self.work.write() as s:
+            case = lock_case(s, ref, version=version)
+            if not case.unread_in and not case.chaser:
+                return self.work.finish(s, case)
+            read, chaser = case.unread_in, case.chaser
+            case.unread_in, case.chaser = 0, False
+            self.work.record(s, case, "correspondence.read", {"messages": read, "chaser": chaser})
+            return self.work.finish(s, case)
+
+    # ---- fetching from the IMAP mailbox ----------------------------------------------------------
+
+    def fetch(self, cfg: Any, *, on_progress: Callable[[int, int], None] | None = None, skip_bad: bool = False,
+              log_confident: bool = False) -> ImportSummary:
+        """Read new messages from the IMAP mailbox in `cfg` (`[intake.imap]`) and import them (one transaction);
+        once that is saved, move them to `move_to` or mark them read. `on_progress(done, total)` after each
+        message. Raises IntakeError (ImapError) in one line naming the server."""
+        from dpo_tui.intake.imap import ImapMailbox
+
+        with ImapMailbox(cfg) as box:
+            total = len(box.uids())
+            done = 0
+
+            def counted(result: ItemResult) -> None:
+                nonlocal done
+                done += 1
+                if on_progress is not None:
+                    on_progress(done, total)
+
+            if on_progress is not None:
+                on_progress(0, total)
+            summary = self.run(box.items(), skip_bad=skip_bad, log_confident=log_confident, on_result=counted)
+            if summary.applied:
+                bad = {r.source for r in summary.rejected}
+                box.settle([uid for uid, source in box.taken if source not in bad])
+            return summary
+
     # ---- stored files -----------------------------------------------------------------------
 
     def stored_files(self, ref: str) -> list[tuple[int, str, str, int, str, str]]:
@@ -410,6 +490,61 @@ class Intake:
                 raise InvalidInput(f"no stored file #{file_id}")
             safe = re.sub(r"[^A-Za-z0-9._-]+", "_", f.name).strip("._") or f"file-{file_id}"
             return write_private(Path(dest_dir) / f"{file_id}-{safe}", f.content)
+
+
+@dataclass(frozen=True)
+class TriageItem:
+    """An intake item awaiting the DPO. Everything but the ids, dates and keys is the sender's text."""
+
+    id: int
+    version: int
+    reason: str  # why a person must look ("confident: confirm and log" when nothing is in doubt)
+    source: str
+    channel: str
+    from_name: str
+    from_email: str
+    requester_name: str
+    requester_email: str
+    on_behalf_email: str | None
+    third_party: bool
+    received: date
+    received_basis: str  # received_header | date_header | file_time | form
+    subject: str
+    body: str
+    quoted: str
+    signature: str
+    language: str | None
+    rights: tuple[str, ...]  # detected, as case right keys
+    regime: str | None
+    triggers: dict[str, tuple[str, ...]]  # right -> the phrases that matched
+    direct_marketing: bool
+    flags: tuple[str, ...]
+    attachments: tuple[tuple[str, str, int], ...]  # (name, media type, size)
+    match_ref: str | None
+
+    @property
+    def confident(self) -> bool:
+        return self.reason.startswith("confident")
+
+
+@dataclass(frozen=True)
+class Original:
+    """A message as received, for reading on the case screen: every field is the sender's text (shown literally)."""
+
+    file_id: int
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    headers: tuple[tuple[str, str], ...]
+    text: str
+    note: str  # how the text was obtained ("plain text part", "HTML source, not rendered", ...)
+
+
+def _mark_unread(case: Case, chaser: bool) -> None:
+    """A message joined the case: the queue shows it as unread (and as a chaser when the case is overdue)."""
+    case.unread_in = (case.unread_in or 0) + 1
+    case.chaser = bool(case.chaser) or chaser
 
 
 def _load_pending(s: Session, pending_id: int, version: int) -> PendingIntake:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from dpo_tui.domain.errors import DomainError
+from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.letters import kind_of
 from dpo_tui.mail.config import MailConfigError, SmtpSettings
 from dpo_tui.mail.send import build_message, deliver
@@ -88,16 +88,27 @@ def sent_messages(work: Any, ref: str) -> list[dict[str, Any]]:
         ]  # fmt: skip
 
 
-def prepare_letter(work: Any, ref: str, kind: str, *, to: str | None = None, attachments: Sequence[Path] = ()) -> OutboundLetter:
-    """Draft and build the message; nothing is sent or written."""
+def prepare_letter(
+    work: Any, ref: str, kind: str, *, to: str | None = None, attachments: Sequence[Path] = (), draft: Any = None
+) -> OutboundLetter:
+    """Draft and build the message; nothing is sent or written. `draft`: the letter as the DPO edited it on the
+    letters screen (a `Draft` of this case and kind); the template's draft otherwise. Either way the template must
+    still apply to the case now (a letter that no longer applies is refused)."""
     from dpo_tui.text import clean, md_unescape
     from dpo_tui.services.letters import _plain, render_letter
 
     smtp = smtp_settings(work)
-    draft = render_letter(work, ref, kind)
+    template = render_letter(work, ref, kind)
+    if draft is not None and (draft.ref != template.ref or draft.kind != template.kind):
+        raise ValueError(f"the edited draft is for {draft.ref} {draft.kind}, not {template.ref} {template.kind}")
+    draft = draft or template
     detail = work.get(draft.ref, with_events=False)
     address = (to or detail.requester.get("email") or "").strip()
     subject = " ".join(md_unescape(draft.subject).split())
+    if not subject:
+        raise InvalidInput("subject", "the letter needs a subject")
+    if not draft.body.strip():
+        raise InvalidInput("body", "the letter is empty")
     if detail.ref not in subject:
         subject = f"{subject} [{detail.ref}]"  # intake links replies by the reference in the subject too
     text = clean(_plain(draft.body)).rstrip() + "\n"

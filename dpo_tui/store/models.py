@@ -35,6 +35,7 @@ class Case(SQLModel, table=True):
         Index("ix_cases_updated", "updated_at", "id"),
         Index("ix_cases_open_id", "is_open", "id"),
         Index("ix_cases_open_status", "is_open", "status"),
+        Index("ix_cases_open_follow_up", "is_open", "follow_up_on", "id"),  # migration 0016: the Follow-ups view
     )
     # Optimistic locking: a write built from a stale read fails instead of silently winning.
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _case_version}
@@ -69,6 +70,12 @@ class Case(SQLModel, table=True):
     extension_notice_by: date | None = None
     extended: bool = False
     paused_days: int = 0
+
+    # Queue markers (migration 0016), kept by the services that change them: the earliest open follow-up
+    # (services/follow_ups.py), and messages that joined the case through intake since the DPO last read them.
+    follow_up_on: date | None = None
+    unread_in: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    chaser: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
     status_since: datetime = Field(default_factory=utcnow)
     identity: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

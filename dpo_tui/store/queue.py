@@ -34,6 +34,7 @@ class View(StrEnum):
     UNASSIGNED = "unassigned"
     CLOSED = "closed"
     ALL = "all"
+    FOLLOW_UPS = "follow_ups"
 
     @property
     def label(self) -> str:
@@ -49,6 +50,7 @@ _VIEW_LABELS = {
     View.UNASSIGNED: "Unassigned",
     View.CLOSED: "Closed",
     View.ALL: "All",
+    View.FOLLOW_UPS: "Follow-ups due",
 }
 
 
@@ -69,7 +71,7 @@ DESCENDING = {Sort.RECEIVED, Sort.UPDATED}
 
 COLUMNS = (
     "id, ref, requester_name, requester_email, rights, received, due, clock_state, status, status_since, "
-    "assignee, checklist_done, checklist_total, extended, is_open, version"
+    "assignee, checklist_done, checklist_total, extended, is_open, version, follow_up_on, unread_in, chaser"
 )
 
 
@@ -92,6 +94,12 @@ class QueueRow:
     is_open: bool
     version: int  # what bulk actions (assign, status) pass as the version the user saw
     key: tuple[Any, int]  # keyset cursor: (raw sort value, id)
+    follow_up_on: date | None = None  # the earliest open follow-up (migration 0016)
+    unread: int = 0  # messages that joined the case through intake, not yet read
+    chaser: bool = False  # one of them chases an overdue case
+
+    def follow_up_due(self, today: date) -> bool:
+        return self.is_open and self.follow_up_on is not None and self.follow_up_on <= today
 
     def days_left(self, today: date) -> int | None:
         return (self.due - today).days if self.due and self.is_open else None
@@ -111,7 +119,7 @@ class QueueQuery:
         conds: list[str] = []
         params: list[Any] = []
         v = self.view
-        if v in (View.OPEN, View.OVERDUE, View.DUE_SOON, View.AWAITING, View.MINE, View.UNASSIGNED):
+        if v in (View.OPEN, View.OVERDUE, View.DUE_SOON, View.AWAITING, View.MINE, View.UNASSIGNED, View.FOLLOW_UPS):
             conds.append("is_open = ?")
             params.append(True)
         if v is View.OVERDUE:
@@ -128,6 +136,9 @@ class QueueQuery:
             params.append(self.me)
         elif v is View.UNASSIGNED:
             conds.append("assignee IS NULL")
+        elif v is View.FOLLOW_UPS:
+            conds.append("follow_up_on <= ?")
+            params.append(today)
         elif v is View.CLOSED:
             conds.append("is_open = ?")
             params.append(False)
@@ -152,6 +163,7 @@ class Summary:
     overdue: int
     due_this_week: int
     awaiting_requester: int
+    to_triage: int = 0  # intake items waiting for the DPO (the triage screen, `i`)
 
 
 class CountInterrupted(Exception):
@@ -403,13 +415,14 @@ class QueueReader:
             "(SELECT COUNT(*) FROM cases WHERE is_open = ?), "
             "(SELECT COUNT(*) FROM cases WHERE is_open = ? AND due_sort < ?), "
             "(SELECT COUNT(*) FROM cases WHERE is_open = ? AND due_sort >= ? AND due_sort <= ?), "
-            f"(SELECT COUNT(*) FROM cases WHERE is_open = ? AND status IN ({marks}))"
+            f"(SELECT COUNT(*) FROM cases WHERE is_open = ? AND status IN ({marks})), "
+            "(SELECT COUNT(*) FROM pending_intake WHERE status = ?)"
         )
-        params: list[Any] = [True, True, today, True, today, week, True, *AWAITING_KEYS]
+        params: list[Any] = [True, True, today, True, today, week, True, *AWAITING_KEYS, "needs_triage"]
         with self._open_lock:
             if self._summary is None:
                 self._summary = _Lane(self._connect(), self._pg)
-        row = (self._summary.run(sql, params) or [(0, 0, 0, 0)])[0]
+        row = (self._summary.run(sql, params) or [(0, 0, 0, 0, 0)])[0]
         return Summary(*(int(v or 0) for v in row))
 
     def ref_width(self) -> int:
@@ -453,7 +466,10 @@ class QueueReader:
             extended=bool(r[13]),
             is_open=bool(r[14]),
             version=int(r[15]),
-            key=(r[16], r[0]),
+            follow_up_on=_date(r[16]) if r[16] else None,
+            unread=int(r[17] or 0),
+            chaser=bool(r[18]),
+            key=(r[19], r[0]),
         )
 
 

@@ -36,7 +36,7 @@ class DpoApp(App[None]):
     # One TCSS file per room, shared classes in app.tcss (harlequin's CSS_PATH list of .tcss files).
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         STYLES / "app.tcss", STYLES / "case.tcss", STYLES / "walkthroughs.tcss", STYLES / "dialogs.tcss",
-        STYLES / "dashboard.tcss", STYLES / "retention.tcss",
+        STYLES / "dashboard.tcss", STYLES / "retention.tcss", STYLES / "triage.tcss",
     ]  # fmt: skip
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import imaplib
 import json
-import shutil
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,64 +11,22 @@ from click.testing import CliRunner
 
 from dpo_tui.cli import cli
 
-USER, PASSWORD = "privacy", "s3cret-test"
+from tests.support.imap_server import (
+    PASSWORD, USER, client, count, deliver, free_port, implicit_tls_front, pymap_server, self_signed,
+)  # fmt: skip
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+_free_port = free_port
 
 
 @pytest.fixture
 def imap_server() -> Iterator[int]:
-    if shutil.which("pymap") is None and not Path(sys.executable).with_name("pymap").exists():
-        pytest.skip("pymap is not installed (pip install -e '.[test]')")
-    port = _free_port()
-    exe = shutil.which("pymap") or str(Path(sys.executable).with_name("pymap"))
-    proc = subprocess.Popen(
-        [exe, "--host", "127.0.0.1", "--port", str(port), "--no-tls", "dict", "--demo-user", USER, "--demo-password", PASSWORD],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
-        # Ready when it accepts a connection. Waiting on the process (not sleeping) also notices a server that died.
-        for _ in range(400):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                try:
-                    proc.wait(timeout=0.05)
-                except subprocess.TimeoutExpired:
-                    continue
-                raise RuntimeError(f"pymap exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        else:
-            raise RuntimeError("pymap did not start")
+    with pymap_server() as port:
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
-def client(port: int) -> imaplib.IMAP4:
-    c = imaplib.IMAP4("127.0.0.1", port)
-    c.login(USER, PASSWORD)
-    return c
-
-
-def deliver(port: int, *messages: bytes) -> None:
-    c = client(port)
-    for m in messages:
-        assert c.append("INBOX", None, None, m)[0] == "OK"
-    c.logout()
-
-
-def count(port: int, folder: str) -> int:
-    c = client(port)
-    typ, data = c.select(f'"{folder}"')
-    n = int(data[0]) if typ == "OK" else -1
-    c.logout()
-    return n
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return self_signed(tmp_path_factory.mktemp("tls"))
 
 
 def settings(tmp_path: Path, port: int, monkeypatch: pytest.MonkeyPatch, **imap: object) -> None:
@@ -159,3 +112,36 @@ def test_no_password_anywhere_is_one_line(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.delenv("TEST_IMAP_PASSWORD")
     out = invoke("--db", str(tmp_path / "c.db"), "fetch")
     assert out.exit_code == 1 and "no password for the IMAP user 'privacy'" in out.output and "\n" == out.output[-1]
+
+
+def test_fetch_over_starttls_trusts_only_the_configured_certificate(
+    certificate: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, key = certificate
+    with pymap_server(tls=(cert, key)) as port:
+        deliver(port, msg("t1@x", "Please send me a copy of all the personal data you hold about me."))
+        db = str(tmp_path / "c.db")
+        # a certificate no trusted CA signed: refused in one line, nothing imported, the message stays unread
+        settings(tmp_path, port, monkeypatch, starttls=True)
+        out = invoke("--db", db, "fetch")
+        assert out.exit_code == 1
+        assert out.output.startswith(f"Error: IMAP server 127.0.0.1:{port}: cannot connect (TLS failed: CERTIFICATE_VERIFY_FAILED")
+        assert len(out.output.strip().splitlines()) == 1
+        # trusted through `cafile`: the session is encrypted and the message is taken in
+        settings(tmp_path, port, monkeypatch, starttls=True, cafile=str(cert))
+        out = invoke("--db", db, "fetch", "--json")
+        assert out.exit_code == 0, out.output
+        assert json.loads(out.stdout)["counts"]["needs_triage"] == 1
+
+
+def test_fetch_over_implicit_tls(certificate: tuple[Path, Path], imap_server: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cert, key = certificate
+    deliver(imap_server, msg("t2@x", "Bitte löschen Sie alle meine Daten."))
+    with implicit_tls_front(imap_server, cert, key) as tls_port:
+        settings(tmp_path, tls_port, monkeypatch, tls=True, cafile=str(cert))
+        out = invoke("--db", str(tmp_path / "c.db"), "fetch")
+        assert out.exit_code == 0, out.output
+        assert "1 need triage" in out.output
+        settings(tmp_path, tls_port, monkeypatch, tls=True, cafile=str(tmp_path / "missing.pem"))
+        out = invoke("--db", str(tmp_path / "c.db"), "fetch")
+        assert out.exit_code == 1 and "cannot read the CA certificates in cafile" in out.output

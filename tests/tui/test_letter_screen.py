@@ -117,3 +117,32 @@ async def test_dashboard_shows_the_report(sqlite_work):
 def test_bar_rows():
     text = str(bar_rows({"access": 10, "erasure": 5}, width=10))
     assert "access  ██████████ 10" in text and "erasure █████ 5" in text
+
+
+async def test_dashboard_draws_the_html_reports_charts_from_the_same_series(sqlite_work):
+    from dpo_tui.exports.report_html import build_series
+
+    sqlite_work.log_request(new_request(received=date(2026, 9, 1)))
+    sqlite_work.log_request(new_request(email="b@example.org", rights=(Right.ERASURE, Right.ACCESS), received=date(2026, 11, 20)))
+    async with run_app(sqlite_work, size=(140, 60)) as (app, pilot):
+        await push(app, pilot, DashboardScreen())
+        await settle(app, pilot)
+        screen = app.screen
+        series = build_series(sqlite_work.db, today=TODAY)
+        assert screen.series.month_by_right == series.month_by_right
+        months = str(screen.query_one("#dash-months", Static).render())
+        assert "2026-09 " in months and "2026-11 " in months and "■ Access" in months and "■ Erasure" in months
+        assert months.splitlines()[0].endswith(" 1") and months.splitlines()[1].endswith(" 2")  # per month: one, two
+        assert "none answered yet" in str(screen.query_one("#dash-on-time", Static).render())
+        age = str(screen.query_one("#dash-age", Static).render())
+        assert "Open cases by age" in age and "under a week" in age and "2–3 months" in age
+        assert "Days to respond" in str(screen.query_one("#dash-days", Static).render())
+
+
+def test_share_and_stacked_rows():
+    from dpo_tui.tui.screens.dashboard import share_rows, stacked_rows
+
+    text = str(share_rows(["2026-10", "2026-11"], [4, 2], [3, 2], width=8))
+    assert "2026-10 ██████░░ 75% (3 of 4)" in text and "2026-11 ████████ 100% (2 of 2)" in text
+    text = str(stacked_rows(["2026-10", "2026-11"], [("Access", "red", [2, 0]), ("Erasure", "blue", [2, 1])], width=8))
+    assert text.splitlines()[:2] == ["2026-10 ████████ 4", "2026-11 ██ 1"]

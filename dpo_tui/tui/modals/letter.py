@@ -1,7 +1,9 @@
 """Letters for a case: pick a kind that applies, preview and edit it, save it as correspondence, write it out.
 
 ctrl+s saves the letter to the case (correspondence with the date sent and channel, plus an audit event);
-ctrl+o writes it to the file named below (.md or .txt, owner-only); escape closes. Requester text only ever reaches
+ctrl+o writes it to the file named below (.md or .txt, owner-only); ctrl+t sends it by email through `[smtp]`
+(`services/outbound.py`, as `letter --send`): the letter as edited, after a confirmation showing the recipient and
+subject, threaded on the case's earlier messages, recorded only once the server has accepted it; escape closes. Requester text only ever reaches
 the screen as plain text (TextArea, `literal()`), never as markup.
 """
 
@@ -35,6 +37,7 @@ class LetterScreen(DpoModal[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save to case", priority=True, id="letter.save"),
         Binding("ctrl+o", "write", "Write file", priority=True, id="letter.write"),
+        Binding("ctrl+t", "send", "Send by email", priority=True, id="letter.send"),
         Binding("escape", "close", "Close", id="letter.close"),
     ]
 
@@ -50,7 +53,7 @@ class LetterScreen(DpoModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame"):
-            yield Label(f"Letters for {self.ref}: pick one, edit it, ctrl+s saves it to the case, ctrl+o writes the file", classes="title", markup=False)
+            yield Label(f"Letters for {self.ref}: pick one, edit it, ctrl+s saves it to the case, ctrl+o writes the file, ctrl+t sends it by email", classes="title", markup=False)
             with Horizontal(id="letter-body-row"):
                 yield OptionList(id="letter-kinds")
                 with Vertical(id="letter-edit"):
@@ -68,6 +71,7 @@ class LetterScreen(DpoModal[bool]):
             with Horizontal(classes="row"):
                 yield Button("Save to case", id="letter-save", variant="primary")
                 yield Button("Write file", id="letter-write")
+                yield Button("Send by email", id="letter-send")
                 yield Button("Close", id="letter-close")
 
     def on_mount(self) -> None:
@@ -236,6 +240,39 @@ class LetterScreen(DpoModal[bool]):
             )
             return
         super().worker_failed(worker, error)
+
+    @on(Button.Pressed, "#letter-send")
+    def action_send(self) -> None:
+        draft = self._current()
+        if draft is None:
+            self._error("Pick a letter first.")
+            return
+        self.run_flow(self._send_flow(draft))
+
+    async def _send_flow(self, draft: Any) -> None:
+        from rich.text import Text
+
+        from dpo_tui.services.outbound import prepare_letter, send_letter
+        from dpo_tui.tui.modals.prompts import ConfirmScreen
+
+        ref = self.ref
+        letter = await self.in_thread(lambda w: prepare_letter(w, ref, draft.kind, draft=draft))
+        question = Text("Send this letter by email?\n\n", style="bold")
+        for label, value in (("To", letter.to), ("Subject", letter.subject), ("From", str(letter.message["From"])),
+                             ("In reply to", letter.in_reply_to or "(first message on the case)")):  # fmt: skip
+            question.append(f"{label}: ", style="bold")
+            question.append_text(literal(value))
+            question.append("\n")
+        question.append("\nIt is recorded on the case only once the mail server has accepted it.", style="dim")
+        if not await self.app.push_screen_wait(ConfirmScreen(question, "y or enter: send · n or escape: do not send")):
+            return
+        version = self.version if self.version is not None else letter.version
+        self._error("Sending…")
+        detail = await self.in_thread(lambda w: send_letter(w, letter, version=version))
+        self.version = detail.version
+        self.saved = True
+        self._error("")
+        self.app.notify(f"{draft.kind.replace('_', ' ')} sent to {letter.to} and recorded on {self.ref} ({letter.message_id})", markup=False)
 
     @on(Button.Pressed, "#letter-close")
     def action_close(self) -> None:

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.suggester import Suggester
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -42,8 +43,9 @@ class AskScreen(DpoModal[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
-    def __init__(self, title: str, *, placeholder: str = "", value: str = "", hint: str = "") -> None:
+    def __init__(self, title: str, *, placeholder: str = "", value: str = "", hint: str = "", suggester: Suggester | None = None) -> None:
         super().__init__()
+        self.suggester = suggester
         self.title_text = title
         self.placeholder = placeholder
         self.value = value
@@ -52,7 +54,7 @@ class AskScreen(DpoModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text), classes="dialog-title")
-            yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+            yield Input(value=self.value, placeholder=self.placeholder, id="answer", suggester=self.suggester)
             if self.hint:
                 yield Label(Text(self.hint), classes="dialog-hint")
 

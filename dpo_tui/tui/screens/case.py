@@ -83,6 +83,8 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         Binding("e", "export", "Export", id="case.export"),
         Binding("u", "undo", "Undo last action", id="case.undo"),
         Binding("H", "hold", "Legal hold", id="case.hold"),
+        Binding("f", "follow_up", "Follow-ups", id="case.follow_up"),
+        Binding("O", "originals", "Messages as received", id="case.originals"),
         *CHECKLIST_BINDINGS,  # t tick, N not applicable, o item note, + add item, C complete (screens/case_checklist.py)
         Binding("1", "show_tab('overview')", "Overview", show=False, id="case.tab.overview"),
         Binding("2", "show_tab('identity')", "Identity", show=False, id="case.tab.identity"),
@@ -293,6 +295,23 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
             )
 
         self.app.push_screen(AskScreen(f"Why does hold #{hold_id} end?", placeholder="the claim settled, ..."), answered)
+    def action_follow_up(self) -> None:
+        if self._detail is None:
+            self.app.notify("The case is still loading.", markup=False)
+            return
+        from dpo_tui.tui.modals.follow_up import FollowUpScreen
+
+        self.app.push_screen(FollowUpScreen(self.ref, self._detail.version), lambda changed: self.refresh_case() if changed else None)
+
+    def action_originals(self) -> None:
+        """The messages kept with the case as received: headers and text literally; reading them clears the
+        queue's unread / chaser marker."""
+        if self._detail is None:
+            self.app.notify("The case is still loading.", markup=False)
+            return
+        from dpo_tui.tui.modals.original import OriginalsScreen
+
+        self.app.push_screen(OriginalsScreen(self.ref, self._detail.version), lambda changed: self.refresh_case() if changed else None)
 
     def action_export(self) -> None:
         from dpo_tui.tui.modals.export import ExportScreen

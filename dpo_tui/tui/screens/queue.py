@@ -43,6 +43,7 @@ VIEWS: tuple[View, ...] = (
     View.UNASSIGNED,
     View.CLOSED,
     View.ALL,
+    View.FOLLOW_UPS,
 )
 SORTS: tuple[Sort, ...] = (Sort.DUE, Sort.RECEIVED, Sort.REF, Sort.UPDATED)
 
@@ -57,6 +58,8 @@ class QueueScreen(DpoScreen[None]):
         Binding("e", "export", "Export", id="queue.export"),
         Binding("d", "dashboard", "Dashboard", id="queue.dashboard"),
         Binding("R", "retention", "Retention", id="queue.retention"),
+        Binding("i", "triage", "Intake triage", show=False, id="queue.triage"),  # the summary line shows "N to triage (i)"
+        Binding("I", "fetch_mail", "Fetch mail (IMAP)", show=False, id="queue.fetch"),
         Binding("escape", "clear", "Clear search/marks", show=False, id="queue.clear"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="queue.reload"),
         *(
@@ -225,6 +228,9 @@ class QueueScreen(DpoScreen[None]):
             "  ·  ",
             f"{s.awaiting_requester:,} awaiting requester",
         )
+        if s.to_triage:
+            text.append("  ·  ")
+            text.append(f"{s.to_triage:,} to triage (i)", style="bold magenta")
         self.query_one("#summary", Static).update(text, layout=False)  # one line high: no relayout
 
     def _show_views(self) -> None:
@@ -232,7 +238,7 @@ class QueueScreen(DpoScreen[None]):
         for i, v in enumerate(VIEWS, start=1):
             if i > 1:
                 text.append("  ")
-            label = "Awaiting" if v is View.AWAITING else v.label
+            label = "Awaiting" if v is View.AWAITING else "Follow-ups" if v is View.FOLLOW_UPS else v.label
             text.append(f"{i} {label}", style="reverse bold" if v is self.query_.view else "")
         if text != self._shown_views:
             self._shown_views = text
@@ -358,6 +364,16 @@ class QueueScreen(DpoScreen[None]):
         from dpo_tui.tui.screens.retention import RetentionScreen
 
         self.app.push_screen(RetentionScreen())
+    def action_triage(self) -> None:
+        from dpo_tui.tui.screens.triage import TriageScreen
+
+        self.app.push_screen(TriageScreen())
+
+    def action_fetch_mail(self) -> None:
+        """Open triage and fetch from the IMAP mailbox there (its progress and result show on that screen)."""
+        from dpo_tui.tui.screens.triage import TriageScreen
+
+        self.app.push_screen(TriageScreen(fetch=True))
 
     def action_dashboard(self) -> None:
         from dpo_tui.tui.screens.dashboard import DashboardScreen

@@ -190,6 +190,27 @@ def row_kind(row: QueueRow, today: date) -> str:
     return "normal"
 
 
+# The mark column: "●" when marked, then one signal. A chaser outranks unread mail, which outranks a follow-up.
+SIGNAL_CHASER = "!"  # an unread message chases a case that is overdue
+SIGNAL_UNREAD = "✉"  # messages joined the case through intake and are not read yet
+SIGNAL_FOLLOW_UP = "↻"  # a follow-up the DPO set has come due
+
+
+def row_signal(row: QueueRow, today: date) -> str:
+    if row.chaser:
+        return SIGNAL_CHASER
+    if row.unread:
+        return SIGNAL_UNREAD
+    if row.follow_up_due(today):
+        return SIGNAL_FOLLOW_UP
+    return ""
+
+
+def row_mark(row: QueueRow, today: date, marked: bool) -> str:
+    signal = row_signal(row, today)
+    return ("●" if marked else " ") + signal if signal else ("●" if marked else "")
+
+
 def _fit(value: str, width: int) -> str:
     """`value` in exactly `width` terminal cells (wide characters counted), with an ellipsis when cut."""
     if cell_len(value) > width:
@@ -403,7 +424,7 @@ class QueueTable(ScrollView, can_focus=True):
         if text is None:
             if len(self._lines) > 4 * PAGE:
                 self._lines.clear()
-            text = render_cells(cells(row, self.today, self._flags()), self._cols, width, "●" if marked else "")
+            text = render_cells(cells(row, self.today, self._flags()), self._cols, width, row_mark(row, self.today, marked))
             self._lines[key] = text
         return Strip([Segment(text, style)], width)
 
