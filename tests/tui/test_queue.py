@@ -412,21 +412,28 @@ async def test_refreshes_when_the_database_changes(seeded, settings) -> None:  #
         assert "9 open" in str(app.screen.query_one("#summary", Static).content)
 
 
-async def test_casework_is_lazy_and_warmed_after_first_paint(seeded, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The ORM-backed service is not built before the first rows paint; the after-paint timer builds it in a worker."""
+async def test_queue_stays_off_the_orm_until_a_case_is_opened(seeded, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Browsing, searching and paging the queue never build the ORM-backed service (it is ~30 MB of the queue's
+    memory); opening a case builds it, in the case screen's worker, and the case shows."""
     import dpo_tui.tui.app as app_module
+    from dpo_tui.tui.screens.case import CaseScreen
 
-    monkeypatch.setattr(app_module, "WARM_DELAY", 3600)  # the timer never fires by itself during this test
+    monkeypatch.setattr(app_module, "START_DELAY", 0)
     url, _ = seeded
     app = make_app(url, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        assert refs_shown(app)  # the first page is on screen ...
-        assert app._casework is None  # ... and the casework service was not built for it
-        app._after_first_paint()  # what the timer set after the first paint runs
+        first = refs_shown(app)
+        assert first
+        app._after_first_paint()  # what the timer set after the first paint runs (auto-refresh)
+        await pilot.press("pagedown", "pageup", "slash", "a", "escape")
+        app.check_for_changes(force=True)
         await settle(app, pilot)
-        assert app._casework is not None  # built in a thread worker, not on the first write
-        assert app.casework.today() == TODAY
+        assert app._casework is None
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.detail.ref in first
+        assert app._casework is not None and app.casework.today() == TODAY
         assert app.url == url and app.settings is settings and app.today() == TODAY
 
 
