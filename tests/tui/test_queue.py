@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.widgets import Input, Static
 
 from tests.conftest import TODAY, make_work, new_request
@@ -531,3 +533,31 @@ async def test_page_down_repaints_the_screen_once_per_key(seeded, settings) -> N
         assert len(updates) == 3, updates
         assert all({"table", "position"} <= u for u in updates)
         assert not layouts
+
+
+_CELL_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30) | st.text(
+    alphabet="abc XYZ-…—●é漢\t", max_size=30
+)
+
+
+@given(_CELL_TEXT, st.integers(min_value=0, max_value=40))
+def test_fitting_a_cell_by_slicing_equals_measuring_it(value: str, width: int) -> None:
+    """Queue cells in printable ASCII are fitted by slicing (the paint's hot path); every cell must come out exactly
+    as Rich's cell measuring makes it: same text, same width, same ellipsis, wide and control characters too."""
+    from dpo_tui.tui.widgets.queue_table import _fit, _fit_cells
+
+    assert _fit(value, width) == _fit_cells(value, width)
+
+
+@given(st.lists(_CELL_TEXT, min_size=9, max_size=9), st.integers(min_value=20, max_value=200))
+def test_a_queue_line_is_exactly_the_width_it_is_given(values: list[str], width: int) -> None:
+    """However its cells are made, a line fills exactly `width` cells, as fitting the whole line would make it."""
+    from rich.cells import cell_len
+
+    from dpo_tui.tui.widgets.queue_table import COLUMNS, _fit_cells, layout, render_cells
+
+    cols = layout(width)
+    cells = dict(zip([c.key for c in COLUMNS], values))
+    line = render_cells(cells, cols, width, "●")
+    assert cell_len(line) == width
+    assert line == _fit_cells(line, width)
