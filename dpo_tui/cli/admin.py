@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,33 +53,38 @@ def audit_anchor(ctx: click.Context) -> None:
 
 
 def _verify(ctx: click.Context, anchor: Any) -> Any:
-    """One streamed pass over the trail; a progress line on stderr when it is a terminal (a million events take
-    a few seconds)."""
+    """One streamed pass over the trail; a progress bar on stderr when it is a terminal (a million events take
+    a few seconds), gone before the result is printed."""
     from dpo_tui.store import audit as trail
 
-    progress = _progress_line("verifying audit trail") if sys.stderr.isatty() else None
     db = open_database(ctx)
     try:
-        with db.reader() as s:
+        with _progress_bar("verifying audit trail", "events") as progress, db.reader() as s:
             return trail.verify(s, anchor=anchor, progress=progress)
     finally:
-        if progress is not None:
-            click.echo("\r\x1b[K", err=True, nl=False)  # clear the progress line before the result
         db.dispose()
 
 
-def _progress_line(label: str) -> Callable[[int, int], None]:
-    last = [0.0]
+@contextmanager
+def _progress_bar(label: str, unit: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr (done/total, rate, time left), only when stderr is a terminal; transient,
+    so the result printed after it stands alone. Yields None on a pipe: nothing but the result is written."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-    def show(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last[0] < 0.1 and done < total:  # ~10 updates a second: enough to see it move, cheap to draw
-            return
-        last[0] = now
-        share = f" ({100 * done // total}%)" if total else ""
-        click.echo(f"\r{label}: {done:,} of {total:,} events{share}", err=True, nl=False)
+    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn(unit), TaskProgressColumn(), TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True, refresh_per_second=10) as bar:
+        task = bar.add_task(label, total=None)
 
-    return show
+        def show(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        yield show
+        bar.refresh()
 
 
 @click.group()

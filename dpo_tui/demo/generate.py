@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import select
 
 from dpo_tui.domain.checklist import ChecklistItemSpec
@@ -167,8 +166,8 @@ def _bulk(
     made = 0
     for batch in _planned_batches(work, n, today, rng):
         for p in batch:
-            if p.case["rights"] not in specs_by_rights:
-                specs_by_rights[p.case["rights"]] = specs_for(work.settings, tuple(Right(r) for r in p.case["rights"].split(",")))
+            if p.rights not in specs_by_rights:
+                specs_by_rights[p.rights] = specs_for(work.settings, tuple(Right(r) for r in p.rights.split(",")))
         with work.db.write() as s:
             if work.db.is_sqlite:
                 # 128 MB of page cache (default 2 MB): the checklist table's two indexes stop thrashing at 1M.
@@ -182,10 +181,11 @@ def _bulk(
 def _plan(work: Casework, n: int, today: date, rng: random.Random) -> Iterator[list[_Planned]]:
     spec_cache: dict[tuple[Right, ...], list[ChecklistItemSpec]] = {}
     regimes = {key: work.regime(key) for key in ("uk-gdpr", "eu-gdpr", "ccpa")}
+    bind = _Binder(work.db.engine.dialect)
     made = 0
     while made < n:
         size = min(CHUNK, n - made)
-        yield [_one_case(rng, today, regimes, spec_cache, work) for _ in range(size)]
+        yield [_one_case(rng, today, regimes, spec_cache, work, bind) for _ in range(size)]
         made += size
 
 
@@ -229,11 +229,30 @@ def _plan_into(queue: Any, work: Casework, n: int, today: date, rng: random.Rand
     os._exit(0)
 
 
+# A bulk case's own columns, in the order of `_Planned.row`; the writer puts id, ref and search_text before them.
+_CASE_COLUMNS = (
+    "regime", "country", "subdivision", "channel", "received", "status", "is_open", "rights", "requester_name",
+    "requester_email", "email_norm", "description", "assignee", "clock_state", "clock_start", "legal_due", "due",
+    "due_sort", "extension_notice_by", "extended", "paused_days", "status_since", "identity", "decision",
+    "checklist_done", "checklist_total", "outcome", "final_response_on", "created_at", "updated_at", "closed_at",
+    "version",
+)  # fmt: skip
+_CLOCK_COLUMNS = ("case_id", "kind", "on", "reason", "recorded_by", "recorded_at")
+
+
 @dataclass
 class _Planned:
-    case: dict[str, Any]
-    events: list[ClockEvent]
+    """One bulk case as the writer needs it: every value already converted for the database driver (the planner
+    runs in its own process; the writer only numbers the cases and hands rows to executemany)."""
+
+    year: int  # of receipt: the reference's year
+    rights: str
+    words: str  # search words after the reference (name, email, request text), lower-cased
+    row: tuple[Any, ...]  # _CASE_COLUMNS
+    clock: list[tuple[Any, ...]]  # (kind, on, reason, recorded_at) per clock event
     items: list[tuple[Any, ...]]  # (state, search_terms, found, done_by, done_at) per spec, in order
+    payload: str  # the audit event's payload and its digest
+    payload_sha: str
 
 
 def _one_case(
@@ -242,6 +261,7 @@ def _one_case(
     regimes: dict[str, Any],
     spec_cache: dict[tuple[Right, ...], list[ChecklistItemSpec]],
     work: Casework,
+    bind: _Binder,
 ) -> _Planned:
     regime_key, country, subdivision, _ = _weighted(rng, REGIMES)
     regime = regimes[regime_key]
@@ -290,7 +310,7 @@ def _one_case(
         updated_at=closed_at or created, closed_at=closed_at, version=1,
     )  # fmt: skip
     who = assignee or "Jordan Ellis"
-    at = closed_at or created
+    at = bind(_ITEM_DONE_AT, closed_at or created)
     # Per item only what varies (state, search record, who and when); the spec's columns are joined at insert.
     items = []
     for pos, spec in enumerate(specs):
@@ -299,8 +319,21 @@ def _one_case(
             found = ("found" if rng.random() < 0.6 else "nothing_found") if searched else None
             items.append(("done", f"{email}; {name}" if searched else None, found, who, at))
         else:
-            items.append(("open", None, None, None, None))
-    return _Planned(case, events, items)
+            items.append(_OPEN_ITEM)
+    recorded_at = bind(_CLOCK_RECORDED_AT, created)
+    clock = [(e.kind.value, bind(_CLOCK_ON, e.on), e.reason, recorded_at) for e in events]
+    payload, payload_sha = bind.payload(case["rights"], status, received)
+    return _Planned(
+        received.year, case["rights"], search_words(name, email, description),
+        tuple(bind(col, case[col.name]) for col in _CASE_TABLE_COLUMNS), clock, items, payload, payload_sha,
+    )
+
+
+_OPEN_ITEM = ("open", None, None, None, None)
+_CASE_TABLE_COLUMNS = tuple(Case.__table__.c[name] for name in _CASE_COLUMNS)  # type: ignore[attr-defined]
+_ITEM_DONE_AT = ChecklistItem.__table__.c.done_at  # type: ignore[attr-defined]
+_CLOCK_ON = ClockEventRow.__table__.c.on  # type: ignore[attr-defined]
+_CLOCK_RECORDED_AT = ClockEventRow.__table__.c.recorded_at  # type: ignore[attr-defined]
 
 
 _DEADLINES: dict[tuple[Any, ...], Any] = {}
@@ -332,9 +365,12 @@ def _decision(events: list[ClockEvent]) -> dict[str, Any]:
 
 
 def _insert_batch(s: Any, batch: list[_Planned], actor: str, specs_by_rights: dict[str, list[ChecklistItemSpec]]) -> None:
+    """Number the planned cases (id, reference) and insert them with their clock events, checklist items and audit
+    events. Every row goes straight to the driver's executemany: SQLAlchemy's per-row work (parameter processing,
+    RETURNING in small batches) was most of a 1M-case run's writing time."""
     years: dict[int, int] = {}
     for p in batch:
-        years[p.case["received"].year] = years.get(p.case["received"].year, 0) + 1
+        years[p.year] = years.get(p.year, 0) + 1
     counters = {}
     for year, count in years.items():
         row = s.exec(select(RefCounter).where(RefCounter.year == year).with_for_update()).first()
@@ -343,15 +379,17 @@ def _insert_batch(s: Any, batch: list[_Planned], actor: str, specs_by_rights: di
         counters[year] = row.last
         row.last += count
         s.add(row)
-    for p in batch:
-        year = p.case["received"].year
-        counters[year] += 1
-        p.case["ref"] = f"DSAR-{year}-{counters[year]:04d}"
-        p.case["search_text"] = search_words(
-            p.case["ref"], p.case["requester_name"], p.case["requester_email"], p.case["description"]
-        )
     s.flush()
     conn = s.connection()
+    ids = _new_case_ids(conn, len(batch))
+    refs = []
+    case_rows = []
+    for case_id, p in zip(ids, batch):
+        counters[p.year] += 1
+        ref = f"DSAR-{p.year}-{counters[p.year]:04d}"
+        refs.append(ref)
+        case_rows.append((case_id, ref, f"{ref.lower()} {p.words}", *p.row))
+    bind = _Binder(conn.dialect)
     fts_trigger = None
     if conn.dialect.name == "sqlite":
         # The search index's row trigger (migration 0002) cost 0.5 ms a case, 9 minutes at 1M; filling the index
@@ -359,34 +397,37 @@ def _insert_batch(s: Any, batch: list[_Planned], actor: str, specs_by_rights: di
         fts_trigger = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'cases_fts_insert'").scalar()
         if fts_trigger:
             conn.exec_driver_sql("DROP TRIGGER cases_fts_insert")
-    ids = conn.execute(
-        insert(Case.__table__).returning(Case.__table__.c.id, sort_by_parameter_order=True), [p.case for p in batch]
-    ).scalars().all()
+    bind.insert(conn, "cases", ("id", "ref", "search_text", *_CASE_COLUMNS), case_rows)
     if fts_trigger:
         conn.exec_driver_sql(
             "INSERT INTO cases_fts(rowid, search_text) SELECT id, search_text FROM cases WHERE id >= ? AND id <= ?",
             (min(ids), max(ids)),
         )
         conn.exec_driver_sql(fts_trigger)
-    # The child rows go straight to the driver's executemany: SQLAlchemy's per-row parameter processing was the
-    # largest cost of a 1M-case run (~12 checklist items a case). Values are converted with the columns' own
-    # bind processors, once per distinct value where they repeat (spec columns, timestamps).
-    bind = _Binder(conn)
     clock_rows: list[tuple[Any, ...]] = []
     item_rows: list[tuple[Any, ...]] = []
     for case_id, p in zip(ids, batch):
-        p.case["id"] = case_id
-        recorded_at = bind(ClockEventRow.__table__.c.recorded_at, p.case["created_at"])
-        for e in p.events:
-            clock_rows.append((case_id, e.kind.value, bind(ClockEventRow.__table__.c.on, e.on), e.reason, actor, recorded_at))
+        for kind, on, reason, recorded_at in p.clock:
+            clock_rows.append((case_id, kind, on, reason, actor, recorded_at))
         if p.items:
-            static = bind.specs(p.case["rights"], specs_by_rights[p.case["rights"]])
-            done_at = bind(ChecklistItem.__table__.c.done_at, p.items[0][4]) if p.items[0][4] is not None else None
+            static = bind.specs(p.rights, specs_by_rights[p.rights])
             for fixed, (state, terms, found, by, at) in zip(static, p.items):
-                item_rows.append((case_id, *fixed, state, terms, found, by, done_at if at is not None else None))
-    bind.insert(ClockEventRow.__table__, ("case_id", "kind", "on", "reason", "recorded_by", "recorded_at"), clock_rows)
-    bind.insert(ChecklistItem.__table__, _ITEM_COLUMNS, item_rows)
-    _append_audit(s, batch, actor)
+                item_rows.append((case_id, *fixed, state, terms, found, by, at))
+    bind.insert(conn, "clock_events", _CLOCK_COLUMNS, clock_rows)
+    bind.insert(conn, "checklist_items", _ITEM_COLUMNS, item_rows)
+    _append_audit(s, conn, bind, batch, ids, refs, actor)
+
+
+def _new_case_ids(conn: Any, n: int) -> list[int]:
+    """`n` fresh case ids. SQLite: after the largest (the write lock is held, so nobody else takes them);
+    PostgreSQL: from the column's own sequence, as a plain INSERT would."""
+    if conn.dialect.name == "sqlite":
+        last = conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM cases").scalar()
+        return list(range(last + 1, last + 1 + n))
+    rows = conn.exec_driver_sql(
+        "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, %(n)s)", {"n": n}
+    ).scalars().all()
+    return sorted(int(r) for r in rows)
 
 
 _SPEC_COLUMNS = ("position", "key", "right", "system_key", "label", "guidance", "requires_search_record", "adhoc")
@@ -394,24 +435,48 @@ _ITEM_COLUMNS = ("case_id", *_SPEC_COLUMNS, "state", "search_terms", "found", "d
 
 
 class _Binder:
-    """Rows for the DB-API executemany, converted as SQLAlchemy would convert them for this dialect."""
+    """Values converted as SQLAlchemy would convert them for this dialect (the columns' own bind processors), for
+    the DB-API executemany. Dates and other repeating values are converted once."""
 
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-        self.dialect = conn.dialect
+    def __init__(self, dialect: Any) -> None:
+        self.dialect = dialect
         self._procs: dict[Any, Any] = {}
+        self._memo: dict[Any, dict[Any, Any]] = {}
         self._specs: dict[str, list[tuple[Any, ...]]] = {}
+        self._payloads: dict[tuple[Any, ...], tuple[str, str]] = {}
 
     def __call__(self, column: Any, value: Any) -> Any:
+        if value is None:
+            return None
         proc = self._procs.get(column, False)
         if proc is False:
             proc = self._procs[column] = column.type._cached_bind_processor(self.dialect)
-        return value if proc is None or value is None else proc(value)
+            self._memo[column] = {}
+        if proc is None:
+            return value
+        if isinstance(value, dict):  # JSON: not hashable, and a bulk case's are small
+            return proc(value)
+        memo = self._memo[column]
+        out = memo.get(value, memo)
+        if out is memo:
+            if len(memo) > 50_000:
+                memo.clear()
+            out = memo[value] = proc(value)
+        return out
+
+    def payload(self, rights: str, status: str, received: date) -> tuple[str, str]:
+        """The demo audit event's payload and its digest (a few thousand distinct ones)."""
+        key = (rights, status, received)
+        got = self._payloads.get(key)
+        if got is None:
+            payload = audit.canonical({"demo": True, "rights": rights, "status": status, "received": received.isoformat()})
+            got = self._payloads[key] = (payload, audit.payload_digest(payload))
+        return got
 
     def specs(self, rights: str, specs: list[ChecklistItemSpec]) -> list[tuple[Any, ...]]:
         rows = self._specs.get(rights)
         if rows is None:
-            c = ChecklistItem.__table__.c
+            c = ChecklistItem.__table__.c  # type: ignore[attr-defined]
             rows = self._specs[rights] = [
                 (pos, spec.key, spec.right.value, spec.system_key, spec.label, spec.guidance,
                  self(c.requires_search_record, spec.requires_search_record), self(c.adhoc, False))
@@ -419,33 +484,30 @@ class _Binder:
             ]  # fmt: skip
         return rows
 
-    def insert(self, table: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    def insert(self, conn: Any, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
         mark = "?" if self.dialect.paramstyle == "qmark" else "%s"
         quote = self.dialect.identifier_preparer.quote
         sql = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+            f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
             f"VALUES ({', '.join(mark for _ in columns)})"
         )
-        self.conn.exec_driver_sql(sql, rows)
+        conn.exec_driver_sql(sql, rows)
 
 
-def _append_audit(s: Any, batch: list[_Planned], actor: str) -> None:
+def _append_audit(s: Any, conn: Any, bind: _Binder, batch: list[_Planned], ids: list[int], refs: list[str], actor: str) -> None:
     head = audit.locked_head(s)
     user = audit.login(s)  # on PostgreSQL the database login is the actor, the display name beside it
-    seq, prev = head.seq, head.hash
-    rows = []
     at = datetime.now(timezone.utc)
-    for p in batch:
-        seq += 1
-        payload = audit.canonical({"demo": True, "rights": p.case["rights"], "status": p.case["status"],
-                                   "received": p.case["received"].isoformat()})  # fmt: skip
-        row = audit.event_row(seq=seq, prev_hash=prev, at=at, actor=user or actor, actor_name=actor if user else None,
-                              kind="demo.case_generated", payload=payload, case_id=p.case["id"],
-                              case_ref=p.case["ref"])  # fmt: skip
-        rows.append(row)
-        prev = row["hash"]
-    s.connection().execute(insert(AuditEvent.__table__), rows)
-    head.seq, head.hash = seq, prev
+    rows, head_seq, head_hash = audit.chain_rows(
+        seq=head.seq, prev_hash=head.hash, at=at, actor=user or actor, actor_name=actor if user else None,
+        kind="demo.case_generated", at_value=bind(AuditEvent.__table__.c.at, at),  # type: ignore[attr-defined]
+        events=[(p.payload, p.payload_sha, case_id, ref) for p, case_id, ref in zip(batch, ids, refs)],
+    )  # fmt: skip
+    bind.insert(conn, "audit_events", audit.BULK_COLUMNS, [(*r[:12], bind(_PURGED, r[12]), r[13]) for r in rows])
+    head.seq, head.hash = head_seq, head_hash
     s.add(head)
+
+
+_PURGED = AuditEvent.__table__.c.purged  # type: ignore[attr-defined]

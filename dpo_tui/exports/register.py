@@ -11,7 +11,7 @@ import io
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -287,14 +287,25 @@ def _num(v: float | None) -> str:
     return "-" if v is None else (f"{v:.0f}" if float(v).is_integer() else f"{v:.1f}")
 
 
-def percentile(values: list[int], q: float) -> float | None:
-    """Linear interpolation between closest ranks (numpy's default)."""
-    if not values:
+def percentile(values: Iterable[int] | Counter[int], q: float) -> float | None:
+    """Linear interpolation between closest ranks (numpy's default). `values` may be a Counter (value -> how many
+    times), which is how the report keeps days to respond: memory by distinct value, not by case."""
+    counts = values if isinstance(values, Counter) else Counter(values)
+    n = sum(counts.values())
+    if not n:
         return None
-    s = sorted(values)
-    k = (len(s) - 1) * q
+    k = (n - 1) * q
     lo, hi = math.floor(k), math.ceil(k)
-    return float(s[lo]) if lo == hi else s[lo] + (s[hi] - s[lo]) * (k - lo)
+    at_lo = at_hi = 0
+    seen = 0
+    for value in sorted(counts):  # the lo-th and hi-th smallest (0-based), walking the counts in value order
+        if seen <= lo < seen + counts[value]:
+            at_lo = value
+        seen += counts[value]
+        if seen > hi:
+            at_hi = value
+            break
+    return float(at_lo) if lo == hi else at_lo + (at_hi - at_lo) * (k - lo)
 
 
 def build_report(db: Any, *, today: date, year: int | None = None) -> Report:
@@ -308,7 +319,7 @@ def build_report(db: Any, *, today: date, year: int | None = None) -> Report:
     by_status: Counter[str] = Counter()
     ext_grounds: Counter[str] = Counter()
     ref_grounds: Counter[str] = Counter()
-    days: list[int] = []
+    days: Counter[int] = Counter()  # days to respond -> cases: constant memory at any case count
     for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, clock, ext in _stream(db, None, None, year):
         rep.total += 1
         rec = _iso(received) or ""
@@ -331,7 +342,7 @@ def build_report(db: Any, *, today: date, year: int | None = None) -> Report:
             rep.responded += 1
             if due_s and final_s <= due_s:
                 rep.on_time += 1
-            days.append((date.fromisoformat(final_s) - date.fromisoformat(rec)).days)
+            days[(date.fromisoformat(final_s) - date.fromisoformat(rec)).days] += 1
         d = _decision(raw) if raw else {}
         if extended:
             rep.extensions += 1

@@ -181,6 +181,39 @@ def event_row(
     )
 
 
+BULK_COLUMNS = ("seq", "case_id", "case_ref", "at", "actor", "actor_name", "kind", "payload", "payload_digest",
+                "digest", "prev_hash", "hash", "purged", "hash_version")  # fmt: skip
+
+
+def chain_rows(
+    *,
+    seq: int,
+    prev_hash: str,
+    at: datetime,
+    actor: str,
+    actor_name: str | None,
+    kind: str,
+    events: Iterator[tuple[str, str, int | None, str | None]] | list[tuple[str, str, int | None, str | None]],
+    at_value: Any = None,
+) -> tuple[list[tuple[Any, ...]], int, str]:
+    """Many version 2 events of one actor, kind and time, chained after (seq, prev_hash): the rows (in
+    `BULK_COLUMNS` order) for a driver executemany, and the new head. `events` gives (payload, its
+    `payload_digest`, case id, case reference) per event; the digests are the ones `event_row` computes.
+    `at_value` is `at` as the driver should receive it (bound for the dialect); `at` itself by default."""
+    at_iso = at.isoformat()
+    stored_at = at if at_value is None else at_value
+    sha = hashlib.sha256
+    rows: list[tuple[Any, ...]] = []
+    for payload, psha, case_id, case_ref in events:
+        seq += 1
+        digest = _digest_v2(seq, at_iso, actor, actor_name, kind, case_id, case_ref, psha)
+        hash_ = sha(f"{prev_hash}{digest}".encode("ascii")).hexdigest()
+        rows.append((seq, case_id, case_ref, stored_at, actor, actor_name, kind, payload, psha, digest, prev_hash, hash_,
+                     False, CURRENT_VERSION))  # fmt: skip
+        prev_hash = hash_
+    return rows, seq, prev_hash
+
+
 def locked_head(session: Session) -> AuditHead:
     """The head row, locked so concurrent writers (PostgreSQL) queue instead of forking the chain."""
     head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
@@ -319,8 +352,7 @@ class VerifyResult:
         return text_
 
 
-_COLUMNS = ("seq", "case_id", "case_ref", "at", "actor", "actor_name", "kind", "payload", "payload_digest",
-            "digest", "prev_hash", "hash", "purged", "hash_version")  # fmt: skip
+_COLUMNS = BULK_COLUMNS
 _BATCH = 5000
 
 

@@ -9,6 +9,8 @@ import stat
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from dpo_tui.domain.rights import Right
@@ -136,3 +138,17 @@ def test_percentile():
     assert percentile([5], 0.9) == 5
     assert percentile([1, 2, 3, 4], 0.5) == 2.5
     assert percentile(list(range(1, 11)), 0.9) == pytest.approx(9.1)
+
+
+@given(st.lists(st.integers(min_value=-50, max_value=400), max_size=60), st.sampled_from([0.0, 0.1, 0.5, 0.9, 0.99, 1.0]))
+def test_percentile_from_counts_equals_percentile_of_the_values(values: list[int], q: float) -> None:
+    """The report counts days to respond (memory by distinct value, so 1M cases cost what 1k do); the figures it
+    prints must be exactly those of sorting every value."""
+    from collections import Counter
+
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo, hi = int(k // 1), -int(-k // 1)
+    want = None if not s else (float(s[lo]) if lo == hi else s[lo] + (s[hi] - s[lo]) * (k - lo))
+    assert percentile(Counter(values), q) == want
+    assert percentile(values, q) == want

@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.widgets import Input, Static
 
 from tests.conftest import TODAY, make_work, new_request
@@ -412,21 +414,28 @@ async def test_refreshes_when_the_database_changes(seeded, settings) -> None:  #
         assert "9 open" in str(app.screen.query_one("#summary", Static).content)
 
 
-async def test_casework_is_lazy_and_warmed_after_first_paint(seeded, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The ORM-backed service is not built before the first rows paint; the after-paint timer builds it in a worker."""
+async def test_queue_stays_off_the_orm_until_a_case_is_opened(seeded, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Browsing, searching and paging the queue never build the ORM-backed service (it is ~30 MB of the queue's
+    memory); opening a case builds it, in the case screen's worker, and the case shows."""
     import dpo_tui.tui.app as app_module
+    from dpo_tui.tui.screens.case import CaseScreen
 
-    monkeypatch.setattr(app_module, "WARM_DELAY", 3600)  # the timer never fires by itself during this test
+    monkeypatch.setattr(app_module, "START_DELAY", 0)
     url, _ = seeded
     app = make_app(url, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        assert refs_shown(app)  # the first page is on screen ...
-        assert app._casework is None  # ... and the casework service was not built for it
-        app._after_first_paint()  # what the timer set after the first paint runs
+        first = refs_shown(app)
+        assert first
+        app._after_first_paint()  # what the timer set after the first paint runs (auto-refresh)
+        await pilot.press("pagedown", "pageup", "slash", "a", "escape")
+        app.check_for_changes(force=True)
         await settle(app, pilot)
-        assert app._casework is not None  # built in a thread worker, not on the first write
-        assert app.casework.today() == TODAY
+        assert app._casework is None
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.detail.ref in first
+        assert app._casework is not None and app.casework.today() == TODAY
         assert app.url == url and app.settings is settings and app.today() == TODAY
 
 
@@ -524,3 +533,31 @@ async def test_page_down_repaints_the_screen_once_per_key(seeded, settings) -> N
         assert len(updates) == 3, updates
         assert all({"table", "position"} <= u for u in updates)
         assert not layouts
+
+
+_CELL_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30) | st.text(
+    alphabet="abc XYZ-…—●é漢\t", max_size=30
+)
+
+
+@given(_CELL_TEXT, st.integers(min_value=0, max_value=40))
+def test_fitting_a_cell_by_slicing_equals_measuring_it(value: str, width: int) -> None:
+    """Queue cells in printable ASCII are fitted by slicing (the paint's hot path); every cell must come out exactly
+    as Rich's cell measuring makes it: same text, same width, same ellipsis, wide and control characters too."""
+    from dpo_tui.tui.widgets.queue_table import _fit, _fit_cells
+
+    assert _fit(value, width) == _fit_cells(value, width)
+
+
+@given(st.lists(_CELL_TEXT, min_size=9, max_size=9), st.integers(min_value=20, max_value=200))
+def test_a_queue_line_is_exactly_the_width_it_is_given(values: list[str], width: int) -> None:
+    """However its cells are made, a line fills exactly `width` cells, as fitting the whole line would make it."""
+    from rich.cells import cell_len
+
+    from dpo_tui.tui.widgets.queue_table import COLUMNS, _fit_cells, layout, render_cells
+
+    cols = layout(width)
+    cells = dict(zip([c.key for c in COLUMNS], values))
+    line = render_cells(cells, cols, width, "●")
+    assert cell_len(line) == width
+    assert line == _fit_cells(line, width)

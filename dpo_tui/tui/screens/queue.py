@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import sys
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
@@ -112,16 +111,16 @@ class QueueScreen(DpoScreen[None]):
         self.call_after_refresh(self._load_summary)  # its own connection: never holds up a page
         self._freeze_checks = 0
         if not self.app.is_headless:  # tests: their processes run many apps; freezing would keep their garbage
-            self._freeze_timer = self.set_interval(0.5, self._freeze_heap_after_warm, name="gc-freeze")
+            self._freeze_timer = self.set_interval(0.5, self._freeze_import_heap, name="gc-freeze")
 
-    def _freeze_heap_after_warm(self) -> None:
-        """Move the objects of the imports (Textual, then the ORM the app imports after the first paint) out of
-        the garbage collector's reach. A full collection otherwise walks all of them every so many allocations:
-        300-400 ms pauses during typing and paging on the 2-core machine (p95 of keys 3-7x the bare app's; with
-        the freeze, the slowest of 60 keys was 96 ms). Done once the ORM is in (or after 20 s regardless)."""
+    def _freeze_import_heap(self) -> None:
+        """Move the objects of the imports (Textual and the queue's) out of the garbage collector's reach once the
+        first page, the count and the summary are in. A full collection otherwise walks all of them every so many
+        allocations: 300-400 ms pauses during typing and paging on the 2-core machine (p95 of keys 3-7x the bare
+        app's). The ORM, imported on first need, is frozen the same way when it is built (`DpoApp.casework`)."""
         self._freeze_checks += 1
-        warming = any(w.group == "warm" and w.is_running for w in self.app.workers)
-        if ("sqlmodel" in sys.modules and not warming) or self._freeze_checks >= 40:
+        busy = any(w.is_running for w in self.workers)
+        if not busy or self._freeze_checks >= 40:
             gc.freeze()
             self._freeze_timer.stop()
 

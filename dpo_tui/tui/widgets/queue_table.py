@@ -8,6 +8,7 @@ cursor jumps), which on an indexed sort is well under a millisecond on SQLite.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from dpo_tui.tui.app import DpoApp
 
 PAGE = 64
+_NON_ASCII = re.compile(r"([^\x20-\x7e]+)")
 CACHE_PAGES = 12
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -212,7 +215,16 @@ def row_mark(row: QueueRow, today: date, marked: bool) -> str:
 
 
 def _fit(value: str, width: int) -> str:
-    """`value` in exactly `width` terminal cells (wide characters counted), with an ellipsis when cut."""
+    """`value` in exactly `width` terminal cells (wide characters counted), with an ellipsis when cut. Printable
+    ASCII (nearly every cell) is one cell a character: plain slicing, which Rich's measuring costs 10x."""
+    if value.isascii() and value.isprintable():
+        if width <= 0:
+            return ""
+        return value[: width - 1] + "…" if len(value) > width else value.ljust(width)
+    return _fit_cells(value, width)
+
+
+def _fit_cells(value: str, width: int) -> str:
     if cell_len(value) > width:
         value = set_cell_size(value, max(width - 1, 0)) + "…"
     return set_cell_size(value, width)
@@ -222,6 +234,9 @@ def render_cells(values: dict[str, str], cols: list[tuple[Column, int]], width: 
     """One queue line as plain text (string work, not Rich Text: it runs for every visible row on every paint)."""
     gap = " " * GAP
     line = _fit(mark, MARK_WIDTH) + "".join(_fit(values.get(col.key, ""), w) + gap for col, w in cols)
+    cells_used = MARK_WIDTH + sum(w + GAP for _, w in cols)  # each cell was fitted to exactly its width
+    if cells_used <= width:
+        return line + " " * (width - cells_used)
     return _fit(line, width)
 
 
@@ -255,7 +270,7 @@ class QueueTable(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    QueueTable { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
+    QueueTable { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 0; }
     QueueTable > .queue-table--overdue { color: $error; }
     QueueTable > .queue-table--soon { color: $warning; }
     QueueTable > .queue-table--dim { color: $text-muted; text-style: dim; }
@@ -300,7 +315,11 @@ class QueueTable(ScrollView, can_focus=True):
         self._ref_width_read = False
         self.ref_width = REF_WIDTH  # widened by load() to the longest reference issued, and by render_line if need be
         self._cols: list[tuple[Column, int]] = []
-        self._lines: dict[tuple[QueueRow, int, bool], str] = {}  # rendered text: only the style changes on moves
+        # Rendered text (only the style changes on moves), cut where it leaves printable ASCII: Textual measures
+        # every segment it divides, and a line with one "…" or "—" was measured a character at a time (a third of
+        # a page-down); an ASCII run is measured at C speed, a lone "…" from Rich's cache.
+        self._lines: dict[tuple[QueueRow, int, bool], list[str]] = {}
+        self._styles: dict[tuple[str, bool, bool], Style] = {}  # per paint: (row kind, marked, cursor) -> style
 
     def _announce_move(self) -> None:
         """Tell the screen the cursor or the rows changed. A direct call when the screen gave one, so the position
@@ -397,6 +416,24 @@ class QueueTable(ScrollView, can_focus=True):
         """The cells a row can use: the region inside the scrollbar."""
         return self.scrollable_content_region.width
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles.clear()  # styles are read once per paint, not per line (Textual computes them afresh each time)
+        return super().render_lines(crop)
+
+    def _style(self, kind: str, marked: bool, cursor: bool) -> Style:
+        key = (kind, marked, cursor)
+        style = self._styles.get(key)
+        if style is None:
+            style = self.rich_style
+            if kind != "normal":
+                style = style + self.get_component_rich_style(f"queue-table--{kind}")
+            if marked:
+                style = style + self.get_component_rich_style("queue-table--marked")
+            if cursor:
+                style = style + self.get_component_rich_style("queue-table--cursor")
+            self._styles[key] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.row_width
         if width != self._layout_width:
@@ -404,29 +441,21 @@ class QueueTable(ScrollView, can_focus=True):
             self._layout_width = width
         index = round(self.scroll_y) + y
         row = self.row_at(index)
-        base = self.rich_style
         if row is None:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._style("normal", False, False))
         if len(row.ref) > self.ref_width:  # a reference longer than any counted (e.g. imported): widen, repaint
             self._widen_ref(len(row.ref))
             self._cols = layout(width, self.ref_width)
-        kind = row_kind(row, self.today)
-        style = base
-        if kind != "normal":
-            style = style + self.get_component_rich_style(f"queue-table--{kind}")
         marked = row.ref in self.marked
-        if marked:
-            style = style + self.get_component_rich_style("queue-table--marked")
-        if index == self.cursor:
-            style = style + self.get_component_rich_style("queue-table--cursor")
+        style = self._style(row_kind(row, self.today), marked, index == self.cursor)
         key = (row, width, marked)
-        text = self._lines.get(key)
-        if text is None:
+        pieces = self._lines.get(key)
+        if pieces is None:
             if len(self._lines) > 4 * PAGE:
                 self._lines.clear()
             text = render_cells(cells(row, self.today, self._flags()), self._cols, width, row_mark(row, self.today, marked))
-            self._lines[key] = text
-        return Strip([Segment(text, style)], width)
+            pieces = self._lines[key] = [p for p in _NON_ASCII.split(text) if p]
+        return Strip([Segment(p, style) for p in pieces], width)
 
     def _widen_ref(self, width: int) -> None:
         if width <= self.ref_width:
