@@ -49,7 +49,7 @@ from dpo_tui.domain.lifecycle import CLOSED, Status, waited_too_long
 from dpo_tui.services.casework import Casework, load_case, lock_case
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
-from dpo_tui.store.models import Case
+from dpo_tui.store.models import Case, ChecklistItem
 
 # ---------------------------------------------------------------------------------------------------------------
 # Facts the assessment shows: the same requester's other cases
@@ -154,6 +154,8 @@ def _decision(case: Case) -> dict[str, Any]:
 
 
 def _open(case: Case, what: str) -> None:
+    if case.kind == "complaint":  # a complaint has its own verbs (services/complaints.py), not a request's
+        raise DecisionRefused(f"{case.ref} is a complaint about {case.about_ref}: {what} on the request itself")
     if Status(case.status) in CLOSED:
         raise DecisionRefused(f"{case.ref} is {Status(case.status).label}: reopen it before you {what}")
 
@@ -851,3 +853,48 @@ __all__ = [
     "related_cases",
     "request_fee",
 ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Objection (issue 15): the Art 21(1) balancing test, recorded structurally; restriction while it is pending
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@retry_transient
+def record_balancing_test(
+    work: Casework, ref: str, *, situation: str, outcome: str, on: date, version: int, grounds: str = "",
+    restriction: bool = False,
+) -> CaseDetail:
+    """Record (or update) the Art 21(1) balancing test: the person's particular situation, the organisation's
+    compelling legitimate grounds, the outcome (pending / upheld / overridden / legal_claims), who and when, and
+    whether processing is restricted while it is pending (Art 18(1)(d)). Stored in `decision["objection"]`; the
+    objection letter draws from it. Refused for a direct-marketing objection (Art 21(3): absolute) and for CCPA
+    (no right to object; its opt-out of sale/sharing is never balanced)."""
+    from dpo_tui.domain.objection import balancing_refusal, make_balancing, recorded_direct_marketing
+    from dpo_tui.domain.text import check_text
+
+    check_text("situation", situation)
+    check_text("grounds", grounds)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
+        _open(case, "record the balancing test")
+        if "objection" not in case.rights.split(","):
+            raise DecisionRefused(f"{case.ref} does not invoke the right to object")
+        if case.regime == "ccpa":
+            raise DecisionRefused(f"{case.ref} is a CCPA case: an opt-out of sale or sharing is never balanced (Cal. Civ. Code 1798.120)")
+        _check_date(work, case, on, "decided on")
+        items = s.exec(select(ChecklistItem.key, ChecklistItem.state).where(ChecklistItem.case_id == case.id))
+        refusal = balancing_refusal(recorded_direct_marketing({k: st for k, st in items.all()}))
+        if refusal:
+            raise DecisionRefused(f"{case.ref}: {refusal}")
+        d = _decision(case)
+        obj = dict(d.get("objection") or {})
+        record = make_balancing(situation=situation, grounds=grounds, outcome=outcome, restriction=restriction,
+                                by=work.actor, on=on, previous=obj.get("balancing"))  # fmt: skip
+        obj["balancing"] = record
+        d["objection"] = obj
+        case.decision = d
+        work.record(s, case, "decision.balancing_test", {
+            "outcome": record["outcome"], "restriction": record["restriction"], "on": record["on"],
+        })  # fmt: skip
+        return work.finish(s, case)
