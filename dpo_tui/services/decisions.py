@@ -118,6 +118,7 @@ def _related(s: Session, case: Case) -> RelatedFacts:
     name = _norm_name(case.requester_name)
     q = select(Case.ref, Case.received, Case.rights, Case.status, Case.is_open, Case.email_norm, Case.requester_name, Case.regime).where(
         Case.id != case.id,
+        Case.kind != "complaint",  # a complaint to us is not a request (repeat and excessive tests count requests)
         or_(Case.email_norm == case.email_norm, func.lower(Case.requester_name) == name),
         or_(Case.is_open == True, (Case.received >= window_from) & (Case.received <= case.received)),  # noqa: E712
     ).order_by(Case.received, Case.id)
@@ -822,6 +823,25 @@ def describe(decision: Mapping[str, Any]) -> list[str]:
     for e in decision.get("exemptions", []):
         ncnd = "; neither confirm nor deny" if e.get("ncnd") else ""
         lines.append(f"Exemption {e['id']}: {e['item']} {e['action']} under {e['citation']}{ncnd} ({fmt_iso(e['on'])}, {e['by']}): {e['reasoning']}")
+    if b := (decision.get("objection") or {}).get("balancing"):
+        lines.append(f"Balancing test (Art 21(1)) {fmt_iso(b['on'])} by {b['by']}: {b['outcome_label']}")
+        lines.append(f"  • their situation: {b['situation']}")
+        if b.get("grounds"):
+            lines.append(f"  • our grounds: {b['grounds']}")
+        if b.get("restriction"):
+            lines.append(f"  • processing restricted since {fmt_iso(b['restricted_since'])} (Art 18(1)(d))")
+        elif b.get("restriction_lifted_on"):
+            lines.append(f"  • restriction lifted {fmt_iso(b['restriction_lifted_on'])} (the person told first, Art 18(3))")
+    if c := decision.get("complaint"):
+        lines.append(f"Complaint{' (DPA 2018 s.164A)' if c.get('statutory') else ''}: {c.get('grounds')}")
+        if c.get("acknowledged_on"):
+            lines.append(f"  • acknowledged {fmt_iso(c['acknowledged_on'])} ({c.get('acknowledged_how')}); due by {fmt_iso(c['acknowledge_by'])}" if c.get("acknowledge_by") else f"  • acknowledged {fmt_iso(c['acknowledged_on'])}")
+        elif c.get("acknowledge_by"):
+            lines.append(f"  • acknowledge by {fmt_iso(c['acknowledge_by'])}")
+        if c.get("outcome"):
+            lines.append(f"  • {c['outcome_label']} on {fmt_iso(c['outcome_on'])}: {c['findings']}")
+            if c.get("actions"):
+                lines.append(f"  • actions: {c['actions']}")
     if r := decision.get("ccpa_repeat"):
         lines.append(
             f"CCPA repeat request to know ({r['source']}; earlier: {', '.join(r['earlier'])}): "
@@ -840,6 +860,7 @@ __all__ = [
     "add_erasure_exception",
     "add_exemption",
     "decide_repeat_request",
+    "record_balancing_test",
     "remove_exemption",
     "describe",
     "extend",
