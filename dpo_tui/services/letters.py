@@ -62,11 +62,15 @@ def _plain(body: str) -> str:
 
 
 def letter_choices(work: Any, ref: str) -> list[LetterChoice]:
-    """Every kind, with whether it applies to the case and why not."""
+    """Every kind of the case's kind (a request's letters, or a complaint's), with whether it applies and why not."""
+    from dpo_tui.letters import kind_mismatch
+
     detail = work.get(ref, with_events=False)
     today = work.today()
     out = []
     for kind in KINDS.values():
+        if kind_mismatch(kind.key, detail):
+            continue
         reason = why_not(kind.key, detail, today)
         out.append(LetterChoice(kind.key, kind.title, kind.purpose, reason is None, reason))
     return out

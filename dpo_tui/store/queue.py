@@ -69,7 +69,7 @@ DESCENDING = {Sort.RECEIVED, Sort.UPDATED}
 
 COLUMNS = (
     "id, ref, requester_name, requester_email, rights, received, due, clock_state, status, status_since, "
-    "assignee, checklist_done, checklist_total, extended, is_open, version"
+    "assignee, checklist_done, checklist_total, extended, is_open, version, kind"
 )
 
 
@@ -92,6 +92,7 @@ class QueueRow:
     is_open: bool
     version: int  # what bulk actions (assign, status) pass as the version the user saw
     key: tuple[Any, int]  # keyset cursor: (raw sort value, id)
+    kind: str = "request"  # or "complaint" (migration 0012, issue 15)
 
     def days_left(self, today: date) -> int | None:
         return (self.due - today).days if self.due and self.is_open else None
@@ -453,7 +454,8 @@ class QueueReader:
             extended=bool(r[13]),
             is_open=bool(r[14]),
             version=int(r[15]),
-            key=(r[16], r[0]),
+            kind=r[16] or "request",
+            key=(r[17], r[0]),
         )
 
 

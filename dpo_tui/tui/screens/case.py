@@ -212,16 +212,22 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
     def action_assess(self) -> None:
         from dpo_tui.tui.modals.decisions.flow import open_walkthrough
 
+        if self._request_only():
+            return
         open_walkthrough(self, "menu")
 
     def action_extend(self) -> None:
         from dpo_tui.tui.modals.decisions.flow import open_walkthrough
 
+        if self._request_only():
+            return
         open_walkthrough(self, "extend")
 
     def action_clarify(self) -> None:
         from dpo_tui.tui.modals.decisions.flow import open_walkthrough
 
+        if self._request_only():
+            return
         open_walkthrough(self, "clarify")
 
     # ---- issue 15: exemption log, erasure, balancing test, complaints, CCPA repeat (tui/modals/law.py) ----------
@@ -239,6 +245,15 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
                     self.app.notify(done, markup=False)
 
         return shown
+
+    def _request_only(self) -> bool:
+        """A complaint case has its own verbs (K and its letters): a request's walkthroughs refuse at once."""
+        d = self._detail
+        if d is not None and d.kind == "complaint":
+            self._refuse(f"{d.ref} is a complaint about {d.about_ref}: K acknowledges it or records its outcome; "
+                         "identity, fees, refusals, extensions and clarifications belong to the request.")  # fmt: skip
+            return True
+        return False
 
     def _refuse(self, message: str) -> None:
         self.app.notify(message, severity="warning", markup=False)
@@ -393,14 +408,21 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
             who.append("  via ")
             who.append_text(literal(d.agent.get("name")))
         self.query_one("#case-requester", Static).update(who)
-        self.query_one("#case-rights", Static).update(Text(right_labels(d.rights)))
+        if d.kind == "complaint":
+            self.query_one("#case-rights", Static).update(
+                Text(f"Complaint about {d.about_ref} ({right_labels(d.rights).lower()} request)", style="bold")
+            )
+        else:
+            self.query_one("#case-rights", Static).update(Text(right_labels(d.rights)))
 
         badge = deadline_badge(d, self._today())
         text = Text()
-        if badge.due.startswith("no "):
+        if d.kind == "complaint" and d.is_open and d.deadline.effective_due is None:
+            text.append("Acknowledged: the outcome is due without undue delay (no fixed date)", style="bold")
+        elif badge.due.startswith("no "):
             text.append(badge.due.capitalize(), style="bold")
         else:
-            text.append("Due ", style="bold")
+            text.append("Acknowledge by " if d.kind == "complaint" else "Due ", style="bold")
             text.append(badge.due, style="bold")
         if badge.days:
             text.append("  ")
@@ -579,6 +601,9 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
             self.app.notify("The case is still loading.", markup=False)
             return
         from dpo_tui.tui.modals.identity import IdentityWalkthrough
+
+        if self._request_only():
+            return
 
         def done(detail: CaseDetail | None) -> None:
             if detail is not None:
