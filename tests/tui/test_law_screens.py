@@ -57,7 +57,8 @@ async def test_complaint_logged_acknowledged_and_decided_from_the_keyboard(sqlit
         assert screen.detail.about_ref == ref
         assert any(f"Complaint {cref} logged" in n for n in notes(app))
         badge = str(screen.query_one("#case-badge", Static).content)
-        assert "Due Thu 24 Dec 2026" in badge  # 25 Nov + 29 days: s.164A(3)(a)
+        assert "Acknowledge by Thu 24 Dec 2026" in badge  # 25 Nov + 29 days: s.164A(3)(a)
+        assert str(screen.query_one("#case-rights", Static).content) == f"Complaint about {ref} (access request)"
         overview = str(screen.query_one("#overview-body", Static).content)
         assert f"Complaint about {ref}" in overview and "s.164A" in overview and "No reply yet" in overview
         # K again: acknowledge
@@ -66,6 +67,7 @@ async def test_complaint_logged_acknowledged_and_decided_from_the_keyboard(sqlit
         assert "acknowledged" in str(app.screen.query_one(".title").content)
         await _save(app, pilot)
         assert case_screen(app).detail.decision["complaint"]["acknowledged_on"] == "2026-11-25"
+        assert "outcome is due without undue delay" in str(case_screen(app).query_one("#case-badge", Static).content)
         # K again: the outcome
         await pilot.press("K")
         await settle(app, pilot)
@@ -199,7 +201,7 @@ async def test_complaint_case_offers_only_its_own_keys(sqlite_work) -> None:  # 
     ref = sqlite_work.log_request(new_request(rights=(Right.ERASURE,))).ref
     c = log_complaint(sqlite_work, ref, grounds="Too slow", received=date(2026, 11, 20))
     async with run_case(sqlite_work, c.ref, size=SIZE) as (app, pilot):
-        for key in ("E", "g"):
+        for key in ("E", "g", "v", "a", "x", "c"):
             await pilot.press(key)
             await settle(app, pilot)
             assert isinstance(app.screen, CaseScreen)
@@ -262,3 +264,17 @@ async def test_eu_request_needs_its_member_state_on_the_form(sqlite_work) -> Non
         assert results and results[0]
     detail = sqlite_work.get(results[0])
     assert (detail.regime, detail.country, detail.subdivision) == ("eu-gdpr", "DE", "BY")
+
+
+async def test_queue_marks_a_complaint_and_sorts_it_by_its_acknowledgement_date(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    from tests.tui.harness import run_app
+    from tests.tui.test_queue import lines_shown
+
+    ref = sqlite_work.log_request(new_request(received=date(2026, 11, 2))).ref  # due Wed 2 Dec 2026
+    c = log_complaint(sqlite_work, ref, grounds="Rude reply", received=date(2026, 11, 2))  # acknowledge by Tue 1 Dec
+    async with run_app(sqlite_work, size=SIZE) as (app, pilot):
+        shown = [line for line in lines_shown(app) if "DSAR" in line]
+    assert c.deadline.due == date(2026, 12, 1)
+    assert [line.split()[0] for line in shown] == [c.ref, ref]  # sorted by its acknowledgement date, like any due date
+    assert "CMPLNT" in next(line for line in shown if c.ref in line)
+    assert "CMPLNT" not in next(line for line in shown if line.split()[0] == ref)
