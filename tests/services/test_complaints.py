@@ -186,3 +186,11 @@ def test_cli_complaint_and_balance(sqlite_url: str, settings, tmp_path) -> None:
     cw.mark_not_applicable(work, ref, "objection.direct_marketing", "profiling", version=work.version_of(ref))
     r = run(cli, [*db, "objection", "balance", ref, "--situation", "I am a carer", "--restrict"])
     assert r.exit_code == 0 and "restricted meanwhile" in r.output, r.output
+
+
+def test_a_complaint_closes_only_with_its_outcome(work) -> None:  # type: ignore[no-untyped-def]
+    original = work.log_request(new_request())
+    c = log_complaint(work, original.ref, grounds="Too slow", received=date(2026, 11, 20))
+    with pytest.raises(DomainError, match="record its outcome"):
+        cw.complete_case(work, c.ref, version=c.version)
+    assert work.get(c.ref).status == "new"
