@@ -48,6 +48,10 @@ class Policy:
     eu_member_state: str = ""
     """EU GDPR: the member state (e.g. "IE", "DE-BY") whose public holidays and supervisory authority apply to a case
     that names none. Empty (default): every EU case must name its member state; no calendar is assumed."""
+    complaint_ack_days: int = 30
+    """Acknowledge a complaint to the organisation within this many days (day of receipt = day 1) where no statute
+    sets a period: EU and CCPA cases, and UK complaints received before 19 Jun 2026 (from then DPA 2018 s.164A sets
+    30 days, whatever this says)."""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "config": ("dpo_tui.cli.admin", "config", "Show the settings file path, or check the settings."),
     "demo": ("dpo_tui.cli.demo", "demo", "Fill a database with realistic synthetic cases and open it."),
     "exemption": ("dpo_tui.cli.exemptions_cmd", "exemption", "The exemption log of a case: list, add, remove."),
+    "complaint": ("dpo_tui.cli.complaints_cmd", "complaint", "Complaints to us about a request (UK DPA 2018 s.164A): new, ack, outcome, list."),
+    "objection": ("dpo_tui.cli.complaints_cmd", "objection", "Record the Art 21(1) balancing test of an objection."),
     "letter": ("dpo_tui.cli.exports_cmd", "letter", "Draft a letter for a case (without KIND: which letters apply); --send emails it."),
     "export": ("dpo_tui.cli.exports_cmd", "export", "Export case summaries as Markdown, HTML or JSON."),
     "register": ("dpo_tui.cli.exports_cmd", "register", "The register of requests, one row per case (CSV or JSON)."),

@@ -161,6 +161,58 @@ def restriction_lift_notified(work: Casework, today: date, rng: random.Random) -
     _send(work, d.ref, "restriction_lift_notice", today)
 
 
+def complaint_about_an_access_reply(work: Casework, today: date, rng: random.Random) -> None:
+    """Issue 15 (DPA 2018 s.164A): the person complains that the access reply left something out; the complaint is a
+    case of its own, acknowledged by letter within 30 days, partly upheld, and the outcome letter sent."""
+    from dpo_tui.services.complaints import log_complaint, record_complaint_outcome
+
+    d = log_story(work, today, "Oluwaseun Adeyemi", "seun.adeyemi@example.co.uk", (Right.ACCESS,), 45,
+                  "Please send me all personal data you hold about me, including call recordings.")  # fmt: skip
+    _ack(work, d, rng)
+    answered = today - timedelta(days=20)
+    then = Casework(work.db, work.settings, today=lambda: answered)  # the reply went out (and the case closed) then
+    d = then.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = _work_through(then, d)
+    _send(then, d.ref, "response_cover", answered)
+    cw.complete_case(then, d.ref, version=work.version_of(d.ref))
+    c = log_complaint(work, d.ref, grounds="Your reply left out the recordings of my two calls to support in March.",
+                      received=today - timedelta(days=12))  # fmt: skip
+    _send(work, c.ref, "complaint_acknowledgement", c.received + timedelta(days=1))
+    record_complaint_outcome(work, c.ref, outcome="partly_upheld",
+                             findings="One recording was missed because the call system was not searched; the other "
+                             "was deleted in May under our 60-day retention rule, before your request.",
+                             actions="We sent you the recording we found, and the call system is now on every access checklist.",
+                             on=today - timedelta(days=3), version=work.version_of(c.ref))  # fmt: skip
+    _send(work, c.ref, "complaint_outcome", today - timedelta(days=3))
+
+
+def complaint_awaiting_acknowledgement(work: Casework, today: date, rng: random.Random) -> None:
+    """An open complaint about delay, not yet acknowledged: the queue shows its acknowledgement date like a due date."""
+    from dpo_tui.services.complaints import log_complaint
+
+    d = log_story(work, today, "Marek Kowalski", "marek.kowalski@example.com", (Right.ACCESS,), 40,
+                  "Please send me a copy of my data.")  # fmt: skip
+    _ack(work, d, rng)
+    log_complaint(work, d.ref, grounds="It has been over a month and I have had nothing but an acknowledgement.",
+                  received=today - timedelta(days=4))  # fmt: skip
+
+
+def objection_balancing_pending(work: Casework, today: date, rng: random.Random) -> None:
+    """Art 21(1): an objection to profiling that is not marketing; the balancing test is pending and processing is
+    restricted meanwhile (Art 18(1)(d)); the objection letter says so."""
+    from dpo_tui.services import decisions as dec
+
+    d = log_story(work, today, "Sofia Marques", "sofia.marques@example.pt", (Right.OBJECTION,), 7,
+                  "I object to your product-usage analytics on my account: my employer can see the reports and I "
+                  "am in a dispute with them.")  # fmt: skip
+    _ack(work, d, rng)
+    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = cw.mark_not_applicable(work, d.ref, "objection.direct_marketing", "Usage analytics for the customer's admin, not marketing", version=d.version)
+    dec.record_balancing_test(work, d.ref, situation="Her employer (our customer) can see the usage reports, and she is in a dispute with them.",
+                              outcome="pending", restriction=True, on=today - timedelta(days=5), version=work.version_of(d.ref))  # fmt: skip
+    _send(work, d.ref, "objection_confirmation", today - timedelta(days=5))
+
+
 STORIES: list[Story] = [
     acknowledged_access,
     access_completed_with_cover_letter,
@@ -174,4 +226,7 @@ STORIES: list[Story] = [
     ccpa_request_to_know_answered,
     ccpa_opt_out_confirmed,
     restriction_lift_notified,
+    complaint_about_an_access_reply,
+    complaint_awaiting_acknowledgement,
+    objection_balancing_pending,
 ]

@@ -74,6 +74,9 @@ def summary_model(detail: CaseDetail, *, verified: Any, today: date, generated_b
         "generated": f"{fmt(today)} by {generated_by}",
         "facts": [
             ("Reference", detail.ref),
+            # issue 15: a complaint to the organisation (DPA 2018 s.164A) names its request, a request its complaints
+            ("Case type", f"complaint about {detail.about_ref}" if detail.kind == "complaint" else "request"),
+            ("Complaints about it", ", ".join(detail.complaints)),
             ("Status", _words(detail.status)),
             ("Outcome", _words(detail.outcome)),
             ("Regime", detail.regime),

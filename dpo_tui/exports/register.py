@@ -22,14 +22,14 @@ from dpo_tui.text import csv_cell
 
 COLUMNS = (
     "reference", "received", "rights", "channel", "status", "due", "legal_due", "extended", "final_response",
-    "on_time", "outcome", "reason",
+    "on_time", "outcome", "reason", "case_type", "about",
 )  # fmt: skip
 
 _SQL = (
     "SELECT c.ref, c.received, c.rights, c.channel, c.status, c.is_open, c.due, c.legal_due, c.extended, "
     "c.final_response_on, c.outcome, c.decision, c.clock_state, "
     "CASE WHEN c.extended THEN (SELECT ce.reason FROM clock_events ce WHERE ce.case_id = c.id AND ce.kind = 'extended' "
-    "ORDER BY ce.id LIMIT 1) END AS ext_reason "
+    "ORDER BY ce.id LIMIT 1) END AS ext_reason, c.kind, c.about_ref "
     "FROM cases c"
 )
 _EXT_WORDS = {"complex": "complex request", "several_requests": "several requests from the person"}
@@ -129,12 +129,68 @@ def _reason(status: str, outcome: str | None, d: dict[str, Any], ext_reason: str
     return " | ".join(parts)
 
 
+def _complaints_about(db: Any) -> dict[str, list[str]]:
+    """request ref -> the complaints made about it (few rows: read before streaming)."""
+    from sqlalchemy import text
+
+    out: dict[str, list[str]] = {}
+    with db.engine.connect() as conn:
+        for ref, about in conn.execute(text("SELECT ref, about_ref FROM cases WHERE kind = 'complaint' ORDER BY id")):
+            out.setdefault(about, []).append(ref)
+    return out
+
+
+def _complaint_row(row: dict[str, str], d: dict[str, Any], about: str | None, status: str, is_open: Any, today_s: str) -> dict[str, str]:
+    """A complaint's register row (DPA 2018 s.164A): due = the acknowledgement date; on time = acknowledged in time;
+    the final response is the outcome."""
+    c = d.get("complaint") if isinstance(d.get("complaint"), dict) else {}
+    ack_by, ack_on = c.get("acknowledge_by"), c.get("acknowledged_on")
+    if ack_on and ack_by:
+        on_time = "yes" if ack_on <= ack_by else "no"
+    elif is_open and ack_by:
+        on_time = "no (overdue)" if ack_by < today_s else "pending"
+    else:
+        on_time = "n/a"
+    law = "DPA 2018 s.164A" if c.get("statutory") else "no statutory period"
+    parts = [f"complaint about {about} ({law}): acknowledge by {ack_by}"]
+    if ack_on:
+        parts.append(f"acknowledged {ack_on}" + (" (late)" if ack_by and ack_on > ack_by else ""))
+    if c.get("outcome"):
+        parts.append(f"outcome {c.get('outcome_on')}: {c.get('outcome_label') or c.get('outcome')}")
+    return {**row, "due": ack_by or "", "legal_due": ack_by or "", "on_time": on_time, "reason": " | ".join(parts)}
+
+
+def _balancing_words(d: dict[str, Any]) -> str | None:
+    b = (d.get("objection") or {}).get("balancing") if isinstance(d.get("objection"), dict) else None
+    if not isinstance(b, dict) or not b:
+        return None
+    words = f"objection balancing test (Art 21(1)) {b.get('on')}: {b.get('outcome_label') or b.get('outcome')}"
+    if b.get("restriction"):
+        words += f", restricted since {b.get('restricted_since')} (Art 18(1)(d))"
+    return words
+
+
 def register_rows(db: Any, *, today: date, date_from: date | None = None, date_to: date | None = None) -> Iterator[dict[str, str]]:
-    """One row per case, in order of receipt."""
+    """One row per case, in order of receipt. A complaint (DPA 2018 s.164A) is a row of its own, case_type
+    "complaint", naming the request it is about; that request's row names its complaints."""
     today_s = today.isoformat()
-    for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, _clock, ext in _stream(db, date_from, date_to):
+    complaints = _complaints_about(db)
+    for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, _clock, ext, kind, about in _stream(db, date_from, date_to):
         due_s, final_s = _iso(due), _iso(final)
         d = _decision(raw)
+        if kind == "complaint":
+            base = {
+                "reference": ref, "received": _iso(received) or "", "rights": rights.replace(",", ";"), "channel": channel,
+                "status": status, "due": "", "legal_due": "", "extended": "no", "final_response": final_s or "",
+                "on_time": "", "outcome": outcome or ("" if is_open else status), "reason": "", "case_type": "complaint",
+                "about": about or "",
+            }  # fmt: skip
+            yield _complaint_row(base, d, about, status, is_open, today_s)
+            continue
+        reason = _reason(status, outcome, d, ext, due_s, final_s) if (d or ext or outcome == "could_not_verify" or status == "refused" or (final_s and due_s and final_s > due_s)) else ""
+        extra = [w for w in (_balancing_words(d), "complaints: " + ", ".join(complaints[ref]) if ref in complaints else None) if w]
+        if extra:
+            reason = " | ".join([reason, *extra]) if reason else " | ".join(extra)
         yield {
             "reference": ref,
             "received": _iso(received) or "",
@@ -147,7 +203,9 @@ def register_rows(db: Any, *, today: date, date_from: date | None = None, date_t
             "final_response": final_s or "",
             "on_time": _on_time(status, is_open, due_s, final_s, today_s),
             "outcome": outcome or ("" if is_open else status),
-            "reason": _reason(status, outcome, d, ext, due_s, final_s) if (d or ext or outcome == "could_not_verify" or status == "refused" or (final_s and due_s and final_s > due_s)) else "",
+            "reason": reason,
+            "case_type": "request",
+            "about": "",
         }
 
 
@@ -227,6 +285,11 @@ class Report:
     refusals: int = 0
     partial_refusals: int = 0
     refusal_grounds: dict[str, int] = field(default_factory=dict)
+    # Complaints to the organisation (DPA 2018 s.164A), counted apart from requests.
+    complaints: int = 0
+    complaints_open: int = 0
+    complaints_acknowledged_in_time: int = 0
+    complaints_acknowledged: int = 0
     # The audit chain head (SEQ:HASH) when the figures were read: filed with the report, it lets a reader prove
     # later (`dpo-tui audit verify --anchor`) that no event up to it was lost or rewritten.
     audit_anchor: str | None = None
@@ -254,6 +317,9 @@ class Report:
             "by_status": self.by_status,
             "extensions": {"count": self.extensions, "grounds": self.extension_grounds},
             "refusals": {"count": self.refusals, "partial": self.partial_refusals, "grounds": self.refusal_grounds},
+            "complaints": {"count": self.complaints, "open": self.complaints_open,
+                           "acknowledged": self.complaints_acknowledged,
+                           "acknowledged_in_time": self.complaints_acknowledged_in_time},  # fmt: skip
             "audit_anchor": self.audit_anchor,
         }
 
@@ -276,6 +342,8 @@ class Report:
             *[f"  {k:<40}{v:>8}" for k, v in self.extension_grounds.items()],
             f"Refusals: {self.refusals} (of which in part: {self.partial_refusals})",
             *[f"  {k[:60]:<60}{v:>8}" for k, v in self.refusal_grounds.items()],
+            f"Complaints to us: {self.complaints} (open {self.complaints_open}; acknowledged in time "
+            f"{self.complaints_acknowledged_in_time} of {self.complaints_acknowledged})",
             "",
             f"Audit anchor (chain head): {self.audit_anchor or '-'}",
             "  prove later that no event up to it was lost or rewritten: dpo-tui audit verify --anchor SEQ:HASH",
@@ -320,7 +388,16 @@ def build_report(db: Any, *, today: date, year: int | None = None) -> Report:
     ext_grounds: Counter[str] = Counter()
     ref_grounds: Counter[str] = Counter()
     days: Counter[int] = Counter()  # days to respond -> cases: constant memory at any case count
-    for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, clock, ext in _stream(db, None, None, year):
+    for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, clock, ext, kind, _about in _stream(db, None, None, year):
+        if kind == "complaint":
+            rep.complaints += 1
+            rep.complaints_open += 1 if is_open else 0
+            c = _decision(raw).get("complaint") or {}
+            if c.get("acknowledged_on"):
+                rep.complaints_acknowledged += 1
+                if c.get("acknowledge_by") and c["acknowledged_on"] <= c["acknowledge_by"]:
+                    rep.complaints_acknowledged_in_time += 1
+            continue
         rep.total += 1
         rec = _iso(received) or ""
         by_month[rec[:7]] += 1

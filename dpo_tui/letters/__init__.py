@@ -176,6 +176,42 @@ def _could_not_verify(detail: CaseDetail, today: date) -> str | None:
     return None
 
 
+def _complaint(detail: CaseDetail) -> dict[str, Any]:
+    return dict((detail.decision or {}).get("complaint") or {})
+
+
+def _complaint_ack(detail: CaseDetail, today: date) -> str | None:
+    """DPA 2018 s.164A(3)(a) (UK): acknowledge within 30 days; elsewhere the organisation's target."""
+    c = _complaint(detail)
+    if c.get("acknowledged_on"):
+        return f"the complaint was already acknowledged on {c['acknowledged_on']}"
+    if not detail.is_open:
+        return f"the complaint is {detail.status.replace('_', ' ')}"
+    return None
+
+
+def _complaint_outcome(detail: CaseDetail, today: date) -> str | None:
+    """s.164A(3)(c): tell the person the outcome; drawn from the recorded outcome."""
+    c = _complaint(detail)
+    if not c.get("outcome"):
+        return "no outcome has been recorded (record it first: upheld, partly upheld or not upheld, with the findings)"
+    return None
+
+
+# Letters a complaint case takes; every other kind is a request's.
+COMPLAINT_KINDS = frozenset({"complaint_acknowledgement", "complaint_outcome"})
+
+
+def kind_mismatch(key: str, detail: CaseDetail) -> str | None:
+    """A complaint case takes only the complaint letters, a request never takes them."""
+    complaint = getattr(detail, "kind", "request") == "complaint"
+    if complaint and key not in COMPLAINT_KINDS:
+        return f"this is a complaint about {detail.about_ref}: its letters are the complaint acknowledgement and outcome"
+    if not complaint and key in COMPLAINT_KINDS:
+        return "this is a request, not a complaint (log a complaint about it first: `dpo-tui complaint new REF`)"
+    return None
+
+
 def _restriction_lift(detail: CaseDetail, today: date) -> str | None:
     """Art 18(3): the person who obtained a restriction is told before it is lifted (GDPR/UK GDPR; not CCPA)."""
     if "restriction" not in detail.rights:
@@ -201,6 +237,8 @@ KINDS: dict[str, LetterKind] = {
         LetterKind("objection_confirmation", "Objection / marketing opt-out confirmation", "Confirms the objection or marketing opt-out.", _objection),
         LetterKind("could_not_verify", "Could not verify identity", "Explains why the request cannot proceed and what the person can do.", _could_not_verify),
         LetterKind("restriction_lift_notice", "Restriction: notice before lifting", "Tells the person, before a restriction is lifted, when and why (Art 18(3)).", _restriction_lift),
+        LetterKind("complaint_acknowledgement", "Complaint acknowledgement", "Acknowledges a complaint to us (UK: within 30 days, DPA 2018 s.164A).", _complaint_ack),
+        LetterKind("complaint_outcome", "Complaint outcome", "Tells the person the outcome of their complaint, what we found and did.", _complaint_outcome),
     )
 }
 
@@ -214,7 +252,8 @@ def kind_of(key: str) -> LetterKind:
 
 def why_not(key: str, detail: CaseDetail, today: date) -> str | None:
     """None when the letter applies to the case, else the reason it does not."""
-    return kind_of(key).check(detail, today)
+    kind = kind_of(key)
+    return kind_mismatch(kind.key, detail) or kind.check(detail, today)
 
 
 @functools.cache

@@ -50,6 +50,10 @@ def case_to_json(detail: CaseDetail) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "ref": detail.ref,
+        # issue 15: a complaint to the organisation (DPA 2018 s.164A) is a case of its own, linked to its request
+        "kind": detail.kind,
+        "about": detail.about_ref,
+        "complaints": list(detail.complaints),
         "status": detail.status,
         "outcome": detail.outcome,
         "regime": detail.regime,
@@ -128,8 +132,12 @@ def case_to_text(detail: CaseDetail, *, today: date) -> str:
     clock = f"clock {dl.state.value.replace('_', ' ')}"
     # With no due date the clock state is the whole answer (and the explanation says what it waits for).
     due = f"{fmt(dl.effective_due)}{left}  {clock}" if dl.effective_due else f"none yet: {clock}"
+    if detail.kind == "complaint" and not dl.effective_due:
+        due = "no fixed date: acknowledged; the outcome is due without undue delay" if detail.is_open else "none: closed"
     lines = [
-        f"{detail.ref}  {detail.status}  [{detail.regime}]",
+        f"{detail.ref}  {detail.status}  [{detail.regime}]"
+        + (f"  complaint about {detail.about_ref}" if detail.kind == "complaint" else ""),
+        *([f"Complaints: {', '.join(detail.complaints)}"] if detail.complaints else []),
         f"Requester: {clean(detail.requester['name'])} <{clean(detail.requester['email'])}>",
         f"Rights:    {', '.join(detail.rights)}",
         f"Received:  {fmt(detail.received)} by {detail.channel}",
@@ -140,6 +148,20 @@ def case_to_text(detail: CaseDetail, *, today: date) -> str:
         "How the due date was computed:",
         *[f"  {step}" for step in dl.explanation],
     ]
+    c = (detail.decision or {}).get("complaint") or {}
+    if detail.kind == "complaint":
+        lines += ["", "Complaint:"]
+        lines.append(f"  acknowledged {c['acknowledged_on']} ({c.get('acknowledged_how')})" if c.get("acknowledged_on") else "  not acknowledged yet")
+        if c.get("outcome"):
+            lines.append(f"  outcome {c.get('outcome_on')}: {c.get('outcome_label')}: {clean(c.get('findings') or '')}")
+    b = ((detail.decision or {}).get("objection") or {}).get("balancing") or {}
+    if b:
+        lines += ["", f"Balancing test (Art 21(1)), {b.get('on')} by {clean(b.get('by') or '')}: {b.get('outcome_label')}",
+                  f"  their situation: {clean(b.get('situation') or '')}"]
+        if b.get("grounds"):
+            lines.append(f"  our grounds:     {clean(b['grounds'])}")
+        if b.get("restriction"):
+            lines.append(f"  processing restricted since {b.get('restricted_since')} (Art 18(1)(d))")
     if detail.description:
-        lines += ["", "Request:", *[f"  {clean(l)}" for l in detail.description.splitlines()]]
+        lines += ["", "What they complain about:" if detail.kind == "complaint" else "Request:", *[f"  {clean(l)}" for l in detail.description.splitlines()]]
     return "\n".join(lines)

@@ -119,6 +119,16 @@ class Casework:
         return apply_policy(regime, self.settings)
 
     def deadline_of(self, case: Case, rows: Iterable[ClockEventRow]) -> Deadline:
+        closed = case.closed_at.date() if case.closed_at and case.status in CLOSED else None
+        if case.kind == "complaint":  # its own dates: DPA 2018 s.164A (dpo_tui.domain.complaints)
+            from dpo_tui.domain.complaints import complaint_deadline
+
+            c = (case.decision or {}).get("complaint") or {}
+            ack = c.get("acknowledged_on")
+            return complaint_deadline(
+                case.regime, case.received, acknowledged_on=date.fromisoformat(ack) if ack else None,
+                closed_on=closed, policy_days=int(c.get("ack_days") or self.settings.policy.complaint_ack_days),
+            )  # fmt: skip
         events = [ClockEvent(ClockEventKind(r.kind), r.on, r.reason) for r in rows]
         closed_on = case.closed_at.date() if case.closed_at and case.status in CLOSED else None
         target = self.settings.policy.internal_target_days or None
@@ -255,6 +265,11 @@ class Casework:
             events=tuple(
                 EventView(e.seq, e.at, audit.who(e.actor, e.actor_name), e.kind, audit.payload_view(e), e.hash) for e in events
             ),
+            kind=case.kind or "request",
+            about_ref=case.about_ref,
+            complaints=tuple(
+                s.exec(select(Case.ref).where(Case.about_ref == case.ref).order_by(Case.id))  # type: ignore[arg-type]
+            ) if case.kind != "complaint" else (),
         )
 
     # ---- writing ---------------------------------------------------------------------------

@@ -195,6 +195,8 @@ def complete_case(
     the override, its reason and the items left open go to the audit trail."""
     why = " ".join((override_reason or "").split()) or None
     with _editing(work, ref, version) as (s, case):
+        if case.kind == "complaint":  # closed by its outcome (services/complaints.py), which the person is told
+            raise DomainError(f"{case.ref} is a complaint: record its outcome (K, or `dpo-tui complaint outcome`) to close it")
         items = _items(s, case)
         open_items = [i for i in items if i.state == OPEN]
         if open_items and why is None:

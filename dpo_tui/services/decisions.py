@@ -49,7 +49,7 @@ from dpo_tui.domain.lifecycle import CLOSED, Status, waited_too_long
 from dpo_tui.services.casework import Casework, load_case, lock_case
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
-from dpo_tui.store.models import Case
+from dpo_tui.store.models import Case, ChecklistItem
 
 # ---------------------------------------------------------------------------------------------------------------
 # Facts the assessment shows: the same requester's other cases
@@ -118,6 +118,7 @@ def _related(s: Session, case: Case) -> RelatedFacts:
     name = _norm_name(case.requester_name)
     q = select(Case.ref, Case.received, Case.rights, Case.status, Case.is_open, Case.email_norm, Case.requester_name, Case.regime).where(
         Case.id != case.id,
+        Case.kind != "complaint",  # a complaint to us is not a request (repeat and excessive tests count requests)
         or_(Case.email_norm == case.email_norm, func.lower(Case.requester_name) == name),
         or_(Case.is_open == True, (Case.received >= window_from) & (Case.received <= case.received)),  # noqa: E712
     ).order_by(Case.received, Case.id)
@@ -154,6 +155,8 @@ def _decision(case: Case) -> dict[str, Any]:
 
 
 def _open(case: Case, what: str) -> None:
+    if case.kind == "complaint":  # a complaint has its own verbs (services/complaints.py), not a request's
+        raise DecisionRefused(f"{case.ref} is a complaint about {case.about_ref}: {what} on the request itself")
     if Status(case.status) in CLOSED:
         raise DecisionRefused(f"{case.ref} is {Status(case.status).label}: reopen it before you {what}")
 
@@ -820,6 +823,25 @@ def describe(decision: Mapping[str, Any]) -> list[str]:
     for e in decision.get("exemptions", []):
         ncnd = "; neither confirm nor deny" if e.get("ncnd") else ""
         lines.append(f"Exemption {e['id']}: {e['item']} {e['action']} under {e['citation']}{ncnd} ({fmt_iso(e['on'])}, {e['by']}): {e['reasoning']}")
+    if b := (decision.get("objection") or {}).get("balancing"):
+        lines.append(f"Balancing test (Art 21(1)) {fmt_iso(b['on'])} by {b['by']}: {b['outcome_label']}")
+        lines.append(f"  • their situation: {b['situation']}")
+        if b.get("grounds"):
+            lines.append(f"  • our grounds: {b['grounds']}")
+        if b.get("restriction"):
+            lines.append(f"  • processing restricted since {fmt_iso(b['restricted_since'])} (Art 18(1)(d))")
+        elif b.get("restriction_lifted_on"):
+            lines.append(f"  • restriction lifted {fmt_iso(b['restriction_lifted_on'])} (the person told first, Art 18(3))")
+    if c := decision.get("complaint"):
+        lines.append(f"Complaint{' (DPA 2018 s.164A)' if c.get('statutory') else ''}: {c.get('grounds')}")
+        if c.get("acknowledged_on"):
+            lines.append(f"  • acknowledged {fmt_iso(c['acknowledged_on'])} ({c.get('acknowledged_how')}); due by {fmt_iso(c['acknowledge_by'])}" if c.get("acknowledge_by") else f"  • acknowledged {fmt_iso(c['acknowledged_on'])}")
+        elif c.get("acknowledge_by"):
+            lines.append(f"  • acknowledge by {fmt_iso(c['acknowledge_by'])}")
+        if c.get("outcome"):
+            lines.append(f"  • {c['outcome_label']} on {fmt_iso(c['outcome_on'])}: {c['findings']}")
+            if c.get("actions"):
+                lines.append(f"  • actions: {c['actions']}")
     if r := decision.get("ccpa_repeat"):
         lines.append(
             f"CCPA repeat request to know ({r['source']}; earlier: {', '.join(r['earlier'])}): "
@@ -838,6 +860,7 @@ __all__ = [
     "add_erasure_exception",
     "add_exemption",
     "decide_repeat_request",
+    "record_balancing_test",
     "remove_exemption",
     "describe",
     "extend",
@@ -851,3 +874,48 @@ __all__ = [
     "related_cases",
     "request_fee",
 ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Objection (issue 15): the Art 21(1) balancing test, recorded structurally; restriction while it is pending
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@retry_transient
+def record_balancing_test(
+    work: Casework, ref: str, *, situation: str, outcome: str, on: date, version: int, grounds: str = "",
+    restriction: bool = False,
+) -> CaseDetail:
+    """Record (or update) the Art 21(1) balancing test: the person's particular situation, the organisation's
+    compelling legitimate grounds, the outcome (pending / upheld / overridden / legal_claims), who and when, and
+    whether processing is restricted while it is pending (Art 18(1)(d)). Stored in `decision["objection"]`; the
+    objection letter draws from it. Refused for a direct-marketing objection (Art 21(3): absolute) and for CCPA
+    (no right to object; its opt-out of sale/sharing is never balanced)."""
+    from dpo_tui.domain.objection import balancing_refusal, make_balancing, recorded_direct_marketing
+    from dpo_tui.domain.text import check_text
+
+    check_text("situation", situation)
+    check_text("grounds", grounds)
+    with work.write() as s:
+        case = lock_case(s, ref, version=version)
+        _open(case, "record the balancing test")
+        if "objection" not in case.rights.split(","):
+            raise DecisionRefused(f"{case.ref} does not invoke the right to object")
+        if case.regime == "ccpa":
+            raise DecisionRefused(f"{case.ref} is a CCPA case: an opt-out of sale or sharing is never balanced (Cal. Civ. Code 1798.120)")
+        _check_date(work, case, on, "decided on")
+        items = s.exec(select(ChecklistItem.key, ChecklistItem.state).where(ChecklistItem.case_id == case.id))
+        refusal = balancing_refusal(recorded_direct_marketing({k: st for k, st in items.all()}))
+        if refusal:
+            raise DecisionRefused(f"{case.ref}: {refusal}")
+        d = _decision(case)
+        obj = dict(d.get("objection") or {})
+        record = make_balancing(situation=situation, grounds=grounds, outcome=outcome, restriction=restriction,
+                                by=work.actor, on=on, previous=obj.get("balancing"))  # fmt: skip
+        obj["balancing"] = record
+        d["objection"] = obj
+        case.decision = d
+        work.record(s, case, "decision.balancing_test", {
+            "outcome": record["outcome"], "restriction": record["restriction"], "on": record["on"],
+        })  # fmt: skip
+        return work.finish(s, case)

@@ -158,6 +158,7 @@ def request_identity(
             why_late = " ".join((late_reason or reason or "").split())
             if not why_late:
                 raise LateIdentityRequest(
+                    "late_reason",
                     f"the due date {fmt(lapsed)} passed before {fmt(on)}: asking for ID now restarts the clock only "
                     "where there is reasonable doubt (UK GDPR Art 12(6)), and the ICO expects ID to be asked for "
                     "promptly; record why it is asked so late (the reason), the lapse stays on the record"

@@ -62,12 +62,16 @@ def _plain(body: str) -> str:
 
 
 def letter_choices(work: Any, ref: str) -> list[LetterChoice]:
-    """Every kind, with whether it applies to the case and why not."""
+    """Every kind of the case's kind (a request's letters, or a complaint's), with whether it applies and why not."""
+    from dpo_tui.letters import kind_mismatch
+
     detail = work.get(ref, with_events=False)
     today = work.today()
     out = []
     for kind in KINDS.values():
-        reason = kind.check(detail, today)
+        if kind_mismatch(kind.key, detail):
+            continue
+        reason = why_not(kind.key, detail, today)
         out.append(LetterChoice(kind.key, kind.title, kind.purpose, reason is None, reason))
     return out
 
@@ -215,6 +219,10 @@ def save_letter(
         )
         s.add(row)
         s.flush()
+        if letter.key == "complaint_acknowledgement" and not (case.decision or {}).get("complaint", {}).get("acknowledged_on"):
+            from dpo_tui.services.complaints import acknowledge_in
+
+            acknowledge_in(work, s, case, sent_on, channel)  # the letter sent is the acknowledgement (s.164A(3)(a))
         work.record(
             s,
             case,
@@ -355,8 +363,53 @@ def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str 
         "ccpa": _ccpa_context(org) if detail.regime == "ccpa" else {},
         "exempted": _exempted(decision),
         "erasure": _erasure_context(decision),
+        "complaint": _complaint_context(detail, decision),
+        "balancing": _balancing_context(decision),
     }
     return ctx
+
+
+def _complaint_context(detail: CaseDetail, decision: dict[str, Any]) -> dict[str, Any]:
+    """A complaint case's facts for its letters. `statutory` is true only for UK complaints from 19 Jun 2026
+    (DPA 2018 s.164A): only those letters cite s.164A (dpo_tui.domain.complaints)."""
+    if getattr(detail, "kind", "request") != "complaint":
+        return {}
+    from dpo_tui.domain.complaints import statutory
+
+    c = dict(decision.get("complaint") or {})
+
+    def day(key: str) -> Trusted | None:
+        return Trusted(fmt(date.fromisoformat(c[key]))) if c.get(key) else None
+
+    return {
+        "about": Trusted(detail.about_ref or ""),
+        "grounds": c.get("grounds") or detail.description,
+        "statutory": statutory(detail.regime, detail.received),
+        "acknowledge_by": Trusted(fmt(detail.deadline.acknowledge_by)) if detail.deadline.acknowledge_by else None,
+        "acknowledged_on": day("acknowledged_on"),
+        "outcome": c.get("outcome"),
+        "outcome_label": Trusted(c.get("outcome_label") or ""),
+        "findings": c.get("findings") or "",
+        "actions": c.get("actions") or "",
+        "outcome_on": day("outcome_on"),
+    }
+
+
+def _balancing_context(decision: dict[str, Any]) -> dict[str, Any]:
+    """The Art 21(1) balancing test as recorded (services.decisions.record_balancing_test); empty when none."""
+    b = dict((decision.get("objection") or {}).get("balancing") or {})
+    if not b:
+        return {}
+    return {
+        "situation": b.get("situation") or "",
+        "grounds": b.get("grounds") or "",
+        "outcome": b.get("outcome"),
+        "pending": b.get("outcome") == "pending",
+        "restriction": bool(b.get("restriction")),
+        "lifted": bool(b.get("restriction_lifted_on")),  # restricted while pending, lifted with the decision
+        "restricted_since": Trusted(fmt(date.fromisoformat(b["restricted_since"]))) if b.get("restricted_since") else None,
+        "decided_on": Trusted(fmt(date.fromisoformat(b["decided_on"]))) if b.get("decided_on") else None,
+    }
 
 
 def _erasure_context(decision: dict[str, Any]) -> dict[str, Any]:

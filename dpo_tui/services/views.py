@@ -98,6 +98,9 @@ class CaseDetail:
     letters: tuple[LetterView, ...] = ()
     notes: tuple[NoteView, ...] = ()
     events: tuple[EventView, ...] = field(default=())
+    kind: str = "request"  # or "complaint" (to the controller, DPA 2018 s.164A), about the request `about_ref`
+    about_ref: str | None = None
+    complaints: tuple[str, ...] = ()  # a request: the references of the complaints made about it
 
     @property
     def is_open(self) -> bool:

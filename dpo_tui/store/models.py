@@ -60,6 +60,9 @@ class Case(SQLModel, table=True):
     agent_kind: str | None = None
     description: str = ""
     assignee: str | None = Field(default=None, index=True)
+    # Migration 0012 (issue 15): "request", or "complaint" to the controller (DPA 2018 s.164A) about `about_ref`.
+    kind: str = Field(default="request", sa_column_kwargs={"server_default": "request"})
+    about_ref: str | None = Field(default=None, index=True)
 
     # Cached result of the deadline engine, recomputed by the service on every clock change.
     clock_state: str = "running"

@@ -71,7 +71,7 @@ DESCENDING = {Sort.RECEIVED, Sort.UPDATED}
 
 COLUMNS = (
     "id, ref, requester_name, requester_email, rights, received, due, clock_state, status, status_since, "
-    "assignee, checklist_done, checklist_total, extended, is_open, version, follow_up_on, unread_in, chaser"
+    "assignee, checklist_done, checklist_total, extended, is_open, version, follow_up_on, unread_in, chaser, kind"
 )
 
 
@@ -100,6 +100,7 @@ class QueueRow:
 
     def follow_up_due(self, today: date) -> bool:
         return self.is_open and self.follow_up_on is not None and self.follow_up_on <= today
+    kind: str = "request"  # or "complaint" (migration 0012, issue 15)
 
     def days_left(self, today: date) -> int | None:
         return (self.due - today).days if self.due and self.is_open else None
@@ -469,7 +470,8 @@ class QueueReader:
             follow_up_on=_date(r[16]) if r[16] else None,
             unread=int(r[17] or 0),
             chaser=bool(r[18]),
-            key=(r[19], r[0]),
+            kind=r[19] or "request",
+            key=(r[20], r[0]),
         )
 
 

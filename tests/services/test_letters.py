@@ -159,7 +159,13 @@ def test_every_kind_renders_where_it_applies(work):
     e = work.log_request(new_request(email="e@example.org")).ref
     idv.request_identity(work, e, requester_kind="self", what="your account number", on=date(2026, 11, 3), version=work.version_of(e))
     f = work.log_request(new_request(email="f@example.org", rights=(Right.RESTRICTION,))).ref
-    for ref in (a, b, c, d, e, f):
+    from dpo_tui.services.complaints import acknowledge_complaint, log_complaint, record_complaint_outcome
+
+    g = log_complaint(work, f, grounds="No reply.", received=date(2026, 11, 20)).ref
+    h = log_complaint(work, f, grounds="Incomplete.", received=date(2026, 11, 20)).ref
+    acknowledge_complaint(work, h, on=date(2026, 11, 21), version=work.version_of(h))
+    record_complaint_outcome(work, h, outcome="not_upheld", findings="Complete.", on=date(2026, 11, 22), version=work.version_of(h))
+    for ref in (a, b, c, d, e, f, g, h):
         for kind in _kinds(work, ref):
             draft = render_letter(work, ref, kind)
             assert draft.body.strip() and draft.subject

@@ -29,7 +29,7 @@ AUTHORITY = {
 }
 # Letters that tell the person where to complain.
 COMPLAINT_LETTERS = {"could_not_verify", "extension_notice", "refusal_notice", "response_cover", "restriction_lift_notice",
-                     "objection_confirmation"}  # fmt: skip
+                     "objection_confirmation", "complaint_acknowledgement", "complaint_outcome"}  # fmt: skip
 
 
 def _spread(work, regime: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -56,8 +56,15 @@ def _spread(work, regime: str) -> dict[str, str]:  # type: ignore[no-untyped-def
     idv.request_identity(work, e, requester_kind="self", what="your account number", on=date(2026, 11, 3), version=work.version_of(e))
     idv.record_outcome(work, e, "could_not_verify", on=date(2026, 11, 20), reason="The address does not match.", version=work.version_of(e))
     f = log(rights=(Right.RESTRICTION,))
+    # complaints to the organisation (DPA 2018 s.164A for UK; the organisation's own process elsewhere)
+    from dpo_tui.services.complaints import acknowledge_complaint, log_complaint, record_complaint_outcome
+
+    g = log_complaint(work, f, grounds="No reply yet.", received=date(2026, 11, 20)).ref
+    h = log_complaint(work, f, grounds="The reply was incomplete.", received=date(2026, 11, 20)).ref
+    acknowledge_complaint(work, h, on=date(2026, 11, 21), version=work.version_of(h))
+    record_complaint_outcome(work, h, outcome="not_upheld", findings="The reply was complete.", on=date(2026, 11, 24), version=work.version_of(h))
     out: dict[str, str] = {}
-    for ref in (a, b, c, d, e, f):
+    for ref in (a, b, c, d, e, f, g, h):
         for k in available_letters(work, ref):
             out.setdefault(k.key, ref)
     return out

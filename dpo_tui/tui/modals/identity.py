@@ -145,6 +145,11 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
                     yield TextArea(id="what-text")
                     yield Label("Date the request is sent (YYYY-MM-DD)")
                     yield Input(today, id="what-on")
+                    # Issue 15 (rights-requests.md 2.1 rule 9): asked only when the due date has already passed.
+                    with Vertical(id="what-late-box", classes="step"):
+                        yield Static("", id="what-late-why", classes="hint")
+                        yield Label("Why ask for ID now (reasonable doubt, Art 12(6)); the lapse stays on the record")
+                        yield Input(id="what-late")
                     with Horizontal(classes="buttons"):
                         yield Button("Send request", id="what-send", variant="primary")
                 with Vertical(id="step-5", classes="step"):
@@ -239,6 +244,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         self.query_one("#id-law", Static).update(Text(rules.LAW[step]))
         if step == 3:
             self._fill_suggestion()
+            self._update_late()
         if step == 5:
             self._prepare_arrival()
         if step == 6:
@@ -405,6 +411,30 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         self.query_one("#what-method", Select).value = s.method.value
         self.query_one("#what-text", TextArea).text = "\n".join(part for part in s.asked_for.split("; and "))
 
+    def _lapsed_due(self) -> date | None:
+        """The due date in force, when the clock is running (an ID request after it is late)."""
+        dl = self.detail.deadline
+        return dl.effective_due if dl.clock_start is not None else None
+
+    def _update_late(self) -> None:
+        """Show the late-ID reason only when the request date is after the due date in force."""
+        due = self._lapsed_due()
+        try:
+            on_ = date.fromisoformat(str(self._val("#what-on")).strip())
+        except ValueError:
+            on_ = None
+        late = due is not None and on_ is not None and on_ > due
+        self.query_one("#what-late-box").display = late
+        if late:
+            self.query_one("#what-late-why", Static).update(Text(
+                f"The due date {fmt(due)} passed before {fmt(on_)}: asking for ID now still restarts the clock, but "
+                "only where there is reasonable doubt, and the ICO expects ID to be asked for promptly. Say why.",
+                style="bold"))  # fmt: skip
+
+    @on(Input.Changed, "#what-on")
+    def _what_on_changed(self) -> None:
+        self._update_late()
+
     @on(Button.Pressed, "#what-send")
     def _what_send(self) -> None:
         from dpo_tui.services import identity as idv
@@ -414,6 +444,13 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         except DomainError as exc:
             self.show_error(exc)
             return
+        due = self._lapsed_due()
+        if due is not None and on_ > due and not str(self._val("#what-late")).strip():
+            # Asked here, not inferred from the step 1 reason: why verification is needed is not why it is late.
+            self._update_late()
+            self.show_error(InvalidInput("late_reason", f"the due date {fmt(due)} passed before {fmt(on_)}: record why "
+                                         "ID is asked for so late (reasonable doubt, Art 12(6)); the lapse stays on the record"))  # fmt: skip
+            return
         what = "\n".join(
             " ".join(line.split()) for line in self.query_one("#what-text", TextArea).text.splitlines() if line.strip()
         )
@@ -422,6 +459,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
             requester_kind=self._kind().value, what=what, on=on_, method=self._val("#what-method"),
             id_needed=bool(self._val("#who-id")), authority_needed=bool(self._val("#who-authority")),
             reason=self._val("#need-reason") or None, version=self.detail.version, **self._facts(), **self._child_args(),
+            late_reason=self._val("#what-late") or None,
         )  # fmt: skip
         self._record(lambda w: idv.request_identity(w, ref, **args), lambda d: self._sent(d, on_))
 
@@ -637,6 +675,7 @@ _FIELD_WIDGETS: dict[str, dict[int, str]] = {
     "child_authorised": {2: "#child-authorised"},
     "child_best_interests": {2: "#child-best"},
     "what": {2: "#who-id", 3: "#what-text"},
+    "late_reason": {3: "#what-late"},
     "on": {3: "#what-on", 5: "#got-on", 6: "#out-on"},
     "seen": {5: "#got-seen"},
     "matched": {5: "#got-matched"},

@@ -44,7 +44,7 @@ CHANNEL_LABELS = {
     "in_person": "in person",
     "social": "social media",
 }
-FIELDS = ("name", "email", "rights", "received", "channel", "regime", "description")
+FIELDS = ("name", "email", "rights", "received", "channel", "regime", "member_state", "description")
 
 
 def parse_received(text: str) -> date:
@@ -134,6 +134,13 @@ class NewRequestScreen(DpoModal[str | None]):
                     yield Select([(f"{org_regime} (organisation default)", org_regime)], value=org_regime,
                                  allow_blank=False, id="regime", compact=True)  # fmt: skip
                 yield Static("", id="regime-error", classes="under error")
+                # Issue 15: an EU case names its member state (its holidays end the period, its authority hears
+                # complaints); shown only for eu-gdpr.
+                with Horizontal(classes="row hidden", id="member-state-row"):
+                    yield Label("Member state")
+                    yield Input(placeholder="EU/EEA state: DE, or DE-BY for a region's holidays", id="member_state", compact=True)
+                yield Static("", id="member_state-error", classes="under error")
+                yield Static("", id="member_state-hint", classes="under")
                 with Horizontal(classes="row"):
                     yield Label("Request text")
                     yield TextArea(id="description", compact=True)
@@ -167,6 +174,7 @@ class NewRequestScreen(DpoModal[str | None]):
             "received": self.query_one("#received", Input).value,
             "channel": self.query_one("#channel", Select).value,
             "regime": self.query_one("#regime", Select).value,
+            "member_state": self.query_one("#member_state", Input).value.strip(),
             "description": self.query_one("#description", TextArea).text,
         }
 
@@ -193,12 +201,37 @@ class NewRequestScreen(DpoModal[str | None]):
             probes["received"] = {"received": received}
         from dataclasses import replace
 
+        problem = self._member_state_problem(v)
+        if problem:
+            errors["member_state"] = problem
         for name, change in probes.items():
             try:
                 self.work_service.validate_new(replace(good, **change))
             except InvalidInput as exc:
                 errors[name] = exc.message if exc.field == name else str(exc)
         return errors
+
+    def _member_state_problem(self, v: dict[str, Any]) -> str | None:
+        """eu-gdpr: the member state is required (from the form, else the settings, else the organisation's own EU
+        country; never Ireland by default) and must be an EU/EEA state. The hint says which calendar applies."""
+        from dpo_tui.domain.jurisdiction import member_state_name, require_member_state
+
+        eu = v["regime"] == "eu-gdpr"
+        self.query_one("#member-state-row").set_class(not eu, "hidden")
+        hint = self.query_one("#member_state-hint", Static)
+        hint.set_class(eu, "-shown")
+        if not eu:
+            return None
+        settings = self.app.settings
+        try:
+            country, region, source = require_member_state(v["member_state"], settings.policy.eu_member_state,
+                                                           settings.organisation.country)  # fmt: skip
+        except InvalidInput as exc:
+            hint.update("")
+            return str(exc).removeprefix("member state: ")
+        where = member_state_name(country) + (f" ({country}-{region})" if region else f" ({country})")
+        hint.update(Text(f"{where}: its public holidays and its supervisory authority apply (from {source})", style="dim"))
+        return None
 
     def build_request(self) -> NewRequest:
         from dpo_tui.services.casework import NewRequest
@@ -214,6 +247,7 @@ class NewRequestScreen(DpoModal[str | None]):
             channel=v["channel"],
             description=v["description"].strip(),
             regime=None if regime == org_regime else regime,
+            member_state=(v["member_state"] or None) if regime == "eu-gdpr" else None,
         )
 
     def _validate(self) -> None:
@@ -302,15 +336,15 @@ class NewRequestScreen(DpoModal[str | None]):
             self._set_preview(Text("Due date: needs a valid received date", style="dim"))
             return
         rights = tuple(r.value for r in v["rights"]) or ("access",)
-        self._compute_preview(v["regime"], parse_received(v["received"]), rights)
+        self._compute_preview(v["regime"], parse_received(v["received"]), rights, v["member_state"] or None)
 
-    def _compute_preview(self, regime_key: str, received: date, rights: tuple[str, ...]) -> None:
+    def _compute_preview(self, regime_key: str, received: date, rights: tuple[str, ...], member_state: str | None = None) -> None:
         # Not exclusive: stale answers are dropped on arrival.
         today = self._today()
 
         def preview(w: Casework) -> Text:
             try:
-                return preview_text(w, regime_key, received, rights, today)
+                return preview_text(w, regime_key, received, rights, today, member_state)
             except DomainError as exc:  # the preview is advisory: a rule's refusal is shown in its place
                 return Text(f"Due date: cannot compute yet ({exc})", style="dim")
 
@@ -339,7 +373,7 @@ class NewRequestScreen(DpoModal[str | None]):
         self._validate()
         if event.input.id == "email":
             self._check_duplicates()
-        elif event.input.id == "received":
+        elif event.input.id in ("received", "member_state"):
             self._update_preview()
 
     @on(Input.Submitted)
@@ -396,9 +430,11 @@ class NewRequestScreen(DpoModal[str | None]):
         self.call_in_thread(lambda w: w.log_request(request).ref, self.dismiss, group="new-request-save", exclusive=True)
 
 
-def preview_text(work: Casework, regime_key: str, received: date, rights: tuple[str, ...], today: date) -> Text:
+def preview_text(
+    work: Casework, regime_key: str, received: date, rights: tuple[str, ...], today: date, member_state: str | None = None
+) -> Text:
     """"Due Wed 2 Dec 2026 (in 7 days)" and the step that produced it, as the case would get on saving."""
-    dl = work.preview_deadline(regime_key, received, rights)
+    dl = work.preview_deadline(regime_key, received, rights, member_state)
     due = dl.effective_due
     t = Text()
     if due is None:

@@ -86,6 +86,12 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         Binding("f", "follow_up", "Follow-ups", id="case.follow_up"),
         Binding("O", "originals", "Messages as received", id="case.originals"),
         *CHECKLIST_BINDINGS,  # t tick, N not applicable, o item note, + add item, C complete (screens/case_checklist.py)
+        # Issue 15 (tui/modals/law.py): shown in help (?), kept out of the footer.
+        Binding("E", "exemptions", "Exemption log", show=False, id="case.exemptions"),
+        Binding("g", "erasure", "Erasure ground / exceptions", show=False, id="case.erasure"),
+        Binding("b", "balancing", "Objection: balancing test", show=False, id="case.balancing"),
+        Binding("K", "complaint", "Complaint (log / acknowledge / outcome)", show=False, id="case.complaint"),
+        Binding("R", "repeat", "CCPA repeat request decision", show=False, id="case.repeat"),
         Binding("1", "show_tab('overview')", "Overview", show=False, id="case.tab.overview"),
         Binding("2", "show_tab('identity')", "Identity", show=False, id="case.tab.identity"),
         Binding("3", "show_tab('decision')", "Decision", show=False, id="case.tab.decision"),
@@ -321,17 +327,141 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
     def action_assess(self) -> None:
         from dpo_tui.tui.modals.decisions.flow import open_walkthrough
 
+        if self._request_only():
+            return
         open_walkthrough(self, "menu")
 
     def action_extend(self) -> None:
         from dpo_tui.tui.modals.decisions.flow import open_walkthrough
 
+        if self._request_only():
+            return
         open_walkthrough(self, "extend")
 
     def action_clarify(self) -> None:
         from dpo_tui.tui.modals.decisions.flow import open_walkthrough
 
+        if self._request_only():
+            return
         open_walkthrough(self, "clarify")
+
+    # ---- issue 15: exemption log, erasure, balancing test, complaints, CCPA repeat (tui/modals/law.py) ----------
+
+    def _loaded_detail(self) -> CaseDetail | None:
+        if self._detail is None:
+            self.app.notify("The case is still loading.", markup=False)
+        return self._detail
+
+    def _after_form(self, done: str) -> Callable[[CaseDetail | None], None]:
+        def shown(detail: CaseDetail | None) -> None:
+            if detail is not None:
+                self.show_detail(detail)
+                if done:
+                    self.app.notify(done, markup=False)
+
+        return shown
+
+    def _request_only(self) -> bool:
+        """A complaint case has its own verbs (K and its letters): a request's walkthroughs refuse at once."""
+        d = self._detail
+        if d is not None and d.kind == "complaint":
+            self._refuse(f"{d.ref} is a complaint about {d.about_ref}: K acknowledges it or records its outcome; "
+                         "identity, fees, refusals, extensions and clarifications belong to the request.")  # fmt: skip
+            return True
+        return False
+
+    def _refuse(self, message: str) -> None:
+        self.app.notify(message, severity="warning", markup=False)
+
+    def action_exemptions(self) -> None:
+        from dpo_tui.tui.modals.law import ExemptionLogScreen
+
+        d = self._loaded_detail()
+        if d is None:
+            return
+        if d.kind == "complaint":
+            self._refuse(f"{d.ref} is a complaint: exemptions are logged on the request {d.about_ref}.")
+            return
+        self.app.push_screen(ExemptionLogScreen(d), self._after_form(""))
+
+    def action_erasure(self) -> None:
+        from dpo_tui.tui.modals.law import ErasureScreen
+
+        d = self._loaded_detail()
+        if d is None:
+            return
+        if "erasure" not in d.rights or d.kind == "complaint":
+            self._refuse(f"{d.ref} does not invoke the right to erasure.")
+            return
+        self.app.push_screen(ErasureScreen(d), self._after_form(""))
+
+    def action_balancing(self) -> None:
+        from dpo_tui.domain.objection import balancing_refusal, recorded_direct_marketing
+        from dpo_tui.tui.modals.law import balancing_form
+
+        d = self._loaded_detail()
+        if d is None:
+            return
+        if "objection" not in d.rights or d.kind == "complaint":
+            self._refuse(f"{d.ref} does not invoke the right to object.")
+            return
+        if d.regime == "ccpa":
+            self._refuse("A CCPA opt-out of sale or sharing is never balanced (Cal. Civ. Code 1798.120).")
+            return
+        problem = balancing_refusal(recorded_direct_marketing({i.key: i.state for i in d.checklist}))
+        if problem:
+            self._refuse(problem[0].upper() + problem[1:] + ".")
+            return
+        self.app.push_screen(balancing_form(d, self._today().isoformat()), self._after_form("Balancing test recorded."))
+
+    def action_complaint(self) -> None:
+        """On a request: log a complaint about it (then open the complaint). On a complaint: acknowledge it, or
+        record its outcome once acknowledged."""
+        from dpo_tui.tui.modals import law
+
+        d = self._loaded_detail()
+        if d is None:
+            return
+        today = self._today().isoformat()
+        if d.kind != "complaint":
+
+            def logged(c: CaseDetail | None) -> None:
+                if c is not None:
+                    self.refresh_case()
+                    self.app.notify(f"Complaint {c.ref} logged about {d.ref}.", markup=False)
+                    self.app.open_case(c.ref)
+
+            self.app.push_screen(law.complaint_new_form(d, today), logged)
+            return
+        c = (d.decision or {}).get("complaint") or {}
+        if not d.is_open:
+            self._refuse(f"{d.ref} is closed: the complaint was {c.get('outcome_label') or d.status}.")
+        elif not c.get("acknowledged_on"):
+            self.app.push_screen(law.complaint_ack_form(d, today), self._after_form("Complaint acknowledged."))
+        else:
+            self.app.push_screen(law.complaint_outcome_form(d, today), self._after_form("Complaint outcome recorded; send the outcome letter (l)."))
+
+    def action_repeat(self) -> None:
+        from dpo_tui.services.decisions import related_cases
+        from dpo_tui.tui.modals.law import repeat_form
+
+        d = self._loaded_detail()
+        if d is None:
+            return
+        if d.regime != "ccpa":
+            self._refuse("The repeat request rule is the CCPA's (Cal. Civ. Code 1798.130(b)); this is not a CCPA case.")
+            return
+        ref = d.ref
+
+        def offer(facts: Any) -> None:
+            if not facts.ccpa_repeat:
+                self._refuse(f"{ref} is not a third request to know from this person in 12 months.")
+                return
+            current = self._detail or d
+            self.app.push_screen(repeat_form(current, tuple(facts.ccpa_repeat), self._today().isoformat()),
+                                 self._after_form("Repeat request decision recorded."))  # fmt: skip
+
+        self.call_in_thread(lambda w: related_cases(w, ref), offer, group="case-service")
 
     def _today(self) -> date:
 
@@ -404,15 +534,22 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
             who.append("  via ")
             who.append_text(literal(d.agent.get("name")))
         self.query_one("#case-requester", Static).update(who)
-        self.query_one("#case-rights", Static).update(Text(right_labels(d.rights)))
+        if d.kind == "complaint":
+            self.query_one("#case-rights", Static).update(
+                Text(f"Complaint about {d.about_ref} ({right_labels(d.rights).lower()} request)", style="bold")
+            )
+        else:
+            self.query_one("#case-rights", Static).update(Text(right_labels(d.rights)))
 
     def _render_badge(self, d: CaseDetail) -> None:
         badge = deadline_badge(d, self._today())
         text = Text()
-        if badge.due.startswith("no "):
+        if d.kind == "complaint" and d.is_open and d.deadline.effective_due is None:
+            text.append("Acknowledged: the outcome is due without undue delay (no fixed date)", style="bold")
+        elif badge.due.startswith("no "):
             text.append(badge.due.capitalize(), style="bold")
         else:
-            text.append("Due ", style="bold")
+            text.append("Acknowledge by " if d.kind == "complaint" else "Due ", style="bold")
             text.append(badge.due, style="bold")
         if badge.days:
             text.append("  ")
@@ -437,9 +574,25 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
 
     def _render_overview(self, d: CaseDetail) -> None:
         t = Text()
-        t.append("Request\n", style="bold underline")
-        t.append_text(literal(d.description or "(no request text recorded)"))
-        t.append("\n\n")
+        if d.kind == "complaint":
+            c = (d.decision or {}).get("complaint") or {}
+            t.append(f"Complaint about {d.about_ref}", style="bold underline")
+            t.append(" (DPA 2018 s.164A)\n" if c.get("statutory") else " (no statutory period: the organisation's target)\n")
+            t.append_text(literal(d.description or ""))
+            t.append("\n")
+            if c.get("acknowledged_on"):
+                t.append(f"Acknowledged {fmt(date.fromisoformat(c['acknowledged_on']))}. ")
+            elif d.deadline.acknowledge_by:
+                t.append(f"Acknowledge by {fmt(d.deadline.acknowledge_by)}. ", style="bold")
+            if c.get("outcome"):
+                t.append(f"Outcome: {c.get('outcome_label')}.")
+            t.append("  K: acknowledge / record the outcome\n\n", style="dim")
+        else:
+            t.append("Request\n", style="bold underline")
+            t.append_text(literal(d.description or "(no request text recorded)"))
+            t.append("\n\n")
+            if d.complaints:
+                t.append(f"Complaints about this request: {', '.join(d.complaints)}\n\n", style="bold")
         rows: list[tuple[str, Text]] = [
             ("Received", Text(fmt(d.received))),
             ("Channel", Text(d.channel.replace("_", " "))),
@@ -585,6 +738,9 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
             self.app.notify("The case is still loading.", markup=False)
             return
         from dpo_tui.tui.modals.identity import IdentityWalkthrough
+
+        if self._request_only():
+            return
 
         def done(detail: CaseDetail | None) -> None:
             if detail is not None:

@@ -169,7 +169,7 @@ def cells(row: QueueRow, today: date, flags: Mapping[Status, int] | None = None)
     return {
         "ref": row.ref,
         "name": clean(row.name).replace("\n", " ").replace("\t", " "),
-        "rights": rights_tags(row.rights),
+        "rights": "CMPLNT" if row.kind == "complaint" else rights_tags(row.rights),  # a complaint to us (s.164A)
         "received": received_date(row.received, today),
         "due": short_date(row.due, today) if row.is_open or row.due else "—",
         "days": days_text(row, today),
