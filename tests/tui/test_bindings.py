@@ -61,3 +61,23 @@ def test_every_binding_has_an_id() -> None:
         if any(not b.id for b in _bindings(cls))
     }
     assert not missing, f"bindings without an id (help and keymaps need one): {missing}"
+
+
+# A priority binding runs when the key arrives at the app, ahead of keys still queued for the focused field: text
+# typed or pasted in one burst followed by ctrl+s was saved without its last characters (or refused as empty).
+# Only keys that read no typed text may be priority, and only where a field would otherwise take the key.
+ALLOWED_PRIORITY = {
+    ("FollowUpScreen", "ctrl+d"),  # Input binds ctrl+d (delete right); "mark all done" reads no field
+    ("CaseScreen", "left"),  # the tab strip, over the checklist list's own left/right
+    ("CaseScreen", "right"),
+}
+
+
+def test_no_priority_binding_can_outrun_typed_text() -> None:
+    found = {
+        (cls.__name__, b.key)
+        for cls in _screens()
+        for b in cls.__dict__.get("BINDINGS", [])
+        if isinstance(b, Binding) and b.priority
+    }
+    assert found <= ALLOWED_PRIORITY, f"priority bindings that may save before typed text arrives: {found - ALLOWED_PRIORITY}"

@@ -290,3 +290,20 @@ def test_event_summaries_read_as_sentences() -> None:
     assert event_summary("case.assigned", {"from": None, "to": "sam"}) == "assigned to sam"
     assert event_summary("note.added", {"length": 12}) == "note added (12 characters)"
     assert event_summary("something.new", {"a_b": 1, "when": "2026-11-02"}) == "a b: 1, when: Mon 2 Nov 2026"
+
+
+async def test_text_typed_in_one_burst_then_ctrl_s_is_all_saved(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    """A terminal delivers a paste or fast typing and ctrl+s in one read: every character must reach the field
+    before the save reads it (a priority binding on ctrl+s ran ahead of the field's queue and saved nothing)."""
+    from textual import events
+
+    ref = sqlite_work.log_request(new_request()).ref
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
+        await pilot.press("m")
+        await settle(app, pilot)
+        for ch in "burst note":  # posted back to back, as the driver does for one read, with no pause between
+            app.post_message(events.Key(ch, ch if ch != " " else " "))
+        app.post_message(events.Key("ctrl+s", None))
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert [n.body for n in sqlite_work.get(ref).notes] == ["burst note"]

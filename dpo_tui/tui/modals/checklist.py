@@ -53,7 +53,7 @@ class TickScreen(_SavingDialog):
     optional note. Dismisses with the case as saved, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Tick", priority=True, id="tick.save"),
+        Binding("ctrl+s", "save", "Tick", id="tick.save"),
         Binding("escape", "cancel", "Cancel", id="tick.cancel"),
     ]
 

@@ -18,7 +18,7 @@ from dpo_tui.tui.text import literal
 
 class ExportScreen(DpoModal[list[Path] | None]):
     BINDINGS = [
-        Binding("ctrl+s", "export", "Export", priority=True, id="export.go"),
+        Binding("ctrl+s", "export", "Export", id="export.go"),
         Binding("escape", "close", "Close", id="export.close"),
     ]
 

@@ -44,7 +44,7 @@ class FollowUpScreen(DpoModal[bool]):
     """Dismissed with True when something was recorded (the case screen then reloads)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Set follow-up", priority=True, id="follow_up.save"),
+        Binding("ctrl+s", "save", "Set follow-up", id="follow_up.save"),
         Binding("ctrl+d", "done", "Mark all done", priority=True, id="follow_up.done"),
         Binding("escape", "close", "Close", id="follow_up.close"),
     ]

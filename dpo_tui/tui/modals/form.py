@@ -55,7 +55,7 @@ class FormScreen(DpoModal["CaseDetail | None"]):
     """A titled form; `submit(values)` returns the service call to run (it may raise InvalidInput first)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="form.save"),
+        Binding("ctrl+s", "save", "Save", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
 

@@ -22,7 +22,7 @@ class HoldScreen(DpoModal[Any]):
     """Place a hold on case `ref` (seen at `version`), or on its requester (`email`) across cases."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Place hold", priority=True, id="hold.save"),
+        Binding("ctrl+s", "save", "Place hold", id="hold.save"),
         Binding("escape", "cancel", "Cancel", id="hold.cancel"),
     ]
     FIELD_WIDGETS: ClassVar[dict[str, str]] = {"reason": "#hold-reason", "review date": "#hold-review"}

@@ -35,9 +35,9 @@ class LetterScreen(DpoModal[bool]):
     """Dismissed with True when a letter was saved to the case."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save to case", priority=True, id="letter.save"),
-        Binding("ctrl+o", "write", "Write file", priority=True, id="letter.write"),
-        Binding("ctrl+t", "send", "Send by email", priority=True, id="letter.send"),
+        Binding("ctrl+s", "save", "Save to case", id="letter.save"),
+        Binding("ctrl+o", "write", "Write file", id="letter.write"),
+        Binding("ctrl+t", "send", "Send by email", id="letter.send"),
         Binding("escape", "close", "Close", id="letter.close"),
     ]
 

@@ -84,7 +84,7 @@ class NewRequestScreen(DpoModal[str | None]):
 
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="new_request.save"),
+        Binding("ctrl+s", "save", "Save", id="new_request.save"),
         Binding("escape", "cancel", "Cancel", id="new_request.cancel"),
     ]
 

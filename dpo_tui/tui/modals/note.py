@@ -20,7 +20,7 @@ class NoteScreen(DpoModal[str | None]):
     """Write a note on the case: ctrl+s saves, escape cancels. An empty note is refused here."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="note.save"),
+        Binding("ctrl+s", "save", "Save", id="note.save"),
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
     ]
 

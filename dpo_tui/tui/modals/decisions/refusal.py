@@ -47,7 +47,7 @@ class RefusalScreen(Walk):
         "The notice gives the reasons, the right to complain to the supervisory authority, the right to a judicial "
         "remedy and (UK, from 19 Jun 2026) the right to complain to the organisation first."
     )
-    BINDINGS = [Binding("ctrl+n", "add_item", "Add item", priority=True, id="refuse.add_item")]
+    BINDINGS = [Binding("ctrl+n", "add_item", "Add item", id="refuse.add_item")]
 
     def __init__(self, ref: str, scope: str = "whole") -> None:
         super().__init__(ref)

@@ -64,7 +64,7 @@ class Walk(DpoModal[Outcome | None]):
     """Shared frame: title, the law in one line, a body, a status line (problems or 'ready'), the keys."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="walk.save"),
+        Binding("ctrl+s", "save", "Save", id="walk.save"),
         Binding("escape", "cancel", "Cancel", id="walk.cancel"),
     ]
     TITLE_TEXT = ""
