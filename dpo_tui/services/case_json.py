@@ -140,6 +140,13 @@ def case_to_text(detail: CaseDetail, *, today: date) -> str:
         "How the due date was computed:",
         *[f"  {step}" for step in dl.explanation],
     ]
+    if detail.final_response_on:
+        lines.insert(5, f"Response:  {fmt(detail.final_response_on)}")
     if detail.description:
         lines += ["", "Request:", *[f"  {clean(l)}" for l in detail.description.splitlines()]]
+    if detail.checklist:
+        # Numbered as `dpo-tui attach REF FILE --item N` takes them.
+        lines += ["", "Checklist:"]
+        marks = {"done": "x", "na": "-"}
+        lines += [f"  {n:>2}. [{marks.get(i.state, ' ')}] {clean(i.label)}" for n, i in enumerate(detail.checklist, 1)]
     return "\n".join(lines)

@@ -120,7 +120,8 @@ class Casework:
 
     def deadline_of(self, case: Case, rows: Iterable[ClockEventRow]) -> Deadline:
         events = [ClockEvent(ClockEventKind(r.kind), r.on, r.reason) for r in rows]
-        closed_on = case.closed_at.date() if case.closed_at and case.status in CLOSED else None
+        # The clock ends on the response date (the delivery of the response, issue 18), else the day it was closed.
+        closed_on = (case.final_response_on or case.closed_at.date()) if case.closed_at and case.status in CLOSED else None
         target = self.settings.policy.internal_target_days or None
         return compute_deadline(
             self.regime(case.regime),

@@ -27,9 +27,14 @@ class StoredFile(SQLModel, table=True):
     size: int
     sha256: str = Field(index=True)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    kind: str  # received_message | attachment | redacted | pack ...
+    kind: str  # received_message | attachment | redacted
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str
+    # Issue 18 (migration 0010): the checklist item that found it, the original a redacted copy was made from,
+    # and whether it is withheld from the response (the redaction log says why).
+    item_key: str | None = None
+    original_id: int | None = Field(default=None, foreign_key="stored_files.id")
+    withheld: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class PendingIntake(SQLModel, table=True):
