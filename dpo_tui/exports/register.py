@@ -22,14 +22,19 @@ from dpo_tui.text import csv_cell
 
 COLUMNS = (
     "reference", "received", "rights", "channel", "status", "due", "legal_due", "extended", "final_response",
-    "on_time", "outcome", "reason",
+    "on_time", "outcome", "reason", "attachments", "redactions", "delivered",
 )  # fmt: skip
 
 _SQL = (
     "SELECT c.ref, c.received, c.rights, c.channel, c.status, c.is_open, c.due, c.legal_due, c.extended, "
     "c.final_response_on, c.outcome, c.decision, c.clock_state, "
     "CASE WHEN c.extended THEN (SELECT ce.reason FROM clock_events ce WHERE ce.case_id = c.id AND ce.kind = 'extended' "
-    "ORDER BY ce.id LIMIT 1) END AS ext_reason "
+    "ORDER BY ce.id LIMIT 1) END AS ext_reason, "
+    # Issue 18: the evidence, the redaction log and the delivery (the newest), one subquery each.
+    "(SELECT count(*) FROM stored_files f WHERE f.case_id = c.id) AS n_files, "
+    "(SELECT count(*) FROM redactions r WHERE r.case_id = c.id) AS n_redactions, "
+    "(SELECT d.delivered_on || ' ' || d.channel || ' ' || coalesce(d.what, '') || coalesce(' sha256 ' || d.manifest_sha256, '') "
+    "FROM deliveries d WHERE d.case_id = c.id ORDER BY d.id DESC LIMIT 1) AS delivered "
     "FROM cases c"
 )
 _EXT_WORDS = {"complex": "complex request", "several_requests": "several requests from the person"}
@@ -132,7 +137,7 @@ def _reason(status: str, outcome: str | None, d: dict[str, Any], ext_reason: str
 def register_rows(db: Any, *, today: date, date_from: date | None = None, date_to: date | None = None) -> Iterator[dict[str, str]]:
     """One row per case, in order of receipt."""
     today_s = today.isoformat()
-    for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, _clock, ext in _stream(db, date_from, date_to):
+    for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, _clock, ext, n_files, n_red, delivered in _stream(db, date_from, date_to):
         due_s, final_s = _iso(due), _iso(final)
         d = _decision(raw)
         yield {
@@ -148,6 +153,9 @@ def register_rows(db: Any, *, today: date, date_from: date | None = None, date_t
             "on_time": _on_time(status, is_open, due_s, final_s, today_s),
             "outcome": outcome or ("" if is_open else status),
             "reason": _reason(status, outcome, d, ext, due_s, final_s) if (d or ext or outcome == "could_not_verify" or status == "refused" or (final_s and due_s and final_s > due_s)) else "",
+            "attachments": str(n_files or 0),
+            "redactions": str(n_red or 0),
+            "delivered": delivered or "",
         }
 
 
@@ -309,7 +317,7 @@ def build_report(db: Any, *, today: date, year: int | None = None) -> Report:
     ext_grounds: Counter[str] = Counter()
     ref_grounds: Counter[str] = Counter()
     days: list[int] = []
-    for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, clock, ext in _stream(db, None, None, year):
+    for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, clock, ext, *_pack in _stream(db, None, None, year):
         rep.total += 1
         rec = _iso(received) or ""
         by_month[rec[:7]] += 1

@@ -46,7 +46,7 @@ def _bucket(n: int, buckets: tuple[tuple[int, int, str], ...]) -> str:
 
 def build_series(db: Any, *, today: date, year: int | None = None) -> Series:
     s = Series()
-    for _ref, received, rights, _ch, status, is_open, due, _legal, _ext, final, _out, _raw, _clock, _e in _stream(db, None, None, year):
+    for _ref, received, rights, _ch, status, is_open, due, _legal, _ext, final, _out, _raw, _clock, _e, *_pack in _stream(db, None, None, year):
         rec = _iso(received) or ""
         for r in rights.split(","):
             s.month_by_right[rec[:7]][r] += 1

@@ -452,15 +452,3 @@ def read_content(work: Casework, ref: str, file_id: int) -> tuple[str, bytes]:
         case = load_case(s, ref)
         f = _file(s, case, file_id)
         return f.name, f.content
-
-
-def detail_extras(work: Casework, ref: str) -> dict[str, Any]:
-    """What the case export adds: attachments (names, sizes, hashes), the redaction log and deliveries."""
-    from dpo_tui.services.pack import deliveries
-
-    return {
-        "attachments": [a.as_json() for a in attachments(work, ref)],
-        "redaction_log": [r.as_json() for r in redaction_log(work, ref)],
-        "deliveries": [d.as_json() for d in deliveries(work, ref)],
-    }
-

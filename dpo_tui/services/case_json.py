@@ -73,6 +73,11 @@ def case_to_json(detail: CaseDetail) -> dict[str, Any]:
         ],
         "identity": detail.identity,
         "decision": detail.decision,
+        # issue 18: the evidence (names, sizes, hashes; never the bytes), the redaction log, packs built, deliveries
+        "attachments": [a.as_json() for a in detail.attachments],
+        "redaction_log": [r.as_json() for r in detail.redactions],
+        "packs": [p.as_json() for p in detail.packs],
+        "deliveries": [d.as_json() for d in detail.deliveries],
         "checklist": [
             {
                 "key": i.key,

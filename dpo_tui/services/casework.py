@@ -209,6 +209,9 @@ class Casework:
             return list(s.exec(q))
 
     def _detail(self, s: Session, case: Case, *, with_events: bool) -> CaseDetail:
+        from dpo_tui.services.attachments import _log, _views
+        from dpo_tui.services.pack import _deliveries, _packs
+
         rows = _clock_rows(s, case.id)
         dl = self.deadline_of(case, rows)
         items = s.exec(select(ChecklistItem).where(ChecklistItem.case_id == case.id).order_by(ChecklistItem.position))
@@ -256,6 +259,10 @@ class Casework:
             events=tuple(
                 EventView(e.seq, e.at, audit.who(e.actor, e.actor_name), e.kind, audit.payload_view(e), e.hash) for e in events
             ),
+            attachments=tuple(_views(s, case)),
+            redactions=tuple(_log(s, case)),
+            packs=tuple(_packs(s, case)),
+            deliveries=tuple(_deliveries(s, case)),
         )
 
     # ---- writing ---------------------------------------------------------------------------

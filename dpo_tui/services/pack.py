@@ -503,14 +503,20 @@ def _delivery_view(d: Delivery) -> DeliveryView:
 
 def packs(work: Casework, ref: str) -> list[PackView]:
     with work.db.reader() as s:
-        case = load_case(s, ref)
-        return [_pack_view(p) for p in s.exec(select(Pack).where(Pack.case_id == case.id).order_by(Pack.id))]
+        return _packs(s, load_case(s, ref))
+
+
+def _packs(s: Session, case: Case) -> list[PackView]:
+    return [_pack_view(p) for p in s.exec(select(Pack).where(Pack.case_id == case.id).order_by(Pack.id))]  # type: ignore[arg-type]
 
 
 def deliveries(work: Casework, ref: str) -> list[DeliveryView]:
     with work.db.reader() as s:
-        case = load_case(s, ref)
-        return [_delivery_view(d) for d in s.exec(select(Delivery).where(Delivery.case_id == case.id).order_by(Delivery.id))]
+        return _deliveries(s, load_case(s, ref))
+
+
+def _deliveries(s: Session, case: Case) -> list[DeliveryView]:
+    return [_delivery_view(d) for d in s.exec(select(Delivery).where(Delivery.case_id == case.id).order_by(Delivery.id))]  # type: ignore[arg-type]
 
 
 def check_delivery_date(work: Casework, received: date, on: date, reason: str | None) -> str | None:

@@ -98,6 +98,11 @@ class CaseDetail:
     letters: tuple[LetterView, ...] = ()
     notes: tuple[NoteView, ...] = ()
     events: tuple[EventView, ...] = field(default=())
+    # Issue 18: services.attachments.AttachmentView / RedactionView, services.pack.PackView / DeliveryView.
+    attachments: tuple[Any, ...] = ()
+    redactions: tuple[Any, ...] = ()
+    packs: tuple[Any, ...] = ()
+    deliveries: tuple[Any, ...] = ()
 
     @property
     def is_open(self) -> bool:
