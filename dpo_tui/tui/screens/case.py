@@ -49,6 +49,8 @@ from dpo_tui.tui.modals.explain import ExplainScreen
 from dpo_tui.tui.modals.note import NoteScreen
 from dpo_tui.tui.screens.case_checklist import BINDINGS as CHECKLIST_BINDINGS
 from dpo_tui.tui.screens.case_checklist import ChecklistActions
+from dpo_tui.tui.screens.case_pack import BINDINGS as PACK_BINDINGS
+from dpo_tui.tui.screens.case_pack import PackActions, render_attachment_detail, render_attachments
 from dpo_tui.tui.text import literal
 from dpo_tui.tui.widgets.badge import deadline_badge
 
@@ -63,11 +65,12 @@ TABS: tuple[tuple[str, str], ...] = (
     ("checklist", "Checklist"),
     ("letters", "Letters"),
     ("timeline", "Timeline"),
+    ("attachments", "Attachments"),
 )
 TAB_IDS = tuple(t for t, _ in TABS)
 
-class CaseScreen(ChecklistActions, DpoScreen[None]):
-    """One case: header + deadline badge that never scroll away, and six tabs."""
+class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
+    """One case: header + deadline badge that never scroll away, and seven tabs."""
 
 
     BINDINGS: list[Binding] = [
@@ -86,12 +89,14 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         Binding("f", "follow_up", "Follow-ups", id="case.follow_up"),
         Binding("O", "originals", "Messages as received", id="case.originals"),
         *CHECKLIST_BINDINGS,  # t tick, N not applicable, o item note, + add item, C complete (screens/case_checklist.py)
+        *PACK_BINDINGS,  # f attach, R redact, p pack, D delivered (screens/case_pack.py)
         Binding("1", "show_tab('overview')", "Overview", show=False, id="case.tab.overview"),
         Binding("2", "show_tab('identity')", "Identity", show=False, id="case.tab.identity"),
         Binding("3", "show_tab('decision')", "Decision", show=False, id="case.tab.decision"),
         Binding("4", "show_tab('checklist')", "Checklist", show=False, id="case.tab.checklist"),
         Binding("5", "show_tab('letters')", "Letters", show=False, id="case.tab.letters"),
         Binding("6", "show_tab('timeline')", "Timeline", show=False, id="case.tab.timeline"),
+        Binding("7", "show_tab('attachments')", "Attachments", show=False, id="case.tab.attachments"),
         Binding("left", "cycle_tab(-1)", "Previous tab", show=False, priority=True, id="case.tab.previous"),
         Binding("right", "cycle_tab(1)", "Next tab", show=False, priority=True, id="case.tab.next"),
     ]
@@ -142,6 +147,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         self._render_checklist(detail)
         self._render_letters(detail)
         self._render_timeline(detail)
+        render_attachments(self, detail)
 
     def call_service(
         self, fn: Callable[[Any], CaseDetail | None], *, done: str | None = None
@@ -366,6 +372,11 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
             with TabPane("6 Timeline", id="timeline"):
                 with VerticalScroll():
                     yield Static("", id="timeline-body")
+            with TabPane("7 Attachments", id="attachments"):
+                yield Static("", id="attachments-progress")
+                yield OptionList(id="attachments-list")
+                with VerticalScroll(id="attachments-scroll"):
+                    yield Static("", id="attachments-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -526,6 +537,10 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
     def _item_highlighted(self) -> None:
         self._render_item_detail()
 
+    @on(OptionList.OptionHighlighted, "#attachments-list")
+    def _attachment_highlighted(self) -> None:
+        render_attachment_detail(self, self._detail)
+
     def _render_letters(self, d: CaseDetail) -> None:
         if not d.letters:
             self.query_one("#letters-body", Static).update(Text("No letters sent or received yet.", style="dim"))
@@ -567,6 +582,8 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        if tab == "attachments":
+            self.query_one("#attachments-list", OptionList).focus()
 
     def action_cycle_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
