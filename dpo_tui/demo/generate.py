@@ -37,6 +37,7 @@ STORY_MODULES = (
     "dpo_tui.demo.decision_stories",
     "dpo_tui.demo.checklist_stories",
     "dpo_tui.demo.letter_stories",
+    "dpo_tui.demo.pack_stories",
 )
 CHUNK = 5000
 

@@ -582,8 +582,6 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        if tab == "attachments":
-            self.query_one("#attachments-list", OptionList).focus()
 
     def action_cycle_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)

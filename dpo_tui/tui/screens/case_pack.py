@@ -161,6 +161,7 @@ class PackActions:
             return
         if me.active_tab != "attachments":
             me.action_show_tab("attachments")
+            me.query_one("#attachments-list", OptionList).focus()
             self.app.notify("Pick an attachment, then press R again.", markup=False)
             return
         a = selected_attachment(me, d)
