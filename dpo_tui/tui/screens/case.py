@@ -372,7 +372,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
             with TabPane("6 Timeline", id="timeline"):
                 with VerticalScroll():
                     yield Static("", id="timeline-body")
-            with TabPane("7 Attachments", id="attachments"):
+            with TabPane("7 Files", id="attachments"):
                 yield Static("", id="attachments-progress")
                 yield OptionList(id="attachments-list")
                 with VerticalScroll(id="attachments-scroll"):
