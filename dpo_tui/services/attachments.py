@@ -134,6 +134,8 @@ def check_file(path: Path | str, limit: int) -> os.stat_result:
     """Refuse what cannot be attached, with one line naming the file (nothing is read yet)."""
     p = Path(path)
     shown = os.fsdecode(path) if isinstance(path, (bytes, os.PathLike)) else str(path)
+    if "\x00" in shown:
+        raise AttachmentRefused("file", f"{shown!r}: the name contains control characters; rename the file first")
     try:
         st = os.lstat(p)
     except FileNotFoundError:

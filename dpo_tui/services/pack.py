@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import os
+import os.path
 import re
 import secrets
 import shutil

@@ -301,3 +301,16 @@ def test_letters_as_docx_and_pdf_carry_date_address_and_unicode_names(work, tmp_
     assert pdf_path.read_bytes().startswith(b"%PDF") and stat.S_IMODE(pdf_path.stat().st_mode) == 0o600
     from fpdf import FPDF  # noqa: F401 - the PDF embeds the Unicode font, so the names are in its text layer
     assert b"DejaVu" in pdf_path.read_bytes()
+
+
+def test_received_correspondence_is_listed_as_an_attachment_but_not_sent(work) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.store.intake_models import StoredFile
+
+    case = _working(work)
+    with work.db.write() as s:  # as intake stores a message it takes in (services/intake.py)
+        s.add(StoredFile(case_id=case.id, name="received.eml", media_type="message/rfc822", size=3,
+                         sha256=hashlib.sha256(b"abc").hexdigest(), content=b"abc", kind="received_message",
+                         created_by="intake"))  # fmt: skip
+    (a,) = att.attachments(work, case.ref)
+    assert a.kind == "received_message" and not a.sent
+    assert case_to_json(work.get(case.ref))["attachments"][0]["name"] == "received.eml"
