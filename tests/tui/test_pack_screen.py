@@ -43,7 +43,7 @@ async def test_attach_from_the_checklist_item_under_the_cursor(sqlite_work, tmp_
         ol = screen.query_one("#checklist-list", OptionList)
         ol.highlighted = [i.key for i in screen.detail.checklist].index(GATHER)
         await pilot.pause()
-        await pilot.press("f")
+        await pilot.press("A")
         await settle(app, pilot)
         assert isinstance(app.screen, AttachScreen)
         # a folder is refused on the dialog's own line, nothing stored, the dialog stays

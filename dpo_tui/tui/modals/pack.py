@@ -1,4 +1,4 @@
-"""The response pack's dialogs (issue 18): the file picker (`f`), the redaction confirmation (`R`), the pack's
+"""The response pack's dialogs (issue 18): the file picker (`A`), the redaction confirmation (`R`), the pack's
 passphrase shown once (`p`) and the delivery (`D`).
 
 Each saving dialog runs its service call in a thread worker and closes with the result; a refusal (a folder, a

@@ -89,7 +89,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         Binding("f", "follow_up", "Follow-ups", id="case.follow_up"),
         Binding("O", "originals", "Messages as received", id="case.originals"),
         *CHECKLIST_BINDINGS,  # t tick, N not applicable, o item note, + add item, C complete (screens/case_checklist.py)
-        *PACK_BINDINGS,  # f attach, R redact, p pack, D delivered (screens/case_pack.py)
+        *PACK_BINDINGS,  # A attach, R redact, p pack, D delivered (screens/case_pack.py)
         Binding("1", "show_tab('overview')", "Overview", show=False, id="case.tab.overview"),
         Binding("2", "show_tab('identity')", "Identity", show=False, id="case.tab.identity"),
         Binding("3", "show_tab('decision')", "Decision", show=False, id="case.tab.decision"),

@@ -1,6 +1,6 @@
 """The case screen's response-pack keys (mixed into CaseScreen as PackActions, bound in CaseScreen.BINDINGS):
 
-  f   attach a file (file picker) to the checklist item under the cursor (on the Checklist tab), else to the case.
+  A   attach a file (file picker) to the checklist item under the cursor (on the Checklist tab), else to the case.
   R   redact the attachment under the cursor (Attachments tab): tick the suggested values, get the redacted copy.
   p   build the pack into a folder; the passphrase is shown once.
   D   mark the pack delivered: channel, day, and a reason when the day is earlier than today.
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 BINDINGS: list[Binding] = [
-    Binding("f", "attach", "Attach file", id="case.attach"),
+    Binding("A", "attach", "Attach file", id="case.attach"),
     Binding("R", "redact", "Redact", id="case.redact"),
     Binding("p", "pack", "Build pack", id="case.pack"),
     Binding("D", "deliver", "Mark delivered", id="case.deliver"),
@@ -63,7 +63,7 @@ def render_attachments(screen: Any, d: CaseDetail) -> None:
     if ids:
         ol.highlighted = ids.index(keep) if keep in ids else 0
     sent = sum(1 for a in d.attachments if a.sent)
-    head = f"{len(d.attachments)} attachment(s), {sent} to send" if d.attachments else "Nothing attached yet. f attaches a file."
+    head = f"{len(d.attachments)} attachment(s), {sent} to send" if d.attachments else "Nothing attached yet. A attaches a file."
     screen.query_one("#attachments-progress", Static).update(Text(head, style="bold"))
     render_attachment_detail(screen, d)
 
