@@ -83,3 +83,8 @@ class IntakeMessage(SQLModel, table=True):
     received: date
     overdue_chaser: bool = False  # a chaser about a case that was already overdue when it arrived
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# The tables that point at stored files (issue 18's redaction log) are registered whenever StoredFile is: retention
+# finds the references to clear from the metadata before it deletes a case's files.
+from dpo_tui.store import pack_models as _pack_models  # noqa: E402,F401

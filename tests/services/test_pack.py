@@ -314,3 +314,18 @@ def test_received_correspondence_is_listed_as_an_attachment_but_not_sent(work) -
     (a,) = att.attachments(work, case.ref)
     assert a.kind == "received_message" and not a.sent
     assert case_to_json(work.get(case.ref))["attachments"][0]["name"] == "received.eml"
+
+
+def test_retention_purges_a_case_with_attachments_redactions_and_a_delivery(work, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.services import retention
+
+    case = _working(work)
+    crm = att.attach(work, case.ref, [_files(tmp_path)["crm.csv"]], version=work.version_of(case.ref))[0]
+    att.redact(work, case.ref, crm.id, att.suggestions(work, case.ref, crm.id), version=work.version_of(case.ref))
+    pk.build_pack(work, case.ref, tmp_path / "out", version=work.version_of(case.ref))
+    pk.record_delivery(work, case.ref, channel="email", version=work.version_of(case.ref))
+    work.change_status(case.ref, "completed", version=work.version_of(case.ref))
+    result = retention.purge_case(work, case.ref, force_period=True)
+    assert result.skipped is None and result.files == 2
+    assert att.attachments(work, case.ref) == [] and att.redaction_log(work, case.ref) == []
+    assert work.get(case.ref).deliveries  # the delivery (day, channel, manifest hash) stays with the register row
