@@ -328,4 +328,10 @@ def test_retention_purges_a_case_with_attachments_redactions_and_a_delivery(work
     result = retention.purge_case(work, case.ref, force_period=True)
     assert result.skipped is None and result.files == 2
     assert att.attachments(work, case.ref) == [] and att.redaction_log(work, case.ref) == []
-    assert work.get(case.ref).deliveries  # the delivery (day, channel, manifest hash) stays with the register row
+    detail = work.get(case.ref)
+    assert detail.deliveries and detail.deliveries[0].manifest_sha256  # the delivery stays with the register row
+    from sqlalchemy import text
+
+    with work.db.engine.connect() as conn:
+        (manifest,) = conn.execute(text("SELECT manifest FROM packs")).one()
+    assert "crm" not in str(manifest) and "Ada" not in str(manifest)  # file names gone, hashes kept
