@@ -74,6 +74,17 @@ class CalendarSettings:
 
 
 @dataclass(frozen=True)
+class PackSettings:
+    """Attachments and the response pack (issue 18)."""
+
+    max_file_mb: int = 100
+    """The largest file that can be attached to a case, in MB (files are kept inside the database)."""
+    letterhead: str = ""
+    """A Word (.docx) letterhead for letters written as .docx: a path, absolute or relative to the settings file.
+    Empty: the plain template that ships with dpo-tui."""
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path
     exists: bool
@@ -85,6 +96,7 @@ class Settings:
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     smtp: Any = None  # dpo_tui.mail.config.SmtpSettings; Any so that loading settings never imports the mail code
     intake: IntakeSettings = field(default_factory=IntakeSettings)
+    pack: PackSettings = field(default_factory=PackSettings)
 
     @property
     def config_dir(self) -> Path:
@@ -121,7 +133,7 @@ def load_settings(path: Path | None = None) -> Settings:
     def fail(key: str, message: str) -> SettingsError:
         return SettingsError(str(DataFileError(source, key, message).located(text)))
 
-    known = {"user", "organisation", "policy", "fees", "keymap", "calendar", "smtp", "intake"}
+    known = {"user", "organisation", "policy", "fees", "keymap", "calendar", "smtp", "intake", "pack"}
     for key in data:
         if key not in known:
             raise fail(key, f"unknown section (expected one of: {', '.join(sorted(known))})")
@@ -138,6 +150,9 @@ def load_settings(path: Path | None = None) -> Settings:
     policy = _policy(data.get("policy", {}), fail)
     fees = _typed(Fees, data.get("fees", {}), "fees", fail)
     calendar = _typed(CalendarSettings, data.get("calendar", {}), "calendar", fail)
+    pack = _typed(PackSettings, data.get("pack", {}), "pack", fail)
+    if pack.max_file_mb < 1:
+        raise fail("pack.max_file_mb", "must be at least 1")
     smtp = None
     if "smtp" in data:  # refuses a password in the file, naming the line (`config check` runs this too)
         from dpo_tui.mail.config import parse_smtp
@@ -156,13 +171,13 @@ def load_settings(path: Path | None = None) -> Settings:
         raise fail(key, message) from None
     return Settings(
         path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees, keymap=dict(keymap),
-        calendar=calendar, smtp=smtp, intake=intake,
+        calendar=calendar, smtp=smtp, intake=intake, pack=pack,
     )
 
 
 # Upper bounds: a day count feeds date arithmetic (which overflows past year 9999), so an absurd value is a typo.
 _MAX_INT = 3660
-_MAXIMA = {"retention_years": 100}
+_MAXIMA = {"retention_years": 100, "max_file_mb": 2000}
 _MAX_MONEY = 1_000_000.0
 
 

@@ -43,6 +43,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "hold": ("dpo_tui.cli.retention_cmd", "hold", "Legal holds on a case or a requester: place, release, list."),
     "undo": ("dpo_tui.cli.retention_cmd", "undo", "Undo the last action on a case, as a new audited action."),
     "person": ("dpo_tui.cli.retention_cmd", "person", "Everything the case database holds about a person; --erase."),
+    "attach": ("dpo_tui.cli.pack_cmd", "attach", "Attach files to a case (and a checklist item), kept inside the database."),
+    "attachments": ("dpo_tui.cli.pack_cmd", "attachments", "A case's attachments, redaction log, packs and deliveries (--save ID writes one out)."),
+    "redact": ("dpo_tui.cli.pack_cmd", "redact", "Suggest and confirm redactions in a text attachment, or link a copy redacted elsewhere."),
+    "withhold": ("dpo_tui.cli.pack_cmd", "withhold", "Withhold a whole attachment from the response, with its reason."),
+    "pack": ("dpo_tui.cli.pack_cmd", "pack", "Build the encrypted response pack (pack REF -o DIR), or verify one (pack verify ARCHIVE)."),
+    "deliver": ("dpo_tui.cli.pack_cmd", "deliver", "Record the delivery of the pack or a letter: channel, day (backdated with a reason)."),
     "queue": ("dpo_tui.cli.tui_cmd", "queue", "Open the case queue (the default when no command is given)."),
 }
 

@@ -14,9 +14,9 @@ from dpo_tui.paths import shown
 @click.command()
 @click.argument("ref")
 @click.argument("kind", required=False)
-@click.option("-o", "--output", type=str, metavar="FILE", default=None, help="Write the letter to FILE (.md or .txt; 0600) instead of printing it.")
+@click.option("-o", "--output", type=str, metavar="FILE", default=None, help="Write the letter to FILE (.md, .txt, .docx or .pdf; 0600) instead of printing it.")
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
-@click.option("--format", "fmt", type=click.Choice(["md", "txt"]), default=None, help="md or txt (default: from the file name, else md).")
+@click.option("--format", "fmt", type=click.Choice(["md", "txt", "docx", "pdf"]), default=None, help="md, txt, docx (on the letterhead) or pdf (default: from the file name, else md).")
 @click.option("--save", is_flag=True, help="Also keep it on the case as correspondence sent today (with an audit event).")
 @click.option("--channel", default="email", show_default=True, help="How it was sent, with --save.")
 @click.option("--sent-on", default=None, help="Date sent (YYYY-MM-DD), with --save; default today.")
@@ -52,9 +52,11 @@ def letter(ctx: click.Context, ref: str, kind: str | None, output: str | None, f
     version = work.version_of(ref) if save else None
     draft = render_letter(work, ref, kind)
     chosen = fmt or (format_for(output) if output else "md")
+    if chosen in ("docx", "pdf") and output is None:
+        raise click.ClickException(f"--format {chosen}: a document goes to a file: add -o FILE")
     # The file is written to a temporary name first and put in place only after the save commits: a letter is
     # saved and written both or neither.
-    pending = open_letter_file(draft, output, chosen, force=force) if output is not None else None
+    pending = open_letter_file(draft, output, chosen, force=force, work=work) if output is not None else None
     try:
         if save:
             assert version is not None

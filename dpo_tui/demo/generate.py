@@ -36,6 +36,7 @@ STORY_MODULES = (
     "dpo_tui.demo.decision_stories",
     "dpo_tui.demo.checklist_stories",
     "dpo_tui.demo.letter_stories",
+    "dpo_tui.demo.pack_stories",
 )
 CHUNK = 5000
 

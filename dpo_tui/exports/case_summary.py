@@ -136,6 +136,19 @@ def summary_model(detail: CaseDetail, *, verified: Any, today: date, generated_b
             for l in detail.letters
         ],
         "notes": [(_d(n.at), n.by, n.body) for n in detail.notes],
+        # issue 18: attachments (names, sizes, hashes), the redaction log, packs built and deliveries
+        "attachments": [
+            (f"#{a.id}", a.name, str(a.size), a.sha256, _attachment_state(a), a.item_label or "", a.created_by, _d(a.created_at))
+            for a in detail.attachments
+        ],
+        "redactions": [
+            (r.file_name, r.action, r.what, r.reason_text, r.by, _d(r.at)) for r in detail.redactions
+        ],
+        "packs": [(f"#{p.id}", p.file_name, str(p.files), p.manifest_sha256, p.built_by, _d(p.built_at)) for p in detail.packs],
+        "deliveries": [
+            (_d(d.delivered_on), d.what, _words(d.channel), d.manifest_sha256 or "", d.reason or "", d.recorded_by)
+            for d in detail.deliveries
+        ],
         "events": [
             (str(e.seq), _d(e.at), e.actor, e.kind, _payload(e.payload), e.hash[:12]) for e in detail.events
         ],
@@ -143,6 +156,18 @@ def summary_model(detail: CaseDetail, *, verified: Any, today: date, generated_b
         "audit_result": verified.describe() if verified is not None else "audit trail not verified",
         "audit_anchor": _anchor(verified),
     }
+
+
+def _attachment_state(a: Any) -> str:
+    if a.kind == "received_message":
+        return "received correspondence"
+    if a.withheld:
+        return "withheld"
+    if a.kind == "redacted":
+        return f"redacted copy of #{a.original_id}"
+    if a.copy_id:
+        return f"original (redacted copy #{a.copy_id} sent)"
+    return "sent"
 
 
 def _anchor(verified: Any) -> str:
@@ -207,6 +232,15 @@ def to_markdown(model: dict[str, Any]) -> str:
         ]
     if m["notes"]:
         out += ["## Notes", "", *_table(("When", "By", "Note"), m["notes"]), ""]
+    out += ["## Attachments", ""]
+    out += [*_table(("#", "Name", "Bytes", "SHA-256", "State", "Checklist item", "By", "When"), m["attachments"])] if m["attachments"] else ["_No attachments._"]
+    out += ["", "## Redaction log", ""]
+    out += [*_table(("File", "Action", "What", "Reason", "By", "When"), m["redactions"])] if m["redactions"] else ["_Nothing redacted or withheld._"]
+    out += ["", "## Response pack and delivery", ""]
+    if m["packs"]:
+        out += [*_table(("#", "File", "Files", "Manifest SHA-256", "Built by", "Built"), m["packs"]), ""]
+    out += [*_table(("Delivered", "What", "Channel", "Manifest SHA-256", "Reason for the date", "Recorded by"), m["deliveries"])] if m["deliveries"] else ["_No delivery recorded._"]
+    out += [""]
     out += ["## Audit timeline", ""]
     out += [f"**{'Verified' if m['audit_ok'] else 'NOT VERIFIED'}:** {md_escape(m['audit_result'])}", ""]
     out += [f"Audit anchor (chain head at export): `{m['audit_anchor']}`", ""]

@@ -22,14 +22,19 @@ from dpo_tui.text import csv_cell
 
 COLUMNS = (
     "reference", "received", "rights", "channel", "status", "due", "legal_due", "extended", "final_response",
-    "on_time", "outcome", "reason", "case_type", "about",
+    "on_time", "outcome", "reason", "case_type", "about", "attachments", "redactions", "delivered",
 )  # fmt: skip
 
 _SQL = (
     "SELECT c.ref, c.received, c.rights, c.channel, c.status, c.is_open, c.due, c.legal_due, c.extended, "
     "c.final_response_on, c.outcome, c.decision, c.clock_state, "
     "CASE WHEN c.extended THEN (SELECT ce.reason FROM clock_events ce WHERE ce.case_id = c.id AND ce.kind = 'extended' "
-    "ORDER BY ce.id LIMIT 1) END AS ext_reason, c.kind, c.about_ref "
+    "ORDER BY ce.id LIMIT 1) END AS ext_reason, c.kind, c.about_ref, "
+    # Issue 18: the evidence, the redaction log and the delivery (the newest), one subquery each.
+    "(SELECT count(*) FROM stored_files f WHERE f.case_id = c.id) AS n_files, "
+    "(SELECT count(*) FROM redactions r WHERE r.case_id = c.id) AS n_redactions, "
+    "(SELECT d.delivered_on || ' ' || d.channel || ' ' || coalesce(d.what, '') || coalesce(' sha256 ' || d.manifest_sha256, '') "
+    "FROM deliveries d WHERE d.case_id = c.id ORDER BY d.id DESC LIMIT 1) AS delivered "
     "FROM cases c"
 )
 _EXT_WORDS = {"complex": "complex request", "several_requests": "several requests from the person"}
@@ -175,7 +180,7 @@ def register_rows(db: Any, *, today: date, date_from: date | None = None, date_t
     "complaint", naming the request it is about; that request's row names its complaints."""
     today_s = today.isoformat()
     complaints = _complaints_about(db)
-    for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, _clock, ext, kind, about in _stream(db, date_from, date_to):
+    for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, _clock, ext, kind, about, n_files, n_red, delivered in _stream(db, date_from, date_to):
         due_s, final_s = _iso(due), _iso(final)
         d = _decision(raw)
         if kind == "complaint":
@@ -183,7 +188,8 @@ def register_rows(db: Any, *, today: date, date_from: date | None = None, date_t
                 "reference": ref, "received": _iso(received) or "", "rights": rights.replace(",", ";"), "channel": channel,
                 "status": status, "due": "", "legal_due": "", "extended": "no", "final_response": final_s or "",
                 "on_time": "", "outcome": outcome or ("" if is_open else status), "reason": "", "case_type": "complaint",
-                "about": about or "",
+                "about": about or "", "attachments": str(n_files or 0), "redactions": str(n_red or 0),
+                "delivered": delivered or "",
             }  # fmt: skip
             yield _complaint_row(base, d, about, status, is_open, today_s)
             continue
@@ -206,6 +212,9 @@ def register_rows(db: Any, *, today: date, date_from: date | None = None, date_t
             "reason": reason,
             "case_type": "request",
             "about": "",
+            "attachments": str(n_files or 0),
+            "redactions": str(n_red or 0),
+            "delivered": delivered or "",
         }
 
 
@@ -388,7 +397,7 @@ def build_report(db: Any, *, today: date, year: int | None = None) -> Report:
     ext_grounds: Counter[str] = Counter()
     ref_grounds: Counter[str] = Counter()
     days: Counter[int] = Counter()  # days to respond -> cases: constant memory at any case count
-    for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, clock, ext, kind, _about in _stream(db, None, None, year):
+    for ref, received, rights, channel, status, is_open, due, legal_due, extended, final, outcome, raw, clock, ext, kind, _about, *_pack in _stream(db, None, None, year):
         if kind == "complaint":
             rep.complaints += 1
             rep.complaints_open += 1 if is_open else 0

@@ -46,7 +46,7 @@ def _bucket(n: int, buckets: tuple[tuple[int, int, str], ...]) -> str:
 
 def build_series(db: Any, *, today: date, year: int | None = None) -> Series:
     s = Series()
-    for _ref, received, rights, _ch, status, is_open, due, _legal, _ext, final, _out, _raw, _clock, _e, kind, _about in _stream(db, None, None, year):
+    for _ref, received, rights, _ch, status, is_open, due, _legal, _ext, final, _out, _raw, _clock, _e, kind, _about, *_pack in _stream(db, None, None, year):
         if kind == "complaint":  # requests only: complaints are counted in the report's own line
             continue
         rec = _iso(received) or ""

@@ -77,6 +77,11 @@ def case_to_json(detail: CaseDetail) -> dict[str, Any]:
         ],
         "identity": detail.identity,
         "decision": detail.decision,
+        # issue 18: the evidence (names, sizes, hashes; never the bytes), the redaction log, packs built, deliveries
+        "attachments": [a.as_json() for a in detail.attachments],
+        "redaction_log": [r.as_json() for r in detail.redactions],
+        "packs": [p.as_json() for p in detail.packs],
+        "deliveries": [d.as_json() for d in detail.deliveries],
         "checklist": [
             {
                 "key": i.key,
@@ -148,6 +153,8 @@ def case_to_text(detail: CaseDetail, *, today: date) -> str:
         "How the due date was computed:",
         *[f"  {step}" for step in dl.explanation],
     ]
+    if detail.final_response_on:
+        lines.insert(5, f"Response:  {fmt(detail.final_response_on)}")
     c = (detail.decision or {}).get("complaint") or {}
     if detail.kind == "complaint":
         lines += ["", "Complaint:"]
@@ -164,4 +171,9 @@ def case_to_text(detail: CaseDetail, *, today: date) -> str:
             lines.append(f"  processing restricted since {b.get('restricted_since')} (Art 18(1)(d))")
     if detail.description:
         lines += ["", "What they complain about:" if detail.kind == "complaint" else "Request:", *[f"  {clean(l)}" for l in detail.description.splitlines()]]
+    if detail.checklist:
+        # Numbered as `dpo-tui attach REF FILE --item N` takes them.
+        lines += ["", "Checklist:"]
+        marks = {"done": "x", "na": "-"}
+        lines += [f"  {n:>2}. [{marks.get(i.state, ' ')}] {clean(i.label)}" for n, i in enumerate(detail.checklist, 1)]
     return "\n".join(lines)

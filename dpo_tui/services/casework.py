@@ -130,7 +130,8 @@ class Casework:
                 closed_on=closed, policy_days=int(c.get("ack_days") or self.settings.policy.complaint_ack_days),
             )  # fmt: skip
         events = [ClockEvent(ClockEventKind(r.kind), r.on, r.reason) for r in rows]
-        closed_on = case.closed_at.date() if case.closed_at and case.status in CLOSED else None
+        # The clock ends on the response date (the delivery of the response, issue 18), else the day it was closed.
+        closed_on = (case.final_response_on or case.closed_at.date()) if case.closed_at and case.status in CLOSED else None
         target = self.settings.policy.internal_target_days or None
         return compute_deadline(
             self.regime(case.regime),
@@ -218,6 +219,9 @@ class Casework:
             return list(s.exec(q))
 
     def _detail(self, s: Session, case: Case, *, with_events: bool) -> CaseDetail:
+        from dpo_tui.services.attachments import _log, _views
+        from dpo_tui.services.pack import _deliveries, _packs
+
         rows = _clock_rows(s, case.id)
         dl = self.deadline_of(case, rows)
         items = s.exec(select(ChecklistItem).where(ChecklistItem.case_id == case.id).order_by(ChecklistItem.position))
@@ -270,6 +274,10 @@ class Casework:
             complaints=tuple(
                 s.exec(select(Case.ref).where(Case.about_ref == case.ref).order_by(Case.id))  # type: ignore[arg-type]
             ) if case.kind != "complaint" else (),
+            attachments=tuple(_views(s, case)),
+            redactions=tuple(_log(s, case)),
+            packs=tuple(_packs(s, case)),
+            deliveries=tuple(_deliveries(s, case)),
         )
 
     # ---- writing ---------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from dpo_tui.letters import KINDS, LetterKind, LetterRefused, Trusted, environme
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
 
-FORMATS = ("md", "txt")
+FORMATS = ("md", "txt", "docx", "pdf")
+TEXT_FORMATS = ("md", "txt")
 UK_COMPLAIN_TO_CONTROLLER_FROM = date(2026, 6, 19)  # DPA 2018 s.164A (see dpo_tui.domain.wording)
 
 
@@ -232,25 +233,33 @@ def save_letter(
         return work.finish(s, case)
 
 
-def write_letter(draft: Draft, path: Path | str, fmt_: str = "md", *, force: bool = False) -> Path:
-    """Write the letter as Markdown or plain text, owner-only (0600); never over an existing file unless `force`."""
+def write_letter(draft: Draft, path: Path | str, fmt_: str = "md", *, force: bool = False, work: Any = None) -> Path:
+    """Write the letter as Markdown, plain text, Word or PDF, owner-only (0600); never over an existing file unless
+    `force`. Word and PDF need `work` (the organisation's letterhead and the requester's address)."""
     from dpo_tui.paths import write_private
 
+    return write_private(path, letter_bytes(draft, fmt_, work), force=force)
+
+
+def letter_bytes(draft: Draft, fmt_: str, work: Any = None) -> bytes:
     if fmt_ not in FORMATS:
-        raise InvalidInput(f"format: '{fmt_}' is not a letter format (use md or txt)")
-    return write_private(path, draft.as_text(fmt_), force=force)
+        raise InvalidInput(f"format: '{fmt_}' is not a letter format (use {', '.join(FORMATS)})")
+    if fmt_ in TEXT_FORMATS:
+        return draft.as_text(fmt_).encode("utf-8")
+    if work is None:
+        raise InvalidInput(f"format: {fmt_} needs the case database")
+    return letter_docx(work, draft) if fmt_ == "docx" else letter_pdf(work, draft)
 
 
-def open_letter_file(draft: Draft, path: Path | str, fmt_: str = "md", *, force: bool = False) -> Any:
+def open_letter_file(draft: Draft, path: Path | str, fmt_: str = "md", *, force: bool = False, work: Any = None) -> Any:
     """The letter written to a temporary file beside `path`, not yet in place: call `publish()` after the
     correspondence is committed (or `discard()`), so saving and writing happen both or neither."""
     from dpo_tui.paths import PrivateOutput
 
-    if fmt_ not in FORMATS:
-        raise InvalidInput(f"format: '{fmt_}' is not a letter format (use md or txt)")
+    data = letter_bytes(draft, fmt_, work)  # before the file: a bad format or letterhead leaves nothing
     out = PrivateOutput(path, force=force)
     try:
-        out.write(draft.as_text(fmt_))
+        out.write(data)
         out.close()
     except BaseException:
         out.discard()
@@ -259,7 +268,61 @@ def open_letter_file(draft: Draft, path: Path | str, fmt_: str = "md", *, force:
 
 
 def format_for(path: Path) -> str:
-    return "txt" if Path(path).suffix.lower() == ".txt" else "md"
+    suffix = Path(path).suffix.lower().lstrip(".")
+    return suffix if suffix in ("txt", "docx", "pdf") else "md"
+
+
+def _doc_body(body: str) -> str:
+    """The Markdown body as clean text for documents: escapes and `**` gone, `## ` headings kept as markers."""
+    from dpo_tui.text import clean, md_unescape
+
+    return clean("\n".join(md_unescape(line.replace("**", "")) for line in body.split("\n")))
+
+
+def letter_document(work: Any, draft: Draft) -> Any:
+    """What a letter document shows besides the letter: organisation, date, the requester's name and postal address."""
+    from dpo_tui.letters.documents import LetterDoc
+    from dpo_tui.text import clean, md_unescape
+
+    detail = work.get(draft.ref, with_events=False)
+    org = work.settings.organisation
+    recipient = [clean(detail.requester.get("name") or "")]
+    address = detail.requester.get("address") or ""
+    recipient += [clean(line.strip()) for line in address.replace("\r", "").split("\n") if line.strip()]
+    if not address.strip():
+        recipient.append(clean(detail.requester.get("email") or ""))
+    return LetterDoc(
+        org_name=org.name, org_address=org.address.strip(), date_text=fmt(work.today()), ref=detail.ref,
+        recipient=tuple(r for r in recipient if r), subject=clean(md_unescape(" ".join(draft.subject.split()))),
+        body=_doc_body(draft.body),
+    )
+
+
+def _letterhead(work: Any) -> Path | None:
+    configured = (work.settings.pack.letterhead or "").strip()
+    if not configured:
+        return None
+    path = Path(configured).expanduser()
+    if not path.is_absolute():
+        path = work.settings.config_dir / path
+    if not path.is_file():
+        raise InvalidInput("pack.letterhead", f"{path}: no such Word letterhead (the [pack] letterhead setting)")
+    return path
+
+
+def letter_docx(work: Any, draft: Draft) -> bytes:
+    from dpo_tui.letters.documents import DocumentFailed, docx_bytes
+
+    try:
+        return docx_bytes(letter_document(work, draft), _letterhead(work))
+    except DocumentFailed as exc:
+        raise InvalidInput("pack.letterhead", str(exc)) from None
+
+
+def letter_pdf(work: Any, draft: Draft) -> bytes:
+    from dpo_tui.letters.documents import pdf_bytes
+
+    return pdf_bytes(letter_document(work, draft))
 
 
 # ---- the template context ---------------------------------------------------------------------------------------

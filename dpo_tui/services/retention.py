@@ -40,6 +40,10 @@ HANDLED_TABLES = {
     "pending_intake": "sender, subject, text and attachment names cleared",
     "intake_messages": "kept (message key only, for de-duplication); its file link cleared",
     "legal_holds": "kept: the record of the hold (a held case is never purged)",
+    # issue 18 (store/pack_models.py)
+    "redactions": "deleted (the redaction log names files and what was redacted)",
+    "packs": "kept (what was delivered: manifest hash, archive hash, size); the manifest keeps each file's hash and size, not its name",
+    "deliveries": "kept (day, channel, manifest hash: the response date); the reason for a late record cleared",
 }
 
 _IDENTITY_KEEP = ("schema", "status", "needed", "requester_kind")
@@ -396,6 +400,16 @@ def _remove_personal_data(s: Session, case: Case, action: str) -> dict[str, int]
     file_ids = set(s.exec(select(StoredFile.id).where(StoredFile.case_id == cid)))
     file_ids |= {i for i in s.exec(select(PendingIntake.file_id).where(PendingIntake.case_id == cid)) if i}
     file_ids |= {i for i in s.exec(select(IntakeMessage.file_id).where(IntakeMessage.case_id == cid)) if i}
+    from dpo_tui.store.pack_models import Delivery, Pack, Redaction
+
+    s.execute(delete(Redaction).where(Redaction.case_id == cid))
+    for pack in s.exec(select(Pack).where(Pack.case_id == cid)):
+        files = (pack.manifest or {}).get("files") or []
+        pack.manifest = {"schema": (pack.manifest or {}).get("schema"), "files": [
+            {"sha256": e.get("sha256"), "size": e.get("size"), "kind": e.get("kind")} for e in files if isinstance(e, dict)
+        ]}  # fmt: skip
+        s.add(pack)
+    s.execute(update(Delivery).where(Delivery.case_id == cid).values(reason=None))
     if file_ids:
         _drop_references(s, "stored_files", file_ids)
         s.execute(delete(StoredFile).where(StoredFile.id.in_(file_ids)))  # type: ignore[union-attr]

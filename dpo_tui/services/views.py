@@ -101,6 +101,11 @@ class CaseDetail:
     kind: str = "request"  # or "complaint" (to the controller, DPA 2018 s.164A), about the request `about_ref`
     about_ref: str | None = None
     complaints: tuple[str, ...] = ()  # a request: the references of the complaints made about it
+    # Issue 18: services.attachments.AttachmentView / RedactionView, services.pack.PackView / DeliveryView.
+    attachments: tuple[Any, ...] = ()
+    redactions: tuple[Any, ...] = ()
+    packs: tuple[Any, ...] = ()
+    deliveries: tuple[Any, ...] = ()
 
     @property
     def is_open(self) -> bool:

@@ -27,9 +27,14 @@ class StoredFile(SQLModel, table=True):
     size: int
     sha256: str = Field(index=True)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    kind: str  # received_message | attachment | redacted | pack ...
+    kind: str  # received_message | attachment | redacted
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str
+    # Issue 18 (migration 0010): the checklist item that found it, the original a redacted copy was made from,
+    # and whether it is withheld from the response (the redaction log says why).
+    item_key: str | None = None
+    original_id: int | None = Field(default=None, foreign_key="stored_files.id")
+    withheld: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class PendingIntake(SQLModel, table=True):
@@ -78,3 +83,8 @@ class IntakeMessage(SQLModel, table=True):
     received: date
     overdue_chaser: bool = False  # a chaser about a case that was already overdue when it arrived
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# The tables that point at stored files (issue 18's redaction log) are registered whenever StoredFile is: retention
+# finds the references to clear from the metadata before it deletes a case's files.
+from dpo_tui.store import pack_models as _pack_models  # noqa: E402,F401

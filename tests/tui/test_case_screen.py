@@ -74,11 +74,11 @@ async def test_tabs_switch_with_number_keys_and_arrows(sqlite_work) -> None:  # 
         await settle(app, pilot)
         tabs = app.screen.query_one(TabbedContent)
         assert tabs.active == "overview"
-        for key, tab in zip("234561", ("identity", "decision", "checklist", "letters", "timeline", "overview")):
+        for key, tab in zip("2345671", ("identity", "decision", "checklist", "letters", "timeline", "attachments", "overview")):
             await pilot.press(key)
             assert tabs.active == tab
         await pilot.press("left")
-        assert tabs.active == "timeline"
+        assert tabs.active == "attachments"
         await pilot.press("right")
         assert tabs.active == "overview"
         await pilot.press("2")

@@ -182,7 +182,7 @@ async def test_ccpa_repeat_decision_from_the_keyboard(sqlite_work) -> None:  # t
     ref = sqlite_work.log_request(new_request(regime="ccpa", received=date(2026, 11, 2))).ref
     first = sqlite_work.list_cases()[0].ref
     async with run_case(sqlite_work, ref, size=SIZE) as (app, pilot):
-        await pilot.press("R")
+        await pilot.press("Y")
         await settle(app, pilot)
         assert isinstance(app.screen, FormScreen) and "1798.130(b)" in str(app.screen.query_one(".form-intro").content)
         app.screen.query_one("#f-decision", Select).value = "decline"
@@ -191,7 +191,7 @@ async def test_ccpa_repeat_decision_from_the_keyboard(sqlite_work) -> None:  # t
         detail = case_screen(app).detail
         assert detail.decision["ccpa_repeat"]["decision"] == "decline" and detail.status == "refused"
     async with run_case(sqlite_work, first, size=SIZE) as (app, pilot):
-        await pilot.press("R")
+        await pilot.press("Y")
         await settle(app, pilot)
         assert isinstance(app.screen, CaseScreen)
         assert any("not a third request" in n for n in notes(app))

@@ -49,6 +49,8 @@ from dpo_tui.tui.modals.explain import ExplainScreen
 from dpo_tui.tui.modals.note import NoteScreen
 from dpo_tui.tui.screens.case_checklist import BINDINGS as CHECKLIST_BINDINGS
 from dpo_tui.tui.screens.case_checklist import ChecklistActions
+from dpo_tui.tui.screens.case_pack import BINDINGS as PACK_BINDINGS
+from dpo_tui.tui.screens.case_pack import PackActions, render_attachment_detail, render_attachments
 from dpo_tui.tui.text import literal
 from dpo_tui.tui.widgets.badge import deadline_badge
 
@@ -63,11 +65,12 @@ TABS: tuple[tuple[str, str], ...] = (
     ("checklist", "Checklist"),
     ("letters", "Letters"),
     ("timeline", "Timeline"),
+    ("attachments", "Attachments"),
 )
 TAB_IDS = tuple(t for t, _ in TABS)
 
-class CaseScreen(ChecklistActions, DpoScreen[None]):
-    """One case: header + deadline badge that never scroll away, and six tabs."""
+class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
+    """One case: header + deadline badge that never scroll away, and seven tabs."""
 
 
     BINDINGS: list[Binding] = [
@@ -91,13 +94,15 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         Binding("g", "erasure", "Erasure ground / exceptions", show=False, id="case.erasure"),
         Binding("b", "balancing", "Objection: balancing test", show=False, id="case.balancing"),
         Binding("K", "complaint", "Complaint (log / acknowledge / outcome)", show=False, id="case.complaint"),
-        Binding("R", "repeat", "CCPA repeat request decision", show=False, id="case.repeat"),
+        Binding("Y", "repeat", "CCPA repeat request decision", show=False, id="case.repeat"),
+        *PACK_BINDINGS,  # A attach, X redact, p pack, D delivered (screens/case_pack.py)
         Binding("1", "show_tab('overview')", "Overview", show=False, id="case.tab.overview"),
         Binding("2", "show_tab('identity')", "Identity", show=False, id="case.tab.identity"),
         Binding("3", "show_tab('decision')", "Decision", show=False, id="case.tab.decision"),
         Binding("4", "show_tab('checklist')", "Checklist", show=False, id="case.tab.checklist"),
         Binding("5", "show_tab('letters')", "Letters", show=False, id="case.tab.letters"),
         Binding("6", "show_tab('timeline')", "Timeline", show=False, id="case.tab.timeline"),
+        Binding("7", "show_tab('attachments')", "Attachments", show=False, id="case.tab.attachments"),
         Binding("left", "cycle_tab(-1)", "Previous tab", show=False, priority=True, id="case.tab.previous"),
         Binding("right", "cycle_tab(1)", "Next tab", show=False, priority=True, id="case.tab.next"),
     ]
@@ -148,6 +153,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         self._render_checklist(detail)
         self._render_letters(detail)
         self._render_timeline(detail)
+        render_attachments(self, detail)
 
     def call_service(
         self, fn: Callable[[Any], CaseDetail | None], *, done: str | None = None
@@ -496,6 +502,11 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
             with TabPane("6 Timeline", id="timeline"):
                 with VerticalScroll():
                     yield Static("", id="timeline-body")
+            with TabPane("7 Files", id="attachments"):
+                yield Static("", id="attachments-progress")
+                yield OptionList(id="attachments-list")
+                with VerticalScroll(id="attachments-scroll"):
+                    yield Static("", id="attachments-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -678,6 +689,10 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
     @on(OptionList.OptionHighlighted, "#checklist-list")
     def _item_highlighted(self) -> None:
         self._render_item_detail()
+
+    @on(OptionList.OptionHighlighted, "#attachments-list")
+    def _attachment_highlighted(self) -> None:
+        render_attachment_detail(self, self._detail)
 
     def _render_letters(self, d: CaseDetail) -> None:
         if not d.letters:
