@@ -114,7 +114,7 @@ class RedactScreen(_Saving):
     confirms with ctrl+s. Dismisses with the redacted copy, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "confirm", "Redact", priority=True, id="redact.confirm"),
+        Binding("ctrl+s", "confirm", "Redact", id="redact.confirm"),
         Binding("escape", "cancel", "Cancel", id="redact.cancel"),
     ]
 
@@ -178,7 +178,7 @@ class DeliverScreen(_Saving):
     """Mark the pack delivered: channel, the day (today, or earlier with a reason)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="deliver.save"),
+        Binding("ctrl+s", "save", "Save", id="deliver.save"),
         Binding("escape", "cancel", "Cancel", id="deliver.cancel"),
     ]
     FIELD_WIDGETS: ClassVar[dict[str, str]] = {"channel": "#deliver-channel", "date": "#deliver-date", "reason": "#deliver-reason"}

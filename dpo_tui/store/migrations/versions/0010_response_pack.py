@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0012"  # re-chained after main's 0011 and 0016 (rebase)
+down_revision = "0012"  # re-chained at merge: 0004 -> 0011 -> 0016 -> 0012 -> 0010
 branch_labels = None
 depends_on = None
 
