@@ -255,6 +255,13 @@ class QueueScreen(DpoScreen[None]):
             empty.set_class(not empty_now, "hidden")
             table.set_class(empty_now, "hidden")
             self.query_one("#colheads").set_class(empty_now, "hidden")
+            # A hidden table loses the focus and nothing takes it back when rows return: j, arrows and space
+            # would do nothing until Tab (issue 16). The search box keeps the focus while the user types in it.
+            search = self.query_one("#search", Input)
+            if not empty_now and not search.has_focus:
+                table.focus()
+            elif empty_now and not search.has_focus:
+                self.set_focus(None)  # nothing else may take it (a focused hidden box would swallow `n`)
         if empty_now:
             text = self._empty_text()
             if text != self._shown_empty_text:
