@@ -98,3 +98,54 @@ async def test_assess_shows_the_decision_options(sqlite_work, size) -> None:  # 
         for kind in DECISION_KINDS:
             assert DECISION_LABELS[kind] in shown, kind
         assert "Note (how you weighed it)" in shown
+
+
+async def test_checklist_tab_arrows_and_jk_move_and_t_ticks_the_highlighted_item(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import OptionList
+
+    from dpo_tui.tui.modals.checklist import TickScreen
+    from tests.tui.harness import run_case
+
+    detail = sqlite_work.log_request(new_request())
+    keys = [i.key for i in detail.checklist]
+    async with run_case(sqlite_work, detail.ref, size=(120, 40)) as (app, pilot):
+        case = app.screen
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert case.selected_item_key == keys[0]
+        await pilot.press("down", "down")
+        assert case.selected_item_key == keys[2]
+        await pilot.press("j")
+        assert case.selected_item_key == keys[3]
+        await pilot.press("k", "up")
+        assert case.selected_item_key == keys[1]
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TickScreen)
+        assert app.screen.item.key == keys[1]
+        assert isinstance(case.query_one("#checklist-list"), OptionList)
+
+
+async def test_tick_dialog_for_a_plain_item_asks_only_for_a_note(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.tui.modals.checklist import TickScreen
+    from tests.tui.harness import run_case
+    from tests.tui.test_checklist_view import GATHER, SEARCH, item, open_checklist
+
+    ref = sqlite_work.log_request(new_request()).ref
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
+        await open_checklist(app, pilot, GATHER)
+        await pilot.press("t")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TickScreen)
+        shown = "\n".join(screen_lines(app))
+        assert "Search terms used" not in shown and "Found data" not in shown and "Nothing found" not in shown
+        await pilot.press(*"Exported as PDF", "enter")
+        await settle(app, pilot)
+        got = item(sqlite_work, ref, GATHER)
+        assert (got.state, got.note, got.search_terms, got.found) == ("done", "Exported as PDF", None, None)
+        await open_checklist(app, pilot, SEARCH)
+        await pilot.press("t")
+        await settle(app, pilot)
+        shown = "\n".join(screen_lines(app))
+        assert "Search terms used (required)" in shown and "Nothing found" in shown

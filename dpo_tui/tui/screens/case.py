@@ -66,6 +66,16 @@ TABS: tuple[tuple[str, str], ...] = (
 )
 TAB_IDS = tuple(t for t, _ in TABS)
 
+
+class ChecklistList(OptionList):
+    """The checklist's items: arrows, and j / k as in the queue, move the cursor that `t`, `N` and `o` act on."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Next item", show=False, id="case.checklist.down"),
+        Binding("k", "cursor_up", "Previous item", show=False, id="case.checklist.up"),
+    ]
+
+
 class CaseScreen(ChecklistActions, DpoScreen[None]):
     """One case: header + deadline badge that never scroll away, and six tabs."""
 
@@ -358,7 +368,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
                     yield Static("", id="decision-body")
             with TabPane("4 Checklist", id="checklist"):
                 yield Static("", id="checklist-progress")
-                yield OptionList(id="checklist-list")
+                yield ChecklistList(id="checklist-list")
                 yield Static("", id="checklist-detail")
             with TabPane("5 Letters", id="letters"):
                 with VerticalScroll():
@@ -567,6 +577,13 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+
+    @on(TabbedContent.TabActivated, "#case-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        # The checklist's keys act on its cursor: it takes the focus, or arrows moved the tab strip and `t`
+        # ticked item 1 whatever the user looked at (issue 16).
+        if event.pane.id == "checklist":
+            self.query_one("#checklist-list", OptionList).focus()
 
     def action_cycle_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
