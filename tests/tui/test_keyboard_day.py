@@ -91,7 +91,7 @@ async def test_assess_shows_the_decision_options(sqlite_work, size) -> None:  # 
     async with run_app(work, size=size) as (app, pilot):
         await start(pilot, work, case.ref, "assess")
         assert isinstance(app.screen, AssessScreen)
-        await pilot.press(*["tab"] * 21)  # through the grounds to the decision, as a user would
+        await pilot.press(*["tab"] * 20)  # through the grounds to the decision, as a user would
         await settle(app, pilot)
         assert app.focused is app.screen.query_one("#decision")
         shown = "\n".join(screen_lines(app))
@@ -149,3 +149,19 @@ async def test_tick_dialog_for_a_plain_item_asks_only_for_a_note(sqlite_work) ->
         await settle(app, pilot)
         shown = "\n".join(screen_lines(app))
         assert "Search terms used (required)" in shown and "Nothing found" in shown
+
+
+@pytest.mark.parametrize(
+    "which, first", [("refuse", "scope"), ("fee", "mode"), ("fee_paid", "amount"), ("extend", "reason")]
+)
+async def test_decision_dialogs_open_with_focus_on_their_first_field(sqlite_work, which, first) -> None:  # type: ignore[no-untyped-def]
+    from tests.tui.test_decision_screens import start
+
+    case = sqlite_work.log_request(new_request())
+    async with run_app(sqlite_work, size=(140, 45)) as (app, pilot):
+        await start(pilot, sqlite_work, case.ref, which)
+        assert app.focused is not None and app.focused.id == first, app.focused
+        if which == "extend":  # the first key acts on the field instead of being lost
+            await pilot.press("down", "enter")
+            await settle(app, pilot)
+            assert app.screen.radio("#reason") == "several_requests"
