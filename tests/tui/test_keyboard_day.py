@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from textual.widgets import Input
 
-from tests.conftest import make_work, new_request
+from tests.conftest import TODAY, make_work, new_request
 from tests.tui.harness import make_app, run_app, screen_lines, settle
 from tests.tui.test_queue import queue, seeded, fixed_clock  # noqa: F401 - fixtures
 
@@ -165,3 +165,93 @@ async def test_decision_dialogs_open_with_focus_on_their_first_field(sqlite_work
             await pilot.press("down", "enter")
             await settle(app, pilot)
             assert app.screen.radio("#reason") == "several_requests"
+
+
+async def test_escape_on_the_new_request_form_asks_before_discarding(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.tui.modals.new_request import NewRequestScreen
+    from dpo_tui.tui.modals.prompts import ConfirmScreen
+    from tests.tui.harness import push
+
+    async with run_app(sqlite_work, size=(80, 24)) as (app, pilot):
+        results = await push(app, pilot, NewRequestScreen())
+        form = app.screen
+        await pilot.press(*"Grace Hopper", "escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen), "typed input is not thrown away on one key"
+        await pilot.press("escape")  # no: back to the form, with what was typed
+        await settle(app, pilot)
+        assert app.screen is form and form.query_one("#name", Input).value == "Grace Hopper"
+        assert results == []
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("enter")  # yes: discard
+        await settle(app, pilot)
+        assert results == [None] and sqlite_work.list_cases() == []
+
+
+async def test_a_postal_request_without_email_from_the_form(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Select, SelectionList
+
+    from dpo_tui.domain.rights import Right
+    from dpo_tui.tui.modals.new_request import NewRequestScreen
+    from tests.tui.harness import push
+
+    async with run_app(sqlite_work, size=(120, 40)) as (app, pilot):
+        results = await push(app, pilot, NewRequestScreen())
+        form = app.screen
+        await pilot.press(*"Pat Post", "ctrl+s")
+        await settle(app, pilot)
+        assert "at least one way to reach the person" in str(form.query_one("#email-error").content)
+        form.query_one("#address", Input).focus()
+        await pilot.press(*"14 Mill Lane, Leeds LS6 2AB")
+        form.query_one("#rights", SelectionList).select(Right.ACCESS)
+        form.query_one("#channel", Select).value = "post"
+        await settle(app, pilot)
+        assert not str(form.query_one("#email-error").content)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert results and results[0]
+        d = sqlite_work.get(results[0])
+        assert d.requester["email"] == "" and d.requester["address"] == "14 Mill Lane, Leeds LS6 2AB"
+        assert d.channel == "post"
+
+
+async def test_an_agent_request_records_agent_contact_and_whose_data(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Select, SelectionList, Static
+
+    from dpo_tui.domain.rights import Right
+    from dpo_tui.exports.case_summary import to_markdown, summary_model
+    from dpo_tui.tui.modals.new_request import NewRequestScreen
+    from tests.tui.harness import push
+
+    async with run_app(sqlite_work, size=(120, 40)) as (app, pilot):
+        results = await push(app, pilot, NewRequestScreen())
+        form = app.screen
+        assert not form.query_one("#agent_name").parent.display  # hidden until someone else made the request
+        await pilot.press(*"Sam Subject")
+        form.query_one("#phone", Input).focus()
+        await pilot.press(*"+44 20 7946 0000")
+        form.query_one("#rights", SelectionList).select(Right.ACCESS)
+        form.query_one("#agent_kind", Select).value = "solicitor"
+        await settle(app, pilot)
+        form.query_one("#agent_contact", Input).focus()
+        await pilot.press(*"bell@law.example", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form, "an agent request names the agent"
+        assert "name the agent" in str(form.query_one("#agent_name-error").content)
+        form.query_one("#agent_name", Input).focus()
+        await pilot.press(*"Bell & Co Solicitors", "ctrl+s")
+        await settle(app, pilot)
+        ref = results[0]
+        d = sqlite_work.get(ref)
+        assert d.requester["name"] == "Sam Subject" and d.requester["phone"] == "+44 20 7946 0000"
+        assert d.agent == {"name": "Bell & Co Solicitors", "kind": "solicitor", "contact": "bell@law.example"}
+        app.open_case(ref)
+        await settle(app, pilot)
+        overview = str(app.screen.query_one("#overview-body", Static).content)
+        assert "Whose data" in overview and "Sam Subject" in overview
+        assert "Bell & Co Solicitors" in overview and "bell@law.example" in overview and "solicitor" in overview
+        header = str(app.screen.query_one("#case-requester", Static).content)
+        assert "+44 20 7946 0000" in header and "via Bell & Co Solicitors" in header
+        md = to_markdown(summary_model(d, verified=None, today=TODAY, generated_by="test"))
+        assert "Agent contact" in md and "bell@law.example" in md

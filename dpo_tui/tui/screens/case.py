@@ -39,6 +39,7 @@ from dpo_tui.tui.formatting import (
     checklist_detail,
     checklist_line,
     event_summary,
+    requester_line,
     right_labels,
     rows_text,
     status_words,
@@ -406,14 +407,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         self._render_badge(d)
 
     def _render_requester(self, d: CaseDetail) -> None:
-        who = literal(d.requester.get("name"), "bold")
-        who.append(" <")
-        who.append_text(literal(d.requester.get("email")))
-        who.append(">")
-        if d.agent.get("name"):
-            who.append("  via ")
-            who.append_text(literal(d.agent.get("name")))
-        self.query_one("#case-requester", Static).update(who)
+        self.query_one("#case-requester", Static).update(requester_line(d.requester, d.agent))
         self.query_one("#case-rights", Static).update(Text(right_labels(d.rights)))
 
     def _render_badge(self, d: CaseDetail) -> None:
@@ -460,20 +454,20 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         if d.final_response_on:
             rows.append(("Final response", Text(fmt(d.final_response_on))))
         t.append_text(rows_text(rows))
-        t.append("\nRequester\n", style="bold underline")
-        contact = [
-            ("Name", literal(d.requester.get("name"))),
-            ("Email", literal(d.requester.get("email"))),
-        ]
-        for key, label in (("address", "Address"), ("phone", "Phone"), ("account", "Account")):
+        # With an agent, the requester fields are the person whose data is asked for (issue 16).
+        t.append("\nWhose data (the data subject)\n" if d.agent.get("name") else "\nRequester\n", style="bold underline")
+        contact = [("Name", literal(d.requester.get("name")))]
+        for key, label in (("email", "Email"), ("address", "Address"), ("phone", "Phone"), ("account", "Account")):
             if d.requester.get(key):
                 contact.append((label, literal(d.requester.get(key))))
         t.append_text(rows_text(contact))
         if d.agent.get("name"):
-            t.append("\nActing for them\n", style="bold underline")
+            t.append("\nRequest made by\n", style="bold underline")
             agent = [("Agent", literal(d.agent.get("name")))]
             if d.agent.get("kind"):
-                agent.append(("As", literal(d.agent.get("kind"))))
+                agent.append(("As", literal(str(d.agent.get("kind")).replace("_", " "))))
+            if d.agent.get("contact"):
+                agent.append(("Contact", literal(d.agent.get("contact"))))
             t.append_text(rows_text(agent))
         t.append("\nRegime\n", style="bold underline")
         calendar = next(
