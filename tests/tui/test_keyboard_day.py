@@ -255,3 +255,49 @@ async def test_an_agent_request_records_agent_contact_and_whose_data(sqlite_work
         assert "+44 20 7946 0000" in header and "via Bell & Co Solicitors" in header
         md = to_markdown(summary_model(d, verified=None, today=TODAY, generated_by="test"))
         assert "Agent contact" in md and "bell@law.example" in md
+
+
+async def test_queue_filters_typed_in_the_search_box(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Static
+
+    from tests.store.test_queue_filters import _seed
+    from tests.tui.test_queue import refs_shown
+
+    refs = _seed(sqlite_url, settings)
+    app = make_app(sqlite_url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"right:erasure assignee:jordan", "enter")
+        await settle(app, pilot)
+        assert refs_shown(app) == [refs["ada"]]
+        position = str(app.screen.query_one("#position", Static).content)
+        assert "matching right:erasure assignee:jordan" in position
+        await pilot.press("escape", "slash", *"channel:fax")
+        await settle(app, pilot)
+        position = str(app.screen.query_one("#position", Static).content)
+        assert "Filter not applied" in position and "'channel:fax' is not a channel" in position
+        assert "fax" not in queue(app).query_.search, "a bad filter is not run"
+        await pilot.press("backspace", "backspace", "backspace", *"post", "enter")
+        await settle(app, pilot)
+        assert refs_shown(app) == [refs["bo"]]
+        assert "Filter not applied" not in str(app.screen.query_one("#position", Static).content)
+
+
+async def test_regime_column_and_sort_by_newest_starts_at_the_top(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    from tests.store.test_queue_filters import _seed
+    from tests.tui.test_queue import lines_shown, refs_shown
+
+    refs = _seed(sqlite_url, settings)
+    app = make_app(sqlite_url, settings)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        header = "".join(seg.text for seg in app.screen.query_one("#colheads").render_line(0))
+        assert "Regime" in header
+        line = next(l for l in lines_shown(app) if refs["cy"] in l)
+        assert " EU " in line
+        screen = queue(app)
+        await pilot.press("end")
+        assert screen.table.cursor == 3
+        await pilot.press("s")  # received, newest first
+        await settle(app, pilot)
+        assert screen.table.cursor == 0 and refs_shown(app)[0] == refs["cy"]
