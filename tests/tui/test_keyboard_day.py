@@ -301,3 +301,51 @@ async def test_regime_column_and_sort_by_newest_starts_at_the_top(sqlite_url, se
         await pilot.press("s")  # received, newest first
         await settle(app, pilot)
         assert screen.table.cursor == 0 and refs_shown(app)[0] == refs["cy"]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_help_shows_binding_ids_and_its_last_line_whole(sqlite_work, size) -> None:  # type: ignore[no-untyped-def]
+    from tests.tui.harness import run_case
+
+    ref = sqlite_work.log_request(new_request()).ref
+    async with run_case(sqlite_work, ref, size=size) as (app, pilot):
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        ids = {b.id for _, b in app.screen.rows}
+        assert {"case.tick", "case.back", "app.quit", "app.help"} <= ids
+        await pilot.press("end")  # the help scrolls to its end on a small terminal
+        await settle(app, pilot)
+        shown = " ".join(line.strip(" │") for line in screen_lines(app))
+        assert "by its binding id" in shown and '"queue.search" = "ctrl+f".' in shown
+        assert "case.tick" in shown or size == (80, 24)
+        assert "app.quit" in shown
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_reopen_and_complete_dialogs_show_their_whole_text(sqlite_work, size) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.services import checklist_work as cw
+    from dpo_tui.tui.modals.checklist import CompleteScreen
+    from dpo_tui.tui.modals.prompts import ConfirmScreen
+    from tests.tui.harness import run_case
+    from tests.tui.test_checklist_view import GATHER, open_checklist
+
+    ref = sqlite_work.log_request(new_request()).ref
+    cw.tick(sqlite_work, ref, GATHER, version=sqlite_work.version_of(ref))
+
+    def shown() -> str:
+        """The dialog's own text as painted (its frame's region only), lines joined."""
+        r = app.screen.query_one(".modal-frame").region
+        lines = screen_lines(app)[r.y : r.bottom]
+        return " ".join(" ".join(line[r.x + 1 : r.right - 1].split()) for line in lines)
+
+    async with run_case(sqlite_work, ref, size=size) as (app, pilot):
+        await open_checklist(app, pilot, GATHER)
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "(the audit trail keeps it). enter reopens, escape keeps it." in shown()
+        await pilot.press("escape", "C")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CompleteScreen)
+        assert "say why the case is complete anyway (recorded in the audit trail)." in shown()
+        assert "enter completes with the override, escape cancels" in shown()
