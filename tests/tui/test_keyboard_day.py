@@ -349,3 +349,40 @@ async def test_reopen_and_complete_dialogs_show_their_whole_text(sqlite_work, si
         assert isinstance(app.screen, CompleteScreen)
         assert "say why the case is complete anyway (recorded in the audit trail)." in shown()
         assert "enter completes with the override, escape cancels" in shown()
+
+
+async def test_typing_ahead_through_the_new_request_form_loses_no_key(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    """Keys arrive from a terminal in a burst; a Tab among them must move the focus before the next keys are
+    delivered (found working a case in tmux: the email went into the name field)."""
+    from textual import events
+
+    from dpo_tui.tui.modals.new_request import NewRequestScreen
+    from tests.tui.harness import push
+
+    async with run_app(sqlite_work, size=(140, 45)) as (app, pilot):
+        await push(app, pilot, NewRequestScreen())
+        form = app.screen
+        burst = [*"Carla Clarify", "tab", *"carla@example.org", "tab", "tab", *"+44 20 7946 0000"]
+        for key in burst:
+            char = key if len(key) == 1 else ("\t" if key == "tab" else None)
+            app.post_message(events.Key("space" if key == " " else key, char))
+        await settle(app, pilot)
+        assert form.query_one("#name", Input).value == "Carla Clarify"
+        assert form.query_one("#email", Input).value == "carla@example.org"
+        assert form.query_one("#phone", Input).value == "+44 20 7946 0000"
+
+
+async def test_a_bad_phone_is_said_under_the_phone_only(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Static
+
+    from dpo_tui.tui.modals.new_request import NewRequestScreen
+    from tests.tui.harness import push
+
+    async with run_app(sqlite_work, size=(140, 45)) as (app, pilot):
+        await push(app, pilot, NewRequestScreen())
+        form = app.screen
+        form.query_one("#phone", Input).focus()
+        await pilot.press("Z")
+        await settle(app, pilot)
+        assert "is not a telephone number" in str(form.query_one("#phone-error", Static).content)
+        assert "telephone" not in str(form.query_one("#email-error", Static).content)

@@ -245,6 +245,8 @@ class NewRequestScreen(DpoModal[str | None]):
                 self.work_service.validate_new(replace(good, **change))
             except InvalidInput as exc:
                 field = SERVICE_FIELDS.get(exc.field or "", exc.field)
+                if field in FIELDS and field != name and field in probes:
+                    continue  # another field's problem (a bad phone while probing the contacts): its own line says it
                 errors[name] = exc.message if field == name else str(exc)
         return errors
 
