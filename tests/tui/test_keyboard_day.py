@@ -386,3 +386,27 @@ async def test_a_bad_phone_is_said_under_the_phone_only(sqlite_work) -> None:  #
         await settle(app, pilot)
         assert "is not a telephone number" in str(form.query_one("#phone-error", Static).content)
         assert "telephone" not in str(form.query_one("#email-error", Static).content)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_queue_cells_cut_names_at_a_word_and_never_a_date(sqlite_url, settings, size) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from tests.tui.test_queue import lines_shown
+
+    work = make_work(sqlite_url, settings)
+    old = work.log_request(new_request(name="Maximilian Bartholomew-Fairweather", received=date(2025, 11, 10))).ref
+    work.assign("Jordan Elis", versions={old: work.version_of(old)})
+    work.log_request(new_request(name="Ada Lovelace", received=date(2026, 11, 10)))
+    work.db.dispose()
+    app = make_app(sqlite_url, settings)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        lines = lines_shown(app)
+        text = "\n".join(lines)
+        assert "Ada Lovelace" in text
+        assert not re.search(r"\d…|'…|\b20…", text), text  # no date cut mid-way ("10 Nov 20…")
+        assert "Maximilian…" in text  # at a word, with an ellipsis
+        if size == (120, 40):
+            assert "Jordan…" in text and "Jordan E…" not in text
+            assert "Nov 2025" in text or "10 Nov '25" in text
