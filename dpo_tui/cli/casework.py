@@ -17,8 +17,13 @@ CHANNEL_CHOICES = ["email", "web", "post", "phone", "in_person", "social"]
 
 
 @click.command()
-@click.option("--name", required=True, help="Requester's full name.")
-@click.option("--email", required=True, help="Requester's email address.")
+@click.option("--name", required=True, help="Full name of the person whose data is asked for.")
+@click.option("--email", default="", help="Their email address. A postal or telephone request gives --address or --phone instead: at least one of the three.")
+@click.option("--address", default=None, help="Their postal address (a request by post).")
+@click.option("--phone", default=None, help="Their telephone number (a request by phone).")
+@click.option("--agent", "agent_name", default=None, help="Who made the request for them (a solicitor, relative, agent...).")
+@click.option("--agent-kind", type=click.Choice(["solicitor", "relative", "agent", "portal", "parent"]), default=None, help="What the agent is to them. Default with --agent: agent.")
+@click.option("--agent-contact", default=None, help="How to reach the agent: email, phone or postal address.")
 @click.option("--rights", required=True, help="Comma-separated rights: access,rectification,erasure,restriction,portability,objection,automated_decision,withdraw_consent (CCPA: know,delete,correct,opt-out,limit).")
 @click.option("--received", required=True, help="Date the request was received (YYYY-MM-DD).")
 @click.option("--channel", type=click.Choice(CHANNEL_CHOICES), default="email", show_default=True)
@@ -28,7 +33,7 @@ CHANNEL_CHOICES = ["email", "web", "post", "phone", "in_person", "social"]
 @click.option("--json", "as_json", is_flag=True, help="Print the case as JSON (schema dpo-tui/case/1).")
 @click.pass_context
 @clean_errors
-def new(ctx: click.Context, name: str, email: str, rights: str, received: str, channel: str, description: str, regime: str | None, member_state: str | None, as_json: bool) -> None:
+def new(ctx: click.Context, name: str, email: str, address: str | None, phone: str | None, agent_name: str | None, agent_kind: str | None, agent_contact: str | None, rights: str, received: str, channel: str, description: str, regime: str | None, member_state: str | None, as_json: bool) -> None:  # noqa: PLR0913
     """Log a rights request and print its reference."""
     from dpo_tui.domain.rights import parse_rights
     from dpo_tui.services.casework import NewRequest
@@ -44,7 +49,11 @@ def new(ctx: click.Context, name: str, email: str, rights: str, received: str, c
         chosen = tuple(Right(k) for k in ccpa_rights(rights))
     else:
         chosen = parse_rights(rights)
-    req = NewRequest(name=name, email=email, rights=chosen, received=day, channel=channel, description=description, regime=regime, member_state=member_state)
+    req = NewRequest(
+        name=name, email=email, rights=chosen, received=day, channel=channel, description=description, regime=regime,
+        member_state=member_state, address=address, phone=phone, agent_name=agent_name, agent_kind=agent_kind,
+        agent_contact=agent_contact,
+    )  # fmt: skip
     detail = work.log_request(req)
     if as_json:
         emit_json(case_to_json(detail))

@@ -97,6 +97,7 @@ def summary_model(detail: CaseDetail, *, verified: Any, today: date, generated_b
             ("Account", detail.requester.get("account") or ""),
             ("Agent", detail.agent.get("name") or ""),
             ("Agent kind", _words(detail.agent.get("kind"))),
+            ("Agent contact", detail.agent.get("contact") or ""),
         ],
         "description": detail.description or "",
         "deadline": [

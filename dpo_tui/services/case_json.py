@@ -143,7 +143,7 @@ def case_to_text(detail: CaseDetail, *, today: date) -> str:
         f"{detail.ref}  {detail.status}  [{detail.regime}]"
         + (f"  complaint about {detail.about_ref}" if detail.kind == "complaint" else ""),
         *([f"Complaints: {', '.join(detail.complaints)}"] if detail.complaints else []),
-        f"Requester: {clean(detail.requester['name'])} <{clean(detail.requester['email'])}>",
+        f"Requester: {clean(detail.requester['name'])}{_contact(detail)}",
         f"Rights:    {', '.join(detail.rights)}",
         f"Received:  {fmt(detail.received)} by {detail.channel}",
         f"Due:       {due}",
@@ -177,3 +177,16 @@ def case_to_text(detail: CaseDetail, *, today: date) -> str:
         marks = {"done": "x", "na": "-"}
         lines += [f"  {n:>2}. [{marks.get(i.state, ' ')}] {clean(i.label)}" for n, i in enumerate(detail.checklist, 1)]
     return "\n".join(lines)
+
+
+def _contact(detail: CaseDetail) -> str:
+    """" <email>" (or the phone, or the postal address on one line), then " via agent (kind, contact)"."""
+    from dpo_tui.text import clean
+
+    r, a = detail.requester, detail.agent
+    reach = r.get("email") or r.get("phone") or ", ".join((r.get("address") or "").splitlines())
+    out = f" <{clean(reach)}>" if reach else ""
+    if a.get("name"):
+        extra = ", ".join(clean(v).replace("_", " ") if k == "kind" else clean(v) for k, v in a.items() if k != "name" and v)
+        out += f"  via {clean(a['name'])}" + (f" ({extra})" if extra else "")
+    return out

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from dpo_tui.domain.checklist import marketing_objection_refusal
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, Deadline, compute_deadline
 from dpo_tui.domain.errors import DomainError, InvalidInput, InvalidTransition
+from dpo_tui.domain.identity import RequesterKind
 from dpo_tui.domain.jurisdiction import require_member_state
 from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, parse_status
 from dpo_tui.domain.regimes import Regime
@@ -43,6 +44,10 @@ from dpo_tui.services.views import (
 
 CHANNELS = ("email", "web", "post", "phone", "in_person", "social")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9(][0-9 ()\-.]{4,}[0-9]$")
+# Who may make a request for someone else: domain/identity.py RequesterKind less "self", and intake's "third_party"
+# (a form that says someone else is asking, without saying who they are to the person).
+_AGENT_KINDS = (*(k.value for k in RequesterKind if k.third_party), "third_party")
 
 
 class CaseNotFound(DomainError):
@@ -80,8 +85,9 @@ class NewRequest:
     address: str | None = None
     phone: str | None = None
     account: str | None = None
-    agent_name: str | None = None
-    agent_kind: str | None = None
+    agent_name: str | None = None  # who made the request for the person (the requester fields are whose data)
+    agent_kind: str | None = None  # a RequesterKind other than "self": solicitor, relative, agent, portal, parent
+    agent_contact: str | None = None  # how to reach the agent: email, phone or postal address (migration 0015)
     assignee: str | None = None
     member_state: str | None = None  # eu-gdpr: the EU/EEA member state concerned ("DE" or "DE-BY"); issue 15
 
@@ -245,7 +251,7 @@ class Casework:
                 "phone": case.requester_phone,
                 "account": case.requester_account,
             },
-            agent={"name": case.agent_name, "kind": case.agent_kind},
+            agent={"name": case.agent_name, "kind": case.agent_kind, "contact": case.agent_contact},
             description=case.description,
             assignee=case.assignee,
             outcome=case.outcome,
@@ -338,6 +344,7 @@ class Casework:
             requester_account=req.account,
             agent_name=req.agent_name,
             agent_kind=req.agent_kind,
+            agent_contact=req.agent_contact,
             description=req.description,
             assignee=req.assignee,
         )
@@ -370,16 +377,33 @@ class Casework:
         for label, value in (
             ("name", req.name), ("email", req.email), ("description", req.description), ("postal address", req.address),
             ("phone", req.phone), ("account", req.account), ("agent", req.agent_name), ("assignee", req.assignee),
+            ("agent contact", req.agent_contact),
         ):  # fmt: skip
             check_text(label, value)
         name = " ".join(req.name.split())
         email = req.email.strip()
+        address = (req.address or "").strip() or None
+        phone = " ".join((req.phone or "").split()) or None
         if not name:
             raise InvalidInput("name", "the requester's name is required")
-        if not email:
-            raise InvalidInput("email", "the requester's email is required (use the postal address field as well if they wrote by post)")
-        if not _EMAIL.match(email):
+        if not (email or address or phone):
+            # Postal and telephone requests are as valid as emailed ones: one way to reach the person is enough.
+            raise InvalidInput("email", "give at least one way to reach the person: email, postal address or phone")
+        if email and not _EMAIL.match(email):
             raise InvalidInput("email", f"'{email}' is not an email address")
+        if phone and not _PHONE.match(phone):
+            raise InvalidInput("phone", f"'{phone}' is not a telephone number (digits, spaces, + ( ) - only)")
+        agent_name = " ".join((req.agent_name or "").split()) or None
+        agent_kind = (req.agent_kind or "").strip() or None
+        agent_contact = (req.agent_contact or "").strip() or None
+        if agent_kind == "self":
+            agent_kind = None
+        if agent_kind is not None and agent_kind not in _AGENT_KINDS:
+            raise InvalidInput("agent kind", f"unknown kind '{agent_kind}' (valid: {', '.join(_AGENT_KINDS)})")
+        if (agent_kind or agent_contact) and not agent_name:
+            raise InvalidInput("agent", "name the agent who made the request for the person")
+        if agent_name and agent_kind is None:
+            agent_kind = "agent"
         if not req.rights:
             raise InvalidInput("rights: name at least one right (access, erasure, ...)")
         regime_key = req.regime or self.settings.organisation.regime
@@ -399,7 +423,10 @@ class Casework:
             raise InvalidInput("received", f"{req.received.isoformat()} is in the future")
         if req.received.year < 2000:
             raise InvalidInput("received", f"{req.received.isoformat()} is implausibly old")
-        return replace(req, name=name, email=email)
+        return replace(
+            req, name=name, email=email, address=address, phone=phone,
+            agent_name=agent_name, agent_kind=agent_kind, agent_contact=agent_contact,
+        )  # fmt: skip
 
     @retry_transient
     def change_status(

@@ -119,13 +119,16 @@ def _related(s: Session, case: Case) -> RelatedFacts:
     q = select(Case.ref, Case.received, Case.rights, Case.status, Case.is_open, Case.email_norm, Case.requester_name, Case.regime).where(
         Case.id != case.id,
         Case.kind != "complaint",  # a complaint to us is not a request (repeat and excessive tests count requests)
-        or_(Case.email_norm == case.email_norm, func.lower(Case.requester_name) == name),
+        # A postal or telephone request has no email: "" must not match every other such case.
+        or_(Case.email_norm == case.email_norm, func.lower(Case.requester_name) == name)
+        if case.email_norm
+        else func.lower(Case.requester_name) == name,
         or_(Case.is_open == True, (Case.received >= window_from) & (Case.received <= case.received)),  # noqa: E712
     ).order_by(Case.received, Case.id)
     mine = set(case.rights.split(","))
     earlier, overlap = [], []
     for ref, received, rights, status, is_open, email_norm, req_name, regime in s.exec(q):
-        matched = tuple(w for w, ok in (("email", email_norm == case.email_norm), ("name", _norm_name(req_name) == name)) if ok)
+        matched = tuple(w for w, ok in (("email", bool(email_norm) and email_norm == case.email_norm), ("name", _norm_name(req_name) == name)) if ok)
         rs = tuple(rights.split(","))
         rc = RelatedCase(ref, received, rs, status, bool(is_open), matched, tuple(r for r in rs if r in mine), regime)
         if window_from <= received <= case.received:

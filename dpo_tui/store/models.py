@@ -51,13 +51,14 @@ class Case(SQLModel, table=True):
     is_open: bool = True
     rights: str  # comma-separated right keys, in the order the requester gave them
     requester_name: str
-    requester_email: str
+    requester_email: str  # "" when the person gave only a postal address or a telephone number
     email_norm: str  # lower-cased email, for duplicate detection
     requester_address: str | None = None
     requester_phone: str | None = None
     requester_account: str | None = None
     agent_name: str | None = None
     agent_kind: str | None = None
+    agent_contact: str | None = None  # migration 0015: how to reach the agent (email, phone or address)
     description: str = ""
     assignee: str | None = Field(default=None, index=True)
     # Migration 0012 (issue 15): "request", or "complaint" to the controller (DPA 2018 s.164A) about `about_ref`.

@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from dpo_tui.domain.lifecycle import AWAITING
+from dpo_tui.store.queue_filter import BadFilter, Filters, parse_search
 from dpo_tui.store.schema import HEAD_REVISION
+
+__all__ = ["BadFilter", "Filters"]  # re-exported: the queue screen catches BadFilter from here
 
 NO_DUE = "9999-12-31"
 AWAITING_KEYS = tuple(sorted(s.value for s in AWAITING))
@@ -71,7 +74,7 @@ DESCENDING = {Sort.RECEIVED, Sort.UPDATED}
 
 COLUMNS = (
     "id, ref, requester_name, requester_email, rights, received, due, clock_state, status, status_since, "
-    "assignee, checklist_done, checklist_total, extended, is_open, version, follow_up_on, unread_in, chaser, kind"
+    "assignee, checklist_done, checklist_total, extended, is_open, version, follow_up_on, unread_in, chaser, kind, regime"
 )
 
 
@@ -97,10 +100,11 @@ class QueueRow:
     follow_up_on: date | None = None  # the earliest open follow-up (migration 0016)
     unread: int = 0  # messages that joined the case through intake, not yet read
     chaser: bool = False  # one of them chases an overdue case
+    regime: str = ""
+    kind: str = "request"  # or "complaint" (migration 0012, issue 15)
 
     def follow_up_due(self, today: date) -> bool:
         return self.is_open and self.follow_up_on is not None and self.follow_up_on <= today
-    kind: str = "request"  # or "complaint" (migration 0012, issue 15)
 
     def days_left(self, today: date) -> int | None:
         return (self.due - today).days if self.due and self.is_open else None
@@ -114,8 +118,19 @@ class QueueQuery:
     me: str = ""
     today: date | None = None
 
+    @property
+    def parsed(self) -> tuple[tuple[str, ...], Filters]:
+        """The search box's words and filters (queue_filter.py). Raises BadFilter."""
+        return parse_search(self.search, me=self.me)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The search words, without the filters."""
+        return self.parsed[0]
+
     def where(self, *, trigram: bool = False) -> tuple[str, list[Any]]:
         """SQL conditions and parameters. `trigram`: the database has the FTS5 index of migration 0002 (SQLite)."""
+        terms, filters = self.parsed
         today = self.today or date.today()
         conds: list[str] = []
         params: list[Any] = []
@@ -143,7 +158,10 @@ class QueueQuery:
         elif v is View.CLOSED:
             conds.append("is_open = ?")
             params.append(False)
-        for term in self.search.lower().split():
+        more, values = filters.conditions()
+        conds += more
+        params += values
+        for term in terms:
             if trigram and len(term) >= 3:
                 # FTS5 trigram: substring match from the index; the phrase quotes make every character literal.
                 conds.append("id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)")
@@ -325,7 +343,8 @@ class QueueReader:
         (`interrupt_counts`; raises CountInterrupted). `quick`: one- and two-character terms, which no trigram
         index serves, scan for at most SHORT_BUDGET_S and return what they found; call again with quick=False
         for the rest."""
-        if not q.search.strip():
+        terms = q.terms
+        if not terms:
             return self.page_at(q, 0, limit), True
         order = self._order(q)
         try:
@@ -335,7 +354,7 @@ class QueueReader:
                 sql = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order} LIMIT ?"
                 rows, _ = self._counts.scan(sql, params + [limit])
                 return [self._row(r) for r in rows], True
-            short_only = all(len(t) < 3 for t in q.search.lower().split())
+            short_only = all(len(t) < 3 for t in terms)
             where, params = q.where(trigram=False)
             scan = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order}"
             budget = (SHORT_BUDGET_S if quick else None) if short_only else SCAN_BUDGET_S
@@ -369,7 +388,7 @@ class QueueReader:
 
         tail = [limit, max(offset, 0)]
         rows: list[tuple[Any, ...]] | None = None
-        if not self._pg and q.search.strip():
+        if not self._pg and q.terms:
             scan, params = sql(False)
             rows = self._pages.run(scan, params + tail, budget_s=SCAN_BUDGET_S)
         if rows is None:
@@ -441,7 +460,10 @@ class QueueReader:
 
     def find(self, text: str, limit: int = 20) -> list[QueueRow]:
         """Cases whose reference or name matches (the command palette's "go to case")."""
-        return self.page_at(QueueQuery(view=View.ALL, sort=Sort.REF, search=text), 0, limit)
+        try:
+            return self.page_at(QueueQuery(view=View.ALL, sort=Sort.REF, search=text), 0, limit)
+        except BadFilter:
+            return []
 
     def _order(self, q: QueueQuery, *, reverse: bool = False) -> str:
         col = SORT_COLUMN[q.sort]
@@ -471,7 +493,8 @@ class QueueReader:
             unread=int(r[17] or 0),
             chaser=bool(r[18]),
             kind=r[19] or "request",
-            key=(r[20], r[0]),
+            regime=r[20],
+            key=(r[21], r[0]),
         )
 
 

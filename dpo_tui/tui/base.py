@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
+from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -122,6 +123,14 @@ class DpoModal(_Calls, ModalScreen[ResultT]):
     writes a message on the dialog's own line (override it where the line is not `#error`)."""
 
     FIELD_WIDGETS: ClassVar[dict[str, str]] = {}
+
+    # Priority: the focus moves when the key arrives, before the keys typed after it are handed to a widget.
+    # Textual's own Tab binding runs later, from the focused field's queue, so in a burst of typing (a fast typist,
+    # a busy machine) "name<tab>email" put the email into the name field (issue 16, found in tmux).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True, id="dialog.next_field"),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True, id="dialog.previous_field"),
+    ]
 
     @property
     def app(self) -> DpoApp:  # type: ignore[override]

@@ -214,3 +214,20 @@ def checklist_detail(item: ChecklistItemView) -> Text:
     if item.guidance:
         t.append_text(literal(item.guidance, "italic"))
     return t
+
+
+def requester_line(requester: dict[str, str | None], agent: dict[str, str | None]) -> Text:
+    """"Ada Lovelace <ada@example.org>" (or her phone, or the first line of her address: postal and telephone
+    requests have no email), then "via Bell & Co (solicitor)" when someone asked for her. All literal."""
+    who = literal(requester.get("name"), "bold")
+    contact = requester.get("email") or requester.get("phone") or (requester.get("address") or "").split("\n")[0]
+    if contact:
+        who.append(" <")
+        who.append_text(literal(contact))
+        who.append(">")
+    if agent.get("name"):
+        who.append("  via ")
+        who.append_text(literal(agent.get("name")))
+        if agent.get("kind"):
+            who.append(f" ({str(agent.get('kind')).replace('_', ' ')})")
+    return who

@@ -100,3 +100,8 @@ def notes(app: DpoApp) -> list[str]:
 def errors(app: DpoApp) -> list[str]:
     """The error notifications shown so far."""
     return [str(n.message) for n in _SHOWN.get(app, []) if n.severity == "error"]
+
+
+def screen_lines(app: DpoApp) -> list[str]:
+    """What the terminal shows now, line by line (plain text): for asserting that nothing is cut off or blank."""
+    return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]

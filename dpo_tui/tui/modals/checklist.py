@@ -62,6 +62,9 @@ class TickScreen(_SavingDialog):
     def __init__(self, item: ChecklistItemView, save: Save) -> None:
         super().__init__(save)
         self.item = item
+        # Only what fits the item: a search item (and an ad-hoc item, which may be one: "Search telephony
+        # platform") asks for the search record; any other item asks only for a note (issue 16).
+        self.asks_search = item.requires_search_record or item.adhoc
 
     def compose(self) -> ComposeResult:
         item = self.item
@@ -71,13 +74,14 @@ class TickScreen(_SavingDialog):
             yield Label(title, classes="title")
             if item.guidance:
                 yield Static(literal(item.guidance, "italic"), classes="hint")
-            need = "required" if item.requires_search_record else "optional"
-            yield Label(f"Search terms used ({need})", markup=False)
-            yield Input(placeholder="names, email addresses, account numbers searched for", id="tick-terms")
-            yield Label(f"Result ({need})", markup=False)
-            with RadioSet(id="tick-found"):
-                for key, label in FOUND_CHOICES:
-                    yield RadioButton(label, id=f"found-{key}")
+            if self.asks_search:
+                need = "required" if item.requires_search_record else "optional"
+                yield Label(f"Search terms used ({need})", markup=False)
+                yield Input(placeholder="names, email addresses, account numbers searched for", id="tick-terms")
+                yield Label(f"Result ({need})", markup=False)
+                with RadioSet(id="tick-found"):
+                    for key, label in FOUND_CHOICES:
+                        yield RadioButton(label, id=f"found-{key}")
             yield Label("Note (optional)", markup=False)
             yield Input(placeholder="e.g. exported 214 records as CSV", id="tick-note")
             yield Static("", id="tick-error", classes="error")
@@ -87,9 +91,11 @@ class TickScreen(_SavingDialog):
                 yield Button("Cancel", id="tick-cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#tick-terms", Input).focus()
+        self.query_one("#tick-terms" if self.asks_search else "#tick-note", Input).focus()
 
     def _found(self) -> str:
+        if not self.asks_search:
+            return ""
         pressed = self.query_one("#tick-found", RadioSet).pressed_button
         return pressed.id.removeprefix("found-") if pressed is not None and pressed.id else ""
 
@@ -97,7 +103,7 @@ class TickScreen(_SavingDialog):
     @on(Button.Pressed, "#tick-save")
     def action_save(self) -> None:
         # The rule (which items need a search record) is the service's: services/checklist_work.tick.
-        terms = self.query_one("#tick-terms", Input).value.strip()
+        terms = self.query_one("#tick-terms", Input).value.strip() if self.asks_search else ""
         note = self.query_one("#tick-note", Input).value.strip()
         self.submit({"search_terms": terms, "found": self._found(), "note": note})
 

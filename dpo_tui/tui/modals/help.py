@@ -28,6 +28,8 @@ def screen_bindings(screen: Screen) -> list[tuple[str, Binding]]:  # type: ignor
         if slot in seen:
             if display not in seen[slot][0]:
                 seen[slot][0].append(display)
+            if b.id and not seen[slot][1].id:  # Textual's own ctrl+q and our q: show the id that remaps
+                seen[slot] = (seen[slot][0], b)
         else:
             seen[slot] = ([display], b)
     return [(" / ".join(keys), b) for keys, b in seen.values()]
@@ -51,10 +53,16 @@ class HelpScreen(DpoModal[None]):
             table = Table.grid(padding=(0, 2))
             table.add_column(style="bold", no_wrap=True)
             table.add_column()
+            table.add_column(style="dim", no_wrap=True)  # the binding id that [keymap] remaps (README)
             for keys, b in self.rows:
-                table.add_row(Text(keys), Text(b.description))
+                table.add_row(Text(keys), Text(b.description), Text(b.id or ""))
             yield Static(table, id="help-keys")
-            yield Label(Text("Keys can be remapped in the settings file under [keymap] by binding id.", style="dim"))
+            # A Static wraps (a Label cut "by binding id." off at the frame's edge).
+            yield Static(
+                Text("Remap a key in the settings file under [keymap] by its binding id (the last column): "
+                     '"queue.search" = "ctrl+f".', style="dim"),  # fmt: skip
+                id="help-remap",
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -44,7 +44,22 @@ CHANNEL_LABELS = {
     "in_person": "in person",
     "social": "social media",
 }
-FIELDS = ("name", "email", "rights", "received", "channel", "regime", "member_state", "description")
+FIELDS = (
+    "name", "email", "address", "phone", "rights", "received", "channel", "regime", "member_state", "agent_kind", "agent_name",
+    "agent_contact", "description",
+)  # fmt: skip
+# Who made the request: the person themselves, or someone for them (then the name above is whose data it is).
+MADE_BY = (
+    ("self", "the person themselves"),
+    ("solicitor", "a solicitor for them"),
+    ("relative", "a relative for them"),
+    ("parent", "a parent or guardian for them"),
+    ("agent", "an agent for them (e.g. a claims company)"),
+    ("portal", "a request portal for them"),
+)
+# The service's InvalidInput field names -> the form's field ids.
+SERVICE_FIELDS = {"agent": "agent_name", "agent kind": "agent_kind", "agent contact": "agent_contact",
+                  "postal address": "address"}  # fmt: skip
 
 
 def parse_received(text: str) -> date:
@@ -111,9 +126,18 @@ class NewRequestScreen(DpoModal[str | None]):
                 yield Static("", id="name-error", classes="under error")
                 with Horizontal(classes="row"):
                     yield Label("Email")
-                    yield Input(placeholder="name@example.org", id="email", compact=True)
+                    yield Input(placeholder="name@example.org (or give an address or phone below)", id="email",
+                                compact=True)  # fmt: skip
                 yield Static("", id="email-error", classes="under error")
                 yield Static("", id="email-duplicate", classes="under")
+                with Horizontal(classes="row"):
+                    yield Label("Postal address")
+                    yield Input(placeholder="for a request by post: street, town, postcode", id="address", compact=True)
+                yield Static("", id="address-error", classes="under error")
+                with Horizontal(classes="row"):
+                    yield Label("Phone")
+                    yield Input(placeholder="for a request by phone: +44 20 7946 0000", id="phone", compact=True)
+                yield Static("", id="phone-error", classes="under error")
                 with Horizontal(classes="row"):
                     yield Label("Rights")
                     yield SelectionList[Right](*((r.label, r) for r in Right), id="rights", compact=True)
@@ -142,6 +166,18 @@ class NewRequestScreen(DpoModal[str | None]):
                 yield Static("", id="member_state-error", classes="under error")
                 yield Static("", id="member_state-hint", classes="under")
                 with Horizontal(classes="row"):
+                    yield Label("Made by")
+                    yield Select([(label, key) for key, label in MADE_BY], value="self", allow_blank=False,
+                                 id="agent_kind", compact=True)  # fmt: skip
+                with Horizontal(classes="row agent-row hidden"):
+                    yield Label("Agent")
+                    yield Input(placeholder="who asked for them: Bell & Co Solicitors", id="agent_name", compact=True)
+                yield Static("", id="agent_name-error", classes="under error")
+                with Horizontal(classes="row agent-row hidden"):
+                    yield Label("Agent contact")
+                    yield Input(placeholder="the agent's email, phone or address", id="agent_contact", compact=True)
+                yield Static("", id="agent_contact-error", classes="under error")
+                with Horizontal(classes="row"):
                     yield Label("Request text")
                     yield TextArea(id="description", compact=True)
                 yield Static("", id="description-error", classes="under error")
@@ -167,9 +203,16 @@ class NewRequestScreen(DpoModal[str | None]):
 
     def _values(self) -> dict[str, Any]:
         rights = tuple(r for r in Right if r in self.query_one("#rights", SelectionList).selected)
+        kind = self.query_one("#agent_kind", Select).value
+        by_agent = isinstance(kind, str) and kind != "self"
         return {
             "name": self.query_one("#name", Input).value,
             "email": self.query_one("#email", Input).value,
+            "address": self.query_one("#address", Input).value,
+            "phone": self.query_one("#phone", Input).value,
+            "agent_kind": kind if by_agent else None,
+            "agent_name": self.query_one("#agent_name", Input).value if by_agent else "",
+            "agent_contact": self.query_one("#agent_contact", Input).value if by_agent else "",
             "rights": rights,
             "received": self.query_one("#received", Input).value,
             "channel": self.query_one("#channel", Select).value,
@@ -191,9 +234,13 @@ class NewRequestScreen(DpoModal[str | None]):
             received = None
         good = NewRequest(name="x", email="x@example.org", rights=(Right.ACCESS,), received=self._today(),
                           channel="email")  # fmt: skip
+        contact = {"email": v["email"], "address": v["address"], "phone": v["phone"]}
         probes: dict[str, dict[str, Any]] = {
             "name": {"name": v["name"]},
-            "email": {"email": v["email"]},
+            "email": contact,  # one of the three is enough: the email line says when none is given
+            "phone": {"email": "x@example.org", "phone": v["phone"]},
+            "address": {"address": v["address"]},
+            "agent_name": {"agent_name": v["agent_name"], "agent_kind": v["agent_kind"], "agent_contact": v["agent_contact"]},
             "rights": {"rights": v["rights"]},
             "channel": {"channel": v["channel"] if isinstance(v["channel"], str) else ""},
         }
@@ -208,7 +255,10 @@ class NewRequestScreen(DpoModal[str | None]):
             try:
                 self.work_service.validate_new(replace(good, **change))
             except InvalidInput as exc:
-                errors[name] = exc.message if exc.field == name else str(exc)
+                field = SERVICE_FIELDS.get(exc.field or "", exc.field)
+                if field in FIELDS and field != name and field in probes:
+                    continue  # another field's problem (a bad phone while probing the contacts): its own line says it
+                errors[name] = exc.message if field == name else str(exc)
         return errors
 
     def _member_state_problem(self, v: dict[str, Any]) -> str | None:
@@ -242,6 +292,11 @@ class NewRequestScreen(DpoModal[str | None]):
         return NewRequest(
             name=v["name"],
             email=v["email"],
+            address=v["address"].strip() or None,
+            phone=v["phone"].strip() or None,
+            agent_name=v["agent_name"].strip() or None,
+            agent_kind=v["agent_kind"],
+            agent_contact=v["agent_contact"].strip() or None,
             rights=v["rights"],
             received=parse_received(v["received"]),
             channel=v["channel"],
@@ -276,9 +331,10 @@ class NewRequestScreen(DpoModal[str | None]):
             return
         if worker.group == "new-request-save":
             self._saving = False
-            if isinstance(error, InvalidInput) and error.field in FIELDS:
-                self._touched.add(error.field)
-                box = self.query_one(f"#{error.field}-error", Static)
+            field = SERVICE_FIELDS.get(error.field or "", error.field) if isinstance(error, InvalidInput) else None
+            if field in FIELDS and self.query(f"#{field}-error"):
+                self._touched.add(field)
+                box = self.query_one(f"#{field}-error", Static)
                 box.update(Text(error.message))
                 box.add_class("-shown")
         super().worker_failed(worker, error)
@@ -287,6 +343,7 @@ class NewRequestScreen(DpoModal[str | None]):
         self.query_one("#form-status", Static).update(literal(f"Not saved: {message}" if message else ""))
 
     def field_selector(self, field: str) -> str | None:
+        field = SERVICE_FIELDS.get(field, field)
         return f"#{field}" if field in FIELDS else None
 
     def _prepared(self, regimes: list[tuple[str, str]]) -> None:
@@ -390,6 +447,9 @@ class NewRequestScreen(DpoModal[str | None]):
     def _select_changed(self, event: Select.Changed) -> None:
         if event.select.id:
             self._touched.add(event.select.id)
+        if event.select.id == "agent_kind":
+            for row in self.query(".agent-row"):
+                row.set_class(event.value == "self", "hidden")
         self._validate()
         self._update_preview()
 
@@ -404,7 +464,29 @@ class NewRequestScreen(DpoModal[str | None]):
     # ---- actions ---------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape: straight out of an untouched form; with anything typed, ask first (issue 16)."""
+        if not self.typed():
+            self.dismiss(None)
+            return
+        from dpo_tui.tui.modals.prompts import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                Text("Discard this request? What you typed is not saved.", style="bold"),
+                "enter or y discards it, escape or n goes back to the form.",
+            ),
+            answered,
+        )
+
+    def typed(self) -> bool:
+        """Whether the DPO has entered anything (the received date and the selects start with a value)."""
+        v = self._values()
+        texts = (v["name"], v["email"], v["address"], v["phone"], v["agent_name"], v["agent_contact"], v["description"])
+        return any(t.strip() for t in texts) or bool(v["rights"]) or v["received"].strip() != self._today().isoformat()
 
     def action_save(self) -> None:
         if self._saving:

@@ -39,6 +39,7 @@ from dpo_tui.tui.formatting import (
     checklist_detail,
     checklist_line,
     event_summary,
+    requester_line,
     right_labels,
     rows_text,
     status_words,
@@ -68,6 +69,16 @@ TABS: tuple[tuple[str, str], ...] = (
     ("attachments", "Attachments"),
 )
 TAB_IDS = tuple(t for t, _ in TABS)
+
+
+class ChecklistList(OptionList):
+    """The checklist's items: arrows, and j / k as in the queue, move the cursor that `t`, `N` and `o` act on."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Next item", show=False, id="case.checklist.down"),
+        Binding("k", "cursor_up", "Previous item", show=False, id="case.checklist.up"),
+    ]
+
 
 class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
     """One case: header + deadline badge that never scroll away, and seven tabs."""
@@ -494,7 +505,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
                     yield Static("", id="decision-body")
             with TabPane("4 Checklist", id="checklist"):
                 yield Static("", id="checklist-progress")
-                yield OptionList(id="checklist-list")
+                yield ChecklistList(id="checklist-list")
                 yield Static("", id="checklist-detail")
             with TabPane("5 Letters", id="letters"):
                 with VerticalScroll():
@@ -537,14 +548,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         self._render_badge(d)
 
     def _render_requester(self, d: CaseDetail) -> None:
-        who = literal(d.requester.get("name"), "bold")
-        who.append(" <")
-        who.append_text(literal(d.requester.get("email")))
-        who.append(">")
-        if d.agent.get("name"):
-            who.append("  via ")
-            who.append_text(literal(d.agent.get("name")))
-        self.query_one("#case-requester", Static).update(who)
+        self.query_one("#case-requester", Static).update(requester_line(d.requester, d.agent))
         if d.kind == "complaint":
             self.query_one("#case-rights", Static).update(
                 Text(f"Complaint about {d.about_ref} ({right_labels(d.rights).lower()} request)", style="bold")
@@ -614,20 +618,20 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         if d.final_response_on:
             rows.append(("Final response", Text(fmt(d.final_response_on))))
         t.append_text(rows_text(rows))
-        t.append("\nRequester\n", style="bold underline")
-        contact = [
-            ("Name", literal(d.requester.get("name"))),
-            ("Email", literal(d.requester.get("email"))),
-        ]
-        for key, label in (("address", "Address"), ("phone", "Phone"), ("account", "Account")):
+        # With an agent, the requester fields are the person whose data is asked for (issue 16).
+        t.append("\nWhose data (the data subject)\n" if d.agent.get("name") else "\nRequester\n", style="bold underline")
+        contact = [("Name", literal(d.requester.get("name")))]
+        for key, label in (("email", "Email"), ("address", "Address"), ("phone", "Phone"), ("account", "Account")):
             if d.requester.get(key):
                 contact.append((label, literal(d.requester.get(key))))
         t.append_text(rows_text(contact))
         if d.agent.get("name"):
-            t.append("\nActing for them\n", style="bold underline")
+            t.append("\nRequest made by\n", style="bold underline")
             agent = [("Agent", literal(d.agent.get("name")))]
             if d.agent.get("kind"):
-                agent.append(("As", literal(d.agent.get("kind"))))
+                agent.append(("As", literal(str(d.agent.get("kind")).replace("_", " "))))
+            if d.agent.get("contact"):
+                agent.append(("Contact", literal(d.agent.get("contact"))))
             t.append_text(rows_text(agent))
         t.append("\nRegime\n", style="bold underline")
         calendar = next(
@@ -735,6 +739,13 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+
+    @on(TabbedContent.TabActivated, "#case-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        # The checklist's keys act on its cursor: it takes the focus, or arrows moved the tab strip and `t`
+        # ticked item 1 whatever the user looked at (issue 16).
+        if event.pane.id == "checklist":
+            self.query_one("#checklist-list", OptionList).focus()
 
     def action_cycle_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)

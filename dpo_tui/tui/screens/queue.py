@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 
 from dpo_tui.domain.lifecycle import Status
 from dpo_tui.store.queue import (
+    BadFilter,
     CountInterrupted,
     QueueQuery,
     QueueRow,
@@ -78,6 +79,7 @@ class QueueScreen(DpoScreen[None]):
         self._shown_empty_text: Text | None = None
         self._shown_position: Text | None = None
         self._shown_views: Text | None = None
+        self.filter_error = ""  # what is wrong with a filter typed in the search box ("" when nothing is)
 
     # ---- layout ----------------------------------------------------------------------------
 
@@ -86,7 +88,10 @@ class QueueScreen(DpoScreen[None]):
         self.query_ = QueueQuery(me=app.settings.user_name, today=app.today())
         yield Static("", id="summary")
         yield Static("", id="views")
-        yield Input(placeholder="search reference, name, email, request text — escape clears", id="search", classes="hidden")
+        yield Input(
+            placeholder="search words and filters: right:erasure due:<2026-12-31 assignee:me channel:post — escape clears",
+            id="search", classes="hidden",
+        )  # fmt: skip
         yield QueueHeader(id="colheads")
         yield QueueTable(app.reader, app.today(), id="table", on_moved=self._moved)
         yield Static("", id="empty", classes="hidden")
@@ -254,12 +259,26 @@ class QueueScreen(DpoScreen[None]):
             empty.set_class(not empty_now, "hidden")
             table.set_class(empty_now, "hidden")
             self.query_one("#colheads").set_class(empty_now, "hidden")
+            # A hidden table loses the focus and nothing takes it back when rows return: j, arrows and space
+            # would do nothing until Tab (issue 16). The search box keeps the focus while the user types in it.
+            search = self.query_one("#search", Input)
+            if not empty_now and not search.has_focus:
+                table.focus()
+            elif empty_now and not search.has_focus:
+                self.set_focus(None)  # nothing else may take it (a focused hidden box would swallow `n`)
         if empty_now:
             text = self._empty_text()
             if text != self._shown_empty_text:
                 self._shown_empty_text = text
                 self.query_one("#empty", Static).update(text)
         pos = Text(no_wrap=True, overflow="ellipsis")
+        if self.filter_error:
+            pos.append("Filter not applied: ", style="bold red")
+            pos.append_text(literal(self.filter_error, "red"))
+            if pos != self._shown_position:
+                self._shown_position = pos
+                self.query_one("#position", Static).update(pos, layout=False)
+            return
         if table.count:
             pos.append(f"{table.cursor + 1:,} of {table.count:,}{'' if self.count_exact else '+'}")
         elif not self.count_exact:
@@ -300,7 +319,8 @@ class QueueScreen(DpoScreen[None]):
 
     def action_cycle_sort(self) -> None:
         nxt = SORTS[(SORTS.index(self.query_.sort) + 1) % len(SORTS)]
-        self.set_query(replace(self.query_, sort=nxt), keep_cursor=True)
+        # A new order starts at its top (newest first shows the newest case, not the row the cursor was on).
+        self.set_query(replace(self.query_, sort=nxt))
         self.notify(f"Sorted by {nxt.label}", timeout=1.5)
 
     def action_search(self) -> None:
@@ -310,7 +330,15 @@ class QueueScreen(DpoScreen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self.set_query(replace(self.query_, search=event.value.strip()))
+        query = replace(self.query_, search=event.value.strip())
+        try:
+            query.parsed  # noqa: B018 - a filter the queue cannot apply is said, not run (store/queue_filter.py)
+        except BadFilter as exc:
+            self.filter_error = str(exc)
+            self._moved()
+            return
+        self.filter_error = ""
+        self.set_query(query)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -322,6 +350,7 @@ class QueueScreen(DpoScreen[None]):
         box = self.query_one("#search", Input)
         if box.has_focus or box.value:
             box.value = ""
+            self.filter_error = ""
             box.add_class("hidden")
             self.table.focus()
             if self.query_.search:

@@ -128,11 +128,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("due", "Due", 10, 1),  # "Tue 22 Dec", "12 Nov '25"
     Column("days", "Days left", 16, 1),  # "285 days overdue"
     Column("status", "Status", 20, 2),
+    Column("regime", "Regime", 6, 7),  # "UK", "EU", "CCPA": the law the case is answered under (from 128 cells)
     Column("assignee", "Assignee", 8, 5),
     Column("checklist", "Tasks", 5, 3),
 )
 MARK_WIDTH = 2
 GAP = 1
+STATUS_EXTRA = 8  # the status column's 20 cells plus this fit "awaiting ID since Mon 2 Nov"
 
 
 REF_WIDTH = 14  # "DSAR-2026-0001"; wider once a year passes 9,999 cases (QueueTable.ref_width)
@@ -146,13 +148,16 @@ def layout(width: int, ref_width: int = REF_WIDTH) -> list[tuple[Column, int]]:
     widths = {col.key: ref_width if col.key == "ref" else col.width for col in COLUMNS}
     for col in sorted(COLUMNS, key=lambda c: c.priority):
         need = widths[col.key] + GAP
-        if used + need <= width:
+        # The optional columns (priority 4 on) come after the status's room for "awaiting ID since Mon 2 Nov".
+        reserve = STATUS_EXTRA if col.priority >= 4 else 0
+        if used + need + reserve <= width:
             chosen.add(col.key)
             used += need
     spare = max(0, width - used)
-    status_extra = min(spare, 8) if "status" in chosen else 0  # room for "awaiting ID since Mon 2 Nov" first
+    name_extra = min(spare, 1)  # 13 cells for a first and last name of usual length ("Olive Overdue") first
+    spare -= name_extra
+    status_extra = min(spare, STATUS_EXTRA) if "status" in chosen else 0  # room for "awaiting ID since Mon 2 Nov"
     spare -= status_extra
-    name_extra = 0
     out = []
     for col in COLUMNS:
         if col.key in chosen:
@@ -176,7 +181,13 @@ def cells(row: QueueRow, today: date, flags: Mapping[Status, int] | None = None)
         "status": status_text(row, today, flags),
         "assignee": clean(row.assignee or "—").replace("\n", " "),
         "checklist": f"{row.checklist_done}/{row.checklist_total}" if row.checklist_total else "",
+        "regime": regime_tag(row.regime),
     }
+
+
+def regime_tag(key: str) -> str:
+    """`uk-gdpr` -> `UK`, `eu-gdpr` -> `EU`, `ccpa` -> `CCPA`; an organisation's own regime key as written."""
+    return key.removesuffix("-gdpr").upper()
 
 
 def row_kind(row: QueueRow, today: date) -> str:
@@ -214,26 +225,35 @@ def row_mark(row: QueueRow, today: date, marked: bool) -> str:
     return ("●" if marked else " ") + signal if signal else ("●" if marked else "")
 
 
-def _fit(value: str, width: int) -> str:
-    """`value` in exactly `width` terminal cells (wide characters counted), with an ellipsis when cut. Printable
-    ASCII (nearly every cell) is one cell a character: plain slicing, which Rich's measuring costs 10x."""
+def _fit(value: str, width: int, words: bool = False) -> str:
+    """`value` in exactly `width` terminal cells (wide characters counted), with an ellipsis when cut; `words`: cut
+    at a word when one ends in the second half ("Jordan…", not "Jordan E…": no half-names). Printable ASCII (nearly
+    every cell) is one cell a character: plain slicing, which Rich's measuring costs 10x."""
     if value.isascii() and value.isprintable():
         if width <= 0:
             return ""
-        return value[: width - 1] + "…" if len(value) > width else value.ljust(width)
-    return _fit_cells(value, width)
+        if len(value) <= width:
+            return value.ljust(width)
+        if not words:
+            return value[: width - 1] + "…"
+    return _fit_cells(value, width, words)
 
 
-def _fit_cells(value: str, width: int) -> str:
+def _fit_cells(value: str, width: int, words: bool = False) -> str:
     if cell_len(value) > width:
-        value = set_cell_size(value, max(width - 1, 0)) + "…"
+        cut = set_cell_size(value, max(width - 1, 0))
+        space = cut.rfind(" ") if words else -1
+        value = (cut[:space] if space >= width // 2 else cut).rstrip() + "…"
     return set_cell_size(value, width)
+
+
+_WORDS = frozenset({"name", "assignee"})  # people's names: cut at a word
 
 
 def render_cells(values: dict[str, str], cols: list[tuple[Column, int]], width: int, mark: str = "") -> str:
     """One queue line as plain text (string work, not Rich Text: it runs for every visible row on every paint)."""
     gap = " " * GAP
-    line = _fit(mark, MARK_WIDTH) + "".join(_fit(values.get(col.key, ""), w) + gap for col, w in cols)
+    line = _fit(mark, MARK_WIDTH) + "".join(_fit(values.get(col.key, ""), w, col.key in _WORDS) + gap for col, w in cols)
     cells_used = MARK_WIDTH + sum(w + GAP for _, w in cols)  # each cell was fitted to exactly its width
     if cells_used <= width:
         return line + " " * (width - cells_used)

@@ -93,7 +93,8 @@ class Walk(DpoModal[Outcome | None]):
         with Vertical(classes="modal-frame"):
             yield Label(literal(self.TITLE_TEXT.format(ref=self.ref)), classes="title")
             yield Static(Text(self.LAW), classes="law")
-            with VerticalScroll():
+            # Not a tab stop itself: it scrolls to whichever field has the focus.
+            with VerticalScroll(can_focus=False):
                 yield from self.body()
             yield Static("", id="status")
             yield Label("ctrl+s saves · escape cancels · tab moves · space ticks · arrows choose", classes="hint")
@@ -103,6 +104,10 @@ class Walk(DpoModal[Outcome | None]):
 
     def on_mount(self) -> None:
         self.check()
+        # The first field has the focus, so the first keys land in it (the scroll area took them: issue 16).
+        first = next((w for w in self.query_one(VerticalScroll).query("*") if w.focusable), None)
+        if first is not None:
+            first.focus(scroll_visible=False)
 
     # ---- validation as you go --------------------------------------------------------------
 
