@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0010"  # chained after main's 0016 on rebase
+down_revision = "0010"  # re-chained at merge: ... -> 0010 -> 0015
 branch_labels = None
 depends_on = None
 
