@@ -18,7 +18,7 @@ from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from dpo_tui.domain.checklist import marketing_objection_refusal
+from dpo_tui.domain.checklist import OpenItems, check_completion, marketing_objection_refusal
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, Deadline, compute_deadline
 from dpo_tui.domain.errors import DomainError, InvalidInput, InvalidTransition
 from dpo_tui.domain.jurisdiction import require_member_state
@@ -417,6 +417,8 @@ class Casework:
                 ref = case.ref
                 try:
                     self.move(case, target, reason=reason, outcome=None)
+                except OpenItems:
+                    raise  # names the case and its open items; the caller may ask for an override reason
                 except DomainError as exc:
                     raise DomainError(f"{ref}: {exc}; no case was changed") from None
                 self.refresh_deadline(s, case)
@@ -443,6 +445,8 @@ class Casework:
         check_transition(Status(case.status), target)
         if target is Status.REFUSED:
             self._check_refusable(case)
+        if target is Status.COMPLETED:
+            self._check_completable(case, reason)
         case.status = target.value
         case.is_open = target not in CLOSED
         case.status_since = self.now()
@@ -455,6 +459,27 @@ class Casework:
             case.closed_at = None
             if outcome is not None:
                 case.outcome = outcome
+
+    def _check_completable(self, case: Case, reason: str | None) -> None:
+        """Every path to `completed` passes here (case screen `C`, queue `S`, command line): open checklist items
+        refuse it unless an override reason is given; the override and the items it leaves open are audited."""
+        session = object_session(case)
+        if session is None or case.id is None:
+            return
+        rows = session.exec(
+            select(ChecklistItem.key, ChecklistItem.label, ChecklistItem.state)
+            .where(ChecklistItem.case_id == case.id)
+            .order_by(ChecklistItem.position)
+        ).all()
+        left_open = check_completion(case.ref, case.rights.split(","), [tuple(r) for r in rows], reason)
+        if left_open:
+            why = " ".join((reason or "").split())
+            self.record(
+                session,
+                case,
+                "checklist.override",
+                {"reason": why, "open_items": [{"key": k, "label": label} for k, label in left_open]},
+            )
 
     def _check_refusable(self, case: Case) -> None:
         """Every path to `refused` passes here: an objection to direct marketing is absolute (Art 21(3))."""

@@ -32,7 +32,7 @@ from dpo_tui.tui.widgets.queue_table import PAGE, QueueHeader, QueueTable
 COUNT_DELAY_TICKS = 15  # x 10 ms: how long typing must pause before the exact match count is computed
 
 if TYPE_CHECKING:
-    pass
+    from dpo_tui.domain.checklist import OpenItems
 
 VIEWS: tuple[View, ...] = (
     View.OPEN,
@@ -403,13 +403,33 @@ class QueueScreen(DpoScreen[None]):
         )
 
     @work(thread=True, group="queue-write")
-    def _set_status(self, versions: dict[str, int], status: str) -> None:
+    def _set_status(self, versions: dict[str, int], status: str, reason: str | None = None) -> None:
+        from dpo_tui.domain.checklist import OpenItems  # not before the first paint
+
         try:
-            n = self.app.casework.bulk_status(status, versions=versions)
+            n = self.app.casework.bulk_status(status, versions=versions, reason=reason)
+        except OpenItems as exc:  # the same rule as the case screen's C: an override needs a reason
+            self.app.call_from_thread(self._ask_override, versions, status, exc)
+            return
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.app.notify_error, exc)
             return
         self.app.call_from_thread(self._written, f"Moved {n} case{'s' if n != 1 else ''} to {Status(status).label}")
+
+    def _ask_override(self, versions: dict[str, int], status: str, exc: OpenItems) -> None:
+        shown = ", ".join(label for _, label in exc.items[:3]) + (" ..." if len(exc.items) > 3 else "")
+        title = f"{exc.ref} has {len(exc.items)} open checklist item(s) ({shown}). Override reason"
+
+        def done(answer: str | None) -> None:
+            if answer and answer.strip():
+                self._set_status(versions, status, answer.strip())
+            elif answer is not None:
+                self.notify("Not moved: completing with open items needs a reason.", severity="warning", markup=False)
+
+        self.app.push_screen(
+            AskScreen(title, hint="Enter completes, recording the reason and the open items in the audit trail; escape cancels"),
+            done,
+        )
 
     def _written(self, message: str) -> None:
         self.notify(message, markup=False)
