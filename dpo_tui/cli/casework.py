@@ -76,7 +76,8 @@ def cases(ctx: click.Context, status: str | None, overdue: bool, due_within: int
     shown = 0
     for c in rows:
         due = fmt(c.due) if c.due else "clock not started"
-        left = relative_days((c.due - today).days) if c.due and c.is_open else ""
+        n = _days_left(c, today)
+        left = "" if n is None else relative_days(n) + (", clock stopped" if c.clock_state == "stopped" else "")
         lines.append(f"{c.ref}  {c.status:<22}  due {due:<16} {left:<16} {clean(c.requester_name)}\n")
         shown += 1
         if len(lines) >= 1000:
@@ -92,7 +93,7 @@ def _case_json(c: Any, today: Any) -> str:
     built from a template: the indenting encoder is pure Python and was most of the time of `cases --json`."""
     s = _JSON_STR
     rights = ",\n      ".join(s(r) for r in c.rights.split(","))
-    days_left = (c.due - today).days if c.due and c.is_open else None
+    days_left = _days_left(c, today)
     return (
         f'  {{\n    "ref": {s(c.ref)},\n    "status": {s(c.status)},\n    "rights": [\n      {rights}\n    ],\n'
         f'    "requester": {{\n      "name": {s(c.requester_name)},\n      "email": {s(c.requester_email)}\n    }},\n'
@@ -102,6 +103,13 @@ def _case_json(c: Any, today: Any) -> str:
         f'    "clock_state": {s(c.clock_state)},\n'
         f'    "assignee": {"null" if c.assignee is None else s(c.assignee)}\n  }}'
     )
+
+
+def _days_left(c: Any, today: Any) -> int | None:
+    """The case header's days left (`domain.days_left`): frozen while the clock is stopped."""
+    from dpo_tui.domain.days_left import days_left
+
+    return days_left(c.due, today, state=c.clock_state, stopped_since=c.stopped_since) if c.is_open else None
 
 
 _JSON_STR = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses for a str (C)

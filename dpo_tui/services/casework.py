@@ -157,14 +157,8 @@ class Casework:
     def refresh_deadline(self, session: Session, case: Case) -> Deadline:
         rows = _clock_rows(session, case.id)
         dl = self.deadline_of(case, rows)
-        case.clock_state = dl.state.value
-        case.clock_start = dl.clock_start
-        case.legal_due = dl.due
-        case.due = dl.effective_due
-        case.due_sort = dl.effective_due or NO_DUE
-        case.extension_notice_by = dl.extension_notice_by
-        case.extended = dl.extended
-        case.paused_days = dl.paused_days
+        for name, value in cached_deadline(dl).items():
+            setattr(case, name, value)
         return dl
 
     # ---- reading ---------------------------------------------------------------------------
@@ -530,6 +524,25 @@ class Casework:
         # A StaleDataError here propagates to `write()`, which turns it into StaleCase after the rollback.
         s.flush()
         return self._detail(s, case, with_events=True)
+
+
+def cached_deadline(dl: Deadline) -> dict[str, Any]:
+    """The deadline columns a case caches for the queue, its counts and listings. A clock that is stopped or not
+    started has no running due date: it sorts after every dated case (as waits on the requester do) and is never
+    counted overdue or due this week; `stopped_since` lets every listing show the frozen days left
+    (`domain.days_left`) that the case header shows."""
+    running = dl.state.value not in ("stopped", "not_started")
+    return {
+        "clock_state": dl.state.value,
+        "clock_start": dl.clock_start,
+        "legal_due": dl.due,
+        "due": dl.effective_due,
+        "due_sort": (dl.effective_due if running else None) or NO_DUE,
+        "extension_notice_by": dl.extension_notice_by,
+        "extended": dl.extended,
+        "paused_days": dl.paused_days,
+        "stopped_since": dl.stopped_since if dl.state.value == "stopped" else None,
+    }
 
 
 def apply_policy(regime: Regime, settings: Settings) -> Regime:

@@ -69,6 +69,7 @@ class Case(SQLModel, table=True):
     extension_notice_by: date | None = None
     extended: bool = False
     paused_days: int = 0
+    stopped_since: date | None = None  # a stopped clock: the day it stopped (days left are frozen from it)
 
     status_since: datetime = Field(default_factory=utcnow)
     identity: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

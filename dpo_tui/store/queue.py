@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from dpo_tui.domain.lifecycle import AWAITING
+from dpo_tui.domain.days_left import days_left
 from dpo_tui.store.schema import HEAD_REVISION
 
 NO_DUE = "9999-12-31"
@@ -69,7 +70,7 @@ DESCENDING = {Sort.RECEIVED, Sort.UPDATED}
 
 COLUMNS = (
     "id, ref, requester_name, requester_email, rights, received, due, clock_state, status, status_since, "
-    "assignee, checklist_done, checklist_total, extended, is_open, version"
+    "assignee, checklist_done, checklist_total, extended, is_open, version, stopped_since"
 )
 
 
@@ -92,9 +93,13 @@ class QueueRow:
     is_open: bool
     version: int  # what bulk actions (assign, status) pass as the version the user saw
     key: tuple[Any, int]  # keyset cursor: (raw sort value, id)
+    stopped_since: date | None = None  # a stopped clock: days left are frozen from this day
 
     def days_left(self, today: date) -> int | None:
-        return (self.due - today).days if self.due and self.is_open else None
+        """The case header's days left (`domain.days_left`): frozen while the clock is stopped."""
+        if not self.is_open:
+            return None
+        return days_left(self.due, today, state=self.clock_state, stopped_since=self.stopped_since)
 
 
 @dataclass(frozen=True)
@@ -453,7 +458,8 @@ class QueueReader:
             extended=bool(r[13]),
             is_open=bool(r[14]),
             version=int(r[15]),
-            key=(r[16], r[0]),
+            stopped_since=_date(r[16]) if r[16] else None,
+            key=(r[17], r[0]),
         )
 
 

@@ -80,3 +80,65 @@ async def test_queue_bulk_complete_asks_for_override_reason(sqlite_url, settings
     assert override["reason"] == "Answered by phone"
     (status,) = _events(work, ref, "case.status")
     assert status["reason"] == "Answered by phone"
+
+
+# ---- one definition of days left for a stopped clock ---------------------------------------------------------------
+
+
+def _stopped_case(work):  # type: ignore[no-untyped-def]
+    """A UK access request received 5 Nov whose clarification question (13 Nov) is unanswered: the clock is stopped."""
+    from datetime import date
+
+    from dpo_tui.services import decisions as dec
+
+    ref = work.log_request(new_request(received=date(2026, 11, 5), name="Cleo Clarify", email="cleo@example.org")).ref
+    work.change_status(ref, "in_progress", version=work.version_of(ref))
+    dec.ask_clarification(work, ref, "Which account do you mean?", "identify", date(2026, 11, 13), version=work.version_of(ref))
+    detail = work.get(ref)
+    assert detail.deadline.state.value == "stopped"
+    return ref, detail
+
+
+async def test_stopped_clock_days_left_agree_everywhere(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.domain.dates import relative_days
+    from dpo_tui.tui.screens.queue import QueueScreen
+    from tests.tui.harness import case_screen
+
+    work = make_work(sqlite_url, settings)
+    ref, detail = _stopped_case(work)
+    frozen = detail.days_left
+    today = work.today()
+    assert frozen is not None and frozen != (detail.deadline.effective_due - today).days  # the countdown would lie
+    async with run_app(work, size=(140, 45)) as (app, pilot):
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        table = screen.table
+        lines = [table.render_line(y).text for y in range(min(table.count, table.size.height))]
+        (line,) = [ln for ln in lines if ref in ln]
+        assert f"{frozen} days, stopped" in line, line
+        summary = app.reader.summary(today)
+        assert (summary.overdue, summary.due_this_week) == (0, 0)  # a stopped clock is not counting down
+        await pilot.press("3")  # Due soon
+        await settle(app, pilot)
+        assert screen.table.count == 0
+        app.open_case(ref)
+        await settle(app, pilot)
+        header = str(case_screen(app).query_one("#case-badge").render())
+        assert relative_days(frozen) in header and "stopped" in header, header
+
+
+def test_cli_cases_shows_the_frozen_days_left(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from dpo_tui.cli import cli
+
+    work = make_work(sqlite_url, settings)
+    ref, detail = _stopped_case(work)
+    work.db.dispose()
+    out = CliRunner().invoke(cli, ["--db", sqlite_url, "cases", "--json"], catch_exceptions=False)
+    (row,) = json.loads(out.output)
+    assert row["ref"] == ref and row["days_left"] == detail.days_left and row["clock_state"] == "stopped"
+    text = CliRunner().invoke(cli, ["--db", sqlite_url, "cases"], catch_exceptions=False).output
+    assert f"in {detail.days_left} days, clock stopped" in text
+    due_soon = CliRunner().invoke(cli, ["--db", sqlite_url, "cases", "--due-within", "7"], catch_exceptions=False).output
+    assert ref not in due_soon
