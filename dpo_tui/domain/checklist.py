@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -246,10 +246,16 @@ _ROLE_WORDS = {
 
 
 def _recipients(org: Organisation) -> str:
+    return recipients_text(org)
+
+
+def recipients_text(org: Organisation, exclude: Collection[str] = ()) -> str:
+    """Art 15(1)(c): the categories of recipients and the named service providers and recipients, leaving out the
+    systems in `exclude` (keys a case's checklist recorded as holding or receiving nothing of the person)."""
     parts = []
     if org.recipients:
         parts.append(_bullets(org.recipients))
-    named = org.systems_with_role(SystemRole.PROCESSOR, SystemRole.RECIPIENT)
+    named = [s for s in org.systems_with_role(SystemRole.PROCESSOR, SystemRole.RECIPIENT) if s.key not in exclude]
     if named:
         parts.append("Specifically:\n" + _bullets(f"{s.name} ({_ROLE_WORDS[s.role]})" for s in named))
     return "\n".join(parts) or "We do not share your personal data with anyone else."

@@ -429,12 +429,32 @@ def _art15(detail: CaseDetail, org: Any, auth: Any, wording: Any) -> list[tuple[
             keys = list(dict.fromkeys(k for s in found for k in s.categories))
             names = {c.key: f"{c.name}: {c.description}" for c in org.categories}
             text = "\n".join(f"- {names[k]}" for k in keys if k in names) or text
-        elif heading == "Who we share it with" and found is not None:
-            shared = [s for s in found if s.role.value in ("processor", "recipient")]
-            if shared:
-                text += "\nYour data was found in:\n" + "\n".join(f"- {s.name}" for s in shared)
+        elif heading == "Who we share it with":
+            text = _shared_with(detail, org)
+            if found is not None:
+                shared = [s for s in found if s.role.value in ("processor", "recipient")]
+                if shared:
+                    text += "\nYour data was found in:\n" + "\n".join(f"- {s.name}" for s in shared)
         out.append((Trusted(heading), Trusted(text)))
     return out
+
+
+def _shared_with(detail: CaseDetail, org: Any) -> str:
+    """Art 15(1)(c) for this case: the profile's recipients, without the named service providers and recipients the
+    checklist recorded as holding nothing of this person (nothing found, nothing shared, or not applicable), so the
+    letter never names a recipient the record says was not one."""
+    from dpo_tui.domain.checklist import recipients_text
+
+    nothing: set[str] = set()
+    something: set[str] = set()
+    for i in detail.checklist:
+        if not i.system_key:
+            continue
+        if i.found == "found":
+            something.add(i.system_key)
+        elif i.found == "nothing_found" or (i.state == "na" and i.right == "access"):
+            nothing.add(i.system_key)
+    return recipients_text(org, exclude=nothing - something)
 
 
 def _found_systems(detail: CaseDetail, org: Any) -> list[Any] | None:
@@ -456,8 +476,9 @@ def _found_systems(detail: CaseDetail, org: Any) -> list[Any] | None:
 
 
 def _holds_nothing(detail: CaseDetail, org: Any) -> bool:
-    """Every access search item is done and found nothing: the "we hold no personal data about you" reply."""
-    searches = [i for i in detail.checklist if i.right == "access" and i.requires_search_record]
+    """Every access search item is done and found nothing: the "we hold no personal data about you" reply. An ad-hoc
+    search the DPO added ("Search telephony platform") counts like any other."""
+    searches = [i for i in detail.checklist if (i.right == "access" and i.requires_search_record) or _adhoc_search(i)]
     return bool(searches) and all(i.state in ("done", "na") for i in searches) and not any(
         i.found == "found" for i in searches
     )
@@ -574,9 +595,25 @@ def _system_name(org: Any, key: str | None) -> str | None:
     return key
 
 
-def _systems(detail: CaseDetail, org: Any, right: str | None) -> list[Trusted]:
-    names: list[Trusted] = []
+def _adhoc_search(item: Any) -> bool:
+    """An ad-hoc item that is a search: ticked with a search record, or labelled "Search ..."."""
+    return bool(item.adhoc) and (item.found is not None or item.label.lower().startswith("search "))
+
+
+def _adhoc_searched(item: Any) -> str:
+    """What an ad-hoc search searched, for "We searched": its label without the leading "Search"."""
+    label = item.label.strip()
+    return label[len("search ") :].strip() if label.lower().startswith("search ") else label
+
+
+def _systems(detail: CaseDetail, org: Any, right: str | None) -> list[str]:
+    names: list[str] = []
     for item in detail.checklist:
+        if right is None and item.state == "done" and _adhoc_search(item):
+            what = _adhoc_searched(item)  # the DPO's words: escaped in the letter like any typed text
+            if what and what not in names:
+                names.append(what)
+            continue
         if item.state != "done" or not item.system_key:
             continue
         if right is not None and item.right != right:
