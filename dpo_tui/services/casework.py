@@ -22,7 +22,7 @@ from dpo_tui.domain.checklist import OpenItems, check_completion, marketing_obje
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, Deadline, compute_deadline
 from dpo_tui.domain.errors import DomainError, InvalidInput, InvalidTransition
 from dpo_tui.domain.jurisdiction import require_member_state
-from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, parse_status
+from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, completed_outcome, parse_status
 from dpo_tui.domain.regimes import Regime
 from dpo_tui.loaders import load_regimes
 from dpo_tui.domain.rights import Right
@@ -387,7 +387,7 @@ class Casework:
             case = lock_case(s, ref, version=version)
             self.move(case, target, reason=reason, outcome=outcome)
             self.refresh_deadline(s, case)
-            self.record(s, case, "case.status", {"to": target.value, "reason": reason, "outcome": outcome})
+            self.record(s, case, "case.status", {"to": target.value, "reason": reason, "outcome": case.outcome if target in CLOSED else outcome})
             return self.finish(s, case)
 
     @retry_transient
@@ -441,6 +441,8 @@ class Casework:
             self._check_refusable(case)
         if target is Status.COMPLETED:
             self._check_completable(case, reason)
+            if outcome in (None, Status.COMPLETED.value):  # the outcome follows the decision (a partial refusal)
+                outcome = completed_outcome((case.decision or {}).get("kind"))
         case.status = target.value
         case.is_open = target not in CLOSED
         case.status_since = self.now()

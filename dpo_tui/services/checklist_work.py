@@ -182,14 +182,14 @@ def complete_case(
     why = " ".join((override_reason or "").split()) or None
     with _editing(work, ref, version) as (s, case):
         left_open = sum(1 for i in _items(s, case) if i.state == OPEN)
-        work.move(case, Status.COMPLETED, reason=why, outcome="completed")  # the completion rule lives there
+        work.move(case, Status.COMPLETED, reason=why, outcome=None)  # the completion rule and outcome live there
         work.refresh_deadline(s, case)
         _recount(s, case)
         work.record(
             s,
             case,
             "case.status",
-            {"to": Status.COMPLETED.value, "outcome": "completed", "reason": why, "open_items": left_open},
+            {"to": Status.COMPLETED.value, "outcome": case.outcome, "reason": why, "open_items": left_open},
         )
         return work.finish(s, case)
 

@@ -576,10 +576,15 @@ def _refusal_context(decision: dict[str, Any], detail: CaseDetail, today: date) 
     complain = refusal.get("complain_to_controller")
     if complain is None and detail.regime == "uk-gdpr" and today >= UK_COMPLAIN_TO_CONTROLLER_FROM:
         complain = True
+    from dpo_tui.domain.wording import partial_refusal_words
+
+    opening, heading = partial_refusal_words(list(detail.rights))
     return {
         "reasons": list(reasons),
         "withheld": items,
         "partial": partial,
+        "partial_opening": Trusted(opening),  # in the words of the right: an erasure is not "provided"
+        "withheld_heading": Trusted(heading if partial else "What we are withholding, and why:"),
         "complain_to_us": bool(complain),
         "complain_to_us_text": complain if isinstance(complain, str) else None,
         "judicial_remedy_text": refusal.get("judicial_remedy"),

@@ -58,3 +58,43 @@ def test_adhoc_search_that_found_data_is_not_a_holds_nothing_letter(sqlite_url, 
     body = _letter(sqlite_url, ref, "response_cover")
     assert "we do not hold any personal data about you" not in body
     assert "telephony platform" in body
+
+
+def _partly_refused(work, right: Right) -> str:  # type: ignore[no-untyped-def]
+    from dpo_tui.services import decisions as dec
+
+    ref = work.log_request(new_request(received=date(2026, 11, 2), rights=(right,))).ref
+    work.change_status(ref, "in_progress", version=work.version_of(ref))
+    dec.refuse(work, ref, "partial", [("Invoices of 2024", "UK GDPR Art 17(3)(b): legal obligation (HMRC, 6 years)")],
+               "We must keep invoices for six years.", date(2026, 11, 20), version=work.version_of(ref))  # fmt: skip
+    return ref
+
+
+def test_partial_refusal_of_erasure_says_erasure_and_registers_its_outcome(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    work = make_work(sqlite_url, settings)
+    ref = _partly_refused(work, Right.ERASURE)
+    work.db.dispose()
+    body = _letter(sqlite_url, ref, "refusal_notice")
+    assert "providing most of what you asked" not in body and "withholding" not in body
+    assert "We are erasing your personal data as you asked, except" in body and "What we are keeping, and why:" in body
+    work = make_work(sqlite_url, settings)
+    cw.complete_case(work, ref, override_reason="Erasure done in every system", version=work.version_of(ref))
+    work.db.dispose()
+    out = CliRunner().invoke(cli, ["--db", sqlite_url, "register", "--format", "json"], catch_exceptions=False)
+    (row,) = [r for r in json.loads(out.output)["rows"] if r["reference"] == ref]
+    assert row["outcome"] == "refused_in_part", row
+
+
+def test_every_right_has_its_own_partial_refusal_wording(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.domain.wording import PARTIAL_REFUSAL
+
+    assert set(PARTIAL_REFUSAL) == {r.value for r in Right}
+    work = make_work(sqlite_url, settings)
+    refs = {r: _partly_refused(work, r) for r in (Right.ACCESS, Right.RECTIFICATION, Right.OBJECTION)}
+    work.db.dispose()
+    for right, ref in refs.items():
+        opening, heading = PARTIAL_REFUSAL[right.value]
+        body = " ".join(_letter(sqlite_url, ref, "refusal_notice").split())
+        assert opening in body and heading in body, (right, body)
