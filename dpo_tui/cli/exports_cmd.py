@@ -19,7 +19,7 @@ from dpo_tui.paths import shown
 @click.option("--format", "fmt", type=click.Choice(["md", "txt"]), default=None, help="md or txt (default: from the file name, else md).")
 @click.option("--save", is_flag=True, help="Also keep it on the case as correspondence sent today (with an audit event).")
 @click.option("--channel", default="email", show_default=True, help="How it was sent, with --save.")
-@click.option("--sent-on", default=None, help="Date sent (YYYY-MM-DD), with --save; default today.")
+@click.option("--sent-on", default=None, help="Date sent (YYYY-MM-DD), with --save; default: the date of the step it belongs to (the ID request, the question, the extension, the refusal, the response), else today.")
 @click.option("--send", is_flag=True, help="Email it through the [smtp] server: previews unless --yes; recorded on the case only once the server accepts it.")
 @click.option("--to", "to", default=None, metavar="ADDRESS", help="With --send: the recipient (default: the requester's email).")
 @click.option("--yes", is_flag=True, help="With --send: send without showing the preview.")

@@ -28,6 +28,7 @@ class Draft:
     kind: str
     subject: str
     body: str  # Markdown; requester text escaped
+    sent_on: date | None = None  # the date of the step the letter belongs to: what "sent on" offers first
 
     def as_text(self, fmt_: str = "md") -> str:
         """The whole letter as a file: a Markdown heading or a plain `Subject:` line, then the body."""
@@ -89,7 +90,38 @@ def render_letter(work: Any, ref: str, kind: str) -> Draft:
     names = [f"{letter.key}.{detail.regime}.md.j2", f"{letter.key}.md.j2"]
     text = _render(env, names, letter_context(detail, work.settings, today, kind=letter.key))
     subject, body = _split(text, letter.title, detail.ref)
-    return Draft(detail.ref, letter.key, subject, body)
+    return Draft(detail.ref, letter.key, subject, body, step_date(detail, letter.key, today))
+
+
+# The clock event whose date a letter goes with: the letter is normally sent the day the step was taken.
+_STEP_EVENTS = {
+    "identity_request": ("id_requested", "authority_requested"),
+    "fee_request": ("fee_requested",),
+    "clarification_request": ("clarification_asked",),
+    "extension_notice": ("extended",),
+}
+
+
+def step_date(detail: CaseDetail, kind: str, today: date) -> date:
+    """The date of the step a letter belongs to (the ID request, the question, the extension, the refusal, the
+    response...), never after today nor before the request was received; today when the step has no date yet."""
+    day: date | None = None
+    if kind in _STEP_EVENTS:
+        days = [e.on for e in detail.clock_events if e.kind in _STEP_EVENTS[kind]]
+        day = max(days) if days else None
+    elif kind == "acknowledgement":
+        day = detail.received
+    elif kind == "refusal_notice":
+        refusal = (detail.decision or {}).get("refusal")
+        on = refusal.get("on") if isinstance(refusal, dict) else None
+        day = date.fromisoformat(on) if isinstance(on, str) else None
+    elif kind in ("response_cover", "erasure_confirmation", "objection_confirmation"):
+        day = detail.final_response_on
+    elif kind == "could_not_verify" and detail.closed_at is not None:
+        day = detail.final_response_on or detail.closed_at.date()
+    if day is None or day > today:
+        return today
+    return max(day, detail.received)
 
 
 class TemplateFailed(InvalidInput):
@@ -192,7 +224,7 @@ def save_letter(
     from dpo_tui.store.models import Letter
 
     letter = kind_of(kind)
-    sent_on = sent_on or work.today()
+    sent_on = sent_on or step_date(work.get(ref, with_events=False), letter.key, work.today())
     if channel not in CHANNELS:
         raise InvalidInput("channel", f"unknown channel '{channel}' (valid: {', '.join(CHANNELS)})")
     if not body.strip():

@@ -142,3 +142,30 @@ def test_cli_cases_shows_the_frozen_days_left(sqlite_url, settings) -> None:  # 
     assert f"in {detail.days_left} days, clock stopped" in text
     due_soon = CliRunner().invoke(cli, ["--db", sqlite_url, "cases", "--due-within", "7"], catch_exceptions=False).output
     assert ref not in due_soon
+
+
+# ---- a letter's "sent on" is the date of its step --------------------------------------------------------------------
+
+
+async def test_letter_sent_on_defaults_to_the_date_of_its_step(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from textual.widgets import Input
+
+    from dpo_tui.services import decisions as dec
+    from dpo_tui.tui.modals.letter import LetterScreen
+    from tests.tui.harness import push
+
+    work = make_work(sqlite_url, settings)
+    ref = work.log_request(new_request(received=date(2026, 11, 5))).ref
+    work.change_status(ref, "in_progress", version=work.version_of(ref))
+    dec.ask_clarification(work, ref, "Which account do you mean?", "identify", date(2026, 11, 13), version=work.version_of(ref))
+    async with run_app(work, size=(140, 45)) as (app, pilot):
+        await push(app, pilot, LetterScreen(ref, "clarification_request"))
+        await settle(app, pilot)
+        assert app.screen.draft.kind == "clarification_request"
+        assert app.screen.query_one("#letter-date", Input).value == "2026-11-13"  # the day it was asked, not today
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    (letter,) = work.get(ref).letters
+    assert letter.sent_on == date(2026, 11, 13)

@@ -147,6 +147,8 @@ class LetterScreen(DpoModal[bool]):
         self.query_one("#letter-subject", Input).value = draft.subject
         self.query_one("#letter-body", TextArea).load_text(draft.body)
         self.query_one("#letter-file", Input).value = f"{draft.ref}-{draft.kind}.md"
+        if draft.sent_on is not None:  # the date of the step the letter belongs to, not today
+            self.query_one("#letter-date", Input).value = draft.sent_on.isoformat()
         self._error(self._notice)
 
     def _current(self) -> Any:
