@@ -391,6 +391,27 @@ class Casework:
             return self.finish(s, case)
 
     @retry_transient
+    def reopen(self, ref: str, reason: str | None, *, version: int) -> CaseDetail:
+        """Reopen a closed case into work (e.g. a complaint shows the response was incomplete). The reason is
+        required; the status, outcome and final response date it had are kept in the audit event, and cleared on
+        the case so that closing it again records the new response."""
+        why = " ".join((reason or "").split())
+        if not why:
+            raise InvalidInput("reason", "say why the case is reopened (it is part of the record)")
+        with self.write() as s:
+            case = lock_case(s, ref, version=version)
+            before = Status(case.status)
+            if before not in CLOSED:
+                raise InvalidTransition(f"{case.ref} is {before.label}, not closed: there is nothing to reopen")
+            was = {"from": before.value, "outcome": case.outcome, "final_response_on": _iso(case.final_response_on)}
+            self.move(case, Status.IN_PROGRESS, reason=why, outcome=None)
+            case.outcome = None
+            case.final_response_on = None
+            self.refresh_deadline(s, case)
+            self.record(s, case, "case.reopened", {"reason": why, **was})
+            return self.finish(s, case)
+
+    @retry_transient
     def assign(self, assignee: str | None, *, versions: Mapping[str, int]) -> int:
         """Bulk: one transaction for all the cases (ref -> the version the user saw), one audit event per case.
         All or nothing: a case changed meanwhile fails the whole action with StaleCase."""

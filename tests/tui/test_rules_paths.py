@@ -169,3 +169,36 @@ async def test_letter_sent_on_defaults_to_the_date_of_its_step(sqlite_url, setti
         await settle(app, pilot)
     (letter,) = work.get(ref).letters
     assert letter.sent_on == date(2026, 11, 13)
+
+
+# ---- reopen from the case screen -------------------------------------------------------------------------------------
+
+
+async def test_reopen_a_closed_case_from_the_case_screen_with_a_reason(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.tui.modals.checklist import TextPrompt
+    from tests.tui.harness import case_screen, run_case
+
+    work = make_work(sqlite_url, settings)
+    ref = work.log_request(new_request()).ref
+    work.change_status(ref, "completed", reason="answered by phone", version=work.version_of(ref))
+    async with run_case(work, ref, size=(140, 45)) as (app, pilot):
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("enter")  # no reason: refused, the dialog stays
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextPrompt) and work.get(ref).status == "completed"
+        for ch in "complaint":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert case_screen(app) is app.screen
+        assert case_screen(app).detail.status == "in_progress"  # type: ignore[union-attr]
+        assert any("reopened" in n for n in notes(app))
+        await pilot.press("R")  # open now: nothing to reopen
+        await settle(app, pilot)
+        assert case_screen(app) is app.screen
+    detail = work.get(ref)
+    assert detail.status == "in_progress" and detail.outcome is None and detail.final_response_on is None
+    (event,) = _events(work, ref, "case.reopened")
+    assert event["reason"] == "complaint" and event["from"] == "completed" and event["outcome"] == "completed"

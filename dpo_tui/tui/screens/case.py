@@ -81,6 +81,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         Binding("c", "clarify", "Clarification", id="case.clarify"),
         Binding("l", "letters", "Letters", id="case.letters"),
         Binding("e", "export", "Export", id="case.export"),
+        Binding("R", "reopen", "Reopen", id="case.reopen"),
         *CHECKLIST_BINDINGS,  # t tick, N not applicable, o item note, + add item, C complete (screens/case_checklist.py)
         Binding("1", "show_tab('overview')", "Overview", show=False, id="case.tab.overview"),
         Binding("2", "show_tab('identity')", "Identity", show=False, id="case.tab.identity"),
@@ -217,6 +218,32 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         from dpo_tui.tui.modals.decisions.flow import open_walkthrough
 
         open_walkthrough(self, "clarify")
+
+    def action_reopen(self) -> None:
+        """Reopen a closed case into work, with a reason (audited: `case.reopened`)."""
+        from dpo_tui.tui.modals.checklist import TextPrompt
+
+        detail = self.detail
+        if detail is None:
+            self.app.notify("The case is still loading.", markup=False)
+            return
+        if detail.is_open:
+            self.app.notify(f"{detail.ref} is open ({status_words(detail.status)}): nothing to reopen.", markup=False)
+            return
+        ref, version = detail.ref, detail.version
+
+        def reopen(w: Casework, reason: str) -> CaseDetail:
+            return w.reopen(ref, reason, version=version)
+
+        self.app.push_screen(
+            TextPrompt(
+                Text(f"Reopen {ref} ({status_words(detail.status)})", style="bold"),
+                prompt="Why is it reopened? (recorded in the audit trail)",
+                save=reopen,
+                placeholder="e.g. complaint: the response left out the call recordings",
+            ),
+            self._after(f"{ref} reopened: in progress."),
+        )
 
     def _today(self) -> date:
 
