@@ -17,7 +17,7 @@ from dpo_tui.paths import shown
 @click.option("-o", "--output", type=str, metavar="FILE", default=None, help="Write the letter to FILE (.md or .txt; 0600) instead of printing it.")
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option("--format", "fmt", type=click.Choice(["md", "txt"]), default=None, help="md or txt (default: from the file name, else md).")
-@click.option("--save", is_flag=True, help="Also keep it on the case as correspondence sent today (with an audit event).")
+@click.option("--save", is_flag=True, help="Also keep it on the case as correspondence (with an audit event).")
 @click.option("--channel", default="email", show_default=True, help="How it was sent, with --save.")
 @click.option("--sent-on", default=None, help="Date sent (YYYY-MM-DD), with --save; default: the date of the step it belongs to (the ID request, the question, the extension, the refusal, the response), else today.")
 @click.option("--send", is_flag=True, help="Email it through the [smtp] server: previews unless --yes; recorded on the case only once the server accepts it.")
@@ -51,6 +51,8 @@ def letter(ctx: click.Context, ref: str, kind: str | None, output: str | None, f
     # from that state and then saves against it, so a change made in between is reported as a conflict.
     version = work.version_of(ref) if save else None
     draft = render_letter(work, ref, kind)
+    if work.settings.is_demo:  # on stderr: the letter itself (stdout or the file) stays as drafted
+        click.echo("warning: " + work.settings.demo_notice, err=True)
     chosen = fmt or (format_for(output) if output else "md")
     # The file is written to a temporary name first and put in place only after the save commits: a letter is
     # saved and written both or neither.

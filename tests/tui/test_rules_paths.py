@@ -202,3 +202,95 @@ async def test_reopen_a_closed_case_from_the_case_screen_with_a_reason(sqlite_ur
     assert detail.status == "in_progress" and detail.outcome is None and detail.final_response_on is None
     (event,) = _events(work, ref, "case.reopened")
     assert event["reason"] == "complaint" and event["from"] == "completed" and event["outcome"] == "completed"
+
+
+# ---- the team directory: completion in the assign dialog, Mine by login -------------------------------------------
+
+
+async def test_team_directory_completes_assignees_and_makes_mine_by_login(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+    from datetime import date
+
+    from dpo_tui.settings import TeamMember, default_user
+    from dpo_tui.tui.modals.prompts import ConfirmScreen
+    from tests.tui.harness import make_app
+
+    work = make_work(sqlite_url, settings)
+    mine = work.log_request(new_request(received=date(2026, 11, 2), name="Mo Mine", email="mo@example.org")).ref
+    other = work.log_request(new_request(received=date(2026, 11, 3), name="Ola Other", email="ola@example.org")).ref
+    work.assign("Jordan Ellis", versions={mine: work.version_of(mine)})
+    work.db.dispose()
+    team = (
+        TeamMember("Jordan Ellis", login=default_user(), email="jordan@example.org"),
+        TeamMember("Priya Shah", login="pshah", email="priya@example.org"),
+    )
+    app = make_app(sqlite_url, replace(settings, team=team))
+    assert app.settings.user_name != "Jordan Ellis"  # the login is not a listed name: the directory maps it
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")  # Mine
+        await settle(app, pilot)
+        screen = app.screen
+        assert [screen.table.row_at(i).ref for i in range(screen.table.count)] == [mine]
+        await pilot.press("8")  # All
+        await settle(app, pilot)
+        refs = [screen.table.row_at(i).ref for i in range(screen.table.count)]
+        screen.table.move_to(refs.index(other))
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AskScreen)
+        await pilot.press(*"pri", "enter")  # completes to the directory's name
+        await settle(app, pilot)
+        assignees = {r.ref: r.assignee for r in app.reader.page_at(QueueQuery(view=View.ALL), 0, 50)}
+        assert assignees[other] == "Priya Shah"
+        screen.table.move_to(refs.index(other))
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#answer").value = ""
+        await pilot.press(*"Jordan", "space", *"Elix", "enter")  # a typo: not in the directory
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen), app.screen
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assignees = {r.ref: r.assignee for r in app.reader.page_at(QueueQuery(view=View.ALL), 0, 50)}
+        assert assignees[other] == "Priya Shah"
+        screen.table.move_to(refs.index(mine))
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#answer").value = ""
+        await pilot.press(*"pshah", "enter")  # a login name assigns its person
+        await settle(app, pilot)
+        assignees = {r.ref: r.assignee for r in app.reader.page_at(QueueQuery(view=View.ALL), 0, 50)}
+        assert assignees[mine] == "Priya Shah" and not errors(app)
+
+
+# ---- demo settings are shown as such -------------------------------------------------------------------------------
+
+
+async def test_queue_and_letters_say_when_demo_settings_are_in_use(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from textual.widgets import Static
+
+    from dpo_tui.tui.modals.letter import LetterScreen
+    from tests.tui.harness import make_app, push
+
+    work = make_work(sqlite_url, settings)
+    ref = work.log_request(new_request()).ref
+    work.db.dispose()
+    assert settings.is_demo  # the tests run with no settings file
+    async with run_app(work, size=(140, 45)) as (app, pilot):
+        summary = str(app.screen.query_one("#summary", Static).content)
+        assert summary.startswith(" DEMO SETTINGS ") and "config init" in summary
+        await push(app, pilot, LetterScreen(ref, "acknowledgement"))
+        await settle(app, pilot)
+        demo = str(app.screen.query_one("#letter-demo", Static).content)
+        assert "DEMO SETTINGS" in demo and settings.organisation.dpo_name in demo
+    own = replace(settings, exists=True, demo_organisation=False)
+    app = make_app(sqlite_url, own)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        assert "DEMO" not in str(app.screen.query_one("#summary", Static).content)
+        await push(app, pilot, LetterScreen(ref, "acknowledgement"))
+        await settle(app, pilot)
+        assert not app.screen.query("#letter-demo")

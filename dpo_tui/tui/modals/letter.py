@@ -51,6 +51,8 @@ class LetterScreen(DpoModal[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame"):
             yield Label(f"Letters for {self.ref}: pick one, edit it, ctrl+s saves it to the case, ctrl+o writes the file", classes="title", markup=False)
+            if self.app.settings.is_demo:  # the letter would be signed by the demo DPO: say so where it is written
+                yield Static(literal(self.app.settings.demo_notice), id="letter-demo")
             with Horizontal(id="letter-body-row"):
                 yield OptionList(id="letter-kinds")
                 with Vertical(id="letter-edit"):

@@ -81,7 +81,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         Binding("c", "clarify", "Clarification", id="case.clarify"),
         Binding("l", "letters", "Letters", id="case.letters"),
         Binding("e", "export", "Export", id="case.export"),
-        Binding("R", "reopen", "Reopen", id="case.reopen"),
+        Binding("R", "reopen", "Reopen (closed case)", show=False, id="case.reopen"),
         *CHECKLIST_BINDINGS,  # t tick, N not applicable, o item note, + add item, C complete (screens/case_checklist.py)
         Binding("1", "show_tab('overview')", "Overview", show=False, id="case.tab.overview"),
         Binding("2", "show_tab('identity')", "Identity", show=False, id="case.tab.identity"),

@@ -25,7 +25,7 @@ from dpo_tui.store.queue import (
     View,
 )
 from dpo_tui.tui.base import DpoScreen
-from dpo_tui.tui.modals.prompts import AskScreen, ChooseScreen
+from dpo_tui.tui.modals.prompts import AskScreen, ChooseScreen, ConfirmScreen
 from dpo_tui.tui.text import literal
 from dpo_tui.tui.widgets.queue_table import PAGE, QueueHeader, QueueTable
 
@@ -80,7 +80,7 @@ class QueueScreen(DpoScreen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.app
-        self.query_ = QueueQuery(me=app.settings.user_name, today=app.today())
+        self.query_ = QueueQuery(me=app.settings.me, today=app.today())  # the team directory's name for this login
         yield Static("", id="summary")
         yield Static("", id="views")
         yield Input(placeholder="search reference, name, email, request text — escape clears", id="search", classes="hidden")
@@ -216,6 +216,8 @@ class QueueScreen(DpoScreen[None]):
         self.summary = summary
         s = summary
         text = Text.assemble(
+            # No settings file (or no [organisation]): say so before anything else, every time the queue is seen.
+            *((" DEMO SETTINGS ", "bold black on yellow"), "  ") if self.app.settings.is_demo else (),
             (f"{s.open:,} open", "bold"),
             "  ·  ",
             (f"{s.overdue:,} overdue", "bold red" if s.overdue else ""),
@@ -223,7 +225,9 @@ class QueueScreen(DpoScreen[None]):
             (f"{s.due_this_week:,} due this week", "bold yellow" if s.due_this_week else ""),
             "  ·  ",
             f"{s.awaiting_requester:,} awaiting requester",
-        )
+            *(("  ·  ", (f"demo organisation {self.app.settings.organisation.name}: `dpo-tui config init`", "yellow"))
+              if self.app.settings.is_demo else ()),
+        )  # fmt: skip
         self.query_one("#summary", Static).update(text, layout=False)  # one line high: no relayout
 
     def _show_views(self) -> None:
@@ -366,12 +370,34 @@ class QueueScreen(DpoScreen[None]):
         what = f"{len(rows)} marked cases" if self.table.marked else rows[0].ref
         current = rows[0].assignee or "" if len(rows) == 1 else ""
 
+        versions = {r.ref: r.version for r in rows}
+        settings = self.app.settings
+        names = [m.name for m in settings.team]
+
         def done(answer: str | None) -> None:
-            if answer is not None:
-                self._assign({r.ref: r.version for r in rows}, answer.strip())
+            if answer is None:
+                return
+            typed = " ".join(answer.split())
+            member = settings.team_member(typed) if typed else None
+            if member is not None or not typed or not names:
+                self._assign(versions, member.name if member is not None else typed)
+                return
+            # Not in the team directory (a typo such as "Jordan Elis" would start a second, empty queue): ask.
+            question = Text.assemble(
+                (f"{typed!r}", "bold"), " is not in the team directory (", ", ".join(names[:4]),
+                " ..." if len(names) > 4 else "", "). Assign anyway?",
+            )
+            self.app.push_screen(
+                ConfirmScreen(question, "enter or y assigns as typed, escape or n cancels"),
+                lambda yes: self._assign(versions, typed) if yes else self.notify("Not assigned.", markup=False),
+            )
 
         self.app.push_screen(
-            AskScreen(f"Assign {what} to", placeholder=self.app.settings.user_name, value=current, hint="Enter assigns, an empty name unassigns, escape cancels"),
+            AskScreen(
+                f"Assign {what} to", placeholder=settings.me, value=current, suggestions=names,
+                hint="Names complete from the team directory (right arrow or enter takes the suggestion); "
+                "an empty name unassigns; escape cancels",
+            ),
             done,
         )
 

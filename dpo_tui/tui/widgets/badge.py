@@ -61,7 +61,10 @@ def deadline_badge(obj: Any, today: date) -> Badge:
         state = str(getattr(obj, "clock_state", "running"))
         extended = bool(getattr(obj, "extended", False))
         is_open = bool(getattr(obj, "is_open", True))
-        left = obj.days_left(today)  # QueueRow.days_left: the one definition (frozen while stopped)
+        from dpo_tui.domain.days_left import days_left  # the one definition (frozen while stopped)
+
+        since = getattr(obj, "stopped_since", None)
+        left = days_left(due_date, today, state=state, stopped_since=since) if is_open else None
 
     due = fmt(due_date) if due_date else "no due date yet"
     days = relative_days(left) if left is not None and is_open else ""
