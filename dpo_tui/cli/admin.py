@@ -116,7 +116,7 @@ def db_upgrade(ctx: click.Context) -> None:
     """Apply schema migrations (the app also does this when it opens a database)."""
     from dpo_tui.store.database import describe
 
-    database = open_database(ctx, upgrade=True)
+    database = open_database(ctx, upgrade=True, create=True)  # creates a missing database, saying so
     click.echo(f"{describe(database.url)} is at schema {database.revision()}")
     database.dispose()
 

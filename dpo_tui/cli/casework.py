@@ -34,9 +34,12 @@ def new(ctx: click.Context, name: str, email: str, rights: str, received: str, c
     from dpo_tui.services.casework import NewRequest
     from dpo_tui.services.case_json import case_to_json
 
+    from dpo_tui.services.casework import Casework
+    from dpo_tui.settings import load_settings
+
     day = parse_date(received, "--received")
-    work = open_casework(ctx)
-    if (regime or work.settings.organisation.regime) == "ccpa":
+    settings = load_settings()
+    if (regime or settings.organisation.regime) == "ccpa":
         # Issue 15: a CCPA case takes the CCPA's own rights (know, delete, correct, opt-out, limit).
         from dpo_tui.domain.ccpa import ccpa_rights
         from dpo_tui.domain.rights import Right
@@ -45,6 +48,11 @@ def new(ctx: click.Context, name: str, email: str, rights: str, received: str, c
     else:
         chosen = parse_rights(rights)
     req = NewRequest(name=name, email=email, rights=chosen, received=day, channel=channel, description=description, regime=regime, member_state=member_state)
+    # Bad input is refused before the database is opened: a failed `new` creates nothing, not even the database.
+    checker = Casework(None, settings)  # type: ignore[arg-type]  # validation reads settings and regimes only
+    checker.regime(req.regime or settings.organisation.regime)
+    checker.validate_new(req)
+    work = open_casework(ctx, create=True)  # the first request may create the database (said on stderr)
     detail = work.log_request(req)
     if as_json:
         emit_json(case_to_json(detail))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dpo_tui.cli.common import check_target, clean_errors, open_casework, parse_date
+from dpo_tui.cli.common import add_warning, check_target, clean_errors, open_casework, parse_date
 from dpo_tui.paths import shown
 
 
@@ -51,8 +51,8 @@ def letter(ctx: click.Context, ref: str, kind: str | None, output: str | None, f
     # from that state and then saves against it, so a change made in between is reported as a conflict.
     version = work.version_of(ref) if save else None
     draft = render_letter(work, ref, kind)
-    if work.settings.is_demo:  # on stderr: the letter itself (stdout or the file) stays as drafted
-        click.echo("warning: " + work.settings.demo_notice, err=True)
+    if work.settings.is_demo:  # on stderr once the command has succeeded: the letter itself stays as drafted
+        add_warning(ctx, "warning: " + work.settings.demo_notice)
     chosen = fmt or (format_for(output) if output else "md")
     # The file is written to a temporary name first and put in place only after the save commits: a letter is
     # saved and written both or neither.
@@ -74,14 +74,20 @@ def letter(ctx: click.Context, ref: str, kind: str | None, output: str | None, f
 @click.command()
 @click.argument("refs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
-@click.option("-o", "--output-dir", "out_dir", type=str, metavar="DIR", default=".", show_default=True, help="Folder for <REF>.<format> files (each 0600).")
+@click.option("-o", "--output-dir", "out_dir", type=str, metavar="DIR", default=".", show_default=True, help="Folder for <REF>.<format> files (each 0600); '-' prints one case to standard output.")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.pass_context
 @clean_errors
 def export(ctx: click.Context, refs: tuple[str, ...], fmt: str, out_dir: str, force: bool) -> None:
     """Export case summaries: facts, deadline ledger, identity, decisions, checklist, letters, verified audit trail."""
-    from dpo_tui.exports.case_summary import export_cases
+    from dpo_tui.exports.case_summary import export_case_text, export_cases
 
+    if out_dir == "-":  # standard output, never a folder named "-"
+        if len(refs) != 1:
+            raise click.ClickException(f"-o - prints one case to standard output; {len(refs)} were named (give a folder for several)")
+        work = open_casework(ctx)
+        click.echo(export_case_text(work, refs[0], fmt), nl=False)
+        return
     work = open_casework(ctx)
     total = len(refs)
     show = total > 1 and sys.stderr.isatty() or total >= 20
