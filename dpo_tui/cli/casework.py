@@ -155,3 +155,37 @@ def show(ctx: click.Context, ref: str, as_json: bool) -> None:
         emit_json(case_to_json(detail))
     else:
         click.echo(case_to_text(detail, today=work.today()))
+
+
+@click.command()
+@click.argument("ref")
+@click.argument("to", metavar="STATUS")
+@click.option("--reason", default=None, help="Why (recorded in the audit trail). Required to complete a case with open "
+              "checklist items (the override) and to reopen a closed case.")  # fmt: skip
+@click.pass_context
+@clean_errors
+def status(ctx: click.Context, ref: str, to: str, reason: str | None) -> None:
+    """Move a case to STATUS (new, awaiting_id, ..., completed, refused, withdrawn), under the same rules as the
+    queue's S and the case screen's C and R."""
+    from dpo_tui.domain.lifecycle import CLOSED, Status, parse_status
+
+    target = parse_status(to)
+    work = open_casework(ctx)
+    version = work.version_of(ref)
+    current = Status(work.get(ref, with_events=False).status)
+    try:
+        if current in CLOSED and target is Status.IN_PROGRESS:
+            detail = work.reopen(ref, reason, version=version)  # a reopen always records why
+        else:
+            detail = work.change_status(ref, target, reason=reason, version=version)
+    except Exception as exc:
+        from dpo_tui.domain.checklist import OpenItems
+
+        if isinstance(exc, OpenItems):
+            labels = "; ".join(label for _, label in exc.items)
+            raise click.ClickException(
+                f"{exc.ref} has {len(exc.items)} open checklist item(s) ({labels}): tick them or mark them not "
+                "applicable, or give --reason to complete with an override"
+            ) from None
+        raise
+    click.echo(f"{detail.ref}: {Status(detail.status).label}" + (f" (outcome {detail.outcome})" if detail.outcome else ""))

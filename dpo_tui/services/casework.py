@@ -405,8 +405,6 @@ class Casework:
                 raise InvalidTransition(f"{case.ref} is {before.label}, not closed: there is nothing to reopen")
             was = {"from": before.value, "outcome": case.outcome, "final_response_on": _iso(case.final_response_on)}
             self.move(case, Status.IN_PROGRESS, reason=why, outcome=None)
-            case.outcome = None
-            case.final_response_on = None
             self.refresh_deadline(s, case)
             self.record(s, case, "case.reopened", {"reason": why, **was})
             return self.finish(s, case)
@@ -457,7 +455,14 @@ class Casework:
     # audit event and returns `finish(s, case)`.
 
     def move(self, case: Case, target: Status, *, reason: str | None, outcome: str | None) -> None:
-        check_transition(Status(case.status), target)
+        before = Status(case.status)
+        check_transition(before, target)
+        reopening = before in CLOSED and target not in CLOSED
+        if reopening and not " ".join((reason or "").split()):
+            raise InvalidTransition(
+                f"{case.ref}: reopening a closed case needs a reason (it is part of the record): the case screen's R, "
+                "or `dpo-tui status REF in_progress --reason ...`"
+            )
         if target is Status.REFUSED:
             self._check_refusable(case)
         if target is Status.COMPLETED:
@@ -474,6 +479,9 @@ class Casework:
                 case.final_response_on = self.today()
         else:
             case.closed_at = None
+            if reopening:  # closing it again records the new response (the old one stays in the audit trail)
+                case.outcome = None
+                case.final_response_on = None
             if outcome is not None:
                 case.outcome = outcome
 

@@ -291,8 +291,8 @@ def _sqlite_engine(database: str | None, *, create: bool = True, created: list[P
         for folder in reversed(missing):  # each one 0700 (mkdir's parents would take the umask's mode)
             ensure_private_dir(folder)
             made.append(folder)
-        _create_sqlite_file(path)
-        made.append(path)
+        if _create_sqlite_file(path):  # False: another process created it first
+            made.append(path)
     # Pooled connections: closing the last connection to a WAL database checkpoints it (an fsync), which made
     # every user action cost ~10 ms more with a connection per action.
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 15})
@@ -317,10 +317,10 @@ def _sqlite_engine(database: str | None, *, create: bool = True, created: list[P
     return engine
 
 
-def _create_sqlite_file(path: Path) -> None:
+def _create_sqlite_file(path: Path) -> bool:
     """A new database appears at its final path already initialised (header written, WAL mode), never as an
     empty file: another process opening it meanwhile would otherwise refuse it as truncated. Built under a
-    private temporary name and linked into place; if another process won the race, its file is used."""
+    private temporary name and linked into place; if another process won the race, its file is used (False)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
     tmp.unlink(missing_ok=True)
     create_private_file(tmp)
@@ -333,7 +333,8 @@ def _create_sqlite_file(path: Path) -> None:
         try:
             os.link(tmp, path)
         except FileExistsError:
-            pass
+            return False
+        return True
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -98,3 +98,20 @@ def test_every_right_has_its_own_partial_refusal_wording(sqlite_url, settings) -
         opening, heading = PARTIAL_REFUSAL[right.value]
         body = " ".join(_letter(sqlite_url, ref, "refusal_notice").split())
         assert opening in body and heading in body, (right, body)
+
+
+def test_cli_status_applies_the_completion_and_reopen_rules(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
+    work = make_work(sqlite_url, settings)
+    ref = work.log_request(new_request(received=date(2026, 11, 2))).ref
+    work.db.dispose()
+    out = CliRunner().invoke(cli, ["--db", sqlite_url, "status", ref, "completed"])
+    assert out.exit_code == 1 and "open checklist item" in out.output and "--reason" in out.output
+    assert len(out.output.strip().splitlines()) == 1
+    out = CliRunner().invoke(cli, ["--db", sqlite_url, "status", ref, "completed", "--reason", "answered by phone"])
+    assert out.exit_code == 0 and "completed" in out.output
+    out = CliRunner().invoke(cli, ["--db", sqlite_url, "status", ref, "in_progress"])  # a reopen needs a reason
+    assert out.exit_code == 1 and "reason" in out.output
+    out = CliRunner().invoke(cli, ["--db", sqlite_url, "status", ref, "in_progress", "--reason", "complaint"])
+    assert out.exit_code == 0 and "in progress" in out.output
+    work = make_work(sqlite_url, settings)
+    assert [e.kind for e in work.get(ref).events][-1] == "case.reopened"
