@@ -225,7 +225,7 @@ class QueueScreen(DpoScreen[None]):
             (f"{s.due_this_week:,} due this week", "bold yellow" if s.due_this_week else ""),
             "  ·  ",
             f"{s.awaiting_requester:,} awaiting requester",
-            *(("  ·  ", (f"demo organisation {self.app.settings.organisation.name}: `dpo-tui config init`", "yellow"))
+            *(("  ·  ", ("dpo-tui config init" if not self.app.settings.exists else "fill in [organisation]", "yellow"))
               if self.app.settings.is_demo else ()),
         )  # fmt: skip
         self.query_one("#summary", Static).update(text, layout=False)  # one line high: no relayout
@@ -453,7 +453,7 @@ class QueueScreen(DpoScreen[None]):
                 self.notify("Not moved: completing with open items needs a reason.", severity="warning", markup=False)
 
         self.app.push_screen(
-            AskScreen(title, hint="Enter completes, recording the reason and the open items in the audit trail; escape cancels"),
+            AskScreen(title, hint="Enter completes, recording the reason and the open items in the audit trail; escape cancels."),
             done,
         )
 
