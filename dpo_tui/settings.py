@@ -19,7 +19,27 @@ from dpo_tui.paths import settings_path
 
 
 class SettingsError(Exception):
-    """The settings file cannot be used; the message names file, line and key."""
+    """The settings file cannot be used; the message names file, line and key. `problems` lists every problem found
+    (the message is the first, saying how many more there are: `dpo-tui config check` lists them all)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        self.problems = list(problems) if problems else [message]
+        more = len(self.problems) - 1
+        if more > 0:
+            message += f" (and {more} more problem{'s' * (more != 1)}: `dpo-tui config check` lists them)"
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """One person in the team directory (`[[team]]`): who cases are assigned to."""
+
+    name: str
+    """The name cases are assigned to and the audit trail shows, e.g. "Jordan Ellis"."""
+    login: str = ""
+    """Their login name on this machine or the database (e.g. "jellis"): makes the Mine view theirs."""
+    email: str = ""
+    """Where their digest goes (when `[smtp.team]` does not say)."""
 
 
 @dataclass(frozen=True)
@@ -97,10 +117,53 @@ class Settings:
     smtp: Any = None  # dpo_tui.mail.config.SmtpSettings; Any so that loading settings never imports the mail code
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     pack: PackSettings = field(default_factory=PackSettings)
+    team: tuple[TeamMember, ...] = ()
 
     @property
     def config_dir(self) -> Path:
         return self.path.parent
+
+    demo_organisation: bool = False
+    """The organisation profile is the shipped demo's (no settings file, or one without [organisation])."""
+
+    @property
+    def is_demo(self) -> bool:
+        """The shipped demo organisation (AltoStack Ltd, its DPO) is in use: letters would be signed in its name."""
+        return self.demo_organisation or not self.exists
+
+    @property
+    def demo_notice(self) -> str:
+        """One line saying that demo settings are in use and what to do, or "" when they are not."""
+        if not self.is_demo:
+            return ""
+        where = "no settings file" if not self.exists else f"no [organisation] in {self.path}"
+        todo = (
+            "Run `dpo-tui config init` to write a settings file to fill in."
+            if not self.exists
+            else "Fill in its [organisation] section."
+        )
+        return (
+            f"DEMO SETTINGS: {where}, so the demo organisation {self.organisation.name} and its DPO "
+            f"{self.organisation.dpo_name} are used (letters are signed in their name). {todo}"
+        )
+
+    @property
+    def me(self) -> str:
+        """The assignee name that is "me" (the Mine view): the team directory's name for this login, else the
+        user's name."""
+        login = default_user()
+        for m in self.team:
+            if m.login and m.login == login:
+                return m.name
+        return self.user_name
+
+    def team_member(self, text: str) -> TeamMember | None:
+        """The directory entry whose name or login is `text` (case and spacing ignored), else None."""
+        key = " ".join(text.split()).casefold()
+        for m in self.team:
+            if key and (m.name.casefold() == key or (m.login and m.login.casefold() == key)):
+                return m
+        return None
 
 
 def default_user() -> str:
@@ -133,46 +196,127 @@ def load_settings(path: Path | None = None) -> Settings:
     def fail(key: str, message: str) -> SettingsError:
         return SettingsError(str(DataFileError(source, key, message).located(text)))
 
-    known = {"user", "organisation", "policy", "fees", "keymap", "calendar", "smtp", "intake", "pack"}
+    # Every problem is collected (each section is read even when an earlier one is wrong), so `config check` can
+    # list them all; a broken section falls back to its defaults only to go on checking.
+    problems: list[str] = []
+
+    def section(parse: Any, fallback: Any) -> Any:
+        try:
+            return parse()
+        except SettingsError as exc:
+            problems.extend(exc.problems)
+        except DataFileError as exc:
+            problems.append(str(exc.located(text)))
+        except IntakeSettingsError as exc:
+            key, _, message = str(exc).partition(": ")
+            problems.append(str(fail(key, message)))
+        return fallback
+
+    known = {"user", "organisation", "policy", "fees", "keymap", "calendar", "smtp", "intake", "team", "pack"}
     for key in data:
         if key not in known:
-            raise fail(key, f"unknown section (expected one of: {', '.join(sorted(known))})")
-    user = data.get("user", {})
-    user_name = user.get("display_name", default_user()) if isinstance(user, dict) else None
-    if not isinstance(user_name, str) or not user_name.strip():
-        raise fail("user.display_name", "must be a non-empty string")
-    if problem(user_name):  # it goes into every audit event: it must be storable
-        raise fail("user.display_name", str(problem(user_name)))
-    try:
-        org = parse_organisation(data["organisation"], source=source) if "organisation" in data else demo_organisation()
-    except DataFileError as exc:
-        raise SettingsError(str(exc.located(text))) from None
-    policy = _policy(data.get("policy", {}), fail)
-    fees = _typed(Fees, data.get("fees", {}), "fees", fail)
-    calendar = _typed(CalendarSettings, data.get("calendar", {}), "calendar", fail)
-    pack = _typed(PackSettings, data.get("pack", {}), "pack", fail)
-    if pack.max_file_mb < 1:
-        raise fail("pack.max_file_mb", "must be at least 1")
-    smtp = None
-    if "smtp" in data:  # refuses a password in the file, naming the line (`config check` runs this too)
-        from dpo_tui.mail.config import parse_smtp
+            problems.append(str(fail(key, f"unknown section (expected one of: {', '.join(sorted(known))})")))
+    team = section(lambda: _team(data.get("team", []), fail), ())
 
-        smtp = parse_smtp(data["smtp"], fail)
-    keymap = data.get("keymap", {})
-    if not isinstance(keymap, dict):
-        raise fail("keymap", "must be a table of binding id = key")
-    for k, v in keymap.items():
-        if not isinstance(v, str):
-            raise fail(f"keymap.{k}", 'must be a key name string such as "ctrl+f"')
-    try:
-        intake = parse_intake(data.get("intake"), org.country, org.subdivision)
-    except IntakeSettingsError as exc:
-        key, _, message = str(exc).partition(": ")
-        raise fail(key, message) from None
-    return Settings(
-        path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees, keymap=dict(keymap),
-        calendar=calendar, smtp=smtp, intake=intake, pack=pack,
+    def user() -> str:
+        table = data.get("user", {})
+        if not isinstance(table, dict):
+            raise fail("user", "must be a table")
+        login = default_user()
+        directory_name = next((m.name for m in team if m.login and m.login == login), login)
+        name = table.get("display_name", directory_name)
+        if not isinstance(name, str) or not name.strip():
+            raise fail("user.display_name", "must be a non-empty string")
+        if problem(name):  # it goes into every audit event: it must be storable
+            raise fail("user.display_name", str(problem(name)))
+        return name.strip()
+
+    user_name = section(user, default_user())
+    org = section(
+        lambda: parse_organisation(data["organisation"], source=source) if "organisation" in data else demo_organisation(),
+        None,
     )
+    policy = section(lambda: _policy(data.get("policy", {}), fail, problems), Policy())
+    fees = section(lambda: _typed(Fees, data.get("fees", {}), "fees", fail, problems), Fees())
+    calendar = section(lambda: _typed(CalendarSettings, data.get("calendar", {}), "calendar", fail, problems), CalendarSettings())
+
+    def pack_section() -> PackSettings:
+        pack = _typed(PackSettings, data.get("pack", {}), "pack", fail, problems)
+        if pack.max_file_mb < 1:
+            raise fail("pack.max_file_mb", "must be at least 1")
+        return pack
+
+    pack = section(pack_section, PackSettings())
+
+    def smtp_section() -> Any:
+        if "smtp" not in data:
+            return None
+        from dpo_tui.mail.config import parse_smtp  # refuses a password in the file, naming the line
+
+        return parse_smtp(data["smtp"], fail)
+
+    smtp = section(smtp_section, None)
+
+    def keymap_section() -> dict[str, str]:
+        keymap = data.get("keymap", {})
+        if not isinstance(keymap, dict):
+            raise fail("keymap", "must be a table of binding id = key")
+        for k, v in keymap.items():
+            if not isinstance(v, str):
+                problems.append(str(fail(f"keymap.{k}", 'must be a key name string such as "ctrl+f"')))
+        return dict(keymap)
+
+    keymap = section(keymap_section, {})
+    intake = IntakeSettings()
+    if org is not None:
+        intake = section(lambda: parse_intake(data.get("intake"), org.country, org.subdivision), IntakeSettings())
+    if problems:
+        raise SettingsError(problems[0], problems)
+    return Settings(
+        path=path, exists=True, user_name=user_name, organisation=org, policy=policy, fees=fees, keymap=keymap,
+        calendar=calendar, smtp=smtp, intake=intake, pack=pack, team=team, demo_organisation="organisation" not in data,
+    )
+
+
+_TEAM_KEYS = ("name", "login", "email")
+
+
+def _team(raw: Any, fail: Any) -> tuple[TeamMember, ...]:
+    """`[[team]]` tables: name (required), login, email; names and logins unique."""
+    import re
+
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        raise fail("team", "must be [[team]] tables, each with name, login and email")
+    out: list[TeamMember] = []
+    names: set[str] = set()
+    logins: set[str] = set()
+    for n, table in enumerate(raw):
+        where = f"team[{n}]"  # zero-based, as every array of tables is named (organisation.systems[0])
+        for key in table:
+            if key not in _TEAM_KEYS:
+                raise fail(f"{where}.{key}", f"unknown key (known: {', '.join(_TEAM_KEYS)})")
+        values = {}
+        for key in _TEAM_KEYS:
+            value = table.get(key, "")
+            if not isinstance(value, str):
+                raise fail(f"{where}.{key}", "must be a string")
+            value = " ".join(value.split())
+            if problem(value):
+                raise fail(f"{where}.{key}", str(problem(value)))
+            values[key] = value
+        if not values["name"]:
+            raise fail(f"{where}.name", "every team member needs a name (the one cases are assigned to)")
+        if values["name"].casefold() in names:
+            raise fail(f"{where}.name", f"'{values['name']}' is listed twice")
+        if values["login"] and values["login"].casefold() in logins:
+            raise fail(f"{where}.login", f"'{values['login']}' is listed twice")
+        if values["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
+            raise fail(f"{where}.email", f"'{values['email']}' is not an email address")
+        names.add(values["name"].casefold())
+        if values["login"]:
+            logins.add(values["login"].casefold())
+        out.append(TeamMember(**values))
+    return tuple(out)
 
 
 # Upper bounds: a day count feeds date arithmetic (which overflows past year 9999), so an absurd value is a typo.
@@ -181,7 +325,7 @@ _MAXIMA = {"retention_years": 100, "max_file_mb": 2000}
 _MAX_MONEY = 1_000_000.0
 
 
-def _policy(table: Any, fail: Any) -> Policy:
+def _policy(table: Any, fail: Any, problems: list[str] | None = None) -> Policy:
     """`[policy]`, with its one sub-table (`retention_by_right`) checked key by key."""
     if not isinstance(table, dict):
         raise fail("policy", "must be a table")
@@ -198,33 +342,44 @@ def _policy(table: Any, fail: Any) -> Policy:
             raise fail(f"policy.retention_by_right.{key}", f"unknown right (known: {', '.join(r.value for r in Right)})")
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
             raise fail(f"policy.retention_by_right.{key}", f"must be a whole number of years from 0 to {top}")
-    policy = _typed(Policy, rest, "policy", fail)
+    policy = _typed(Policy, rest, "policy", fail, problems)
     if policy.retention_action not in ACTIONS:
         raise fail("policy.retention_action", f"must be one of: {', '.join(ACTIONS)}")
     return Policy(**{**policy.__dict__, "retention_by_right": dict(by_right)})
 
 
-def _typed(cls: type, table: Any, section: str, fail: Any) -> Any:
+def _typed(cls: type, table: Any, section: str, fail: Any, problems: list[str] | None = None) -> Any:
+    """The dataclass `cls` from a table. With `problems`, every bad key is added to it (and left at its default)
+    instead of stopping at the first."""
     if not isinstance(table, dict):
         raise fail(section, "must be a table")
     allowed = {f.name: f for f in fields(cls)}
     values: dict[str, Any] = {}
     for key, value in table.items():
-        if key not in allowed:
-            raise fail(f"{section}.{key}", f"unknown setting (known: {', '.join(allowed)})")
-        default = allowed[key].default
-        if isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise fail(f"{section}.{key}", "must be true or false")
-        elif isinstance(default, int):
-            top = _MAXIMA.get(key, _MAX_INT)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > top:
-                raise fail(f"{section}.{key}", f"must be a whole number from 0 to {top}")
-        elif isinstance(default, float):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= _MAX_MONEY:
-                raise fail(f"{section}.{key}", f"must be a number from 0 to {_MAX_MONEY:,.0f}")
-            value = float(value)
-        elif isinstance(default, str) and not isinstance(value, str):
-            raise fail(f"{section}.{key}", "must be a string")
-        values[key] = value
+        try:
+            values[key] = _typed_value(allowed, section, key, value, fail)
+        except SettingsError as exc:
+            if problems is None:
+                raise
+            problems.extend(exc.problems)
     return cls(**values)
+
+
+def _typed_value(allowed: dict[str, Any], section: str, key: str, value: Any, fail: Any) -> Any:
+    if key not in allowed:
+        raise fail(f"{section}.{key}", f"unknown setting (known: {', '.join(allowed)})")
+    default = allowed[key].default
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise fail(f"{section}.{key}", "must be true or false")
+    elif isinstance(default, int):
+        top = _MAXIMA.get(key, _MAX_INT)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > top:
+            raise fail(f"{section}.{key}", f"must be a whole number from 0 to {top}")
+    elif isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= _MAX_MONEY:
+            raise fail(f"{section}.{key}", f"must be a number from 0 to {_MAX_MONEY:,.0f}")
+        value = float(value)
+    elif isinstance(default, str) and not isinstance(value, str):
+        raise fail(f"{section}.{key}", "must be a string")
+    return value

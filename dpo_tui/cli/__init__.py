@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "new": ("dpo_tui.cli.casework", "new", "Log a rights request and print its reference."),
     "cases": ("dpo_tui.cli.casework", "cases", "List cases (filter by status, overdue, due within N days)."),
     "show": ("dpo_tui.cli.casework", "show", "Show one case, with its deadline explained."),
+    "status": ("dpo_tui.cli.casework", "status", "Move a case to a status (the queue's and case screen's rules)."),
     "deadline": ("dpo_tui.cli.deadline_cmd", "deadline", "Compute a legal due date and explain it (quick calculator)."),
     "audit": ("dpo_tui.cli.admin", "audit", "Verify the tamper-evident audit trail."),
     "db": ("dpo_tui.cli.admin", "db", "Upgrade, back up or secure (owner-only) the case database."),

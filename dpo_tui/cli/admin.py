@@ -12,6 +12,7 @@ import click
 
 from dpo_tui.cli.common import check_target, clean_errors, open_database
 from dpo_tui.text import clean_line
+from dpo_tui.paths import shown
 
 
 @click.group()
@@ -120,7 +121,7 @@ def db_upgrade(ctx: click.Context) -> None:
     """Apply schema migrations (the app also does this when it opens a database)."""
     from dpo_tui.store.database import describe
 
-    database = open_database(ctx, upgrade=True)
+    database = open_database(ctx, upgrade=True, create=True)  # creates a missing database, saying so
     click.echo(f"{describe(database.url)} is at schema {database.revision()}")
     database.dispose()
 
@@ -149,11 +150,46 @@ def config(ctx: click.Context) -> None:
     """Show the settings file path, or check the settings (`config check`)."""
     if ctx.invoked_subcommand is None:
         from dpo_tui.paths import settings_path
+        from dpo_tui.settings import SettingsError, load_settings
 
         path = settings_path()
-        state = "exists" if path.exists() else "not created yet: the demo organisation's defaults apply"
-        click.echo(f"settings file: {path} ({state})")
-        click.echo("example: data/settings.example.toml in the source tree; copy it there and edit")
+        state = "exists" if path.exists() else "not created yet"
+        click.echo(f"settings file: {shown(path)} ({state})")
+        try:
+            settings = load_settings(path)
+        except SettingsError as exc:
+            click.echo(f"it has problems: {clean_line(str(exc))}")
+            return
+        if settings.is_demo:
+            click.echo(settings.demo_notice)
+        else:
+            click.echo(f"organisation: {clean_line(settings.organisation.name)}; DPO {clean_line(settings.organisation.dpo_name)}")
+
+
+_INIT_TEMPLATE = "settings.template.toml"  # dpo_tui/defaults: commented, the organisation to fill in
+
+
+@config.command("init")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@clean_errors
+def config_init(path: Path | None) -> None:
+    """Write a commented settings file to fill in (PATH, default: the settings file's path). Never overwrites."""
+    from importlib.resources import files
+
+    from dpo_tui.paths import OutputError, OutputExists, settings_path, write_private
+
+    target = path if path is not None else settings_path()
+    text = (files("dpo_tui") / "defaults" / _INIT_TEMPLATE).read_text(encoding="utf-8")
+    try:
+        written = write_private(target, text)
+    except OutputExists:
+        raise click.ClickException(f"{shown(target)} already exists; not overwritten (edit it, or move it away first)") from None
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"settings file written: {shown(written)} (owner-only)")
+    click.echo("fill in [organisation] (until then the demo organisation is used), then run `dpo-tui config check`")
+    if path is not None and Path(path).resolve() != settings_path().resolve():
+        click.echo(f"dpo-tui reads {shown(settings_path())}: set DPO_TUI_CONFIG={shown(written)} to use this one")
 
 
 @config.command("check")
@@ -170,7 +206,7 @@ def config_check() -> None:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        problems.append(str(exc))
+        problems.extend(exc.problems)  # every problem in the file, not just the first
         settings = defaults()
     user_checklists = settings.config_dir / "checklists"  # optional: the shipped templates apply without it
     problems += check_templates(user_checklists if user_checklists.is_dir() else None)
@@ -186,3 +222,5 @@ def config_check() -> None:
         raise click.ClickException(f"{len(problems)} problem(s) found")
     source = settings.path if settings.exists else "defaults (no settings file)"
     click.echo(f"settings OK: {source}; organisation: {settings.organisation.name}")
+    if settings.is_demo:
+        click.echo(settings.demo_notice)

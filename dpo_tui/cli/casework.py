@@ -39,9 +39,12 @@ def new(ctx: click.Context, name: str, email: str, address: str | None, phone: s
     from dpo_tui.services.casework import NewRequest
     from dpo_tui.services.case_json import case_to_json
 
+    from dpo_tui.services.casework import Casework
+    from dpo_tui.settings import load_settings
+
     day = parse_date(received, "--received")
-    work = open_casework(ctx)
-    if (regime or work.settings.organisation.regime) == "ccpa":
+    settings = load_settings()
+    if (regime or settings.organisation.regime) == "ccpa":
         # Issue 15: a CCPA case takes the CCPA's own rights (know, delete, correct, opt-out, limit).
         from dpo_tui.domain.ccpa import ccpa_rights
         from dpo_tui.domain.rights import Right
@@ -54,6 +57,11 @@ def new(ctx: click.Context, name: str, email: str, address: str | None, phone: s
         member_state=member_state, address=address, phone=phone, agent_name=agent_name, agent_kind=agent_kind,
         agent_contact=agent_contact,
     )  # fmt: skip
+    # Bad input is refused before the database is opened: a failed `new` creates nothing, not even the database.
+    checker = Casework(None, settings)  # type: ignore[arg-type]  # validation reads settings and regimes only
+    checker.regime(req.regime or settings.organisation.regime)
+    checker.validate_new(req)
+    work = open_casework(ctx, create=True)  # the first request may create the database (said on stderr)
     detail = work.log_request(req)
     if as_json:
         emit_json(case_to_json(detail))
@@ -85,7 +93,8 @@ def cases(ctx: click.Context, status: str | None, overdue: bool, due_within: int
     shown = 0
     for c in rows:
         due = fmt(c.due) if c.due else "clock not started"
-        left = relative_days((c.due - today).days) if c.due and c.is_open else ""
+        n = _days_left(c, today)
+        left = "" if n is None else relative_days(n) + (", clock stopped" if c.clock_state == "stopped" else "")
         lines.append(f"{c.ref}  {c.status:<22}  due {due:<16} {left:<16} {clean(c.requester_name)}\n")
         shown += 1
         if len(lines) >= 1000:
@@ -101,7 +110,7 @@ def _case_json(c: Any, today: Any) -> str:
     built from a template: the indenting encoder is pure Python and was most of the time of `cases --json`."""
     s = _JSON_STR
     rights = ",\n      ".join(s(r) for r in c.rights.split(","))
-    days_left = (c.due - today).days if c.due and c.is_open else None
+    days_left = _days_left(c, today)
     return (
         f'  {{\n    "ref": {s(c.ref)},\n    "status": {s(c.status)},\n    "rights": [\n      {rights}\n    ],\n'
         f'    "requester": {{\n      "name": {s(c.requester_name)},\n      "email": {s(c.requester_email)}\n    }},\n'
@@ -111,6 +120,13 @@ def _case_json(c: Any, today: Any) -> str:
         f'    "clock_state": {s(c.clock_state)},\n'
         f'    "assignee": {"null" if c.assignee is None else s(c.assignee)}\n  }}'
     )
+
+
+def _days_left(c: Any, today: Any) -> int | None:
+    """The case header's days left (`domain.days_left`): frozen while the clock is stopped."""
+    from dpo_tui.domain.days_left import days_left
+
+    return days_left(c.due, today, state=c.clock_state, stopped_since=c.stopped_since) if c.is_open else None
 
 
 _JSON_STR = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses for a str (C)
@@ -148,3 +164,37 @@ def show(ctx: click.Context, ref: str, as_json: bool) -> None:
         emit_json(case_to_json(detail))
     else:
         click.echo(case_to_text(detail, today=work.today()))
+
+
+@click.command()
+@click.argument("ref")
+@click.argument("to", metavar="STATUS")
+@click.option("--reason", default=None, help="Why (recorded in the audit trail). Required to complete a case with open "
+              "checklist items (the override) and to reopen a closed case.")  # fmt: skip
+@click.pass_context
+@clean_errors
+def status(ctx: click.Context, ref: str, to: str, reason: str | None) -> None:
+    """Move a case to STATUS (new, awaiting_id, ..., completed, refused, withdrawn), under the same rules as the
+    queue's S and the case screen's C and R."""
+    from dpo_tui.domain.lifecycle import CLOSED, Status, parse_status
+
+    target = parse_status(to)
+    work = open_casework(ctx)
+    version = work.version_of(ref)
+    current = Status(work.get(ref, with_events=False).status)
+    try:
+        if current in CLOSED and target is Status.IN_PROGRESS:
+            detail = work.reopen(ref, reason, version=version)  # a reopen always records why
+        else:
+            detail = work.change_status(ref, target, reason=reason, version=version)
+    except Exception as exc:
+        from dpo_tui.domain.checklist import OpenItems
+
+        if isinstance(exc, OpenItems):
+            labels = "; ".join(label for _, label in exc.items)
+            raise click.ClickException(
+                f"{exc.ref} has {len(exc.items)} open checklist item(s) ({labels}): tick them or mark them not "
+                "applicable, or give --reason to complete with an override"
+            ) from None
+        raise
+    click.echo(f"{detail.ref}: {Status(detail.status).label}" + (f" (outcome {detail.outcome})" if detail.outcome else ""))

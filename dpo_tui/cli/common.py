@@ -124,25 +124,36 @@ def check_target(ctx: click.Context, path: str, *, force: bool) -> None:
         raise OutputError(f"{shown(target)} is the case database (or one of its files); choose another file")
 
 
-def open_database(ctx: click.Context, *, upgrade: bool = True) -> Any:
-    """The database named by --db / DPO_TUI_DB (or the default); warns once if its file is readable by others."""
-    from dpo_tui.paths import permission_warning
+def open_database(ctx: click.Context, *, upgrade: bool = True, create: bool = False) -> Any:
+    """The database named by --db / DPO_TUI_DB (or the default); warns once if its file is readable by others.
+
+    Only commands that create databases (`new`, `demo`, `db upgrade`) pass `create`: they say on stderr what they
+    created. Every other command refuses a missing database in one line and creates nothing (no file, no folder)."""
+    from dpo_tui.paths import permission_warning, shown
     from dpo_tui.store.database import Database
 
-    db = Database.open((ctx.obj or {}).get("db"), upgrade=upgrade)
+    db = Database.open((ctx.obj or {}).get("db"), upgrade=upgrade, create=create)
+    for made in db.created:
+        what = "database" if made == db.sqlite_path else "folder"
+        click.echo(f"created {what} {shown(made)}" + (" (owner-only)"), err=True)
     warning = permission_warning(db.url)
     if warning:
-        # Shown when the command has succeeded (LazyGroup.invoke): a failure stays one line on stderr.
-        ctx.find_root().ensure_object(dict)["warning"] = warning
+        add_warning(ctx, warning)
     return db
 
 
-def open_casework(ctx: click.Context) -> Any:
+def add_warning(ctx: click.Context, text: str) -> None:
+    """A line for stderr shown when the command has succeeded (LazyGroup.invoke): a failure stays one line."""
+    obj = ctx.find_root().ensure_object(dict)
+    obj["warning"] = f"{obj['warning']}\n{text}" if obj.get("warning") else text
+
+
+def open_casework(ctx: click.Context, *, create: bool = False) -> Any:
     from dpo_tui.services.casework import Casework
     from dpo_tui.settings import load_settings
 
     settings = load_settings()
-    db = open_database(ctx)
+    db = open_database(ctx, create=create)
     ctx.call_on_close(db.dispose)
     return Casework(db, settings)
 

@@ -31,7 +31,12 @@ def demo(ctx: click.Context, n_cases: int, seed: int, no_open: bool) -> None:
     from dpo_tui.demo import generate
     from dpo_tui.store.database import Database
 
-    Database.open(url).dispose()  # a database that cannot be used fails here, in one line, before the progress bar
+    db = Database.open(url)  # a database that cannot be used fails here, in one line, before the progress bar
+    db.dispose()
+    from dpo_tui.paths import shown
+
+    for made in db.created:
+        click.echo(f"created {'database' if made == db.sqlite_path else 'folder'} {shown(made)} (owner-only)", err=True)
 
     with click.progressbar(length=n_cases, label="Creating demo cases", file=click.get_text_stream("stderr")) as bar:
         state = {"done": 0}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dpo_tui.cli.common import check_target, clean_errors, open_casework, parse_date
+from dpo_tui.cli.common import add_warning, check_target, clean_errors, open_casework, parse_date
 from dpo_tui.paths import shown
 
 
@@ -17,9 +17,9 @@ from dpo_tui.paths import shown
 @click.option("-o", "--output", type=str, metavar="FILE", default=None, help="Write the letter to FILE (.md, .txt, .docx or .pdf; 0600) instead of printing it.")
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option("--format", "fmt", type=click.Choice(["md", "txt", "docx", "pdf"]), default=None, help="md, txt, docx (on the letterhead) or pdf (default: from the file name, else md).")
-@click.option("--save", is_flag=True, help="Also keep it on the case as correspondence sent today (with an audit event).")
+@click.option("--save", is_flag=True, help="Also keep it on the case as correspondence (with an audit event).")
 @click.option("--channel", default="email", show_default=True, help="How it was sent, with --save.")
-@click.option("--sent-on", default=None, help="Date sent (YYYY-MM-DD), with --save; default today.")
+@click.option("--sent-on", default=None, help="Date sent (YYYY-MM-DD), with --save; default: the date of the step it belongs to (the ID request, the question, the extension, the refusal, the response), else today.")
 @click.option("--send", is_flag=True, help="Email it through the [smtp] server: previews unless --yes; recorded on the case only once the server accepts it.")
 @click.option("--to", "to", default=None, metavar="ADDRESS", help="With --send: the recipient (default: the requester's email).")
 @click.option("--yes", is_flag=True, help="With --send: send without showing the preview.")
@@ -51,6 +51,8 @@ def letter(ctx: click.Context, ref: str, kind: str | None, output: str | None, f
     # from that state and then saves against it, so a change made in between is reported as a conflict.
     version = work.version_of(ref) if save else None
     draft = render_letter(work, ref, kind)
+    if work.settings.is_demo:  # on stderr once the command has succeeded: the letter itself stays as drafted
+        add_warning(ctx, "warning: " + work.settings.demo_notice)
     chosen = fmt or (format_for(output) if output else "md")
     if chosen in ("docx", "pdf") and output is None:
         raise click.ClickException(f"--format {chosen}: a document goes to a file: add -o FILE")
@@ -74,14 +76,20 @@ def letter(ctx: click.Context, ref: str, kind: str | None, output: str | None, f
 @click.command()
 @click.argument("refs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
-@click.option("-o", "--output-dir", "out_dir", type=str, metavar="DIR", default=".", show_default=True, help="Folder for <REF>.<format> files (each 0600).")
+@click.option("-o", "--output-dir", "out_dir", type=str, metavar="DIR", default=".", show_default=True, help="Folder for <REF>.<format> files (each 0600); '-' prints one case to standard output.")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.pass_context
 @clean_errors
 def export(ctx: click.Context, refs: tuple[str, ...], fmt: str, out_dir: str, force: bool) -> None:
     """Export case summaries: facts, deadline ledger, identity, decisions, checklist, letters, verified audit trail."""
-    from dpo_tui.exports.case_summary import export_cases
+    from dpo_tui.exports.case_summary import export_case_text, export_cases
 
+    if out_dir == "-":  # standard output, never a folder named "-"
+        if len(refs) != 1:
+            raise click.ClickException(f"-o - prints one case to standard output; {len(refs)} were named (give a folder for several)")
+        work = open_casework(ctx)
+        click.echo(export_case_text(work, refs[0], fmt), nl=False)
+        return
     work = open_casework(ctx)
     total = len(refs)
     show = total > 1 and sys.stderr.isatty() or total >= 20

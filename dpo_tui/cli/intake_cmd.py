@@ -38,7 +38,7 @@ def _progress(total: int, enabled: bool) -> tuple[Any, Any]:
 def run_import(ctx: click.Context, items_for: Any, total: int, *, dry_run: bool, as_json: bool, skip_bad: bool, log_confident: bool) -> Any:
     from dpo_tui.services.intake import Intake
 
-    work = open_casework(ctx)
+    work = open_casework(ctx, create=not dry_run)  # importing logs new requests, like `new`: it may create the database
     intake = Intake(work)
     bar, tick = _progress(total, sys.stderr.isatty() and not as_json)
     if bar is not None:

@@ -24,7 +24,7 @@ from dpo_tui.domain.checklist import ChecklistItemSpec
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, ClockState, compute_deadline
 from dpo_tui.domain.rights import Right
 from dpo_tui.domain.workdays import WorkCalendar
-from dpo_tui.services.casework import Casework, search_words
+from dpo_tui.services.casework import Casework, cached_deadline, search_words
 from dpo_tui.services.checklists import specs_for
 from dpo_tui.settings import Settings
 from dpo_tui.store import audit
@@ -303,9 +303,9 @@ def _one_case(
         regime=regime_key, country=country, subdivision=subdivision, channel=_weighted(rng, CHANNELS)[0],
         received=received, status=status, is_open=closed_on is None, rights=",".join(r.value for r in rights),
         requester_name=name, requester_email=email, email_norm=email, description=description, assignee=assignee,
-        clock_state=ClockState.ENDED.value if closed_on else dl.state.value, clock_start=dl.clock_start, legal_due=dl.due, due=dl.effective_due,
-        due_sort=dl.effective_due or NO_DUE, extension_notice_by=dl.extension_notice_by, extended=dl.extended,
-        paused_days=dl.paused_days, status_since=closed_at or created, identity={}, decision=_decision(events),
+        **(cached_deadline(dl) | ({"clock_state": ClockState.ENDED.value, "stopped_since": None,
+                                    "due_sort": dl.effective_due or NO_DUE} if closed_on else {})),
+        status_since=closed_at or created, identity={}, decision=_decision(events),
         checklist_done=done, checklist_total=len(specs), outcome=status if closed_on else None,
         final_response_on=closed_on if status == "completed" else None, created_at=created,
         updated_at=closed_at or created, closed_at=closed_at, version=1,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from dpo_tui.domain.errors import InvalidInput
+from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.organisation import (
     DataFileError,
     Organisation,
@@ -246,10 +246,16 @@ _ROLE_WORDS = {
 
 
 def _recipients(org: Organisation) -> str:
+    return recipients_text(org)
+
+
+def recipients_text(org: Organisation, exclude: Collection[str] = ()) -> str:
+    """Art 15(1)(c): the categories of recipients and the named service providers and recipients, leaving out the
+    systems in `exclude` (keys a case's checklist recorded as holding or receiving nothing of the person)."""
     parts = []
     if org.recipients:
         parts.append(_bullets(org.recipients))
-    named = org.systems_with_role(SystemRole.PROCESSOR, SystemRole.RECIPIENT)
+    named = [s for s in org.systems_with_role(SystemRole.PROCESSOR, SystemRole.RECIPIENT) if s.key not in exclude]
     if named:
         parts.append("Specifically:\n" + _bullets(f"{s.name} ({_ROLE_WORDS[s.role]})" for s in named))
     return "\n".join(parts) or "We do not share your personal data with anyone else."
@@ -292,3 +298,47 @@ def marketing_objection_refusal(rights: Sequence[str], states: Mapping[str, str]
             "suppression list. If the objection is to other processing, record that first on the checklist."
         )
     return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Completing a case: every path to `completed` (case screen, queue bulk, command line) passes here
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class OpenItems(DomainError):
+    """Completing the case was refused: items are still open. `items` is [(key, label)] in checklist order."""
+
+    def __init__(self, ref: str, items: Sequence[tuple[str, str]]) -> None:
+        self.ref = ref
+        self.items = list(items)
+        listed = "\n".join(f"  - {label}" for _, label in self.items)
+        super().__init__(
+            f"{ref} has {len(self.items)} open checklist item(s); tick them, mark them not applicable, "
+            f"or complete with an override reason:\n{listed}"
+        )
+
+
+class MarketingObjection(DomainError):
+    """An objection to direct marketing is absolute: the items honouring it cannot be skipped."""
+
+
+def check_completion(
+    ref: str, rights: Sequence[str], items: Sequence[tuple[str, str, str]], override_reason: str | None
+) -> list[tuple[str, str]]:
+    """The one rule for completing a case. `items` are (key, label, state) in checklist order.
+
+    Open items refuse completion (OpenItems) unless the DPO records an override reason; even then the items that
+    honour an objection to direct marketing can never be left open (MarketingObjection). Returns the open items the
+    override leaves open ([] when none), for the audit trail."""
+    open_items = [(key, label) for key, label, state in items if state == "open"]
+    if not open_items:
+        return []
+    if not " ".join((override_reason or "").split()):
+        raise OpenItems(ref, open_items)
+    protected = marketing_items_protected(rights, [(key, state) for key, _, state in items])
+    skipped = [label for key, label in open_items if key in protected]
+    if skipped:
+        raise MarketingObjection(
+            "an objection to direct marketing can never be refused or left undone; first do: " + "; ".join(skipped)
+        )
+    return open_items

@@ -36,6 +36,7 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
+from dpo_tui.domain.days_left import days_left
 from dpo_tui.domain.ccpa import BUSINESS_DAY_RIGHTS
 from dpo_tui.domain.dates import MONTH_NAMES, fmt, ordinal
 from dpo_tui.domain.errors import ExtensionRefused, InvalidInput
@@ -118,14 +119,9 @@ class Deadline:
         A stopped clock does not run, so the value is frozen at what the DPO will have once the answer arrives
         (the day the question was sent is given back too); a closed case keeps the margin it was closed with.
         """
-        due = self.effective_due
-        if due is None:
-            return None
-        if self.state is ClockState.STOPPED and self.stopped_since is not None:
-            return (due - self.stopped_since).days + 1
-        if self.state is ClockState.ENDED and self.closed_on is not None:
-            return (due - self.closed_on).days
-        return (due - today).days
+        return days_left(
+            self.effective_due, today, state=self.state.value, stopped_since=self.stopped_since, closed_on=self.closed_on
+        )
 
 
 @dataclass(frozen=True)

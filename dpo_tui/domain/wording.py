@@ -123,3 +123,58 @@ def right_words(right: str, label: str, article: str, regime: str, on: date) -> 
     if right == "withdraw_consent":
         return f"right to withdraw consent ({article})"
     return f"right of {label.lower()} ({article})"
+
+
+# A partial refusal says what is being done and what is not in the words of the right asked for: an erasure is not
+# "provided", a correction is not "withheld". right -> (opening sentence, heading over the items not done).
+PARTIAL_REFUSAL: dict[str, tuple[str, str]] = {
+    "access": (
+        "We are providing most of what you asked for, but we are withholding part of it, for the reasons below.",
+        "What we are withholding, and why:",
+    ),
+    "portability": (
+        "We are providing most of the data you asked to receive, but we are withholding part of it, for the reasons "
+        "below.",
+        "What we are withholding, and why:",
+    ),
+    "erasure": (
+        "We are erasing your personal data as you asked, except for part of it that we must or may keep, for the "
+        "reasons below.",
+        "What we are keeping, and why:",
+    ),
+    "rectification": (
+        "We are making most of the corrections you asked for, but not all of them, for the reasons below.",
+        "What we are not correcting, and why:",
+    ),
+    "restriction": (
+        "We are restricting most of the use of your personal data that you asked us to restrict, but not all of it, "
+        "for the reasons below.",
+        "What we are not restricting, and why:",
+    ),
+    "objection": (
+        "We have stopped most of the processing you objected to, but we are continuing part of it, for the reasons "
+        "below.",
+        "What we are continuing, and why:",
+    ),
+    "automated_decision": (
+        "We are doing most of what you asked about the automated decision, but not all of it, for the reasons below.",
+        "What we are not doing, and why:",
+    ),
+    "withdraw_consent": (
+        "We have stopped most of the processing that relied on your consent, but we are continuing part of it, for "
+        "the reasons below.",
+        "What we are continuing, and why:",
+    ),
+}
+_PARTIAL_MIXED = (
+    "We are doing most of what you asked, but not all of it, for the reasons below.",
+    "What we are not doing, and why:",
+)
+
+
+def partial_refusal_words(rights: list[str] | tuple[str, ...]) -> tuple[str, str]:
+    """(opening sentence, heading over the items refused) of a partial refusal of a request for `rights`."""
+    known = [PARTIAL_REFUSAL[r] for r in rights if r in PARTIAL_REFUSAL]
+    if known and all(k == known[0] for k in known):
+        return known[0]
+    return _PARTIAL_MIXED

@@ -327,6 +327,15 @@ def check_refs(work: Any, refs: Sequence[str]) -> list[str]:
     return wanted
 
 
+def export_case_text(work: Any, ref: str, fmt_: str) -> str:
+    """One case's summary as text (`export REF -o -` prints it): the same content `export_cases` writes."""
+    if fmt_ not in FORMATS:
+        raise InvalidInput("format", f"'{fmt_}' is not an export format (use md, html or json)")
+    (checked,) = check_refs(work, [ref])
+    verified = verify_chain(work)
+    return render_summary(work.get(checked), fmt_, verified=verified, today=work.today(), generated_by=work.actor)
+
+
 def export_cases(
     work: Any,
     refs: Sequence[str],

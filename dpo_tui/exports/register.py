@@ -418,7 +418,7 @@ def build_report(db: Any, *, today: date, year: int | None = None) -> Report:
             rep.open += 1
             if status in _AWAITING:
                 rep.awaiting_requester += 1
-            if due_s is not None and clock != "not_started":
+            if due_s is not None and clock not in ("not_started", "stopped"):  # no running due date (cached_deadline)
                 if due_s < today_s:
                     rep.overdue += 1
                 elif due_s <= week_s:

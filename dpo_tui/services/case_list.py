@@ -27,7 +27,7 @@ def iter_cases(
     t = Case.__table__
     q = select(
         t.c.ref, t.c.status, t.c.rights, t.c.requester_name, t.c.requester_email, t.c.received, t.c.due,
-        t.c.is_open, t.c.clock_state, t.c.assignee,
+        t.c.is_open, t.c.clock_state, t.c.assignee, t.c.stopped_since,
     )  # fmt: skip
     if status:
         q = q.where(t.c.status == parse_status(status).value)

@@ -18,12 +18,12 @@ from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from dpo_tui.domain.checklist import marketing_objection_refusal
+from dpo_tui.domain.checklist import OpenItems, check_completion, marketing_objection_refusal
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, Deadline, compute_deadline
 from dpo_tui.domain.errors import DomainError, InvalidInput, InvalidTransition
 from dpo_tui.domain.identity import RequesterKind
 from dpo_tui.domain.jurisdiction import require_member_state
-from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, parse_status
+from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, completed_outcome, parse_status
 from dpo_tui.domain.regimes import Regime
 from dpo_tui.loaders import load_regimes
 from dpo_tui.domain.rights import Right
@@ -174,14 +174,8 @@ class Casework:
     def refresh_deadline(self, session: Session, case: Case) -> Deadline:
         rows = _clock_rows(session, case.id)
         dl = self.deadline_of(case, rows)
-        case.clock_state = dl.state.value
-        case.clock_start = dl.clock_start
-        case.legal_due = dl.due
-        case.due = dl.effective_due
-        case.due_sort = dl.effective_due or NO_DUE
-        case.extension_notice_by = dl.extension_notice_by
-        case.extended = dl.extended
-        case.paused_days = dl.paused_days
+        for name, value in cached_deadline(dl).items():
+            setattr(case, name, value)
         return dl
 
     # ---- reading ---------------------------------------------------------------------------
@@ -444,7 +438,27 @@ class Casework:
             before = status_snapshot(case)
             self.move(case, target, reason=reason, outcome=outcome)
             self.refresh_deadline(s, case)
-            self.record(s, case, "case.status", {"to": target.value, "reason": reason, "outcome": outcome, "before": before})
+            self.record(s, case, "case.status", {"to": target.value, "reason": reason, "outcome": case.outcome if target in CLOSED else outcome, "before": before})
+            return self.finish(s, case)
+
+    @retry_transient
+    def reopen(self, ref: str, reason: str | None, *, version: int) -> CaseDetail:
+        """Reopen a closed case into work (e.g. a complaint shows the response was incomplete). The reason is
+        required; the status, outcome and final response date it had are kept in the audit event, and cleared on
+        the case so that closing it again records the new response."""
+        why = " ".join((reason or "").split())
+        if not why:
+            raise InvalidInput("reason", "say why the case is reopened (it is part of the record)")
+        with self.write() as s:
+            case = lock_case(s, ref, version=version)
+            before = Status(case.status)
+            if before not in CLOSED:
+                raise InvalidTransition(f"{case.ref} is {before.label}, not closed: there is nothing to reopen")
+            was = {"from": before.value, "outcome": case.outcome, "final_response_on": _iso(case.final_response_on)}
+            snapshot = status_snapshot(case)
+            self.move(case, Status.IN_PROGRESS, reason=why, outcome=None)
+            self.refresh_deadline(s, case)
+            self.record(s, case, "case.reopened", {"reason": why, **was, "before": snapshot})
             return self.finish(s, case)
 
     @retry_transient
@@ -469,6 +483,8 @@ class Casework:
                 before = status_snapshot(case)
                 try:
                     self.move(case, target, reason=reason, outcome=None)
+                except OpenItems:
+                    raise  # names the case and its open items; the caller may ask for an override reason
                 except DomainError as exc:
                     raise DomainError(f"{ref}: {exc}; no case was changed") from None
                 self.refresh_deadline(s, case)
@@ -494,9 +510,20 @@ class Casework:
     # audit event and returns `finish(s, case)`.
 
     def move(self, case: Case, target: Status, *, reason: str | None, outcome: str | None) -> None:
-        check_transition(Status(case.status), target)
+        before = Status(case.status)
+        check_transition(before, target)
+        reopening = before in CLOSED and target not in CLOSED
+        if reopening and not " ".join((reason or "").split()):
+            raise InvalidTransition(
+                f"{case.ref}: reopening a closed case needs a reason (it is part of the record): the case screen's R, "
+                "or `dpo-tui status REF in_progress --reason ...`"
+            )
         if target is Status.REFUSED:
             self._check_refusable(case)
+        if target is Status.COMPLETED:
+            self._check_completable(case, reason)
+            if outcome in (None, Status.COMPLETED.value):  # the outcome follows the decision (a partial refusal)
+                outcome = completed_outcome((case.decision or {}).get("kind"))
         case.status = target.value
         case.is_open = target not in CLOSED
         case.status_since = self.now()
@@ -507,8 +534,32 @@ class Casework:
                 case.final_response_on = self.today()
         else:
             case.closed_at = None
+            if reopening:  # closing it again records the new response (the old one stays in the audit trail)
+                case.outcome = None
+                case.final_response_on = None
             if outcome is not None:
                 case.outcome = outcome
+
+    def _check_completable(self, case: Case, reason: str | None) -> None:
+        """Every path to `completed` passes here (case screen `C`, queue `S`, command line): open checklist items
+        refuse it unless an override reason is given; the override and the items it leaves open are audited."""
+        session = object_session(case)
+        if session is None or case.id is None:
+            return
+        rows = session.exec(
+            select(ChecklistItem.key, ChecklistItem.label, ChecklistItem.state)
+            .where(ChecklistItem.case_id == case.id)
+            .order_by(ChecklistItem.position)
+        ).all()
+        left_open = check_completion(case.ref, case.rights.split(","), [tuple(r) for r in rows], reason)
+        if left_open:
+            why = " ".join((reason or "").split())
+            self.record(
+                session,
+                case,
+                "checklist.override",
+                {"reason": why, "open_items": [{"key": k, "label": label} for k, label in left_open]},
+            )
 
     def _check_refusable(self, case: Case) -> None:
         """Every path to `refused` passes here: an objection to direct marketing is absolute (Art 21(3))."""
@@ -559,6 +610,25 @@ class Casework:
         # A StaleDataError here propagates to `write()`, which turns it into StaleCase after the rollback.
         s.flush()
         return self._detail(s, case, with_events=True)
+
+
+def cached_deadline(dl: Deadline) -> dict[str, Any]:
+    """The deadline columns a case caches for the queue, its counts and listings. A clock that is stopped or not
+    started has no running due date: it sorts after every dated case (as waits on the requester do) and is never
+    counted overdue or due this week; `stopped_since` lets every listing show the frozen days left
+    (`domain.days_left`) that the case header shows."""
+    running = dl.state.value not in ("stopped", "not_started")
+    return {
+        "clock_state": dl.state.value,
+        "clock_start": dl.clock_start,
+        "legal_due": dl.due,
+        "due": dl.effective_due,
+        "due_sort": (dl.effective_due if running else None) or NO_DUE,
+        "extension_notice_by": dl.extension_notice_by,
+        "extended": dl.extended,
+        "paused_days": dl.paused_days,
+        "stopped_since": dl.stopped_since if dl.state.value == "stopped" else None,
+    }
 
 
 def apply_policy(regime: Regime, settings: Settings) -> Regime:

@@ -23,7 +23,12 @@ from contextlib import contextmanager
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dpo_tui.domain.checklist import marketing_items_protected, marketing_objection_refusal
+from dpo_tui.domain.checklist import (  # noqa: F401 - OpenItems, MarketingObjection: raised by these verbs
+    MarketingObjection,
+    OpenItems,
+    marketing_items_protected,
+    marketing_objection_refusal,
+)
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.lifecycle import CLOSED, Status
 from dpo_tui.services.casework import Casework, lock_case, status_snapshot
@@ -36,23 +41,6 @@ FOUND = ("found", "nothing_found")
 FOUND_LABELS = {"found": "found", "nothing_found": "nothing found"}
 ADHOC_PREFIX = "adhoc"
 MAX_LABEL = 200
-
-
-class OpenItems(DomainError):
-    """Completing the case was refused: items are still open. `items` is [(key, label)] in checklist order."""
-
-    def __init__(self, ref: str, items: Sequence[tuple[str, str]]) -> None:
-        self.ref = ref
-        self.items = list(items)
-        listed = "\n".join(f"  - {label}" for _, label in self.items)
-        super().__init__(
-            f"{ref} has {len(self.items)} open checklist item(s); tick them, mark them not applicable, "
-            f"or complete with an override reason:\n{listed}"
-        )
-
-
-class MarketingObjection(DomainError):
-    """An objection to direct marketing is absolute: the items honouring it cannot be skipped."""
 
 
 # ---- verbs ----------------------------------------------------------------------------------------------------
@@ -197,33 +185,16 @@ def complete_case(
     with _editing(work, ref, version) as (s, case):
         if case.kind == "complaint":  # closed by its outcome (services/complaints.py), which the person is told
             raise DomainError(f"{case.ref} is a complaint: record its outcome (K, or `dpo-tui complaint outcome`) to close it")
-        items = _items(s, case)
-        open_items = [i for i in items if i.state == OPEN]
-        if open_items and why is None:
-            raise OpenItems(case.ref, [(i.key, i.label) for i in open_items])
-        protected = _protected_keys(case, items)
-        skipped = [i for i in open_items if i.key in protected]
-        if skipped:
-            raise MarketingObjection(
-                "an objection to direct marketing can never be refused or left undone; first do: "
-                + "; ".join(i.label for i in skipped)
-            )
-        if open_items:
-            work.record(
-                s,
-                case,
-                "checklist.override",
-                {"reason": why, "open_items": [{"key": i.key, "label": i.label} for i in open_items]},
-            )
+        left_open = sum(1 for i in _items(s, case) if i.state == OPEN)
         before = status_snapshot(case)
-        work.move(case, Status.COMPLETED, reason=why, outcome="completed")
+        work.move(case, Status.COMPLETED, reason=why, outcome=None)  # the completion rule and outcome live there
         work.refresh_deadline(s, case)
         _recount(s, case)
         work.record(
             s,
             case,
             "case.status",
-            {"to": Status.COMPLETED.value, "outcome": "completed", "reason": why, "open_items": len(open_items), "before": before},
+            {"to": Status.COMPLETED.value, "outcome": case.outcome, "reason": why, "open_items": left_open, "before": before},
         )
         return work.finish(s, case)
 

@@ -29,6 +29,7 @@ class Draft:
     kind: str
     subject: str
     body: str  # Markdown; requester text escaped
+    sent_on: date | None = None  # the date of the step the letter belongs to: what "sent on" offers first
 
     def as_text(self, fmt_: str = "md") -> str:
         """The whole letter as a file: a Markdown heading or a plain `Subject:` line, then the body."""
@@ -94,7 +95,38 @@ def render_letter(work: Any, ref: str, kind: str) -> Draft:
     names = [f"{letter.key}.{detail.regime}.md.j2", f"{letter.key}.md.j2"]
     text = _render(env, names, letter_context(detail, work.settings, today, kind=letter.key))
     subject, body = _split(text, letter.title, detail.ref)
-    return Draft(detail.ref, letter.key, subject, body)
+    return Draft(detail.ref, letter.key, subject, body, step_date(detail, letter.key, today))
+
+
+# The clock event whose date a letter goes with: the letter is normally sent the day the step was taken.
+_STEP_EVENTS = {
+    "identity_request": ("id_requested", "authority_requested"),
+    "fee_request": ("fee_requested",),
+    "clarification_request": ("clarification_asked",),
+    "extension_notice": ("extended",),
+}
+
+
+def step_date(detail: CaseDetail, kind: str, today: date) -> date:
+    """The date of the step a letter belongs to (the ID request, the question, the extension, the refusal, the
+    response...), never after today nor before the request was received; today when the step has no date yet."""
+    day: date | None = None
+    if kind in _STEP_EVENTS:
+        days = [e.on for e in detail.clock_events if e.kind in _STEP_EVENTS[kind]]
+        day = max(days) if days else None
+    elif kind == "acknowledgement":
+        day = detail.received
+    elif kind == "refusal_notice":
+        refusal = (detail.decision or {}).get("refusal")
+        on = refusal.get("on") if isinstance(refusal, dict) else None
+        day = date.fromisoformat(on) if isinstance(on, str) else None
+    elif kind in ("response_cover", "erasure_confirmation", "objection_confirmation"):
+        day = detail.final_response_on
+    elif kind == "could_not_verify" and detail.closed_at is not None:
+        day = detail.final_response_on or detail.closed_at.date()
+    if day is None or day > today:
+        return today
+    return max(day, detail.received)
 
 
 class TemplateFailed(InvalidInput):
@@ -197,7 +229,7 @@ def save_letter(
     from dpo_tui.store.models import Letter
 
     letter = kind_of(kind)
-    sent_on = sent_on or work.today()
+    sent_on = sent_on or step_date(work.get(ref, with_events=False), letter.key, work.today())
     if channel not in CHANNELS:
         raise InvalidInput("channel", f"unknown channel '{channel}' (valid: {', '.join(CHANNELS)})")
     if not body.strip():
@@ -545,12 +577,32 @@ def _art15(detail: CaseDetail, org: Any, auth: Any, wording: Any) -> list[tuple[
             keys = list(dict.fromkeys(k for s in found for k in s.categories))
             names = {c.key: f"{c.name}: {c.description}" for c in org.categories}
             text = "\n".join(f"- {names[k]}" for k in keys if k in names) or text
-        elif heading == "Who we share it with" and found is not None:
-            shared = [s for s in found if s.role.value in ("processor", "recipient")]
-            if shared:
-                text += "\nYour data was found in:\n" + "\n".join(f"- {s.name}" for s in shared)
+        elif heading == "Who we share it with":
+            text = _shared_with(detail, org)
+            if found is not None:
+                shared = [s for s in found if s.role.value in ("processor", "recipient")]
+                if shared:
+                    text += "\nYour data was found in:\n" + "\n".join(f"- {s.name}" for s in shared)
         out.append((Trusted(heading), Trusted(text)))
     return out
+
+
+def _shared_with(detail: CaseDetail, org: Any) -> str:
+    """Art 15(1)(c) for this case: the profile's recipients, without the named service providers and recipients the
+    checklist recorded as holding nothing of this person (nothing found, nothing shared, or not applicable), so the
+    letter never names a recipient the record says was not one."""
+    from dpo_tui.domain.checklist import recipients_text
+
+    nothing: set[str] = set()
+    something: set[str] = set()
+    for i in detail.checklist:
+        if not i.system_key:
+            continue
+        if i.found == "found":
+            something.add(i.system_key)
+        elif i.found == "nothing_found" or (i.state == "na" and i.right == "access"):
+            nothing.add(i.system_key)
+    return recipients_text(org, exclude=nothing - something)
 
 
 def _found_systems(detail: CaseDetail, org: Any) -> list[Any] | None:
@@ -572,8 +624,9 @@ def _found_systems(detail: CaseDetail, org: Any) -> list[Any] | None:
 
 
 def _holds_nothing(detail: CaseDetail, org: Any) -> bool:
-    """Every access search item is done and found nothing: the "we hold no personal data about you" reply."""
-    searches = [i for i in detail.checklist if i.right == "access" and i.requires_search_record]
+    """Every access search item is done and found nothing: the "we hold no personal data about you" reply. An ad-hoc
+    search the DPO added ("Search telephony platform") counts like any other."""
+    searches = [i for i in detail.checklist if (i.right == "access" and i.requires_search_record) or _adhoc_search(i)]
     return bool(searches) and all(i.state in ("done", "na") for i in searches) and not any(
         i.found == "found" for i in searches
     )
@@ -671,10 +724,15 @@ def _refusal_context(decision: dict[str, Any], detail: CaseDetail, today: date) 
     complain = refusal.get("complain_to_controller")
     if complain is None and detail.regime == "uk-gdpr" and today >= UK_COMPLAIN_TO_CONTROLLER_FROM:
         complain = True
+    from dpo_tui.domain.wording import partial_refusal_words
+
+    opening, heading = partial_refusal_words(list(detail.rights))
     return {
         "reasons": list(reasons),
         "withheld": items,
         "partial": partial,
+        "partial_opening": Trusted(opening),  # in the words of the right: an erasure is not "provided"
+        "withheld_heading": Trusted(heading if partial else "What we are withholding, and why:"),
         "complain_to_us": bool(complain),
         "complain_to_us_text": complain if isinstance(complain, str) else None,
         "judicial_remedy_text": refusal.get("judicial_remedy"),
@@ -690,9 +748,25 @@ def _system_name(org: Any, key: str | None) -> str | None:
     return key
 
 
-def _systems(detail: CaseDetail, org: Any, right: str | None) -> list[Trusted]:
-    names: list[Trusted] = []
+def _adhoc_search(item: Any) -> bool:
+    """An ad-hoc item that is a search: ticked with a search record, or labelled "Search ..."."""
+    return bool(item.adhoc) and (item.found is not None or item.label.lower().startswith("search "))
+
+
+def _adhoc_searched(item: Any) -> str:
+    """What an ad-hoc search searched, for "We searched": its label without the leading "Search"."""
+    label = item.label.strip()
+    return label[len("search ") :].strip() if label.lower().startswith("search ") else label
+
+
+def _systems(detail: CaseDetail, org: Any, right: str | None) -> list[str]:
+    names: list[str] = []
     for item in detail.checklist:
+        if right is None and item.state == "done" and _adhoc_search(item):
+            what = _adhoc_searched(item)  # the DPO's words: escaped in the letter like any typed text
+            if what and what not in names:
+                names.append(what)
+            continue
         if item.state != "done" or not item.system_key:
             continue
         if right is not None and item.right != right:

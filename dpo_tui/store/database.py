@@ -121,32 +121,36 @@ def describe(url: str) -> str:
 
 
 class Database:
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(self, engine: Engine, url: str, created: tuple[Path, ...] = ()) -> None:
         self.engine = engine
         self.url = url
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._writer = engine.execution_options(dpo_write=True)
+        self.created = created  # what opening it created (a folder, the database file), for commands to say so
 
     @property
     def sqlite_path(self) -> Path | None:
         return Path(self.engine.url.database) if self.is_sqlite and self.engine.url.database else None
 
     @classmethod
-    def open(cls, target: str | None = None, *, upgrade: bool = True) -> Database:
+    def open(cls, target: str | None = None, *, upgrade: bool = True, create: bool = True) -> Database:
+        """Open (and upgrade) the database. `create`: a missing SQLite file (and its folders) may be created, listed
+        in `created`; without it (a reading command) a missing file is an error and nothing is created."""
         url = resolve_url(target)
         try:
             parsed = make_url(url)
         except (ArgumentError, ValueError):  # ValueError: a port that is not a number
             raise DatabaseError(f"not a database path or URL: {target!r}") from None
+        created: list[Path] = []
         if parsed.get_backend_name() == "sqlite":
-            engine = _sqlite_engine(parsed.database)
+            engine = _sqlite_engine(parsed.database, create=create, created=created)
         elif parsed.get_backend_name() == "postgresql":
             if parsed.drivername == "postgresql":
                 parsed = parsed.set(drivername="postgresql+psycopg")
             engine = create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
         else:
             raise DatabaseError(f"unsupported database {describe(url)} (use an SQLite path or postgresql+psycopg://)")
-        db = cls(engine, url)
+        db = cls(engine, url, tuple(created))
         db._check_schema(upgrade=upgrade)
         return db
 
@@ -215,9 +219,15 @@ class Database:
         symlink, never over an existing file unless `force`."""
         from dpo_tui.paths import PrivateOutput
 
+        from dpo_tui.paths import OutputError, shown
+
         if not self.is_sqlite or self.sqlite_path is None:
             raise DatabaseError("backup copies SQLite databases; for PostgreSQL use pg_dump")
-        out = PrivateOutput(os.path.expanduser(os.fspath(dest)), force=force)  # "" stays "" (refused)
+        target = os.path.expanduser(os.fspath(dest))  # "" stays "" (refused by PrivateOutput)
+        folder = Path(target).parent
+        if target and not folder.is_dir():  # a mistyped folder is not created: the copy would land somewhere unseen
+            raise OutputError(f"{shown(target)}: the folder {shown(folder)} does not exist; nothing was written")
+        out = PrivateOutput(target, force=force)
         try:
             out.close()  # sqlite3 opens the temporary file itself
             src = sqlite3.connect(self.sqlite_path)
@@ -252,7 +262,7 @@ def _lock_audit_head(session: Session) -> None:
         session.execute(lock)
 
 
-def _sqlite_engine(database: str | None) -> Engine:
+def _sqlite_engine(database: str | None, *, create: bool = True, created: list[Path] | None = None) -> Engine:
     if not database or database == ":memory:":
         raise DatabaseError("an in-memory database would lose every case; give a file path")
     path = Path(database)
@@ -270,9 +280,19 @@ def _sqlite_engine(database: str | None) -> Engine:
                 "restore it from a backup, or remove it to start a new database"
             )
     else:
-        if not path.parent.exists():
-            ensure_private_dir(path.parent)
-        _create_sqlite_file(path)
+        made = created if created is not None else []
+        if not create:
+            where = "no database there" if path.parent.is_dir() else f"the folder {path.parent} does not exist"
+            raise DatabaseError(
+                f"{path}: {where}; nothing was created (`dpo-tui new`, `dpo-tui demo` or `dpo-tui db upgrade` "
+                "create a database)"
+            )
+        missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+        for folder in reversed(missing):  # each one 0700 (mkdir's parents would take the umask's mode)
+            ensure_private_dir(folder)
+            made.append(folder)
+        if _create_sqlite_file(path):  # False: another process created it first
+            made.append(path)
     # Pooled connections: closing the last connection to a WAL database checkpoints it (an fsync), which made
     # every user action cost ~10 ms more with a connection per action.
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 15})
@@ -297,10 +317,10 @@ def _sqlite_engine(database: str | None) -> Engine:
     return engine
 
 
-def _create_sqlite_file(path: Path) -> None:
+def _create_sqlite_file(path: Path) -> bool:
     """A new database appears at its final path already initialised (header written, WAL mode), never as an
     empty file: another process opening it meanwhile would otherwise refuse it as truncated. Built under a
-    private temporary name and linked into place; if another process won the race, its file is used."""
+    private temporary name and linked into place; if another process won the race, its file is used (False)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
     tmp.unlink(missing_ok=True)
     create_private_file(tmp)
@@ -313,7 +333,8 @@ def _create_sqlite_file(path: Path) -> None:
         try:
             os.link(tmp, path)
         except FileExistsError:
-            pass
+            return False
+        return True
     finally:
         tmp.unlink(missing_ok=True)
 

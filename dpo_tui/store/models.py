@@ -74,6 +74,7 @@ class Case(SQLModel, table=True):
     extension_notice_by: date | None = None
     extended: bool = False
     paused_days: int = 0
+    stopped_since: date | None = None  # a stopped clock: the day it stopped (days left are frozen from it)
 
     # Queue markers (migration 0016), kept by the services that change them: the earliest open follow-up
     # (services/follow_ups.py), and messages that joined the case through intake since the DPO last read them.

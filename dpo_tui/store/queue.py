@@ -20,6 +20,7 @@ from typing import Any
 
 from dpo_tui.domain.lifecycle import AWAITING
 from dpo_tui.store.queue_filter import BadFilter, Filters, parse_search
+from dpo_tui.domain.days_left import days_left
 from dpo_tui.store.schema import HEAD_REVISION
 
 __all__ = ["BadFilter", "Filters"]  # re-exported: the queue screen catches BadFilter from here
@@ -74,7 +75,8 @@ DESCENDING = {Sort.RECEIVED, Sort.UPDATED}
 
 COLUMNS = (
     "id, ref, requester_name, requester_email, rights, received, due, clock_state, status, status_since, "
-    "assignee, checklist_done, checklist_total, extended, is_open, version, follow_up_on, unread_in, chaser, kind, regime"
+    "assignee, checklist_done, checklist_total, extended, is_open, version, follow_up_on, unread_in, chaser, kind, regime, "
+    "stopped_since"
 )
 
 
@@ -102,12 +104,16 @@ class QueueRow:
     chaser: bool = False  # one of them chases an overdue case
     regime: str = ""
     kind: str = "request"  # or "complaint" (migration 0012, issue 15)
+    stopped_since: date | None = None  # a stopped clock: days left are frozen from this day
 
     def follow_up_due(self, today: date) -> bool:
         return self.is_open and self.follow_up_on is not None and self.follow_up_on <= today
 
     def days_left(self, today: date) -> int | None:
-        return (self.due - today).days if self.due and self.is_open else None
+        """The case header's days left (`domain.days_left`): frozen while the clock is stopped."""
+        if not self.is_open:
+            return None
+        return days_left(self.due, today, state=self.clock_state, stopped_since=self.stopped_since)
 
 
 @dataclass(frozen=True)
@@ -494,7 +500,8 @@ class QueueReader:
             chaser=bool(r[18]),
             kind=r[19] or "request",
             regime=r[20],
-            key=(r[21], r[0]),
+            stopped_since=_date(r[21]) if r[21] else None,
+            key=(r[22], r[0]),
         )
 
 

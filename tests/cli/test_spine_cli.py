@@ -31,7 +31,8 @@ def invoke(*args: str):  # type: ignore[no-untyped-def]
 def test_new_prints_reference_and_json_schema(tmp_path: Path) -> None:
     db = str(tmp_path / "c.db")
     out = invoke("--db", db, *NEW)
-    assert out.exit_code == 0 and out.output.strip() == "DSAR-2026-0001"
+    assert out.exit_code == 0 and out.stdout.strip() == "DSAR-2026-0001"
+    assert out.stderr.startswith("created database ")  # the first request created it, and says so
     out = invoke(*NEW, "--json", "--db", db)  # --db accepted after the command too
     data = json.loads(out.output)
     assert data["schema"] == "dpo-tui/case/1" and data["ref"] == "DSAR-2026-0002"

@@ -18,6 +18,7 @@ def invoke(*args: str):  # type: ignore[no-untyped-def]
 
 def test_cases_json_is_the_indented_array_of_before(tmp_path: Path) -> None:
     db = str(tmp_path / "c.db")
+    invoke("--db", db, "db", "upgrade")  # reading commands create no database
     assert invoke("--db", db, "cases", "--json").output == "[]\n"
     names = ['Zoë "Quote" \\ Back', "Ada\nLovelace", "Plain Name"]
     for day, name in zip((2, 3, 4), names):
@@ -32,6 +33,7 @@ def test_cases_json_is_the_indented_array_of_before(tmp_path: Path) -> None:
 
 def test_cases_text_lists_every_case_or_says_none_match(tmp_path: Path) -> None:
     db = str(tmp_path / "c.db")
+    invoke("--db", db, "db", "upgrade")  # reading commands create no database
     assert invoke("--db", db, "cases").output == "No cases match.\n"
     for day in range(1, 4):
         invoke("--db", db, *NEW, "--name", f"Person {day}", "--received", f"2026-11-0{day}")

@@ -35,9 +35,9 @@ def _population(work):  # type: ignore[no-untyped-def]
     refs["open"] = work.log_request(new_request(received=date(2026, 11, 20))).ref  # due Mon 21 Dec
     refs["overdue"] = work.log_request(new_request(email="o@example.org", received=date(2026, 9, 1))).ref
     refs["on_time"] = work.log_request(new_request(email="t@example.org", rights=(Right.ERASURE,), received=date(2026, 11, 2))).ref
-    work.change_status(refs["on_time"], "completed", version=work.version_of(refs["on_time"]))  # final response today, 25 Nov, due 2 Dec
+    work.change_status(refs["on_time"], "completed", reason="answered before the checklist was worked", version=work.version_of(refs["on_time"]))  # final response today, 25 Nov, due 2 Dec
     refs["late"] = work.log_request(new_request(email="l@example.org", received=date(2026, 10, 1), channel="post")).ref
-    work.change_status(refs["late"], "completed", version=work.version_of(refs["late"]))
+    work.change_status(refs["late"], "completed", reason="answered before the checklist was worked", version=work.version_of(refs["late"]))
     _set(work, refs["late"], final_response_on=date(2026, 11, 5))
     refs["extended"] = work.log_request(new_request(email="e@example.org", received=date(2026, 11, 3))).ref
     dec.extend(work, refs["extended"], "complex", date(2026, 11, 10), "Many systems to search.", version=work.version_of(refs["extended"]))

@@ -49,6 +49,9 @@ def test_dry_run(tmp_path: Path) -> None:
     db = str(tmp_path / "c.db")
     (tmp_path / "a.eml").write_bytes(ACCESS)
     out = invoke("--db", db, "import", str(tmp_path / "a.eml"), "--dry-run", "--log-confident")
+    assert "nothing was created" in out.output and not Path(db).exists()  # a dry run creates no database either
+    invoke("--db", db, "db", "upgrade")
+    out = invoke("--db", db, "import", str(tmp_path / "a.eml"), "--dry-run", "--log-confident")
     assert "(dry run: nothing saved)" in out.output
     assert json.loads(invoke("--db", db, "cases", "--json").output) == []
 

@@ -59,7 +59,7 @@ def test_bad_request_is_refused_and_nothing_saved(work, overrides, field) -> Non
 
 def test_disallowed_transition_is_refused_and_nothing_changes(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
-    work.change_status(ref, "completed", version=work.version_of(ref))
+    work.change_status(ref, "completed", reason="answered before the checklist was worked", version=work.version_of(ref))
     before = _counts(work)
     with pytest.raises(InvalidTransition, match="cannot become awaiting ID"):
         work.change_status(ref, "awaiting_id", version=work.version_of(ref))
@@ -69,7 +69,7 @@ def test_disallowed_transition_is_refused_and_nothing_changes(work) -> None:  # 
 
 def test_closing_records_final_response_and_reopen_clears_closure(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
-    closed = work.change_status(ref, "completed", version=work.version_of(ref))
+    closed = work.change_status(ref, "completed", reason="answered before the checklist was worked", version=work.version_of(ref))
     assert closed.closed_at is not None and closed.final_response_on == date(2026, 11, 25)
     assert closed.deadline.state.value == "ended"
     reopened = work.change_status(ref, "in_progress", reason="complaint: response incomplete", version=work.version_of(ref))
@@ -80,7 +80,7 @@ def test_stale_version_is_refused(work) -> None:  # type: ignore[no-untyped-def]
     detail = work.log_request(new_request())
     work.change_status(detail.ref, "in_progress", version=detail.version)
     with pytest.raises(StaleCase) as caught:
-        work.change_status(detail.ref, "completed", version=detail.version)
+        work.change_status(detail.ref, "completed", reason="answered before the checklist was worked", version=detail.version)
     assert work.get(detail.ref).status == "in_progress"
     # Typed, with who and when (the newest event): the TUI and CLI need no message parsing.
     who = work.get(detail.ref).events[-1].actor  # as the timeline names them (PostgreSQL: "login (name)")

@@ -42,9 +42,9 @@ def _kinds(detail):
 
 def test_related_cases_by_email_and_by_name_in_the_last_12_months(work):
     old = work.log_request(new_request(received=date(2025, 10, 1)))  # > 12 months before: not earlier, but open
-    work.change_status(old.ref, "completed", version=work.version_of(old.ref))
+    work.change_status(old.ref, "completed", reason="answered before the checklist was worked", version=work.version_of(old.ref))
     by_email = work.log_request(new_request(received=date(2026, 3, 1), name="A. Lovelace"))
-    work.change_status(by_email.ref, "completed", version=work.version_of(by_email.ref))
+    work.change_status(by_email.ref, "completed", reason="answered before the checklist was worked", version=work.version_of(by_email.ref))
     by_name = work.log_request(new_request(received=date(2026, 6, 1), email="ada@other.example", rights=(Right.ERASURE,)))
     open_other = work.log_request(new_request(received=date(2026, 11, 1), name="Someone Else", rights=(Right.ACCESS, Right.ERASURE)))
     unrelated = work.log_request(new_request(received=date(2026, 10, 1), name="Bob", email="bob@example.org"))

@@ -134,3 +134,36 @@ def test_migrations_use_plain_sqlalchemy_types() -> None:
     versions = Path(migrations.__file__).parent / "versions"
     offenders = [p.name for p in versions.glob("*.py") if "sqlmodel" in p.read_text(encoding="utf-8")]
     assert not offenders, offenders
+
+
+def test_0014_gives_existing_stopped_clocks_their_stop_day(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    """A database from before 0014 with a stopped clock (clarification unanswered): after the upgrade the case has
+    the day its clock stopped and no running due date, so the queue shows what the case header shows."""
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from dpo_tui.services import decisions as dec
+    from dpo_tui.store.queue import QueueQuery, QueueReader, View
+    from tests.conftest import make_work, new_request
+
+    work = make_work(db_url, settings)
+    ref = work.log_request(new_request(received=date(2026, 11, 5))).ref
+    work.change_status(ref, "in_progress", version=work.version_of(ref))
+    dec.ask_clarification(work, ref, "Which account?", "identify", date(2026, 11, 13), version=work.version_of(ref))
+    frozen = work.get(ref).days_left
+    engine = work.db.engine
+    _migrate(engine, "downgrade", "0004")
+    with engine.begin() as conn:  # as 0004 left it: the stale due date sorted among running clocks
+        conn.execute(text("UPDATE cases SET due_sort = due"))
+    _migrate(engine, "upgrade", "head")
+    with engine.connect() as conn:
+        since, due_sort = conn.execute(text("SELECT stopped_since, due_sort FROM cases")).one()
+    assert str(since) == "2026-11-13" and str(due_sort) == "9999-12-31"
+    work.db.dispose()
+    reader = QueueReader.open(db_url)
+    try:
+        (row,) = reader.page_at(QueueQuery(view=View.ALL), 0, 10)
+        assert row.days_left(date(2026, 11, 25)) == frozen
+    finally:
+        reader.close()

@@ -42,7 +42,7 @@ def seed(url: str, settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
     log("mine", date(2026, 11, 12), name="Mina Mine", email="mina@example.org")
     work.assign(settings.user_name, versions={refs["mine"]: work.version_of(refs["mine"])})
     log("closed", date(2026, 9, 1), name="Clara Closed", email="clara@example.org")
-    work.change_status(refs["closed"], "completed", version=work.version_of(refs["closed"]))
+    work.change_status(refs["closed"], "completed", reason="answered before the checklist was worked", version=work.version_of(refs["closed"]))
     log("hostile", date(2026, 11, 16), name=HOSTILE_NAME, email="mallory@example.org")
     log("escape", date(2026, 11, 17), name=ESCAPE_NAME, email="eve@example.org")
     log("ada", date(2026, 11, 2), name="Ada Lovelace", email="ada@example.org")

@@ -54,6 +54,8 @@ class LetterScreen(DpoModal[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame"):
             yield Label(f"Letters for {self.ref}: pick one, edit it, ctrl+s saves it to the case, ctrl+o writes the file, ctrl+t sends it by email", classes="title", markup=False)
+            if self.app.settings.is_demo:  # the letter would be signed by the demo DPO: say so where it is written
+                yield Static(literal(self.app.settings.demo_notice), id="letter-demo")
             with Horizontal(id="letter-body-row"):
                 yield OptionList(id="letter-kinds")
                 with Vertical(id="letter-edit"):
@@ -151,6 +153,8 @@ class LetterScreen(DpoModal[bool]):
         self.query_one("#letter-subject", Input).value = draft.subject
         self.query_one("#letter-body", TextArea).load_text(draft.body)
         self.query_one("#letter-file", Input).value = f"{draft.ref}-{draft.kind}.md"
+        if draft.sent_on is not None:  # the date of the step the letter belongs to, not today
+            self.query_one("#letter-date", Input).value = draft.sent_on.isoformat()
         self._error(self._notice)
 
     def _current(self) -> Any:

@@ -43,27 +43,47 @@ class AskScreen(DpoModal[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
-    def __init__(self, title: str, *, placeholder: str = "", value: str = "", hint: str = "", suggester: Suggester | None = None) -> None:
+    def __init__(
+        self, title: str, *, placeholder: str = "", value: str = "", hint: str = "", suggester: Suggester | None = None,
+        suggestions: list[str] | None = None,
+    ) -> None:
         super().__init__()
         self.suggester = suggester
         self.title_text = title
         self.placeholder = placeholder
         self.value = value
         self.hint = hint
+        self.suggestions = list(suggestions or [])
 
     def compose(self) -> ComposeResult:
+        from textual.suggester import SuggestFromList
+
+        # Completion as you type (e.g. the team directory's names): the rest of the first match shows greyed, right
+        # arrow takes it, enter answers with it.
+        suggester = self.suggester or (SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None)
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text), classes="dialog-title")
-            yield Input(value=self.value, placeholder=self.placeholder, id="answer", suggester=self.suggester)
+            yield Input(value=self.value, placeholder=self.placeholder, id="answer", suggester=suggester)
             if self.hint:
                 yield Label(Text(self.hint), classes="dialog-hint")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        self.dismiss(completed(event.value, self.suggestions))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def completed(typed: str, suggestions: list[str]) -> str:
+    """What enter answers: the suggestion shown (the first that starts with what was typed, as `SuggestFromList`
+    shows it), else what was typed."""
+    key = typed.strip().casefold()
+    if key:
+        for s in suggestions:
+            if s.casefold().startswith(key):
+                return s
+    return typed
 
 
 class ChooseScreen(DpoModal[str | None]):

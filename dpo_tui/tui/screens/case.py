@@ -99,6 +99,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         Binding("H", "hold", "Legal hold", id="case.hold"),
         Binding("f", "follow_up", "Follow-ups", id="case.follow_up"),
         Binding("O", "originals", "Messages as received", id="case.originals"),
+        Binding("R", "reopen", "Reopen (closed case)", show=False, id="case.reopen"),
         *CHECKLIST_BINDINGS,  # t tick, N not applicable, o item note, + add item, C complete (screens/case_checklist.py)
         # Issue 15 (tui/modals/law.py): shown in help (?), kept out of the footer.
         Binding("E", "exemptions", "Exemption log", show=False, id="case.exemptions"),
@@ -479,6 +480,31 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
                                  self._after_form("Repeat request decision recorded."))  # fmt: skip
 
         self.call_in_thread(lambda w: related_cases(w, ref), offer, group="case-service")
+    def action_reopen(self) -> None:
+        """Reopen a closed case into work, with a reason (audited: `case.reopened`)."""
+        from dpo_tui.tui.modals.checklist import TextPrompt
+
+        detail = self.detail
+        if detail is None:
+            self.app.notify("The case is still loading.", markup=False)
+            return
+        if detail.is_open:
+            self.app.notify(f"{detail.ref} is open ({status_words(detail.status)}): nothing to reopen.", markup=False)
+            return
+        ref, version = detail.ref, detail.version
+
+        def reopen(w: Casework, reason: str) -> CaseDetail:
+            return w.reopen(ref, reason, version=version)
+
+        self.app.push_screen(
+            TextPrompt(
+                Text(f"Reopen {ref} ({status_words(detail.status)})", style="bold"),
+                prompt="Why is it reopened? (recorded in the audit trail)",
+                save=reopen,
+                placeholder="e.g. complaint: the response left out the call recordings",
+            ),
+            self._after(f"{ref} reopened: in progress."),
+        )
 
     def _today(self) -> date:
 

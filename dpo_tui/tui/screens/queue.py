@@ -25,14 +25,14 @@ from dpo_tui.store.queue import (
     View,
 )
 from dpo_tui.tui.base import DpoScreen
-from dpo_tui.tui.modals.prompts import AskScreen, ChooseScreen
+from dpo_tui.tui.modals.prompts import AskScreen, ChooseScreen, ConfirmScreen
 from dpo_tui.tui.text import literal
 from dpo_tui.tui.widgets.queue_table import PAGE, QueueHeader, QueueTable
 
 COUNT_DELAY_TICKS = 15  # x 10 ms: how long typing must pause before the exact match count is computed
 
 if TYPE_CHECKING:
-    pass
+    from dpo_tui.domain.checklist import OpenItems
 
 VIEWS: tuple[View, ...] = (
     View.OPEN,
@@ -85,7 +85,7 @@ class QueueScreen(DpoScreen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.app
-        self.query_ = QueueQuery(me=app.settings.user_name, today=app.today())
+        self.query_ = QueueQuery(me=app.settings.me, today=app.today())  # the team directory's name for this login
         yield Static("", id="summary")
         yield Static("", id="views")
         yield Input(
@@ -224,6 +224,8 @@ class QueueScreen(DpoScreen[None]):
         self.summary = summary
         s = summary
         text = Text.assemble(
+            # No settings file (or no [organisation]): say so before anything else, every time the queue is seen.
+            *((" DEMO SETTINGS ", "bold black on yellow"), "  ") if self.app.settings.is_demo else (),
             (f"{s.open:,} open", "bold"),
             "  ·  ",
             (f"{s.overdue:,} overdue", "bold red" if s.overdue else ""),
@@ -231,7 +233,9 @@ class QueueScreen(DpoScreen[None]):
             (f"{s.due_this_week:,} due this week", "bold yellow" if s.due_this_week else ""),
             "  ·  ",
             f"{s.awaiting_requester:,} awaiting requester",
-        )
+            *(("  ·  ", ("dpo-tui config init" if not self.app.settings.exists else "fill in [organisation]", "yellow"))
+              if self.app.settings.is_demo else ()),
+        )  # fmt: skip
         if s.to_triage:
             text.append("  ·  ")
             text.append(f"{s.to_triage:,} to triage (i)", style="bold magenta")
@@ -416,12 +420,34 @@ class QueueScreen(DpoScreen[None]):
         what = f"{len(rows)} marked cases" if self.table.marked else rows[0].ref
         current = rows[0].assignee or "" if len(rows) == 1 else ""
 
+        versions = {r.ref: r.version for r in rows}
+        settings = self.app.settings
+        names = [m.name for m in settings.team]
+
         def done(answer: str | None) -> None:
-            if answer is not None:
-                self._assign({r.ref: r.version for r in rows}, answer.strip())
+            if answer is None:
+                return
+            typed = " ".join(answer.split())
+            member = settings.team_member(typed) if typed else None
+            if member is not None or not typed or not names:
+                self._assign(versions, member.name if member is not None else typed)
+                return
+            # Not in the team directory (a typo such as "Jordan Elis" would start a second, empty queue): ask.
+            question = Text.assemble(
+                (f"{typed!r}", "bold"), " is not in the team directory (", ", ".join(names[:4]),
+                " ..." if len(names) > 4 else "", "). Assign anyway?",
+            )
+            self.app.push_screen(
+                ConfirmScreen(question, "enter or y assigns as typed, escape or n cancels"),
+                lambda yes: self._assign(versions, typed) if yes else self.notify("Not assigned.", markup=False),
+            )
 
         self.app.push_screen(
-            AskScreen(f"Assign {what} to", placeholder=self.app.settings.user_name, value=current, hint="Enter assigns, an empty name unassigns, escape cancels"),
+            AskScreen(
+                f"Assign {what} to", placeholder=settings.me, value=current, suggestions=names,
+                hint="Names complete from the team directory (right arrow or enter takes the suggestion); "
+                "an empty name unassigns; escape cancels",
+            ),
             done,
         )
 
@@ -453,13 +479,33 @@ class QueueScreen(DpoScreen[None]):
         )
 
     @work(thread=True, group="queue-write")
-    def _set_status(self, versions: dict[str, int], status: str) -> None:
+    def _set_status(self, versions: dict[str, int], status: str, reason: str | None = None) -> None:
+        from dpo_tui.domain.checklist import OpenItems  # not before the first paint
+
         try:
-            n = self.app.casework.bulk_status(status, versions=versions)
+            n = self.app.casework.bulk_status(status, versions=versions, reason=reason)
+        except OpenItems as exc:  # the same rule as the case screen's C: an override needs a reason
+            self.app.call_from_thread(self._ask_override, versions, status, exc)
+            return
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.app.notify_error, exc)
             return
         self.app.call_from_thread(self._written, f"Moved {n} case{'s' if n != 1 else ''} to {Status(status).label}")
+
+    def _ask_override(self, versions: dict[str, int], status: str, exc: OpenItems) -> None:
+        shown = ", ".join(label for _, label in exc.items[:3]) + (" ..." if len(exc.items) > 3 else "")
+        title = f"{exc.ref} has {len(exc.items)} open checklist item(s) ({shown}). Override reason"
+
+        def done(answer: str | None) -> None:
+            if answer and answer.strip():
+                self._set_status(versions, status, answer.strip())
+            elif answer is not None:
+                self.notify("Not moved: completing with open items needs a reason.", severity="warning", markup=False)
+
+        self.app.push_screen(
+            AskScreen(title, hint="Enter completes, recording the reason and the open items in the audit trail; escape cancels."),
+            done,
+        )
 
     def _written(self, message: str) -> None:
         self.notify(message, markup=False)

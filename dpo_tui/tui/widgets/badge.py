@@ -61,7 +61,10 @@ def deadline_badge(obj: Any, today: date) -> Badge:
         state = str(getattr(obj, "clock_state", "running"))
         extended = bool(getattr(obj, "extended", False))
         is_open = bool(getattr(obj, "is_open", True))
-        left = (due_date - today).days if due_date and is_open else None
+        from dpo_tui.domain.days_left import days_left  # the one definition (frozen while stopped)
+
+        since = getattr(obj, "stopped_since", None)
+        left = days_left(due_date, today, state=state, stopped_since=since) if is_open else None
 
     due = fmt(due_date) if due_date else "no due date yet"
     days = relative_days(left) if left is not None and is_open else ""
@@ -72,7 +75,7 @@ def deadline_badge(obj: Any, today: date) -> Badge:
     if state == "not_started":
         return Badge(due, days, "clock not started — " + _not_started_reason(obj, status), PAUSED)
     if state == "stopped":
-        since = getattr(deadline, "stopped_since", None) if deadline is not None else None
+        since = getattr(deadline if deadline is not None else obj, "stopped_since", None)
         words = "clock stopped — awaiting clarification"
         if since:
             words += f" since {fmt(since)}"

@@ -108,6 +108,8 @@ def days_text(row: QueueRow, today: date) -> str:
         if row.is_open and row.clock_state in ("not_started", "stopped"):
             return "clock stopped" if row.clock_state == "stopped" else "not started"
         return ""
+    if row.clock_state == "stopped":  # frozen while it waits: what the case header says, not a countdown
+        return f"{n} day{'s' * (abs(n) != 1)}, stopped"
     return relative_days(n)
 
 
