@@ -148,8 +148,7 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         intake = parse_intake(data.get("intake"), org.country, org.subdivision)
     except IntakeSettingsError as exc:
-        key, _, message = str(exc).partition(": ")
-        raise fail(key, message) from None
+        raise fail(exc.key, exc.message) from None
     return Settings(
         path=path, exists=True, user_name=user_name.strip(), organisation=org, policy=policy, fees=fees, keymap=dict(keymap),
         calendar=calendar, smtp=smtp, intake=intake,

@@ -10,6 +10,7 @@ counting past thousands with OFFSET. OFFSET is used only to jump (home/end).
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -216,7 +217,7 @@ class _Lane:
                             break
                 return rows, True
             except sqlite3.OperationalError as exc:
-                if budget_s is not None and "interrupted" in str(exc) and time.perf_counter() > deadline:
+                if budget_s is not None and _sqlite_interrupted(exc) and time.perf_counter() > deadline:
                     return rows, limit is not None and len(rows) >= limit
                 raise
             finally:
@@ -235,9 +236,18 @@ SCAN_BUDGET_S = 0.004
 SHORT_BUDGET_S = 0.012
 
 
+def _sqlite_interrupted(exc: BaseException) -> bool:
+    """SQLite stopped the statement: `interrupt()` or a progress handler that ran out of time (SQLITE_INTERRUPT)."""
+    return isinstance(exc, sqlite3.OperationalError) and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_INTERRUPT
+
+
 def _interrupted(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return "interrupt" in text or "cancel" in text
+    """A statement stopped by `QueueReader.interrupt_counts`: SQLite's interrupt, or PostgreSQL's query cancel.
+    psycopg is looked up, not imported: when it was never loaded, no PostgreSQL query was cancelled."""
+    if _sqlite_interrupted(exc):
+        return True
+    errors = sys.modules.get("psycopg.errors")
+    return errors is not None and isinstance(exc, errors.QueryCanceled)
 
 
 class QueueReader:
