@@ -29,7 +29,17 @@ class Channel(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ")
+        return _CHANNEL_LABELS[self]
+
+
+_CHANNEL_LABELS = {
+    Channel.EMAIL: "email",
+    Channel.WEB: "web form",
+    Channel.POST: "post",
+    Channel.PHONE: "phone",
+    Channel.IN_PERSON: "in person",
+    Channel.SOCIAL: "social media",
+}
 
 
 class Direction(StrEnum):

@@ -24,7 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from dpo_tui.domain import identity as rules
-from dpo_tui.domain.dates import fmt, relative_days
+from dpo_tui.domain.dates import fmt, parse_date, relative_days
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.identity import IdStatus, Method, RequesterKind
 from dpo_tui.tui.base import DpoModal
@@ -49,16 +49,6 @@ KIND_OPTIONS = [(k.label, k.value) for k in RequesterKind]
 METHOD_OPTIONS = [(m.label, m.value) for m in Method]
 COMPETENT_OPTIONS = [("not assessed yet", "unknown"), ("competent", "yes"), ("not competent", "no")]
 OUTCOME_OPTIONS = [("verified", "verified"), ("could not verify", "could_not_verify"), ("withdrawn", "withdrawn")]
-
-
-def parse_date(field: str, text: str) -> date:
-    value = text.strip()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        if not value:
-            raise InvalidInput(field, "give the date (YYYY-MM-DD)") from None
-        raise InvalidInput(field, f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-10") from None
 
 
 def start_step(detail: CaseDetail) -> int:
@@ -410,7 +400,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         from dpo_tui.services import identity as idv
 
         try:
-            on_ = parse_date("on", self._val("#what-on"))
+            on_ = parse_date(self._val("#what-on"), "on")
         except DomainError as exc:
             self.show_error(exc)
             return
@@ -467,9 +457,9 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         from dpo_tui.services import identity as idv
 
         try:
-            on_ = parse_date("on", self._val("#got-on"))
+            on_ = parse_date(self._val("#got-on"), "on")
             auth_text = self._val("#got-authority-on")
-            auth_on = parse_date("authority_on", auth_text) if auth_text.strip() else None
+            auth_on = parse_date(auth_text, "authority_on") if auth_text.strip() else None
         except DomainError as exc:
             self.show_error(exc)
             return
@@ -521,7 +511,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
 
         kind = self._val("#out-kind")
         try:
-            on_ = parse_date("on", self._val("#out-on"))
+            on_ = parse_date(self._val("#out-on"), "on")
         except DomainError as exc:
             self.show_error(exc)
             return
