@@ -350,13 +350,33 @@ class RefusedItem:
 
 
 @dataclass(frozen=True)
+class AuthorityContact:
+    """The supervisory authority named in a refusal (a snapshot of the settings when it was refused)."""
+
+    name: str = ""
+    website: str = ""
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+
+    @classmethod
+    def from_json(cls, raw: Any) -> AuthorityContact:
+        r = _map(raw)
+        return cls(*(str(r.get(k) or "").strip() for k in ("name", "website", "phone", "address", "email")))
+
+    @property
+    def has_contact(self) -> bool:
+        return any((self.address, self.website, self.phone, self.email))
+
+
+@dataclass(frozen=True)
 class Refusal:
     scope: RefusalScope | None = None
     items: tuple[RefusedItem, ...] = ()
     reasons: tuple[str, ...] = ()
     on: date | None = None
     finding: str | None = None
-    authority: Mapping[str, Any] = field(default_factory=dict)
+    authority: AuthorityContact = field(default_factory=AuthorityContact)
     judicial_remedy: str | None = None
     complain_to_controller: Any = None  # None (not recorded) | str (the sentence) | bool (older records)
 
@@ -372,7 +392,7 @@ class Refusal:
             for i in raw.get("items") or () if isinstance(i, Mapping)
         )
         return cls(_enum(RefusalScope, raw.get("scope")), items, tuple(str(r) for r in reasons), _day(raw.get("on")),
-                   _text(raw.get("finding")), _map(raw.get("authority")), _text(raw.get("judicial_remedy")),
+                   _text(raw.get("finding")), AuthorityContact.from_json(raw.get("authority")), _text(raw.get("judicial_remedy")),
                    raw.get("complain_to_controller"))  # fmt: skip
 
     @property
@@ -385,12 +405,15 @@ class Extension:
     reason: str | None = None
     told_on: date | None = None
     note: str | None = None
+    due_before: date | None = None
+    due_after: date | None = None
 
     @classmethod
     def from_json(cls, raw: Any) -> Extension | None:
         if not isinstance(raw, Mapping) or not raw:
             return None
-        return cls(_text(raw.get("reason")), _day(raw.get("told_on")), _text(_first(raw, "note", "explanation")))
+        return cls(_text(raw.get("reason")), _day(raw.get("told_on")), _text(_first(raw, "note", "explanation")),
+                   _day(raw.get("due_before")), _day(raw.get("due_after")))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -444,19 +467,23 @@ class Erasure:
 
 @dataclass(frozen=True)
 class Lapse:
+    """A due date that passed before ID was asked for (issue 15), with the DPO's reason."""
+
     kind: str | None
     lapsed_due: date | None
+    asked_on: date | None
     reason: str | None
 
 
 @dataclass(frozen=True)
 class DecisionRecord:
-    """`Case.decision`. Sections without a typed view here (exemption log entries, further copies, CCPA repeats)
-    are read by their own modules (domain/exemptions.py) from `exemptions` / `raw`."""
+    """`Case.decision`. Exemption log entries are kept as stored (their own module, domain/exemptions.py, reads
+    them); a CCPA repeat-request decision is in `raw["ccpa_repeat"]`."""
 
     kind: DecisionKind | None = None
     assessment: Assessment | None = None
     fee: Fee | None = None
+    further_copies: tuple[Fee, ...] = ()
     refusal: Refusal | None = None
     extension: Extension | None = None
     clarifications: tuple[Clarification, ...] = ()
@@ -476,13 +503,14 @@ class DecisionRecord:
         if isinstance(clar, Mapping):
             clar = clar.get("rounds") or [clar]
         lapses = tuple(
-            Lapse(_text(x.get("kind")), _day(x.get("lapsed_due")), _text(x.get("reason")))
+            Lapse(_text(x.get("kind")), _day(x.get("lapsed_due")), _day(x.get("asked_on")), _text(x.get("reason")))
             for x in r.get("lapses") or () if isinstance(x, Mapping)
         )
         return cls(
             kind=_enum(DecisionKind, r.get("kind")),
             assessment=Assessment.from_json(r.get("assessment")),
             fee=Fee.from_json(r.get("fee")),
+            further_copies=tuple(f for f in (Fee.from_json(x) for x in r.get("further_copies") or ()) if f is not None),
             refusal=Refusal.from_json(r.get("refusal")),
             extension=Extension.from_json(r.get("extension")),
             clarifications=tuple(Clarification.from_json(c) for c in clar if isinstance(c, Mapping)),
@@ -522,7 +550,7 @@ def decision_of(raw: Mapping[str, Any] | None) -> DecisionRecord:
 
 
 __all__ = [
-    "DECISION_SCHEMA", "IDENTITY_SCHEMA", "Assessment", "Authority", "Child", "Clarification", "DecisionRecord",
+    "DECISION_SCHEMA", "IDENTITY_SCHEMA", "Assessment", "Authority", "AuthorityContact", "Child", "Clarification", "DecisionRecord",
     "Erasure", "Extension", "Fee", "FeeLine", "Ground", "IdentityFacts", "IdentityRecord", "KeptData", "Lapse", "Payment", "RecordTooNew",
     "RefusedItem", "Refusal", "decision_of", "identity_of",
 ]
