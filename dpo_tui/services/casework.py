@@ -26,6 +26,7 @@ from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, parse_sta
 from dpo_tui.domain.regimes import Regime
 from dpo_tui.loaders import load_regimes
 from dpo_tui.domain.rights import Right
+from dpo_tui.domain.states import Channel
 from dpo_tui.domain.text import check_text, problem as text_problem
 from dpo_tui.domain.workdays import WorkCalendar
 from dpo_tui.settings import Settings
@@ -41,7 +42,7 @@ from dpo_tui.services.views import (
     NoteView,
 )
 
-CHANNELS = ("email", "web", "post", "phone", "in_person", "social")
+CHANNELS = tuple(c.value for c in Channel)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -74,7 +75,7 @@ class NewRequest:
     email: str
     rights: tuple[Right, ...]
     received: date
-    channel: str = "email"
+    channel: str = Channel.EMAIL
     description: str = ""
     regime: str | None = None
     address: str | None = None
@@ -157,7 +158,7 @@ class Casework:
     def refresh_deadline(self, session: Session, case: Case) -> Deadline:
         rows = _clock_rows(session, case.id)
         dl = self.deadline_of(case, rows)
-        case.clock_state = dl.state.value
+        case.clock_state = dl.state
         case.clock_start = dl.clock_start
         case.legal_due = dl.due
         case.due = dl.effective_due

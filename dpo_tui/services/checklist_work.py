@@ -26,14 +26,13 @@ from sqlmodel import Session, select
 from dpo_tui.domain.checklist import marketing_items_protected, marketing_objection_refusal
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.lifecycle import CLOSED, Status
+from dpo_tui.domain.states import ItemState, SearchResult
 from dpo_tui.services.casework import Casework, lock_case, status_snapshot
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
 from dpo_tui.store.models import Case, ChecklistItem
 
-OPEN, DONE, NA = "open", "done", "na"
-FOUND = ("found", "nothing_found")
-FOUND_LABELS = {"found": "found", "nothing_found": "nothing found"}
+OPEN, DONE, NA = ItemState.OPEN, ItemState.DONE, ItemState.NA
 ADHOC_PREFIX = "adhoc"
 MAX_LABEL = 200
 
@@ -214,14 +213,14 @@ def complete_case(
                 {"reason": why, "open_items": [{"key": i.key, "label": i.label} for i in open_items]},
             )
         before = status_snapshot(case)
-        work.move(case, Status.COMPLETED, reason=why, outcome="completed")
+        work.move(case, Status.COMPLETED, reason=why, outcome=Status.COMPLETED)
         work.refresh_deadline(s, case)
         _recount(s, case)
         work.record(
             s,
             case,
             "case.status",
-            {"to": Status.COMPLETED.value, "outcome": "completed", "reason": why, "open_items": len(open_items), "before": before},
+            {"to": Status.COMPLETED.value, "outcome": Status.COMPLETED.value, "reason": why, "open_items": len(open_items), "before": before},
         )
         return work.finish(s, case)
 
@@ -292,13 +291,14 @@ def _one_line(value: str | None) -> str | None:
     return text or None
 
 
-def _found(value: str | None) -> str | None:
+def _found(value: str | None) -> SearchResult | None:
     if value is None or not value.strip():
         return None
-    norm = value.strip().lower().replace(" ", "_").replace("-", "_")
-    if norm not in FOUND:
-        raise InvalidInput("found", f"'{value}' is not a search result (valid: found, nothing_found)")
-    return norm
+    try:
+        return SearchResult(value.strip().lower().replace(" ", "_").replace("-", "_"))
+    except ValueError:
+        valid = ", ".join(r.value for r in SearchResult)
+        raise InvalidInput("found", f"'{value}' is not a search result (valid: {valid})") from None
 
 
 def _by(item: ChecklistItem) -> str:

@@ -346,9 +346,9 @@ def record_outcome(
         day = rules.check_date("on", on or work.today(), received=case.received, today=work.today(),
                                not_before=rec.requested_on, not_before_what="the request for ID")
         if result is Outcome.COULD_NOT_VERIFY:
-            work.move(case, Status.REFUSED, reason=f"identity could not be verified: {why}", outcome="could_not_verify")
+            work.move(case, Status.REFUSED, reason=f"identity could not be verified: {why}", outcome=IdStatus.COULD_NOT_VERIFY)
         elif result is Outcome.WITHDRAWN:
-            work.move(case, Status.WITHDRAWN, reason=f"withdrawn: {why}", outcome="withdrawn")
+            work.move(case, Status.WITHDRAWN, reason=f"withdrawn: {why}", outcome=IdStatus.WITHDRAWN)
         ident.update(status=result.value, outcome=result.value, outcome_reason=why, outcome_on=day.isoformat(),
                      outcome_by=work.actor)
         case.identity = ident
@@ -376,8 +376,8 @@ def close_no_response(work: Casework, ref: str, *, version: int) -> CaseDetail:
                 f"{case.ref} has been awaiting ID for {waited} day{'s' * (waited != 1)} (since {fmt(since)}); "
                 f"the policy allows closing as no response only after {limit} days (from {fmt(since + timedelta(days=limit + 1))})"
             )
-        work.move(case, Status.WITHDRAWN, reason=f"no response to the request for ID of {fmt(since)}", outcome="no_response")
-        ident.update(status=IdStatus.NO_RESPONSE.value, outcome="no_response", outcome_on=work.today().isoformat(),
+        work.move(case, Status.WITHDRAWN, reason=f"no response to the request for ID of {fmt(since)}", outcome=IdStatus.NO_RESPONSE)
+        ident.update(status=IdStatus.NO_RESPONSE.value, outcome=IdStatus.NO_RESPONSE.value, outcome_on=work.today().isoformat(),
                      outcome_reason=f"no response after {waited} days (policy: {limit})", outcome_by=work.actor)
         case.identity = ident
         work.refresh_deadline(s, case)

@@ -30,6 +30,7 @@ from dpo_tui.services.casework import Casework, NewRequest, load_case, lock_case
 from dpo_tui.store import audit
 from dpo_tui.store.intake_models import IntakeMessage, PendingIntake, StoredFile
 from dpo_tui.store.models import Case, Letter, utcnow
+from dpo_tui.domain.states import Channel, Direction, IntakeStatus
 
 REF_IN_SUBJECT = re.compile(r"\bDSAR-\d{4}-\d{4,}\b", re.IGNORECASE)
 # A web form's request-type field in words people use; anything else is left for the DPO.
@@ -236,7 +237,7 @@ class Intake:
         reason = "; ".join(reasons) or "confident: confirm and log"
         match_ref = _ref_in(hint)
         pending_id = _insert(
-            s, _PENDING, status="needs_triage", reason=reason,
+            s, _PENDING, status=IntakeStatus.NEEDS_TRIAGE, reason=reason,
             source=where, channel=m.channel, from_name=m.from_name, from_email=m.from_email,
             requester_name=m.requester_name, requester_email=m.requester_email, on_behalf_email=m.on_behalf_email,
             third_party=m.third_party, received=m.received, received_basis=m.received_basis, subject=m.subject,
@@ -303,7 +304,7 @@ class Intake:
             for _, pending_id in rows:
                 if pending_id is not None:
                     hint = f"a reply to intake item #{pending_id}, which awaits triage"
-        if hint is None and m.channel == "email":
+        if hint is None and m.channel == Channel.EMAIL:
             emails = {m.requester_email.lower(), m.from_email.lower()}
             ref = s.connection().execute(_SAME_SENDER, {"emails": sorted(emails)}).scalar()
             if ref:
@@ -403,7 +404,7 @@ class Intake:
             message_id = row.message_id or message_id
             s.add(row)
         s.add(Letter(
-            case_id=case.id, kind="received", channel=p.channel, direction="in", sent_on=p.received,
+            case_id=case.id, kind="received", channel=p.channel, direction=Direction.IN, sent_on=p.received,
             subject=p.subject, body=p.body, created_by=self.actor, message_id=f"<{message_id}>" if message_id else None,
         ))
         s.flush()
@@ -551,7 +552,7 @@ def _load_pending(s: Session, pending_id: int, version: int) -> PendingIntake:
     p = s.get(PendingIntake, pending_id)
     if p is None:
         raise PendingNotFound(f"no intake item #{pending_id}")
-    if p.version != version or p.status != "needs_triage":
+    if p.version != version or p.status != IntakeStatus.NEEDS_TRIAGE:
         raise StalePending(f"intake item #{pending_id} was decided by someone else meanwhile ({p.status}); reload the list")
     return p
 
@@ -586,7 +587,7 @@ def _file_name(m: IncomingMessage) -> str:
 def _letter(case: Case, m: IncomingMessage, actor: str) -> Letter:
     """The message as correspondence received, so the case screen lists it with the letters sent."""
     return Letter(
-        case_id=case.id, kind="received", channel=m.channel, direction="in", sent_on=m.received,
+        case_id=case.id, kind="received", channel=m.channel, direction=Direction.IN, sent_on=m.received,
         subject=m.subject, body=m.text, created_by=actor,
         # so that letters sent from the case thread onto it (In-Reply-To/References, services/outbound.py)
         message_id=f"<{m.message_id}>" if m.message_id else None,

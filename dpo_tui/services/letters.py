@@ -19,6 +19,8 @@ from dpo_tui.domain.rights import Right
 from dpo_tui.letters import KINDS, LetterKind, LetterRefused, Trusted, environment, kind_of, why_not
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
+from dpo_tui.domain.states import Channel, Direction, ItemState, SearchResult
+from dpo_tui.domain.lifecycle import Status
 
 FORMATS = ("md", "txt")
 UK_COMPLAIN_TO_CONTROLLER_FROM = date(2026, 6, 19)  # DPA 2018 s.164A (see dpo_tui.domain.wording)
@@ -151,8 +153,8 @@ def sample_case(settings: Any, today: date) -> CaseDetail:
     deadline = compute_deadline(regime, calendar, [ClockEvent(ClockEventKind.RECEIVED, received)], rights=("access", "erasure"))
     now = datetime.now(timezone.utc)
     return CaseDetail(
-        id=0, ref="DSAR-0000-0000", status="in_progress", regime=regime.key, country=calendar.country,
-        subdivision=calendar.subdivision, channel="email", received=received, rights=("access", "erasure"),
+        id=0, ref="DSAR-0000-0000", status=Status.IN_PROGRESS, regime=regime.key, country=calendar.country,
+        subdivision=calendar.subdivision, channel=Channel.EMAIL, received=received, rights=("access", "erasure"),
         requester={"name": "Sample Person", "email": "sample@example.org", "address": "1 Sample Street", "phone": None, "account": None},
         agent={"name": None, "kind": None}, description="Please send me a copy of my data and then erase it.",
         assignee=None, outcome=None, final_response_on=None, status_since=now, created_at=now, updated_at=now,
@@ -184,7 +186,7 @@ def save_letter(
     kind: str,
     subject: str,
     body: str,
-    channel: str = "email",
+    channel: str = Channel.EMAIL,
     sent_on: date | None = None,
     *,
     version: int,
@@ -209,7 +211,7 @@ def save_letter(
             case_id=case.id,
             kind=letter.key,
             channel=channel,
-            direction="out",
+            direction=Direction.OUT,
             sent_on=sent_on,
             subject=subject.strip(),
             body=body,
@@ -437,12 +439,12 @@ def _art15(detail: CaseDetail, org: Any, auth: Any, wording: Any) -> list[tuple[
 def _found_systems(detail: CaseDetail, org: Any) -> list[Any] | None:
     """The systems where the person's data was found (access search records), or None when no search recorded a
     finding either way (the letter then describes the organisation's whole profile, as before)."""
-    records = [i for i in detail.checklist if i.right == "access" and i.system_key and i.found in ("found", "nothing_found")]
+    records = [i for i in detail.checklist if i.right == "access" and i.system_key and i.found in tuple(SearchResult)]
     if not records:
         return None
     out = []
     for i in records:
-        if i.found == "found":
+        if i.found == SearchResult.FOUND:
             try:
                 system = org.system(i.system_key)
             except DomainError:
@@ -455,8 +457,8 @@ def _found_systems(detail: CaseDetail, org: Any) -> list[Any] | None:
 def _holds_nothing(detail: CaseDetail, org: Any) -> bool:
     """Every access search item is done and found nothing: the "we hold no personal data about you" reply."""
     searches = [i for i in detail.checklist if i.right == "access" and i.requires_search_record]
-    return bool(searches) and all(i.state in ("done", "na") for i in searches) and not any(
-        i.found == "found" for i in searches
+    return bool(searches) and all(ItemState(i.state).settled for i in searches) and not any(
+        i.found == SearchResult.FOUND for i in searches
     )
 
 
@@ -547,7 +549,7 @@ def _system_name(org: Any, key: str | None) -> str | None:
 def _systems(detail: CaseDetail, org: Any, right: str | None) -> list[Trusted]:
     names: list[Trusted] = []
     for item in detail.checklist:
-        if item.state != "done" or not item.system_key:
+        if item.state != ItemState.DONE or not item.system_key:
             continue
         if right is not None and item.right != right:
             continue
@@ -563,7 +565,7 @@ def _systems(detail: CaseDetail, org: Any, right: str | None) -> list[Trusted]:
 def _notified(detail: CaseDetail, org: Any) -> list[Trusted]:
     names: list[Trusted] = []
     for item in detail.checklist:
-        if item.state != "done" or not item.system_key or item.right not in ("erasure", "rectification", "restriction"):
+        if item.state != ItemState.DONE or not item.system_key or item.right not in ("erasure", "rectification", "restriction"):
             continue
         system = next((s for s in org.systems if s.key == item.system_key), None)
         if system is not None and system.role.value == "recipient":
@@ -611,6 +613,6 @@ def _actions(detail: CaseDetail, org: Any = None) -> list[Trusted]:
 
 def _notified_for(detail: CaseDetail, org: Any, right: str, name: str) -> bool:
     for item in detail.checklist:
-        if item.state == "done" and item.right == right and item.system_key and _system_name(org, item.system_key) == name:
+        if item.state == ItemState.DONE and item.right == right and item.system_key and _system_name(org, item.system_key) == name:
             return True
     return False
