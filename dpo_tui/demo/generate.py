@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import select
 
+from dpo_tui.domain.lifecycle import Status
 from dpo_tui.domain.checklist import ChecklistItemSpec
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, ClockState, compute_deadline
 from dpo_tui.domain.rights import Right
@@ -261,7 +262,7 @@ def _one_case(
         status = "new"
     else:
         status = "in_progress"
-    if status != "new" and regime_key == "uk-gdpr" and rng.random() < 0.06 and closed_on is None and age < 40:
+    if status != Status.NEW and regime_key == "uk-gdpr" and rng.random() < 0.06 and closed_on is None and age < 40:
         told = received + timedelta(days=rng.randint(2, 20))
         if told <= today:
             events.append(ClockEvent(ClockEventKind.EXTENDED, told, "complex"))
@@ -269,9 +270,9 @@ def _one_case(
     if rights not in spec_cache:
         spec_cache[rights] = specs_for(work.settings, rights)
     specs = spec_cache[rights]
-    if status == "completed":
+    if status == Status.COMPLETED:
         done = len(specs)
-    elif status == "in_progress":
+    elif status == Status.IN_PROGRESS:
         done = rng.randint(0, len(specs) - 1) if specs else 0
     else:
         done = 0
@@ -286,7 +287,7 @@ def _one_case(
         due_sort=dl.effective_due or NO_DUE, extension_notice_by=dl.extension_notice_by, extended=dl.extended,
         paused_days=dl.paused_days, status_since=closed_at or created, identity={}, decision=_decision(events),
         checklist_done=done, checklist_total=len(specs), outcome=status if closed_on else None,
-        final_response_on=closed_on if status == "completed" else None, created_at=created,
+        final_response_on=closed_on if status == Status.COMPLETED else None, created_at=created,
         updated_at=closed_at or created, closed_at=closed_at, version=1,
     )  # fmt: skip
     who = assignee or "Jordan Ellis"

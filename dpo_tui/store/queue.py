@@ -19,7 +19,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from dpo_tui.domain.lifecycle import AWAITING
+from dpo_tui.domain.clock import ClockState
+from dpo_tui.domain.lifecycle import AWAITING, Status
 from dpo_tui.store.schema import HEAD_REVISION
 
 NO_DUE = "9999-12-31"
@@ -85,8 +86,8 @@ class QueueRow:
     rights: tuple[str, ...]
     received: date
     due: date | None
-    clock_state: str
-    status: str
+    clock_state: ClockState
+    status: Status
     status_since: datetime
     assignee: str | None
     checklist_done: int
@@ -467,8 +468,8 @@ class QueueReader:
             rights=tuple(r[4].split(",")),
             received=_date(r[5]),
             due=_date(r[6]) if r[6] else None,
-            clock_state=r[7],
-            status=r[8],
+            clock_state=ClockState(r[7]),
+            status=Status(r[8]),
             status_since=_datetime(r[9]),
             assignee=r[10],
             checklist_done=int(r[11]),

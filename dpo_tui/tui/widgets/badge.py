@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.text import Text
 
+from dpo_tui.domain.clock import ClockState
 from dpo_tui.domain.dates import fmt, relative_days
 from dpo_tui.tui.formatting import status_words
 
@@ -52,13 +53,13 @@ def deadline_badge(obj: Any, today: date) -> Badge:
     deadline = getattr(obj, "deadline", None)
     if deadline is not None:  # CaseDetail
         due_date = deadline.effective_due
-        state = str(deadline.state)
+        state = ClockState(deadline.state)
         extended = bool(deadline.extended)
         left = deadline.days_left(today)
         is_open = bool(getattr(obj, "is_open", True))
     else:  # QueueRow
         due_date = getattr(obj, "due", None)
-        state = str(getattr(obj, "clock_state", "running"))
+        state = ClockState(getattr(obj, "clock_state", ClockState.RUNNING))
         extended = bool(getattr(obj, "extended", False))
         is_open = bool(getattr(obj, "is_open", True))
         left = (due_date - today).days if due_date and is_open else None
@@ -66,12 +67,12 @@ def deadline_badge(obj: Any, today: date) -> Badge:
     due = fmt(due_date) if due_date else "no due date yet"
     days = relative_days(left) if left is not None and is_open else ""
 
-    if not is_open or state == "ended":
+    if not is_open or state is ClockState.ENDED:
         words = status_words(status) if status else "closed"
         return Badge(due, days, f"clock ended — {words}", CLOSED)
-    if state == "not_started":
+    if state is ClockState.NOT_STARTED:
         return Badge(due, days, "clock not started — " + _not_started_reason(obj, status), PAUSED)
-    if state == "stopped":
+    if state is ClockState.STOPPED:
         since = getattr(deadline, "stopped_since", None) if deadline is not None else None
         words = "clock stopped — awaiting clarification"
         if since:
