@@ -246,6 +246,7 @@ class IdentityRecord:
             "rounds": self.rounds,
             "previous": [dict(p) for p in self.previous],
             "late": dict(self.late) if self.late else None,
+            **({"outcome_by": self.outcome_by} if self.outcome_by else {}),  # added last, with the outcome
         }
 
     @property
