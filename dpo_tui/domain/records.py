@@ -326,7 +326,7 @@ class Ground:
 
 
 @dataclass(frozen=True)
-class Assessment:
+class AssessmentRecord:
     finding: str | None = None
     grounds: tuple[Ground, ...] = ()
     on: date | None = None
@@ -334,7 +334,7 @@ class Assessment:
     note: str | None = None
 
     @classmethod
-    def from_json(cls, raw: Any) -> Assessment | None:
+    def from_json(cls, raw: Any) -> AssessmentRecord | None:
         if not isinstance(raw, Mapping) or not raw:
             return None
         grounds = tuple(
@@ -482,7 +482,7 @@ class DecisionRecord:
     them); a CCPA repeat-request decision is in `raw["ccpa_repeat"]`."""
 
     kind: DecisionKind | None = None
-    assessment: Assessment | None = None
+    assessment: AssessmentRecord | None = None
     fee: Fee | None = None
     further_copies: tuple[Fee, ...] = ()
     refusal: Refusal | None = None
@@ -509,7 +509,7 @@ class DecisionRecord:
         )
         return cls(
             kind=_enum(DecisionKind, r.get("kind")),
-            assessment=Assessment.from_json(r.get("assessment")),
+            assessment=AssessmentRecord.from_json(r.get("assessment")),
             fee=Fee.from_json(r.get("fee")),
             further_copies=tuple(f for f in (Fee.from_json(x) for x in r.get("further_copies") or ()) if f is not None),
             refusal=Refusal.from_json(r.get("refusal")),
@@ -551,7 +551,7 @@ def decision_of(raw: Mapping[str, Any] | None) -> DecisionRecord:
 
 
 __all__ = [
-    "DECISION_SCHEMA", "IDENTITY_SCHEMA", "Assessment", "Authority", "AuthorityContact", "Child", "Clarification", "DecisionRecord",
+    "DECISION_SCHEMA", "IDENTITY_SCHEMA", "AssessmentRecord", "Authority", "AuthorityContact", "Child", "Clarification", "DecisionRecord",
     "Erasure", "Extension", "Fee", "FeeLine", "Ground", "IdentityFacts", "IdentityRecord", "KeptData", "Lapse", "Payment", "RecordTooNew",
     "RefusedItem", "Refusal", "decision_of", "identity_of",
 ]

@@ -129,7 +129,7 @@ class Casework:
             events,
             closed_on=closed_on,
             internal_target_days=target,
-            rights=case.rights.split(","),
+            rights=case.right_keys,
         )
 
     def calendar_for(self, regime: Regime, member_state: str | None = None) -> WorkCalendar:
@@ -224,7 +224,7 @@ class Casework:
             subdivision=case.subdivision,
             channel=case.channel,
             received=case.received,
-            rights=tuple(case.rights.split(",")),
+            rights=tuple(case.right_keys),
             requester={
                 "name": case.requester_name,
                 "email": case.requester_email,
@@ -468,7 +468,7 @@ class Casework:
         if session is not None and case.id is not None:
             rows = session.exec(select(ChecklistItem.key, ChecklistItem.state).where(ChecklistItem.case_id == case.id))
             states = dict(rows.all())
-        problem = marketing_objection_refusal(case.rights.split(","), states)
+        problem = marketing_objection_refusal(case.right_keys, states)
         if problem:
             raise InvalidTransition(f"{case.ref}: {problem}")
 
@@ -483,7 +483,7 @@ class Casework:
     def _add_checklist(self, s: Session, case: Case) -> None:
         from dpo_tui.services.checklists import specs_for
 
-        specs = specs_for(self.settings, [Right(r) for r in case.rights.split(",")])
+        specs = specs_for(self.settings, [Right(r) for r in case.right_keys])
         for pos, spec in enumerate(specs):
             s.add(
                 ChecklistItem(

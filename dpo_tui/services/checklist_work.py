@@ -235,7 +235,7 @@ def refusal_forbidden(detail: CaseDetail) -> str | None:
 
 def refusal_forbidden_for_case(s: Session, case: Case) -> str | None:
     """`refusal_forbidden` inside a write transaction, from the ORM case."""
-    return marketing_objection_refusal(case.rights.split(","), {i.key: i.state for i in _items(s, case)})
+    return marketing_objection_refusal(case.right_keys, {i.key: i.state for i in _items(s, case)})
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def _item(s: Session, case: Case, key: str) -> ChecklistItem:
 
 
 def _protected_keys(case: Case, items: Sequence[ChecklistItem]) -> set[str]:
-    return marketing_items_protected(case.rights.split(","), [(i.key, i.state) for i in items])
+    return marketing_items_protected(case.right_keys, [(i.key, i.state) for i in items])
 
 
 def _stamp(work: Casework, item: ChecklistItem) -> None:

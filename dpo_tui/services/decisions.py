@@ -123,7 +123,7 @@ def _related(s: Session, case: Case) -> RelatedFacts:
         or_(Case.email_norm == case.email_norm, func.lower(Case.requester_name) == name),
         or_(Case.is_open == True, (Case.received >= window_from) & (Case.received <= case.received)),  # noqa: E712
     ).order_by(Case.received, Case.id)
-    mine = set(case.rights.split(","))
+    mine = set(case.right_keys)
     earlier, overlap = [], []
     for ref, received, rights, status, is_open, email_norm, req_name, regime in s.exec(q):
         matched = tuple(w for w, ok in (("email", email_norm == case.email_norm), ("name", _norm_name(req_name) == name)) if ok)
@@ -135,7 +135,7 @@ def _related(s: Session, case: Case) -> RelatedFacts:
             overlap.append(rc)
     prior = [EarlierRequest(c.ref, c.received, c.regime, c.rights, c.status) for c in earlier]
     repeat: tuple[str, ...] = ()
-    if may_decline_repeat(case.regime, case.rights.split(","), case.received, prior):
+    if may_decline_repeat(case.regime, case.right_keys, case.received, prior):
         repeat = tuple(e.ref for e in repeat_requests_to_know(case.received, prior))
     return RelatedFacts(window_from, tuple(earlier), tuple(overlap), repeat)
 
@@ -336,7 +336,7 @@ def record_further_copy_fee(
         raise InvalidInput("fee", "the total is zero; enter the copies, printing, postage or staff time")
     with work.write() as s:
         case = lock_case(s, ref, version=version)
-        if "access" not in case.rights.split(","):
+        if "access" not in case.right_keys:
             raise FeeRefused("a further-copy fee applies to further copies of an access response; this case has no access request")
         _check_date(work, case, on, "fee requested on")
         if paid_on is not None:
@@ -541,7 +541,7 @@ def record_erasure_ground(
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         _open(case, "record the erasure ground")
-        if "erasure" not in case.rights.split(","):
+        if "erasure" not in case.right_keys:
             raise DecisionRefused(f"{case.ref} does not invoke the right to erasure")
         _check_date(work, case, on, "decided on")
         label = rules.check_ground(case.regime, ground)
@@ -572,7 +572,7 @@ def add_erasure_exception(
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         _open(case, "record an erasure exception")
-        if "erasure" not in case.rights.split(","):
+        if "erasure" not in case.right_keys:
             raise DecisionRefused(f"{case.ref} does not invoke the right to erasure")
         _check_date(work, case, on, "decided on")
         label = rules.check_exception(case.regime, exception)
@@ -661,7 +661,7 @@ def ask_clarification(
         _check_date(work, case, on, "asked on")
         work.move(case, Status.AWAITING_CLARIFICATION, reason="clarification asked", outcome=None)
         work.add_clock_event(s, case, ClockEventKind.CLARIFICATION_ASKED, on)
-        regime_stops = work.regime(case.regime).stops_clock_for(case.rights.split(","))
+        regime_stops = work.regime(case.regime).stops_clock_for(case.right_keys)
         dl = work.refresh_deadline(s, case)
         # Issue 15: the clock stops only for the rights the regime pauses (uk-gdpr: access, Art 12A), and only
         # while their period runs: a question asked after the due date pauses nothing (the breach stands).

@@ -18,7 +18,7 @@ from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
     from dpo_tui.domain.clock import Deadline
-    from dpo_tui.services.views import ChecklistItemView
+    from dpo_tui.services.views import CaseDetail, ChecklistItemView
 
 STATE_MARKS = {ItemState.DONE: "✓", ItemState.OPEN: "☐", ItemState.NA: "N/A"}
 def status_words(status: str) -> str:
@@ -27,6 +27,18 @@ def status_words(status: str) -> str:
         return Status(status).label
     except ValueError:
         return status.replace("_", " ")
+
+
+def requester_line(detail: CaseDetail) -> Text:
+    """`Name <email>  via Agent`: who asked, as written (literal), for the case header and the identity walkthrough."""
+    who = literal(detail.requester.get("name"), "bold")
+    who.append(" <")
+    who.append_text(literal(detail.requester.get("email")))
+    who.append(">")
+    if detail.agent.get("name"):
+        who.append("  via ")
+        who.append_text(literal(detail.agent.get("name")))
+    return who
 
 
 def right_labels(rights: Iterable[str]) -> str:

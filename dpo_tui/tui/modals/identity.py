@@ -30,7 +30,7 @@ from dpo_tui.domain.clock import ClockState
 from dpo_tui.domain.identity import IdStatus, Method, Outcome, RequesterKind
 from dpo_tui.domain.records import IdentityRecord
 from dpo_tui.tui.base import DpoModal
-from dpo_tui.tui.formatting import status_words
+from dpo_tui.tui.formatting import requester_line, status_words
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
@@ -88,13 +88,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
             yield Static("", id="id-title")
             yield Static("", id="id-law")
             who = Text("Requester: ")
-            who.append_text(literal(d.requester.get("name"), "bold"))
-            who.append(" <")
-            who.append_text(literal(d.requester.get("email")))
-            who.append(">")
-            if d.agent.get("name"):
-                who.append("  via ")
-                who.append_text(literal(d.agent.get("name")))
+            who.append_text(requester_line(d))
             yield Static(who, id="id-requester")
             yield Static("", id="id-error")
             with VerticalScroll():

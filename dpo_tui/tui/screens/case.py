@@ -40,6 +40,7 @@ from dpo_tui.tui.formatting import (
     checklist_detail,
     checklist_line,
     event_summary,
+    requester_line,
     right_labels,
     rows_text,
     status_words,
@@ -397,14 +398,7 @@ class CaseScreen(ChecklistActions, DpoScreen[None]):
         self._render_badge(d)
 
     def _render_requester(self, d: CaseDetail) -> None:
-        who = literal(d.requester.get("name"), "bold")
-        who.append(" <")
-        who.append_text(literal(d.requester.get("email")))
-        who.append(">")
-        if d.agent.get("name"):
-            who.append("  via ")
-            who.append_text(literal(d.agent.get("name")))
-        self.query_one("#case-requester", Static).update(who)
+        self.query_one("#case-requester", Static).update(requester_line(d))
         self.query_one("#case-rights", Static).update(Text(right_labels(d.rights)))
 
     def _render_badge(self, d: CaseDetail) -> None:
