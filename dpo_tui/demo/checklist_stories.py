@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from datetime import date
 
+from dpo_tui.domain.lifecycle import Status
 from dpo_tui.domain.states import Channel, ItemState, SearchResult
 from dpo_tui.domain.rights import Right
 from dpo_tui.services import checklist_work as cw
@@ -27,7 +28,7 @@ Story = Callable[[Casework, date, random.Random], None]
 
 
 def _start(work: Casework, detail: CaseDetail) -> CaseDetail:
-    return work.change_status(detail.ref, "in_progress", version=work.version_of(detail.ref))
+    return work.change_status(detail.ref, Status.IN_PROGRESS, version=work.version_of(detail.ref))
 
 
 def _keys(detail: CaseDetail, prefix: str) -> list[ChecklistItemView]:
@@ -42,11 +43,11 @@ def _search(work: Casework, detail: CaseDetail, rng: random.Random, *, how_many:
     """Tick search items with a search record; the DPO's own records always find the request itself."""
     items = [i for i in detail.checklist if i.requires_search_record and i.state == ItemState.OPEN]
     for item in items[:how_many]:
-        found = "found" if item.system_key in ("dpo-records", "crm", "hubspot") or rng.random() < 0.5 else "nothing_found"
+        found = SearchResult.FOUND if item.system_key in ("dpo-records", "crm", "hubspot") or rng.random() < 0.5 else SearchResult.NOTHING_FOUND
         note = None
         if item.system_key == "google-analytics":
             note = "Searched by email only: analytics holds pseudonymous client IDs, none linked to this person."
-            found = "nothing_found"
+            found = SearchResult.NOTHING_FOUND
         detail = cw.tick(work, detail.ref, item.key, search_terms=_terms(detail), found=found, note=note, version=work.version_of(detail.ref))
     return detail
 

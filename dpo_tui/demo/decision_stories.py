@@ -89,7 +89,7 @@ def refused_in_part(work: Casework, today: date, rng: random.Random) -> None:
         work, today, "Hannah Okafor", "h.okafor@example.com", [Right.ACCESS], 14,
         "Please send all data about me, including the grievance investigation file.",
     )  # fmt: skip
-    work.change_status(case.ref, "in_progress", version=work.version_of(case.ref))
+    work.change_status(case.ref, Status.IN_PROGRESS, version=work.version_of(case.ref))
     dec.refuse(
         work, case.ref, "partial",
         [("Witness statements in the grievance file", "third-party personal data (DPA 2018 Sch 2 para 16)"),
@@ -106,7 +106,7 @@ def extended_complex(work: Casework, today: date, rng: random.Random) -> None:
         work, today, "Ibrahim Saleh", "ibrahim.saleh@example.net", [Right.ACCESS, Right.PORTABILITY], 20,
         "All my data from the app, the website, support and the analytics systems, machine-readable.",
     )  # fmt: skip
-    work.change_status(case.ref, "in_progress", version=work.version_of(case.ref))
+    work.change_status(case.ref, Status.IN_PROGRESS, version=work.version_of(case.ref))
     dec.extend(
         work, case.ref, "complex", _ago(today, 12),
         "The data sits in nine systems, two of them archived, and must be converted to a portable format.", version=work.version_of(case.ref),

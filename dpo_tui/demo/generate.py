@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import select
 
+from dpo_tui.domain.states import SearchResult
 from dpo_tui.domain.lifecycle import Status
 from dpo_tui.domain.checklist import ChecklistItemSpec
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, ClockState, compute_deadline
@@ -256,12 +257,12 @@ def _one_case(
     assignee = rng.choice((*ASSIGNEES, None)) if age > 2 else None
     closed_on: date | None = None
     if age > 45 and rng.random() < 0.985:
-        status = _weighted(rng, (("completed", 85), ("withdrawn", 15)))[0]
+        status = _weighted(rng, ((Status.COMPLETED, 85), (Status.WITHDRAWN, 15)))[0]
         closed_on = min(today, received + timedelta(days=rng.randint(6, 36)))
     elif age <= 3:
-        status = "new"
+        status = Status.NEW
     else:
-        status = "in_progress"
+        status = Status.IN_PROGRESS
     if status != Status.NEW and regime_key == "uk-gdpr" and rng.random() < 0.06 and closed_on is None and age < 40:
         told = received + timedelta(days=rng.randint(2, 20))
         if told <= today:
@@ -297,7 +298,7 @@ def _one_case(
     for pos, spec in enumerate(specs):
         if pos < done:
             searched = spec.requires_search_record
-            found = ("found" if rng.random() < 0.6 else "nothing_found") if searched else None
+            found = (SearchResult.FOUND if rng.random() < 0.6 else SearchResult.NOTHING_FOUND) if searched else None
             items.append(("done", f"{email}; {name}" if searched else None, found, who, at))
         else:
             items.append(("open", None, None, None, None))

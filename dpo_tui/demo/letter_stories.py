@@ -9,7 +9,8 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from dpo_tui.domain.states import Channel, ItemState
+from dpo_tui.domain.states import Channel, ItemState, SearchResult
+from dpo_tui.domain.lifecycle import Status
 from dpo_tui.domain.rights import Right
 from dpo_tui.services import checklist_work as cw
 from dpo_tui.demo.story import log_story
@@ -38,7 +39,7 @@ def _work_through(work: Casework, d: CaseDetail) -> CaseDetail:
         if item.state != ItemState.OPEN:
             continue
         if item.requires_search_record:
-            d = cw.tick(work, d.ref, item.key, search_terms=terms, found="found" if item.system_key in ("crm", "hubspot", "dpo-records") else "nothing_found", version=work.version_of(d.ref))
+            d = cw.tick(work, d.ref, item.key, search_terms=terms, found=SearchResult.FOUND if item.system_key in ("crm", "hubspot", "dpo-records") else "nothing_found", version=work.version_of(d.ref))
         else:
             d = cw.tick(work, d.ref, item.key, version=work.version_of(d.ref))
     return d
@@ -52,7 +53,7 @@ def acknowledged_access(work: Casework, today: date, rng: random.Random) -> None
 def access_completed_with_cover_letter(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Tomasz Wiśniewski", "t.wisniewski@example.org", (Right.ACCESS,), 21, "Please send me everything you have about me, including any marketing data.")
     _ack(work, d, rng)
-    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     d = _work_through(work, d)
     _send(work, d.ref, "response_cover", today)
     cw.complete_case(work, d.ref, version=work.version_of(d.ref))
@@ -61,7 +62,7 @@ def access_completed_with_cover_letter(work: Casework, today: date, rng: random.
 def erasure_completed_and_confirmed(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Grace Okafor", "grace.okafor@example.com", (Right.ERASURE,), 16, "Please delete my details from your systems; I attended one webinar in 2023.")
     _ack(work, d, rng)
-    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     d = _work_through(work, d)
     d = cw.complete_case(work, d.ref, version=work.version_of(d.ref))
     _send(work, d.ref, "erasure_confirmation", today)
@@ -69,7 +70,7 @@ def erasure_completed_and_confirmed(work: Casework, today: date, rng: random.Ran
 
 def marketing_opt_out_confirmed(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Liam Byrne", "liam.byrne@example.ie", (Right.OBJECTION,), 6, "Stop sending me marketing emails. I never asked for them.")
-    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     d = _work_through(work, d)
     d = cw.complete_case(work, d.ref, version=work.version_of(d.ref))
     _send(work, d.ref, "objection_confirmation", today)
@@ -90,7 +91,7 @@ def extension_notified(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Priya Natarajan", "priya.n@example.co.uk", (Right.ACCESS, Right.RECTIFICATION), 24,
              "Copy of all my data across every AltoStack company, and correct my job title everywhere.")  # fmt: skip
     _ack(work, d, rng)
-    work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     told = today - timedelta(days=2)
     dec.extend(work, d.ref, "complex", told, "Data is held by three group companies and two event partners; each must be searched.", version=work.version_of(d.ref))
     _send(work, d.ref, "extension_notice", told)
@@ -138,7 +139,7 @@ def ccpa_request_to_know_answered(work: Casework, today: date, rng: random.Rando
                   "Under the CCPA, what personal information have you collected about me and who did you share it with?",
                   regime="ccpa", channel=Channel.WEB)  # fmt: skip
     _ack(work, d, rng)
-    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     d = _work_through(work, d)
     _send(work, d.ref, "response_cover", today)
     cw.complete_case(work, d.ref, version=work.version_of(d.ref))
@@ -147,7 +148,7 @@ def ccpa_request_to_know_answered(work: Casework, today: date, rng: random.Rando
 def ccpa_opt_out_confirmed(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Wei Chen", "wei.chen@example.com", (Right.OBJECTION,), 8,
                   "Do not sell or share my personal information.", regime="ccpa", channel=Channel.WEB)  # fmt: skip
-    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     d = _work_through(work, d)
     d = cw.complete_case(work, d.ref, version=work.version_of(d.ref))
     _send(work, d.ref, "objection_confirmation", today)
@@ -158,7 +159,7 @@ def restriction_lift_notified(work: Casework, today: date, rng: random.Random) -
     d = log_story(work, today, "Hannah Fischer", "hannah.fischer@example.co.uk", (Right.RESTRICTION,), 18,
                   "My job title is wrong in your CRM; please stop using my data until you have checked it.")  # fmt: skip
     _ack(work, d, rng)
-    work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     _send(work, d.ref, "restriction_lift_notice", today)
 
 

@@ -30,6 +30,7 @@ from dpo_tui.services.casework import Casework, NewRequest, load_case, lock_case
 from dpo_tui.store import audit
 from dpo_tui.store.intake_models import IntakeMessage, PendingIntake, StoredFile
 from dpo_tui.store.models import Case, Letter, utcnow
+from dpo_tui.domain.lifecycle import Status
 from dpo_tui.domain.states import Channel, Direction, IntakeStatus
 
 REF_IN_SUBJECT = re.compile(r"\bDSAR-\d{4}-\d{4,}\b", re.IGNORECASE)
@@ -44,7 +45,9 @@ _FORM_RIGHT_WORDS = {
 }
 FLUSH_EVERY = 200
 # A message joining a case that waits on the requester may be the answer (an ID document, a payment, a reply).
-AWAITED_STEP = {"awaiting_id": "identity evidence", "awaiting_fee": "fee payment", "awaiting_clarification": "clarification"}
+AWAITED_STEP = {
+    Status.AWAITING_ID: "identity evidence", Status.AWAITING_FEE: "fee payment", Status.AWAITING_CLARIFICATION: "clarification",
+}
 _FILES = StoredFile.__table__  # type: ignore[attr-defined]
 _PENDING = PendingIntake.__table__  # type: ignore[attr-defined]
 _MSGS = IntakeMessage.__table__  # type: ignore[attr-defined]
@@ -313,7 +316,7 @@ class Intake:
 
     # ---- triage: the verbs the triage screen calls ------------------------------------------
 
-    def pending(self, *, status: str = "needs_triage", limit: int | None = None) -> list[PendingIntake]:
+    def pending(self, *, status: str = IntakeStatus.NEEDS_TRIAGE, limit: int | None = None) -> list[PendingIntake]:
         with self.db.reader() as s:
             q = select(PendingIntake).where(PendingIntake.status == status).order_by(PendingIntake.received, PendingIntake.id)
             if limit:
@@ -358,7 +361,7 @@ class Intake:
             case = self.work.log_in(
                 s, req, audit_extra={"intake": {"pending": p.id, "sha256": file.sha256 if file else None, "file_id": p.file_id}}
             )
-            self._settle(s, p, case, "logged")
+            self._settle(s, p, case, IntakeStatus.LOGGED)
             return case.ref
 
     def attach_pending(self, pending_id: int, ref: str, *, version: int, case_version: int) -> str:
@@ -375,7 +378,7 @@ class Intake:
                 {"pending": p.id, "sha256": file.sha256 if file else None, "file_id": p.file_id, "matched_by": "the DPO",
                  "received": p.received.isoformat(), "overdue_chaser": overdue},
             )
-            self._settle(s, p, case, "attached")
+            self._settle(s, p, case, IntakeStatus.ATTACHED)
             return case.ref
 
     def dismiss_pending(self, pending_id: int, *, version: int, reason: str) -> None:
@@ -385,12 +388,12 @@ class Intake:
             raise InvalidInput("reason: say why this is not a request")
         with self.db.write() as s:
             p = _load_pending(s, pending_id, version)
-            p.status, p.decided_at, p.decided_by, p.version = "dismissed", utcnow(), self.actor, p.version + 1
+            p.status, p.decided_at, p.decided_by, p.version = IntakeStatus.DISMISSED, utcnow(), self.actor, p.version + 1
             p.reason = f"{p.reason}; dismissed: {why}"
             s.add(p)
             audit.append(s, actor=self.actor, kind="intake.dismissed", payload={"pending": p.id, "reason": why})
 
-    def _settle(self, s: Session, p: PendingIntake, case: Case, status: str) -> None:
+    def _settle(self, s: Session, p: PendingIntake, case: Case, status: IntakeStatus) -> None:
         p.status, p.case_id, p.decided_at, p.decided_by, p.version = status, case.id, utcnow(), self.actor, p.version + 1
         s.add(p)
         if p.file_id:
