@@ -426,8 +426,8 @@ class TriageLogScreen(NewRequestScreen):
         received.value = item.received.isoformat()
         received.disabled = True
         channel = self.query_one("#channel", Select)
-        if item.channel in CHANNEL_LABELS:
-            channel.value = item.channel
+        if item.channel in tuple(Channel):
+            channel.value = Channel(item.channel).value
         channel.disabled = True
         text = self.query_one("#description", TextArea)
         text.load_text(item.body)
