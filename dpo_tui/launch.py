@@ -85,11 +85,26 @@ def run_queue(db: str | None) -> int:
 
 
 def _open_error(exc: Exception) -> str | None:
-    """A one-line message for the ways opening a database fails, or None for a real bug."""
-    kind = type(exc).__name__
-    if kind in ("DatabaseError", "SchemaMismatch"):  # imported lazily with their modules
+    """A one-line message for the ways opening a database fails, or None for a real bug. Matched by class."""
+    from dpo_tui.store.queue import SchemaMismatch
+    from dpo_tui.store.urls import DatabaseError
+
+    if isinstance(exc, (DatabaseError, SchemaMismatch)):
         return str(exc)
-    if type(exc).__module__.startswith("psycopg") or kind == "OperationalError":
+    if isinstance(exc, _driver_errors()):
         first = (str(exc).strip().splitlines() or ["unknown error"])[0]
         return f"cannot open the database: {first}"
     return None
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """The database layers' own failures to connect or read. Only from modules already loaded: a driver that was
+    never imported raised nothing, and importing one here would cost start-up time for an error path."""
+    import sqlite3
+
+    kinds: list[type[BaseException]] = [sqlite3.OperationalError]
+    if (sa_exc := sys.modules.get("sqlalchemy.exc")) is not None:
+        kinds.append(sa_exc.OperationalError)
+    if (psycopg := sys.modules.get("psycopg")) is not None:
+        kinds.append(psycopg.Error)
+    return tuple(kinds)

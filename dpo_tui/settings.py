@@ -208,8 +208,7 @@ def load_settings(path: Path | None = None) -> Settings:
         except DataFileError as exc:
             problems.append(str(exc.located(text)))
         except IntakeSettingsError as exc:
-            key, _, message = str(exc).partition(": ")
-            problems.append(str(fail(key, message)))
+            problems.append(str(fail(exc.key, exc.message)))
         return fallback
 
     known = {"user", "organisation", "policy", "fees", "keymap", "calendar", "smtp", "intake", "team", "pack"}

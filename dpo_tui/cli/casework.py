@@ -10,10 +10,12 @@ from typing import Any
 
 import click
 
-from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_date
+from dpo_tui.cli.common import clean_errors, emit_json, open_casework
+from dpo_tui.domain.dates import parse_date
+from dpo_tui.domain.states import Channel
 from dpo_tui.text import clean
 
-CHANNEL_CHOICES = ["email", "web", "post", "phone", "in_person", "social"]
+CHANNEL_CHOICES = [c.value for c in Channel]
 
 
 @click.command()

@@ -9,7 +9,6 @@ import os
 import os.path
 import sys
 from collections.abc import Callable
-from datetime import date
 from typing import IO, Any, TypeVar
 
 import click
@@ -18,14 +17,6 @@ import click.exceptions
 from dpo_tui.text import clean_line
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def parse_date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        # A ClickException, not BadParameter: one line on stderr, without the usage block.
-        raise click.ClickException(f"{field}: '{value}' is not a date (use YYYY-MM-DD)") from None
 
 
 class OneLineError(click.ClickException):

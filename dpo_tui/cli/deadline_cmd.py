@@ -11,7 +11,7 @@ from datetime import date
 import click
 
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, ClockState, Deadline, compute_deadline
-from dpo_tui.domain.dates import fmt, relative_days
+from dpo_tui.domain.dates import fmt, parse_date, relative_days
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.domain.regimes import RESTART_KINDS, Regime
 from dpo_tui.loaders import get_regime, user_regimes_dir
@@ -19,12 +19,7 @@ from dpo_tui.domain.workdays import WorkCalendar
 
 
 def _parse_date(value: str, what: str) -> date:
-    try:
-        if len(value) != 10:  # fromisoformat also takes 20260302; a calculator should be strict
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.ClickException(f"{what}: {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-02") from None
+    return parse_date(value, what, example="2026-03-02")  # InvalidInput: one line, via the command's handler
 
 
 def _parse_pause(value: str, received: date) -> tuple[date, date]:

@@ -86,7 +86,7 @@ def calendar(ctx: click.Context, output: str, assignee: str | None, force: bool)
 @clean_errors
 def follow_up(ctx: click.Context, ref: str, on: str | None, note: str | None, done: bool) -> None:
     """Set a follow-up on a case for DATE (YYYY-MM-DD) with a note; --done marks its follow-ups done."""
-    from dpo_tui.cli.common import parse_date
+    from dpo_tui.domain.dates import parse_date
     from dpo_tui.text import clean
     from dpo_tui.services.follow_ups import complete_follow_ups, open_follow_ups, set_follow_up
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_date
+from dpo_tui.cli.common import clean_errors, emit_json, open_casework
+from dpo_tui.domain.dates import parse_date
 from dpo_tui.text import clean
 
 

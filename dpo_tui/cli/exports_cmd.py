@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from dpo_tui.cli.common import add_warning, check_target, clean_errors, open_casework, parse_date
+from dpo_tui.cli.common import add_warning, check_target, clean_errors, open_casework
+from dpo_tui.domain.dates import parse_date
 from dpo_tui.paths import shown
 
 

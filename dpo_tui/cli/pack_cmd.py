@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from dpo_tui.cli.common import OneLineError, clean_errors, emit_json, open_casework, parse_date
+from dpo_tui.cli.common import OneLineError, clean_errors, emit_json, open_casework
+from dpo_tui.domain.dates import parse_date
 from dpo_tui.text import clean
 
 VERIFY_FAILED = 2

@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from dpo_tui.cli.common import clean_errors, emit_json, open_casework, parse_date
+from dpo_tui.cli.common import clean_errors, emit_json, open_casework
+from dpo_tui.domain.dates import parse_date
 
 
 def _confirm(question: str, yes: bool) -> None:

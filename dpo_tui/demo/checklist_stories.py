@@ -12,6 +12,8 @@ import random
 from collections.abc import Callable
 from datetime import date
 
+from dpo_tui.domain.lifecycle import Status
+from dpo_tui.domain.states import Channel, ItemState, SearchResult
 from dpo_tui.domain.rights import Right
 from dpo_tui.services import checklist_work as cw
 from dpo_tui.demo.story import log_story
@@ -26,7 +28,7 @@ Story = Callable[[Casework, date, random.Random], None]
 
 
 def _start(work: Casework, detail: CaseDetail) -> CaseDetail:
-    return work.change_status(detail.ref, "in_progress", version=work.version_of(detail.ref))
+    return work.change_status(detail.ref, Status.IN_PROGRESS, version=work.version_of(detail.ref))
 
 
 def _keys(detail: CaseDetail, prefix: str) -> list[ChecklistItemView]:
@@ -39,22 +41,22 @@ def _terms(detail: CaseDetail) -> str:
 
 def _search(work: Casework, detail: CaseDetail, rng: random.Random, *, how_many: int | None = None) -> CaseDetail:
     """Tick search items with a search record; the DPO's own records always find the request itself."""
-    items = [i for i in detail.checklist if i.requires_search_record and i.state == "open"]
+    items = [i for i in detail.checklist if i.requires_search_record and i.state == ItemState.OPEN]
     for item in items[:how_many]:
-        found = "found" if item.system_key in ("dpo-records", "crm", "hubspot") or rng.random() < 0.5 else "nothing_found"
+        found = SearchResult.FOUND if item.system_key in ("dpo-records", "crm", "hubspot") or rng.random() < 0.5 else SearchResult.NOTHING_FOUND
         note = None
         if item.system_key == "google-analytics":
             note = "Searched by email only: analytics holds pseudonymous client IDs, none linked to this person."
-            found = "nothing_found"
+            found = SearchResult.NOTHING_FOUND
         detail = cw.tick(work, detail.ref, item.key, search_terms=_terms(detail), found=found, note=note, version=work.version_of(detail.ref))
     return detail
 
 
 def _tick(work: Casework, detail: CaseDetail, prefix: str, note: str | None = None) -> CaseDetail:
     for item in _keys(detail, prefix):
-        if item.state == "open":
+        if item.state == ItemState.OPEN:
             if item.requires_search_record:
-                detail = cw.tick(work, detail.ref, item.key, search_terms=_terms(detail), found="found", note=note, version=work.version_of(detail.ref))
+                detail = cw.tick(work, detail.ref, item.key, search_terms=_terms(detail), found=SearchResult.FOUND, note=note, version=work.version_of(detail.ref))
             else:
                 detail = cw.tick(work, detail.ref, item.key, note=note, version=work.version_of(detail.ref))
     return detail
@@ -62,14 +64,14 @@ def _tick(work: Casework, detail: CaseDetail, prefix: str, note: str | None = No
 
 def _na(work: Casework, detail: CaseDetail, prefix: str, reason: str) -> CaseDetail:
     for item in _keys(detail, prefix):
-        if item.state == "open":
+        if item.state == ItemState.OPEN:
             detail = cw.mark_not_applicable(work, detail.ref, item.key, reason, version=work.version_of(detail.ref))
     return detail
 
 
 def _finish(work: Casework, detail: CaseDetail) -> CaseDetail:
     for item in detail.checklist:
-        if item.state == "open":
+        if item.state == ItemState.OPEN:
             detail = _tick(work, detail, item.key)
     return detail
 
@@ -103,7 +105,7 @@ def access_ready_to_send(work: Casework, today: date, rng: random.Random) -> Non
     """Everything but the response: searches done, exemptions not applicable, copy reviewed for third parties."""
     d = _start(work, log_story(
         work, today, "Priya Raman", "priya.raman@example.net", [Right.ACCESS], 24,
-        "Please provide a copy of my personal data and the sources you got it from.", channel="web",
+        "Please provide a copy of my personal data and the sources you got it from.", channel=Channel.WEB,
     ))  # fmt: skip
     d = _search(work, d, rng)
     d = _tick(work, d, "access.disclosed")
@@ -165,7 +167,7 @@ def portability_override(work: Casework, today: date, rng: random.Random) -> Non
     """Completed with an override: the person narrowed the request, so the remaining exports were never made."""
     d = _start(work, log_story(
         work, today, "Kenji Watanabe", "kenji.w@example.com", [Right.PORTABILITY], 20,
-        "Send me my event registrations and preferences in a machine-readable format.", channel="web",
+        "Send me my event registrations and preferences in a machine-readable format.", channel=Channel.WEB,
     ))  # fmt: skip
     d = _tick(work, d, "portability.scope", note="Data he provided, processed by consent or contract, by automated means.")
     d = _tick(work, d, "portability.export.hubspot", note="Exported as CSV (UTF-8) and JSON.")
@@ -192,7 +194,7 @@ def objection_marketing_completed(work: Casework, today: date, rng: random.Rando
 def objection_untouched(work: Casework, today: date, rng: random.Random) -> None:
     log_story(
         work, today, "Ollie Brennan", "ollie.brennan@example.org", [Right.OBJECTION], 1,
-        "I object to you tracking me on your website for analytics.", channel="web",
+        "I object to you tracking me on your website for analytics.", channel=Channel.WEB,
     )  # fmt: skip
 
 

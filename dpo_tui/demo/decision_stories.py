@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from dpo_tui.domain.lifecycle import Status
 from dpo_tui.domain.decisions import breakdown_from_settings
 from dpo_tui.domain.rights import Right
 from dpo_tui.services import decisions as dec
@@ -31,7 +32,7 @@ def fee_requested_unpaid(work: Casework, today: date, rng: random.Random) -> Non
     email = "marcus.hale@example.net"
     for days in (120, 80):
         earlier = log_story(work, today, "Marcus Hale", email, [Right.ACCESS], days, "Send me everything you hold on me.")
-        work.change_status(earlier.ref, "completed", outcome="completed", reason="answered in full; searches recorded on the paper file", version=work.version_of(earlier.ref))
+        work.change_status(earlier.ref, Status.COMPLETED, outcome=Status.COMPLETED, reason="answered in full; searches recorded on the paper file", version=work.version_of(earlier.ref))
     case = log_story(work, today, "Marcus Hale", email, [Right.ACCESS], 40, "Again: every record, every email, every log.")
     dec.assess(
         work, case.ref,
@@ -88,7 +89,7 @@ def refused_in_part(work: Casework, today: date, rng: random.Random) -> None:
         work, today, "Hannah Okafor", "h.okafor@example.com", [Right.ACCESS], 14,
         "Please send all data about me, including the grievance investigation file.",
     )  # fmt: skip
-    work.change_status(case.ref, "in_progress", version=work.version_of(case.ref))
+    work.change_status(case.ref, Status.IN_PROGRESS, version=work.version_of(case.ref))
     dec.refuse(
         work, case.ref, "partial",
         [("Witness statements in the grievance file", "third-party personal data (DPA 2018 Sch 2 para 16)"),
@@ -105,7 +106,7 @@ def extended_complex(work: Casework, today: date, rng: random.Random) -> None:
         work, today, "Ibrahim Saleh", "ibrahim.saleh@example.net", [Right.ACCESS, Right.PORTABILITY], 20,
         "All my data from the app, the website, support and the analytics systems, machine-readable.",
     )  # fmt: skip
-    work.change_status(case.ref, "in_progress", version=work.version_of(case.ref))
+    work.change_status(case.ref, Status.IN_PROGRESS, version=work.version_of(case.ref))
     dec.extend(
         work, case.ref, "complex", _ago(today, 12),
         "The data sits in nine systems, two of them archived, and must be converted to a portable format.", version=work.version_of(case.ref),
@@ -142,9 +143,9 @@ def repeat_requester(work: Casework, today: date, rng: random.Random) -> None:
     """Earlier cases from the same email and name are found by the assessment; the DPO still decides to comply."""
     email = "g.whitfield@example.co.uk"
     first = log_story(work, today, "Grace Whitfield", email, [Right.ACCESS], 300, "Copy of my data please.")
-    work.change_status(first.ref, "completed", outcome="completed", reason="answered in full; searches recorded on the paper file", version=work.version_of(first.ref))
+    work.change_status(first.ref, Status.COMPLETED, outcome=Status.COMPLETED, reason="answered in full; searches recorded on the paper file", version=work.version_of(first.ref))
     second = log_story(work, today, "Grace Whitfield", email, [Right.ERASURE], 150, "Please delete my marketing profile.")
-    work.change_status(second.ref, "completed", outcome="completed", reason="answered in full; searches recorded on the paper file", version=work.version_of(second.ref))
+    work.change_status(second.ref, Status.COMPLETED, outcome=Status.COMPLETED, reason="answered in full; searches recorded on the paper file", version=work.version_of(second.ref))
     case = log_story(work, today, "Grace Whitfield", email, [Right.ACCESS], 6, "A fresh copy of my data, please.")
     dec.assess(
         work, case.ref, {}, "comply",

@@ -20,6 +20,8 @@ from typing import Any
 
 from sqlmodel import select
 
+from dpo_tui.domain.states import SearchResult
+from dpo_tui.domain.lifecycle import Status
 from dpo_tui.domain.checklist import ChecklistItemSpec
 from dpo_tui.domain.clock import ClockEvent, ClockEventKind, ClockState, compute_deadline
 from dpo_tui.domain.rights import Right
@@ -276,13 +278,13 @@ def _one_case(
     assignee = rng.choice((*ASSIGNEES, None)) if age > 2 else None
     closed_on: date | None = None
     if age > 45 and rng.random() < 0.985:
-        status = _weighted(rng, (("completed", 85), ("withdrawn", 15)))[0]
+        status = _weighted(rng, ((Status.COMPLETED, 85), (Status.WITHDRAWN, 15)))[0]
         closed_on = min(today, received + timedelta(days=rng.randint(6, 36)))
     elif age <= 3:
-        status = "new"
+        status = Status.NEW
     else:
-        status = "in_progress"
-    if status != "new" and regime_key == "uk-gdpr" and rng.random() < 0.06 and closed_on is None and age < 40:
+        status = Status.IN_PROGRESS
+    if status != Status.NEW and regime_key == "uk-gdpr" and rng.random() < 0.06 and closed_on is None and age < 40:
         told = received + timedelta(days=rng.randint(2, 20))
         if told <= today:
             events.append(ClockEvent(ClockEventKind.EXTENDED, told, "complex"))
@@ -290,9 +292,9 @@ def _one_case(
     if rights not in spec_cache:
         spec_cache[rights] = specs_for(work.settings, rights)
     specs = spec_cache[rights]
-    if status == "completed":
+    if status == Status.COMPLETED:
         done = len(specs)
-    elif status == "in_progress":
+    elif status == Status.IN_PROGRESS:
         done = rng.randint(0, len(specs) - 1) if specs else 0
     else:
         done = 0
@@ -307,7 +309,7 @@ def _one_case(
                                     "due_sort": dl.effective_due or NO_DUE} if closed_on else {})),
         status_since=closed_at or created, identity={}, decision=_decision(events),
         checklist_done=done, checklist_total=len(specs), outcome=status if closed_on else None,
-        final_response_on=closed_on if status == "completed" else None, created_at=created,
+        final_response_on=closed_on if status == Status.COMPLETED else None, created_at=created,
         updated_at=closed_at or created, closed_at=closed_at, version=1,
     )  # fmt: skip
     who = assignee or "Jordan Ellis"
@@ -317,7 +319,7 @@ def _one_case(
     for pos, spec in enumerate(specs):
         if pos < done:
             searched = spec.requires_search_record
-            found = ("found" if rng.random() < 0.6 else "nothing_found") if searched else None
+            found = (SearchResult.FOUND if rng.random() < 0.6 else SearchResult.NOTHING_FOUND) if searched else None
             items.append(("done", f"{email}; {name}" if searched else None, found, who, at))
         else:
             items.append(_OPEN_ITEM)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from dpo_tui.domain.identity import AUTHORITY_EVIDENCE, RequesterKind
+from dpo_tui.domain.identity import AUTHORITY_EVIDENCE, Outcome, RequesterKind
 from dpo_tui.domain.rights import Right
 from dpo_tui.services import identity as idv
 from dpo_tui.demo.story import log_story
@@ -127,7 +127,7 @@ def could_not_verify(work: Casework, today: date, rng: random.Random) -> None:
     _letter(work, d.ref, "identity_request", _ago(today, 39))
     idv.record_received(work, d.ref, on=_ago(today, 31), seen="reply email with an address and order number",
                         matched="nothing: neither the address nor the order matches our records", checked_by=DPO, version=work.version_of(d.ref))
-    idv.record_outcome(work, d.ref, "could_not_verify", on=_ago(today, 30),
+    idv.record_outcome(work, d.ref, Outcome.COULD_NOT_VERIFY, on=_ago(today, 30),
                        reason="The address and order number you gave do not match any record we hold.", version=work.version_of(d.ref))
     _letter(work, d.ref, "could_not_verify", _ago(today, 30))
 
@@ -137,7 +137,7 @@ def withdrawn(work: Casework, today: date, rng: random.Random) -> None:
              "Please tell me what personal data you hold about me.")
     idv.request_identity(work, d.ref, requester_kind="self", on=_ago(today, 19),
                          what="confirmation of the postal address we hold", version=work.version_of(d.ref))
-    idv.record_outcome(work, d.ref, "withdrawn", on=_ago(today, 15),
+    idv.record_outcome(work, d.ref, Outcome.WITHDRAWN, on=_ago(today, 15),
                        reason="email: the matter was resolved by customer services; no longer wants the data", version=work.version_of(d.ref))
 
 

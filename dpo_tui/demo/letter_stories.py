@@ -9,6 +9,8 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from dpo_tui.domain.states import Channel, ItemState, SearchResult
+from dpo_tui.domain.lifecycle import Status
 from dpo_tui.domain.rights import Right
 from dpo_tui.services import checklist_work as cw
 from dpo_tui.demo.story import log_story
@@ -27,17 +29,17 @@ def _send(work: Casework, ref: str, kind: str, on: date, channel: str = "email")
 
 
 def _ack(work: Casework, d: CaseDetail, rng: random.Random) -> None:
-    _send(work, d.ref, "acknowledgement", d.received + timedelta(days=rng.randint(0, 2)), d.channel if d.channel in ("email", "post") else "email")
+    _send(work, d.ref, "acknowledgement", d.received + timedelta(days=rng.randint(0, 2)), d.channel if d.channel in (Channel.EMAIL, Channel.POST) else Channel.EMAIL)
 
 
 def _work_through(work: Casework, d: CaseDetail) -> CaseDetail:
     """Tick every checklist item, with a search record where one is required."""
     terms = f"{d.requester['name']}, {d.requester['email']}"
     for item in d.checklist:
-        if item.state != "open":
+        if item.state != ItemState.OPEN:
             continue
         if item.requires_search_record:
-            d = cw.tick(work, d.ref, item.key, search_terms=terms, found="found" if item.system_key in ("crm", "hubspot", "dpo-records") else "nothing_found", version=work.version_of(d.ref))
+            d = cw.tick(work, d.ref, item.key, search_terms=terms, found=SearchResult.FOUND if item.system_key in ("crm", "hubspot", "dpo-records") else "nothing_found", version=work.version_of(d.ref))
         else:
             d = cw.tick(work, d.ref, item.key, version=work.version_of(d.ref))
     return d
@@ -51,7 +53,7 @@ def acknowledged_access(work: Casework, today: date, rng: random.Random) -> None
 def access_completed_with_cover_letter(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Tomasz Wiśniewski", "t.wisniewski@example.org", (Right.ACCESS,), 21, "Please send me everything you have about me, including any marketing data.")
     _ack(work, d, rng)
-    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     d = _work_through(work, d)
     _send(work, d.ref, "response_cover", today)
     cw.complete_case(work, d.ref, version=work.version_of(d.ref))
@@ -60,7 +62,7 @@ def access_completed_with_cover_letter(work: Casework, today: date, rng: random.
 def erasure_completed_and_confirmed(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Grace Okafor", "grace.okafor@example.com", (Right.ERASURE,), 16, "Please delete my details from your systems; I attended one webinar in 2023.")
     _ack(work, d, rng)
-    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     d = _work_through(work, d)
     d = cw.complete_case(work, d.ref, version=work.version_of(d.ref))
     _send(work, d.ref, "erasure_confirmation", today)
@@ -68,7 +70,7 @@ def erasure_completed_and_confirmed(work: Casework, today: date, rng: random.Ran
 
 def marketing_opt_out_confirmed(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Liam Byrne", "liam.byrne@example.ie", (Right.OBJECTION,), 6, "Stop sending me marketing emails. I never asked for them.")
-    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     d = _work_through(work, d)
     d = cw.complete_case(work, d.ref, version=work.version_of(d.ref))
     _send(work, d.ref, "objection_confirmation", today)
@@ -77,7 +79,7 @@ def marketing_opt_out_confirmed(work: Casework, today: date, rng: random.Random)
 def identity_requested_by_letter(work: Casework, today: date, rng: random.Random) -> None:
     from dpo_tui.services import identity as idv
 
-    d = log_story(work, today, "J. Smith", "jsmith1984@example.com", (Right.ACCESS,), 9, "Send me my data. I used a different email address when I signed up.", channel="web")
+    d = log_story(work, today, "J. Smith", "jsmith1984@example.com", (Right.ACCESS,), 9, "Send me my data. I used a different email address when I signed up.", channel=Channel.WEB)
     on = d.received + timedelta(days=1)
     idv.request_identity(work, d.ref, requester_kind="self", what="the email address you used when you signed up, and the company you worked for then", on=on, version=work.version_of(d.ref))
     _send(work, d.ref, "identity_request", on)
@@ -89,7 +91,7 @@ def extension_notified(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Priya Natarajan", "priya.n@example.co.uk", (Right.ACCESS, Right.RECTIFICATION), 24,
              "Copy of all my data across every AltoStack company, and correct my job title everywhere.")  # fmt: skip
     _ack(work, d, rng)
-    work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     told = today - timedelta(days=2)
     dec.extend(work, d.ref, "complex", told, "Data is held by three group companies and two event partners; each must be searched.", version=work.version_of(d.ref))
     _send(work, d.ref, "extension_notice", told)
@@ -99,7 +101,7 @@ def fee_requested_by_letter(work: Casework, today: date, rng: random.Random) -> 
     from dpo_tui.domain.decisions import breakdown_from_settings
     from dpo_tui.services import decisions as dec
 
-    d = log_story(work, today, "Victor Hale", "v.hale@example.com", (Right.ACCESS,), 5, "Same as my last three requests: send me all of it again, on paper.", channel="post")
+    d = log_story(work, today, "Victor Hale", "v.hale@example.com", (Right.ACCESS,), 5, "Same as my last three requests: send me all of it again, on paper.", channel=Channel.POST)
     dec.assess(work, d.ref, {"repetition": REPEAT}, "fee", version=work.version_of(d.ref))
     on = d.received + timedelta(days=2)
     dec.request_fee(work, d.ref, breakdown_from_settings(work.settings.fees, hours="3", print_pages=120, postal_items=1), on, version=work.version_of(d.ref))
@@ -135,9 +137,9 @@ def ccpa_request_to_know_answered(work: Casework, today: date, rng: random.Rando
     CCPA categories and names the California Privacy Protection Agency."""
     d = log_story(work, today, "Mateo Garcia", "mateo.garcia@example.com", (Right.ACCESS,), 20,
                   "Under the CCPA, what personal information have you collected about me and who did you share it with?",
-                  regime="ccpa", channel="web")  # fmt: skip
+                  regime="ccpa", channel=Channel.WEB)  # fmt: skip
     _ack(work, d, rng)
-    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    d = work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     d = _work_through(work, d)
     _send(work, d.ref, "response_cover", today)
     cw.complete_case(work, d.ref, version=work.version_of(d.ref))
@@ -145,8 +147,8 @@ def ccpa_request_to_know_answered(work: Casework, today: date, rng: random.Rando
 
 def ccpa_opt_out_confirmed(work: Casework, today: date, rng: random.Random) -> None:
     d = log_story(work, today, "Wei Chen", "wei.chen@example.com", (Right.OBJECTION,), 8,
-                  "Do not sell or share my personal information.", regime="ccpa", channel="web")  # fmt: skip
-    d = work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+                  "Do not sell or share my personal information.", regime="ccpa", channel=Channel.WEB)  # fmt: skip
+    d = work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     d = _work_through(work, d)
     d = cw.complete_case(work, d.ref, version=work.version_of(d.ref))
     _send(work, d.ref, "objection_confirmation", today)
@@ -157,7 +159,7 @@ def restriction_lift_notified(work: Casework, today: date, rng: random.Random) -
     d = log_story(work, today, "Hannah Fischer", "hannah.fischer@example.co.uk", (Right.RESTRICTION,), 18,
                   "My job title is wrong in your CRM; please stop using my data until you have checked it.")  # fmt: skip
     _ack(work, d, rng)
-    work.change_status(d.ref, "in_progress", version=work.version_of(d.ref))
+    work.change_status(d.ref, Status.IN_PROGRESS, version=work.version_of(d.ref))
     _send(work, d.ref, "restriction_lift_notice", today)
 
 

@@ -17,6 +17,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from dpo_tui.domain.lifecycle import Status
+
 # Rights answered in business days, not the 45-day period, with no extension and no verification (rights-requests.md
 # 2.3): opt-out of sale/sharing (11 CCR 7026(f)) and limit the use of sensitive personal information (11 CCR 7027(g)),
 # "as soon as feasibly possible, but no later than 15 business days from the date the business receives the request".
@@ -48,7 +50,7 @@ REPEAT_GROUND = (
     "Cal. Civ. Code 1798.130(b): the business need not provide the information required by 1798.110 and 1798.115 "
     "to the same consumer more than twice in a 12-month period"
 )
-_NOT_PROVIDED = frozenset({"withdrawn", "refused"})
+_NOT_PROVIDED = frozenset({Status.WITHDRAWN, Status.REFUSED})
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from dpo_tui.domain.organisation import (
     parse_toml,
 )
 from dpo_tui.domain.rights import Right
+from dpo_tui.domain.states import ItemState
 
 STAGES: tuple[str, ...] = ("assess", "act", "review", "notify", "respond", "close")
 # Within a stage, rights that need the data come before erasure, which destroys it: an access copy or a
@@ -285,14 +286,14 @@ def marketing_items_protected(rights: Sequence[str], items: Sequence[tuple[str, 
     if Right.OBJECTION.value not in rights:
         return set()
     states = dict(items)
-    if states.get(DIRECT_MARKETING_KEY) == "na":
+    if states.get(DIRECT_MARKETING_KEY) == ItemState.NA:
         return set()
     return {k for k in states if k == "shared.suppress" or k.startswith("objection.stop.")}
 
 
 def marketing_objection_refusal(rights: Sequence[str], states: Mapping[str, str]) -> str | None:
     """Why a case may not be refused (it objects to direct marketing), else None."""
-    if Right.OBJECTION.value in rights and states.get(DIRECT_MARKETING_KEY) != "na":
+    if Right.OBJECTION.value in rights and states.get(DIRECT_MARKETING_KEY) != ItemState.NA:
         return (
             "an objection to direct marketing can never be refused: stop the marketing and add the person to the "
             "suppression list. If the objection is to other processing, record that first on the checklist."

@@ -75,6 +75,11 @@ class ClockState(StrEnum):
     STOPPED = "stopped"
     ENDED = "ended"
 
+    @property
+    def paused(self) -> bool:
+        """No days are counting while the case is open: not started (awaiting ID, authority, fee) or stopped."""
+        return self in (ClockState.NOT_STARTED, ClockState.STOPPED)
+
 
 @dataclass(frozen=True)
 class Deadline:

@@ -6,7 +6,10 @@ regulator-facing explanation must not change language with the machine it was pr
 
 from __future__ import annotations
 
+import re
 from datetime import date
+
+from dpo_tui.domain.errors import InvalidInput
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -61,3 +64,23 @@ def parse_reminder_day(text: str, today: date) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"'{text.strip()}' is not a day: write YYYY-MM-DD, +N (days from today) or +Nw (weeks)") from None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(text: str, field: str, *, missing: str = "give the date (YYYY-MM-DD)", example: str = "2026-11-02") -> date:
+    """The one parser for a date a person typed (CLI options, TUI forms): exactly YYYY-MM-DD, a real calendar date.
+
+    Stricter than `date.fromisoformat`, which also takes `20261102` and `2026-W45-1`: a regulator-facing date is
+    written one way. `InvalidInput(field, ...)` otherwise, so a form puts the cursor on the field and the CLI
+    prints `field: message`; `missing` is the message for an empty value."""
+    value = text.strip()
+    if not value:
+        raise InvalidInput(field, missing)
+    if _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInput(field, f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. {example}")

@@ -46,6 +46,8 @@ from typing import Any
 
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import DomainError, InvalidInput
+from dpo_tui.domain.records import DecisionRecord
+from dpo_tui.domain.states import DecisionKind, RefusalScope
 
 # ---------------------------------------------------------------------------------------------------------------
 # Refusals to act (each message says why and what to do instead)
@@ -117,12 +119,12 @@ REMINDER = (
     "facts and keep the evidence: the organisation carries the burden of proof."
 )
 
-DECISION_KINDS = ("comply", "fee", "refuse", "refuse_in_part")
+DECISION_KINDS = tuple(k.value for k in DecisionKind)
 DECISION_LABELS = {
-    "comply": "Comply (the first response is free)",
-    "fee": "Charge a reasonable fee",
-    "refuse": "Refuse the whole request",
-    "refuse_in_part": "Refuse in part",
+    DecisionKind.COMPLY: "Comply (the first response is free)",
+    DecisionKind.FEE: "Charge a reasonable fee",
+    DecisionKind.REFUSE: "Refuse the whole request",
+    DecisionKind.REFUSE_IN_PART: "Refuse in part",
 }
 FINDING_LABELS = {
     "none": "not manifestly unfounded or excessive",
@@ -219,8 +221,8 @@ def validate_assessment(kind: str, grounds: Sequence[ChosenGround] | Mapping[str
             )
         rows.append({"key": g.key, "category": ground.category, "label": ground.label, "evidence": evidence})
     finding = finding_of(seen)
-    if kind in ("fee", "refuse") and not is_manifest(finding):
-        what = "charge a fee" if kind == "fee" else "refuse the request"
+    if kind in (DecisionKind.FEE, DecisionKind.REFUSE) and not is_manifest(finding):
+        what = "charge a fee" if kind == DecisionKind.FEE else "refuse the request"
         raise DecisionRefused(
             f"decision: to {what} the request must be manifestly unfounded or excessive; tick the grounds that show "
             "it, each with its evidence, or choose comply (the first response is free)"
@@ -406,35 +408,34 @@ def refusal_content_problems(decision: Mapping[str, Any], regime: str, on: date)
     organisation first; for a partial refusal, every item with its ground.
     """
     problems: list[str] = []
-    refusal = decision.get("refusal") if isinstance(decision, Mapping) else None
-    if not isinstance(refusal, Mapping) or not refusal:
+    refusal = DecisionRecord.from_json(decision if isinstance(decision, Mapping) else None).refusal
+    if refusal is None:
         return ["no refusal is recorded on the case: refuse it first (the assessment walkthrough, key a)"]
-    if not " ".join(str(refusal.get("reasons") or "").split()):
+    if not refusal.reasons_text:
         problems.append("the reasons for the refusal are missing")
-    items = refusal.get("items") or []
-    if refusal.get("scope") == "partial" and not items:
+    if refusal.scope is RefusalScope.PARTIAL and not refusal.items:
         problems.append("a partial refusal must list each item withheld with its ground")
-    for i, item in enumerate(items, start=1):
-        if not str((item or {}).get("item") or "").strip():
+    for i, item in enumerate(refusal.items, start=1):
+        if not item.item.strip():
             problems.append(f"refused item {i} does not say what is withheld")
-        if not str((item or {}).get("ground") or "").strip():
-            problems.append(f"refused item {i} ('{(item or {}).get('item', '')}') has no ground")
-    authority = refusal.get("authority") or {}
-    if not str(authority.get("name") or "").strip():
+        if not item.ground.strip():
+            problems.append(f"refused item {i} ('{item.item}') has no ground")
+    authority = refusal.authority
+    if not authority.name:
         problems.append(
             "the right to complain to the supervisory authority is missing: no authority is named"
             + (" (UK: the Information Commissioner's Office)" if regime == "uk-gdpr" else "")
         )
-    elif not any(str(authority.get(k) or "").strip() for k in ("address", "website", "phone", "email")):
-        problems.append(f"the supervisory authority ({authority.get('name')}) has no contact details in the settings")
-    if regime != "uk-gdpr" and "information commissioner" in str(authority.get("name") or "").lower():
+    elif not authority.has_contact:
+        problems.append(f"the supervisory authority ({authority.name}) has no contact details in the settings")
+    if regime != "uk-gdpr" and "information commissioner" in authority.name.lower():
         problems.append(
             f"the notice names the Information Commissioner's Office for a {regime} case: name the case's own "
             "supervisory authority (EU: the member state's; CCPA: the California Privacy Protection Agency)"
         )
-    if not str(refusal.get("judicial_remedy") or "").strip():
+    if not (refusal.judicial_remedy or "").strip():
         problems.append("the right to seek a judicial remedy is missing")
-    if complain_to_controller_required(regime, on) and not str(refusal.get("complain_to_controller") or "").strip():
+    if complain_to_controller_required(regime, on) and not str(refusal.complain_to_controller or "").strip():
         problems.append(
             "UK cases from 19 Jun 2026: the notice must say the person may complain to the organisation first"
         )

@@ -13,10 +13,8 @@ Stored in `Case.decision["erasure"]`:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from dpo_tui.domain.errors import InvalidInput
+from dpo_tui.domain.records import Erasure
 
 ART_17_1: dict[str, str] = {
     "no_longer_necessary": "Art 17(1)(a): no longer necessary for the purposes it was collected for",
@@ -65,13 +63,13 @@ def check_exception(regime: str, ground: str) -> str:
     return table[ground]
 
 
-def problems(record: Mapping[str, Any] | None) -> list[str]:
+def problems(record: Erasure | None) -> list[str]:
     """What a partial-erasure confirmation would lack; [] when it can go (or nothing structured was recorded)."""
-    if not record:
+    if record is None:
         return []
     out = []
-    if not record.get("ground"):
+    if not record.ground:
         out.append("no Art 17(1) ground is recorded: record why the person is entitled to erasure")
-    if record.get("made_public") and not str(record.get("controllers_informed") or "").strip():
+    if record.made_public and not (record.controllers_informed or "").strip():
         out.append("the data was made public: record which other controllers were told (Art 17(2))")
     return out

@@ -40,7 +40,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from dpo_tui.domain.dates import fmt, fmt_iso
+from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import DomainError, InvalidInput
 
 SCHEMA = "dpo-tui/identity/1"
@@ -368,8 +368,9 @@ def check_copy(copy_received: bool, copy_deleted: bool) -> None:
 
 
 def current(identity: Mapping[str, Any] | None) -> IdStatus | None:
-    value = (identity or {}).get("status")
-    return IdStatus(value) if value else None
+    from dpo_tui.domain.records import IdentityRecord  # records builds on this module's enums
+
+    return IdentityRecord.from_json(identity).status
 
 
 def check_can(action: str, identity: Mapping[str, Any] | None, allowed: set[IdStatus | None]) -> IdStatus | None:
@@ -454,39 +455,37 @@ def could_not_verify_letter(*, name: str, ref: str, received: date, reason: str,
 
 def describe(identity: Mapping[str, Any]) -> list[str]:
     """The identity record in a few plain sentences (the case screen shows them above the full record)."""
+    from dpo_tui.domain.records import IdentityRecord  # records builds on this module's enums
 
+    rec = IdentityRecord.from_json(identity)
     lines: list[str] = []
-    status = identity.get("status")
-    if status:
-        label = IdStatus(status).label if status in IdStatus._value2member_map_ else str(status)
-        lines.append(f"Identity: {label}")
-    if identity.get("needed") is False:
-        lines.append(f"Not needed: {identity.get('reason') or 'no reason recorded'}")
-    elif identity.get("reason"):
-        lines.append(f"Why checked: {identity['reason']}")
-    kind = identity.get("requester_kind")
-    if kind and kind != "self":
-        lines.append(f"Requester acting for the person: {str(kind).replace('_', ' ')}")
-    authority = identity.get("authority") or {}
-    if authority.get("needed"):
-        got = f"received {fmt_iso(authority['received_on'])}" if authority.get("received_on") else "not yet received"
-        evidence = f" ({authority['evidence']})" if authority.get("evidence") else ""
+    if rec.status:
+        lines.append(f"Identity: {rec.status.label}")
+    if rec.needed is False:
+        lines.append(f"Not needed: {rec.reason or 'no reason recorded'}")
+    elif rec.reason:
+        lines.append(f"Why checked: {rec.reason}")
+    if rec.requester_kind and rec.requester_kind is not RequesterKind.SELF:
+        lines.append(f"Requester acting for the person: {rec.requester_kind.value.replace('_', ' ')}")
+    auth = rec.authority
+    if auth.needed:
+        got = f"received {fmt(auth.received_on)}" if auth.received_on else "not yet received"
+        evidence = f" ({auth.evidence})" if auth.evidence else ""
         lines.append(f"Authority to act: {got}{evidence}")
-    child = identity.get("child")
-    if child:
-        competent = "competent" if child.get("competent") else "not competent"
-        how = " (presumed: Scotland, 12 or over)" if child.get("presumed") else ""
-        lines.append(f"Child aged {child.get('age')}: {competent}{how}")
-    if identity.get("requested_on"):
-        lines.append(f"Asked on {fmt_iso(identity['requested_on'])} for: {str(identity.get('asked_for') or '').strip()}")
-    if identity.get("seen"):
-        who = f", checked by {identity['by']}" if identity.get("by") else ""
-        on = f" on {fmt_iso(identity['at'])}" if identity.get("at") else ""
-        lines.append(f"Seen: {identity['seen']}; matched: {identity.get('matched') or '—'}{who}{on}")
-    if identity.get("copy_received"):
-        lines.append("Copy received and deleted" if identity.get("copy_deleted") else "Copy received: NOT confirmed deleted")
-    if identity.get("outcome"):
-        reason = f": {identity['outcome_reason']}" if identity.get("outcome_reason") else ""
-        on = f" on {fmt_iso(identity['outcome_on'])}" if identity.get("outcome_on") else ""
-        lines.append(f"Outcome: {str(identity['outcome']).replace('_', ' ')}{on}{reason}")
+    if rec.child:
+        competent = "competent" if rec.child.competent else "not competent"
+        how = " (presumed: Scotland, 12 or over)" if rec.child.presumed else ""
+        lines.append(f"Child aged {rec.child.age}: {competent}{how}")
+    if rec.requested_on:
+        lines.append(f"Asked on {fmt(rec.requested_on)} for: {(rec.asked_for or '').strip()}")
+    if rec.seen:
+        who = f", checked by {rec.by}" if rec.by else ""
+        on = f" on {fmt(rec.at)}" if rec.at else ""
+        lines.append(f"Seen: {rec.seen}; matched: {rec.matched or '—'}{who}{on}")
+    if rec.copy_received:
+        lines.append("Copy received and deleted" if rec.copy_deleted else "Copy received: NOT confirmed deleted")
+    if rec.outcome:
+        reason = f": {rec.outcome_reason}" if rec.outcome_reason else ""
+        on = f" on {fmt(rec.outcome_on)}" if rec.outcome_on else ""
+        lines.append(f"Outcome: {rec.outcome.value.replace('_', ' ')}{on}{reason}")
     return lines

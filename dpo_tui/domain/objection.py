@@ -19,6 +19,7 @@ from typing import Any
 
 from dpo_tui.domain.checklist import DIRECT_MARKETING_KEY
 from dpo_tui.domain.errors import InvalidInput
+from dpo_tui.domain.states import ItemState
 
 # Words that suggest an objection to direct marketing (incl. profiling for it): a suggestion for the DPO only.
 _SUGGEST = re.compile(
@@ -37,9 +38,9 @@ def suggest_direct_marketing(text: str | None) -> str | None:
 def recorded_direct_marketing(states: dict[str, str]) -> bool | None:
     """The DPO's recorded answer from the checklist: True (ticked), False (not applicable), None (not decided)."""
     state = states.get(DIRECT_MARKETING_KEY)
-    if state == "done":
+    if state == ItemState.DONE:
         return True
-    if state == "na":
+    if state == ItemState.NA:
         return False
     return None
 

@@ -17,7 +17,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from dpo_tui.domain.clock import ClockState
 from dpo_tui.domain.errors import InvalidInput
+from dpo_tui.domain.identity import IdStatus
+from dpo_tui.domain.lifecycle import AWAITING, Status
+from dpo_tui.domain.records import DecisionRecord
+from dpo_tui.domain.states import RefusalScope
 from dpo_tui.text import csv_cell
 
 COLUMNS = (
@@ -38,7 +43,7 @@ _SQL = (
     "FROM cases c"
 )
 _EXT_WORDS = {"complex": "complex request", "several_requests": "several requests from the person"}
-_AWAITING = ("awaiting_id", "awaiting_fee", "awaiting_clarification")
+_AWAITING = tuple(AWAITING)
 
 
 def _iso(value: Any) -> str | None:
@@ -85,7 +90,7 @@ def _stream(db: Any, date_from: date | None, date_to: date | None, year: int | N
 
 
 def _on_time(status: str, is_open: Any, due: str | None, final: str | None, today: str) -> str:
-    if status == "withdrawn":
+    if status == Status.WITHDRAWN:
         return "n/a"
     if final and due:
         return "yes" if final <= due else "no"
@@ -96,40 +101,47 @@ def _on_time(status: str, is_open: Any, due: str | None, final: str | None, toda
     return "n/a"
 
 
-def _reason(status: str, outcome: str | None, d: dict[str, Any], ext_reason: str | None, due: str | None, final: str | None) -> str:
+def _refusal_grounds(rec: DecisionRecord) -> list[str]:
+    """The finding (if any) then each item's ground, as the register and the report name them."""
+    refusal = rec.refusal
+    if refusal is None:
+        return []
+    grounds = [" ".join(i.ground.split()) for i in refusal.items if i.ground]
+    if rec.finding:
+        grounds.insert(0, rec.finding.replace("_", " "))
+    return grounds
+
+
+def _reason(status: str, outcome: str | None, rec: DecisionRecord, ext_reason: str | None, due: str | None, final: str | None) -> str:
     parts: list[str] = []
-    if ext_reason or d.get("extension"):
-        ext = d.get("extension") or {}
-        words = _EXT_WORDS.get(ext.get("reason") or ext_reason or "", ext_reason or "")
-        note = ext.get("note") if isinstance(ext, dict) else None
+    if ext_reason or rec.extension:
+        ext = rec.extension
+        words = _EXT_WORDS.get((ext.reason if ext else None) or ext_reason or "", ext_reason or "")
+        note = ext.note if ext else None
         parts.append(f"extended: {words}" + (f" ({note})" if note else ""))
-    refusal = d.get("refusal") if isinstance(d.get("refusal"), dict) else None
-    if refusal:
-        scope = "refused in part" if refusal.get("scope") == "partial" else "refused"
-        grounds = [str(i.get("ground")) for i in refusal.get("items") or [] if isinstance(i, dict) and i.get("ground")]
-        finding = refusal.get("finding") or (d.get("assessment") or {}).get("finding")
-        if finding:
-            grounds.insert(0, str(finding).replace("_", " "))
-        reasons = " ".join(str(refusal.get("reasons") or "").split())
+    if refusal := rec.refusal:
+        scope = "refused in part" if refusal.scope is RefusalScope.PARTIAL else "refused"
+        grounds = _refusal_grounds(rec)
+        reasons = refusal.reasons_text
         parts.append(f"{scope}: " + "; ".join([*grounds, reasons] if reasons else grounds))
-    elif outcome == "could_not_verify":
+    elif outcome == IdStatus.COULD_NOT_VERIFY:
         parts.append("refused: identity could not be verified")
-    elif status == "refused":
+    elif status == Status.REFUSED:
         parts.append("refused")
-    exempt = [e for e in d.get("exemptions") or [] if isinstance(e, dict)]
+    exempt = rec.exemptions  # entries as domain/exemptions.py writes them
     if exempt:
         cites = sorted({str(e.get("citation")) for e in exempt})
         parts.append(f"exemptions ({len(exempt)} item{'s' * (len(exempt) != 1)}): " + "; ".join(cites))
-    for lapse in d.get("lapses") or []:
-        if isinstance(lapse, dict) and lapse.get("lapsed_due"):
+    for lapse in rec.lapses:
+        if lapse.lapsed_due:
             # Issue 15 (rights-requests.md 2.1 rule 9): a late ID request revived the clock; the lapse stays visible.
             parts.append(
-                f"due date {lapse['lapsed_due']} lapsed before ID was asked for on {lapse.get('asked_on')}"
-                + (f": {lapse['reason']}" if lapse.get("reason") else "")
+                f"due date {lapse.lapsed_due} lapsed before ID was asked for on {lapse.asked_on}"
+                + (f": {lapse.reason}" if lapse.reason else "")
             )
     if final and due and final > due:
         late = (date.fromisoformat(final) - date.fromisoformat(due)).days
-        why = d.get("delay_reason") or d.get("delay")
+        why = rec.delay_reason
         parts.append(f"late by {late} day{'s' if late != 1 else ''}" + (f": {why}" if why else ""))
     return " | ".join(parts)
 
@@ -193,7 +205,7 @@ def register_rows(db: Any, *, today: date, date_from: date | None = None, date_t
             }  # fmt: skip
             yield _complaint_row(base, d, about, status, is_open, today_s)
             continue
-        reason = _reason(status, outcome, d, ext, due_s, final_s) if (d or ext or outcome == "could_not_verify" or status == "refused" or (final_s and due_s and final_s > due_s)) else ""
+        reason = _reason(status, outcome, DecisionRecord.from_json(d), ext, due_s, final_s) if (d or ext or outcome == IdStatus.COULD_NOT_VERIFY or status == Status.REFUSED or (final_s and due_s and final_s > due_s)) else ""
         extra = [w for w in (_balancing_words(d), "complaints: " + ", ".join(complaints[ref]) if ref in complaints else None) if w]
         if extra:
             reason = " | ".join([reason, *extra]) if reason else " | ".join(extra)
@@ -418,34 +430,29 @@ def build_report(db: Any, *, today: date, year: int | None = None) -> Report:
             rep.open += 1
             if status in _AWAITING:
                 rep.awaiting_requester += 1
-            if due_s is not None and clock not in ("not_started", "stopped"):  # no running due date (cached_deadline)
+            if due_s is not None and clock not in (ClockState.NOT_STARTED, ClockState.STOPPED):  # no running due date (cached_deadline)
                 if due_s < today_s:
                     rep.overdue += 1
                 elif due_s <= week_s:
                     rep.due_this_week += 1
         final_s = _iso(final)
-        if final_s and status != "withdrawn":
+        if final_s and status != Status.WITHDRAWN:
             rep.responded += 1
             if due_s and final_s <= due_s:
                 rep.on_time += 1
             days[(date.fromisoformat(final_s) - date.fromisoformat(rec)).days] += 1
-        d = _decision(raw) if raw else {}
+        rec = DecisionRecord.from_json(_decision(raw) if raw else None)
         if extended:
             rep.extensions += 1
-            reason = ((d.get("extension") or {}).get("reason") if isinstance(d.get("extension"), dict) else None) or ext or "unknown"
+            reason = (rec.extension.reason if rec.extension else None) or ext or "unknown"
             ext_grounds[_EXT_WORDS.get(reason, reason)] += 1
-        refusal = d.get("refusal") if isinstance(d.get("refusal"), dict) else None
-        if refusal or status == "refused":
+        refusal = rec.refusal
+        if refusal or status == Status.REFUSED:
             rep.refusals += 1
-            if refusal and refusal.get("scope") == "partial":
+            if refusal and refusal.scope is RefusalScope.PARTIAL:
                 rep.partial_refusals += 1
-            grounds: list[str] = []
-            if refusal:
-                finding = refusal.get("finding") or (d.get("assessment") or {}).get("finding")
-                if finding:
-                    grounds.append(str(finding).replace("_", " "))
-                grounds += [" ".join(str(i.get("ground")).split()) for i in refusal.get("items") or [] if isinstance(i, dict) and i.get("ground")]
-            elif outcome == "could_not_verify":
+            grounds = _refusal_grounds(rec)
+            if not refusal and outcome == IdStatus.COULD_NOT_VERIFY:
                 grounds.append("identity could not be verified")
             for g in dict.fromkeys(grounds or ["no ground recorded"]):
                 ref_grounds[g] += 1

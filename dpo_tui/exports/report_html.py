@@ -16,6 +16,7 @@ from html import escape
 from typing import Any
 
 from dpo_tui.exports.register import Report, _iso, _stream, build_report
+from dpo_tui.domain.lifecycle import Status
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 # Colour-blind-safe palette (Okabe-Ito), one colour per right in a fixed order so charts compare across reports.
@@ -53,7 +54,7 @@ def build_series(db: Any, *, today: date, year: int | None = None) -> Series:
         for r in rights.split(","):
             s.month_by_right[rec[:7]][r] += 1
         final_s, due_s = _iso(final), _iso(due)
-        if final_s and status != "withdrawn":
+        if final_s and status != Status.WITHDRAWN:
             month = final_s[:7]
             s.answered_by_month[month] += 1
             if due_s and final_s <= due_s:

@@ -61,7 +61,12 @@ class IntakeSettings:
 
 
 class IntakeSettingsError(ValueError):
-    """A bad value in `[intake]`; the message names the key."""
+    """A bad value in `[intake]`: `key` is the dotted setting ("intake.imap.host"), `message` what is wrong with it."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
 
 
 # The organisation's zone when the settings name none: the country of its holiday calendar, where one zone covers it.
@@ -85,7 +90,7 @@ def parse_intake(table: Any, country: str | None = None, subdivision: str | None
     if not table:
         return IntakeSettings(timezone=zone_default)
     if not isinstance(table, dict):
-        raise IntakeSettingsError("intake: must be a table")
+        raise IntakeSettingsError("intake", "must be a table")
     simple = {f.name: f for f in fields(IntakeSettings) if f.name not in ("form_columns", "imap")}
     values: dict[str, Any] = {}
     for key, value in table.items():
@@ -97,43 +102,43 @@ def parse_intake(table: Any, country: str | None = None, subdivision: str | None
             values[key] = _check(f"intake.{key}", simple[key].default, value)
         else:
             known = ", ".join([*simple, "form_columns", "imap"])
-            raise IntakeSettingsError(f"intake.{key}: unknown setting (known: {known})")
+            raise IntakeSettingsError(f"intake.{key}", f"unknown setting (known: {known})")
     values.setdefault("timezone", zone_default)
     out = IntakeSettings(**values)
     try:
         out.zone
     except (ZoneInfoNotFoundError, ValueError):
-        raise IntakeSettingsError(f"intake.timezone: unknown time zone {out.timezone!r} (e.g. Europe/Berlin)") from None
+        raise IntakeSettingsError("intake.timezone", f"unknown time zone {out.timezone!r} (e.g. Europe/Berlin)") from None
     if out.max_attachment_mb < 1:
-        raise IntakeSettingsError("intake.max_attachment_mb: must be at least 1")
+        raise IntakeSettingsError("intake.max_attachment_mb", "must be at least 1")
     if "password" in (table.get("imap") or {}):
-        raise IntakeSettingsError("intake.imap.password: never put a password in the settings file (use password_env or the keyring)")
+        raise IntakeSettingsError("intake.imap.password", "never put a password in the settings file (use password_env or the keyring)")
     return out
 
 
 def _columns(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise IntakeSettingsError("intake.form_columns: must be a table of field = \"column heading\"")
+        raise IntakeSettingsError("intake.form_columns", "must be a table of field = \"column heading\"")
     cols = dict(DEFAULT_FORM_COLUMNS)
     for k, v in value.items():
         if k not in DEFAULT_FORM_COLUMNS:
-            raise IntakeSettingsError(f"intake.form_columns.{k}: unknown field (known: {', '.join(DEFAULT_FORM_COLUMNS)})")
+            raise IntakeSettingsError(f"intake.form_columns.{k}", f"unknown field (known: {', '.join(DEFAULT_FORM_COLUMNS)})")
         if not isinstance(v, str):
-            raise IntakeSettingsError(f"intake.form_columns.{k}: must be the column heading as a string")
+            raise IntakeSettingsError(f"intake.form_columns.{k}", "must be the column heading as a string")
         cols[k] = v
     return cols
 
 
 def _typed(cls: type, table: Any, section: str) -> Any:
     if not isinstance(table, dict):
-        raise IntakeSettingsError(f"{section}: must be a table")
+        raise IntakeSettingsError(section, "must be a table")
     allowed = {f.name: f for f in fields(cls)}
     values = {}
     for key, value in table.items():
         if key == "password":
-            raise IntakeSettingsError(f"{section}.password: never put a password in the settings file (use password_env or the keyring)")
+            raise IntakeSettingsError(f"{section}.password", "never put a password in the settings file (use password_env or the keyring)")
         if key not in allowed:
-            raise IntakeSettingsError(f"{section}.{key}: unknown setting (known: {', '.join(allowed)})")
+            raise IntakeSettingsError(f"{section}.{key}", f"unknown setting (known: {', '.join(allowed)})")
         values[key] = _check(f"{section}.{key}", allowed[key].default, value)
     return cls(**values)
 
@@ -141,10 +146,10 @@ def _typed(cls: type, table: Any, section: str) -> Any:
 def _check(key: str, default: Any, value: Any) -> Any:
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise IntakeSettingsError(f"{key}: must be true or false")
+            raise IntakeSettingsError(key, "must be true or false")
     elif isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise IntakeSettingsError(f"{key}: must be a whole number of 0 or more")
+            raise IntakeSettingsError(key, "must be a whole number of 0 or more")
     elif isinstance(default, str) and not isinstance(value, str):
-        raise IntakeSettingsError(f"{key}: must be a string")
+        raise IntakeSettingsError(key, "must be a string")
     return value

@@ -16,6 +16,7 @@ from typing import Any
 from dpo_tui.intake.config import REQUIRED_FORM_FIELDS, IntakeSettings
 from dpo_tui.intake.model import BadInput, IncomingMessage, Item
 from dpo_tui.intake.text import on_behalf
+from dpo_tui.domain.states import Channel
 
 _EMAIL_OK = __import__("re").compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -97,7 +98,7 @@ def _row(row: dict[str, Any], source: str, line: int, cfg: IntakeSettings) -> It
         text=text,
         on_behalf_email=other,
         third_party=third_party,
-        channel="web",
+        channel=Channel.WEB,
         form_rights=get("rights") if cols.get("rights") in row else None,
         flags=flags,
         line=line,

@@ -15,7 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dpo_tui.domain.clock import ClockEventKind
 from dpo_tui.domain.errors import DomainError
+from dpo_tui.domain.identity import IdStatus
+from dpo_tui.domain.lifecycle import Status
+from dpo_tui.domain.records import DecisionRecord, IdentityRecord
 
 if TYPE_CHECKING:
     from dpo_tui.services.views import CaseDetail  # letters sit below services: the type only
@@ -41,40 +45,27 @@ def _events(detail: CaseDetail, kind: str) -> list[Any]:
     return [e for e in detail.clock_events if e.kind == kind]
 
 
-def _identity_status(detail: CaseDetail) -> str:
-    ident = detail.identity or {}
-    return str(ident.get("status") or ident.get("outcome") or "").lower()
+def _identity(detail: CaseDetail) -> IdentityRecord:
+    return IdentityRecord.from_json(detail.identity)
+
+
+def _decision(detail: CaseDetail) -> DecisionRecord:
+    return DecisionRecord.from_json(detail.decision)
+
+
+def _identity_status(detail: CaseDetail) -> IdStatus | None:
+    ident = _identity(detail)
+    return ident.status or ident.outcome
 
 
 def _verified(detail: CaseDetail) -> bool:
-    return _identity_status(detail) in ("verified", "not_needed")
-
-
-def _refusal(detail: CaseDetail) -> dict[str, Any] | None:
-    ref = (detail.decision or {}).get("refusal")
-    return ref if isinstance(ref, dict) and ref else None
-
-
-def _fee(detail: CaseDetail) -> dict[str, Any] | None:
-    fee = (detail.decision or {}).get("fee")
-    return fee if isinstance(fee, dict) and fee else None
-
-
-def _clarifications(detail: CaseDetail) -> list[dict[str, Any]]:
-    value = (detail.decision or {}).get("clarification") or (detail.decision or {}).get("clarifications") or []
-    if isinstance(value, dict):
-        value = value.get("rounds") or [value]
-    return [c for c in value if isinstance(c, dict)]
+    return _identity_status(detail) in (IdStatus.VERIFIED, IdStatus.NOT_NEEDED)
 
 
 def refusal_problems(detail: CaseDetail, on: date) -> list[str]:
     """What a refusal notice for this case would lack (empty: it can be issued)."""
-    try:
-        from dpo_tui.domain.decisions import refusal_content_problems
-    except ImportError:  # the decisions module is not there: check the minimum ourselves
-        refusal = _refusal(detail) or {}
-        reasons = refusal.get("reasons") or refusal.get("grounds") or refusal.get("items")
-        return [] if reasons else ["the refusal has no reasons recorded"]
+    from dpo_tui.domain.decisions import refusal_content_problems
+
     return list(refusal_content_problems(dict(detail.decision or {}), detail.regime, on))
 
 
@@ -95,13 +86,14 @@ def _identity_request(detail: CaseDetail, today: date) -> str | None:
 
 
 def _clarification(detail: CaseDetail, today: date) -> str | None:
-    if not _events(detail, "clarification_asked") and not _clarifications(detail) and detail.status != "awaiting_clarification":
+    if (not _events(detail, ClockEventKind.CLARIFICATION_ASKED) and not _decision(detail).clarifications
+            and detail.status != Status.AWAITING_CLARIFICATION):  # fmt: skip
         return "no clarification question has been recorded (record it first with the clarification step, key c)"
     return None
 
 
 def _fee_request(detail: CaseDetail, today: date) -> str | None:
-    if not _fee(detail) and not _events(detail, "fee_requested"):
+    if _decision(detail).fee is None and not _events(detail, ClockEventKind.FEE_REQUESTED):
         return "no fee was requested on this case (only a manifestly unfounded or excessive request, or further copies, can carry a fee)"
     return None
 
@@ -113,7 +105,7 @@ def _extension(detail: CaseDetail, today: date) -> str | None:
 
 
 def _refusal_notice(detail: CaseDetail, today: date) -> str | None:
-    if _refusal(detail) is None and detail.status != "refused":
+    if _decision(detail).refusal is None and detail.status != Status.REFUSED:
         return "the request has not been refused (record the refusal first, key a)"
     problems = refusal_problems(detail, today)
     if problems:
@@ -122,9 +114,9 @@ def _refusal_notice(detail: CaseDetail, today: date) -> str | None:
 
 
 def _response(detail: CaseDetail, today: date) -> str | None:
-    if detail.status in ("refused", "withdrawn"):
-        return f"the case was {detail.status}: send the refusal notice instead" if detail.status == "refused" else "the request was withdrawn"
-    if detail.status in ("awaiting_id", "awaiting_fee", "awaiting_clarification", "new"):
+    if detail.status in (Status.REFUSED, Status.WITHDRAWN):
+        return f"the case was {detail.status}: send the refusal notice instead" if detail.status == Status.REFUSED else "the request was withdrawn"
+    if detail.status in (Status.AWAITING_ID, Status.AWAITING_FEE, Status.AWAITING_CLARIFICATION, Status.NEW):
         return f"the case is {detail.status.replace('_', ' ')}: respond once it is being worked"
     return None
 
@@ -133,7 +125,7 @@ def _right(right: str, label: str) -> Callable[[CaseDetail, date], str | None]:
     def check(detail: CaseDetail, today: date) -> str | None:
         if right not in detail.rights:
             return f"the request does not invoke the {label} right"
-        if detail.status in ("refused", "withdrawn"):
+        if detail.status in (Status.REFUSED, Status.WITHDRAWN):
             return f"the case was {detail.status}"
         return None
 
@@ -148,7 +140,7 @@ def _erasure(detail: CaseDetail, today: date) -> str | None:
         return problem
     from dpo_tui.domain.erasure import problems
 
-    found = problems((detail.decision or {}).get("erasure"))
+    found = problems(DecisionRecord.from_json(detail.decision).erasure)
     return "; ".join(found) if found else None
 
 
@@ -166,12 +158,11 @@ def _objection(detail: CaseDetail, today: date) -> str | None:
 
 
 def _could_not_verify(detail: CaseDetail, today: date) -> str | None:
-    status = _identity_status(detail)
-    if status in ("failed", "could_not_verify", "not_verified", "unverified"):
+    if _identity_status(detail) is IdStatus.COULD_NOT_VERIFY:
         return None
     if _verified(detail):
         return "the requester's identity was verified"
-    if not _events(detail, "id_requested") and not (detail.identity or {}).get("requested_on"):
+    if not _events(detail, ClockEventKind.ID_REQUESTED) and _identity(detail).requested_on is None:
         return "identity information was never requested on this case"
     return None
 
@@ -218,7 +209,7 @@ def _restriction_lift(detail: CaseDetail, today: date) -> str | None:
         return "the request does not invoke the restriction right"
     if detail.regime == "ccpa":
         return "the CCPA has no restriction right with a duty to notify before lifting (Art 18(3) is GDPR)"
-    if detail.status in ("refused", "withdrawn"):
+    if detail.status in (Status.REFUSED, Status.WITHDRAWN):
         return f"the case was {detail.status}"
     return None
 

@@ -78,7 +78,7 @@ def build_calendar(work: Any, *, assignee: str | None = None, now: datetime | No
             # A clock that is stopped or not started has no date that will hold; `dpo-tui due` reports the wait.
             if dl.state is not ClockState.RUNNING or dl.effective_due is None:
                 continue
-            rights = tuple(r for r in case.rights.split(",") if r)
+            rights = case.right_keys
             who = f" ({case.requester_name})" if names else ""
             title = f"{case.ref} {_right_words(rights)}{who}"
             due_what = "extended response due" if dl.extended else "response due"

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dpo_tui.services.views import CaseDetail
+from dpo_tui.domain.clock import ClockState
 
 SCHEMA = "dpo-tui/case/1"
 
@@ -123,7 +124,7 @@ def _per_right_lines(dl: Any) -> list[str]:
         d = rd.deadline
         due = fmt(d.effective_due) if d.effective_due else "clock not started"
         paused = f" ({d.paused_days} paused day{'s' * (d.paused_days != 1)})" if d.paused_days else ""
-        stopped = " (clock stopped)" if d.state.value == "stopped" else ""
+        stopped = " (clock stopped)" if d.state is ClockState.STOPPED else ""
         out.append(f"  {rd.right}: {due}{paused}{stopped}")
     return out
 

@@ -27,6 +27,7 @@ from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, completed
 from dpo_tui.domain.regimes import Regime
 from dpo_tui.loaders import load_regimes
 from dpo_tui.domain.rights import Right
+from dpo_tui.domain.states import Channel
 from dpo_tui.domain.text import check_text, problem as text_problem
 from dpo_tui.domain.workdays import WorkCalendar
 from dpo_tui.settings import Settings
@@ -42,7 +43,7 @@ from dpo_tui.services.views import (
     NoteView,
 )
 
-CHANNELS = ("email", "web", "post", "phone", "in_person", "social")
+CHANNELS = tuple(c.value for c in Channel)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9(][0-9 ()\-.]{4,}[0-9]$")
 # Who may make a request for someone else: domain/identity.py RequesterKind less "self", and intake's "third_party"
@@ -79,7 +80,7 @@ class NewRequest:
     email: str
     rights: tuple[Right, ...]
     received: date
-    channel: str = "email"
+    channel: str = Channel.EMAIL
     description: str = ""
     regime: str | None = None
     address: str | None = None
@@ -145,7 +146,7 @@ class Casework:
             events,
             closed_on=closed_on,
             internal_target_days=target,
-            rights=case.rights.split(","),
+            rights=case.right_keys,
         )
 
     def calendar_for(self, regime: Regime, member_state: str | None = None) -> WorkCalendar:
@@ -237,7 +238,7 @@ class Casework:
             subdivision=case.subdivision,
             channel=case.channel,
             received=case.received,
-            rights=tuple(case.rights.split(",")),
+            rights=tuple(case.right_keys),
             requester={
                 "name": case.requester_name,
                 "email": case.requester_email,
@@ -568,7 +569,7 @@ class Casework:
         if session is not None and case.id is not None:
             rows = session.exec(select(ChecklistItem.key, ChecklistItem.state).where(ChecklistItem.case_id == case.id))
             states = dict(rows.all())
-        problem = marketing_objection_refusal(case.rights.split(","), states)
+        problem = marketing_objection_refusal(case.right_keys, states)
         if problem:
             raise InvalidTransition(f"{case.ref}: {problem}")
 
@@ -583,7 +584,7 @@ class Casework:
     def _add_checklist(self, s: Session, case: Case) -> None:
         from dpo_tui.services.checklists import specs_for
 
-        specs = specs_for(self.settings, [Right(r) for r in case.rights.split(",")])
+        specs = specs_for(self.settings, [Right(r) for r in case.right_keys])
         for pos, spec in enumerate(specs):
             s.add(
                 ChecklistItem(

@@ -31,14 +31,13 @@ from dpo_tui.domain.checklist import (  # noqa: F401 - OpenItems, MarketingObjec
 )
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.lifecycle import CLOSED, Status
+from dpo_tui.domain.states import ItemState, SearchResult
 from dpo_tui.services.casework import Casework, lock_case, status_snapshot
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
 from dpo_tui.store.models import Case, ChecklistItem
 
-OPEN, DONE, NA = "open", "done", "na"
-FOUND = ("found", "nothing_found")
-FOUND_LABELS = {"found": "found", "nothing_found": "nothing found"}
+OPEN, DONE, NA = ItemState.OPEN, ItemState.DONE, ItemState.NA
 ADHOC_PREFIX = "adhoc"
 MAX_LABEL = 200
 
@@ -209,7 +208,7 @@ def refusal_forbidden(detail: CaseDetail) -> str | None:
 
 def refusal_forbidden_for_case(s: Session, case: Case) -> str | None:
     """`refusal_forbidden` inside a write transaction, from the ORM case."""
-    return marketing_objection_refusal(case.rights.split(","), {i.key: i.state for i in _items(s, case)})
+    return marketing_objection_refusal(case.right_keys, {i.key: i.state for i in _items(s, case)})
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------------
@@ -236,7 +235,7 @@ def _item(s: Session, case: Case, key: str) -> ChecklistItem:
 
 
 def _protected_keys(case: Case, items: Sequence[ChecklistItem]) -> set[str]:
-    return marketing_items_protected(case.rights.split(","), [(i.key, i.state) for i in items])
+    return marketing_items_protected(case.right_keys, [(i.key, i.state) for i in items])
 
 
 def _stamp(work: Casework, item: ChecklistItem) -> None:
@@ -265,13 +264,14 @@ def _one_line(value: str | None) -> str | None:
     return text or None
 
 
-def _found(value: str | None) -> str | None:
+def _found(value: str | None) -> SearchResult | None:
     if value is None or not value.strip():
         return None
-    norm = value.strip().lower().replace(" ", "_").replace("-", "_")
-    if norm not in FOUND:
-        raise InvalidInput("found", f"'{value}' is not a search result (valid: found, nothing_found)")
-    return norm
+    try:
+        return SearchResult(value.strip().lower().replace(" ", "_").replace("-", "_"))
+    except ValueError:
+        valid = ", ".join(r.value for r in SearchResult)
+        raise InvalidInput("found", f"'{value}' is not a search result (valid: {valid})") from None
 
 
 def _by(item: ChecklistItem) -> str:

@@ -46,6 +46,8 @@ from dpo_tui.domain.decisions import (
 )
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.domain.lifecycle import CLOSED, Status, waited_too_long
+from dpo_tui.domain.records import Clarification, DecisionRecord
+from dpo_tui.domain.states import DecisionKind, RefusalScope
 from dpo_tui.services.casework import Casework, load_case, lock_case
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
@@ -125,7 +127,7 @@ def _related(s: Session, case: Case) -> RelatedFacts:
         else func.lower(Case.requester_name) == name,
         or_(Case.is_open == True, (Case.received >= window_from) & (Case.received <= case.received)),  # noqa: E712
     ).order_by(Case.received, Case.id)
-    mine = set(case.rights.split(","))
+    mine = set(case.right_keys)
     earlier, overlap = [], []
     for ref, received, rights, status, is_open, email_norm, req_name, regime in s.exec(q):
         matched = tuple(w for w, ok in (("email", bool(email_norm) and email_norm == case.email_norm), ("name", _norm_name(req_name) == name)) if ok)
@@ -137,7 +139,7 @@ def _related(s: Session, case: Case) -> RelatedFacts:
             overlap.append(rc)
     prior = [EarlierRequest(c.ref, c.received, c.regime, c.rights, c.status) for c in earlier]
     repeat: tuple[str, ...] = ()
-    if may_decline_repeat(case.regime, case.rights.split(","), case.received, prior):
+    if may_decline_repeat(case.regime, case.right_keys, case.received, prior):
         repeat = tuple(e.ref for e in repeat_requests_to_know(case.received, prior))
     return RelatedFacts(window_from, tuple(earlier), tuple(overlap), repeat)
 
@@ -235,16 +237,16 @@ def assess(
 
 def fee_allowed(decision: Mapping[str, Any]) -> str | None:
     """None when a (first-response) fee may be charged, else why not."""
-    assessment = decision.get("assessment") or {}
-    if not is_manifest(assessment.get("finding")):
+    rec = DecisionRecord.from_json(decision)
+    if not is_manifest(rec.assessment.finding if rec.assessment else None):
         return (
             "The first response is free: a fee may be charged only where the request is manifestly unfounded or "
             "excessive (assess it first, key a, and decide 'charge a fee'), or for further copies of an access "
             "response (record that as a further-copy fee; it does not touch the clock)"
         )
-    if decision.get("kind") != "fee":
+    if rec.kind is not DecisionKind.FEE:
         return (
-            f"The assessment decided '{decision.get('kind')}', not a fee: assess again (key a) and choose "
+            f"The assessment decided '{rec.kind}', not a fee: assess again (key a) and choose "
             "'charge a fee' if that is the decision"
         )
     return None
@@ -264,11 +266,11 @@ def request_fee(
         why = fee_allowed(d)
         if why:
             raise FeeRefused(why)
-        fee = d.get("fee") or {}
-        if fee.get("requested_on") and not fee.get("paid"):
+        earlier = DecisionRecord.from_json(d).fee
+        if earlier is not None and earlier.outstanding and earlier.requested_on is not None:
             raise FeeRefused(
-                f"a fee of {format_money(fee['total'], fee['currency'])} was already asked for on "
-                f"{fmt(date.fromisoformat(fee['requested_on']))} and is unpaid; record its payment instead"
+                f"a fee of {format_money(earlier.total, earlier.currency)} was already asked for on "
+                f"{fmt(earlier.requested_on)} and is unpaid; record its payment instead"
             )
         _check_date(work, case, on, "fee requested on")
         work.move(case, Status.AWAITING_FEE, reason="fee requested", outcome=None)
@@ -297,23 +299,23 @@ def record_fee_paid(work: Casework, ref: str, amount: Any, on: date, *, version:
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         d = _decision(case)
-        fee = d.get("fee") or {}
-        if Status(case.status) is not Status.AWAITING_FEE or not fee.get("requested_on") or fee.get("paid"):
+        fee = DecisionRecord.from_json(d).fee
+        if Status(case.status) is not Status.AWAITING_FEE or fee is None or not fee.outstanding or fee.requested_on is None:
             raise DecisionRefused(f"{case.ref} is not awaiting a fee: nothing to record a payment against")
-        asked = date.fromisoformat(fee["requested_on"])
+        asked = fee.requested_on
         if on < asked:
             raise InvalidInput("paid on", f"{fmt(on)} is before the fee was asked for ({fmt(asked)})")
         _check_date(work, case, on, "paid on")
-        due = money(fee["total"])
+        due = money(fee.total)
         if paid < due:
             raise DecisionRefused(
-                f"amount: {format_money(paid, fee['currency'])} is less than the fee of "
-                f"{format_money(due, fee['currency'])}; the clock starts only when the fee has been paid"
+                f"amount: {format_money(paid, fee.currency)} is less than the fee of "
+                f"{format_money(due, fee.currency)}; the clock starts only when the fee has been paid"
             )
         work.move(case, Status.IN_PROGRESS, reason="fee received", outcome=None)
         work.add_clock_event(s, case, ClockEventKind.FEE_RECEIVED, on)
         dl = work.refresh_deadline(s, case)
-        d["fee"] = {**fee, "paid": {"amount": str(paid), "on": on.isoformat()}}
+        d["fee"] = {**d["fee"], "paid": {"amount": str(paid), "on": on.isoformat()}}
         case.decision = d
         work.record(
             s,
@@ -340,7 +342,7 @@ def record_further_copy_fee(
         raise InvalidInput("fee", "the total is zero; enter the copies, printing, postage or staff time")
     with work.write() as s:
         case = lock_case(s, ref, version=version)
-        if "access" not in case.rights.split(","):
+        if "access" not in case.right_keys:
             raise FeeRefused("a further-copy fee applies to further copies of an access response; this case has no access request")
         _check_date(work, case, on, "fee requested on")
         if paid_on is not None:
@@ -377,7 +379,7 @@ def refuse(
     version: int,
 ) -> CaseDetail:
     """Refuse the whole request (case → refused) or part of it (per item with its ground; the case stays in work)."""
-    if scope not in ("whole", "partial"):
+    if scope not in tuple(RefusalScope):
         raise InvalidInput("scope", f"'{scope}' is neither whole nor partial")
     cleaned = clean_items(items)
     text = " ".join((reasons or "").split())
@@ -396,10 +398,11 @@ def _apply_refusal(
     on: date,
 ) -> None:
     """The refusal's record, status and audit event, inside the caller's transaction (refuse, decide_repeat_request)."""
-    finding = (d.get("assessment") or {}).get("finding")
-    if scope == "partial" and not cleaned:
+    assessment = DecisionRecord.from_json(d).assessment
+    finding = assessment.finding if assessment else None
+    if scope == RefusalScope.PARTIAL and not cleaned:
         raise RefusalIncomplete("items: a partial refusal lists each item withheld with its ground")
-    if scope == "whole" and not is_manifest(finding) and not cleaned:
+    if scope == RefusalScope.WHOLE and not is_manifest(finding) and not cleaned:
         raise RefusalIncomplete(
             "a whole refusal needs either an assessment finding the request manifestly unfounded or excessive "
             "(key a) or the exemption it rests on, as an item with its ground"
@@ -409,7 +412,7 @@ def _apply_refusal(
     late = deadline is not None and on > deadline
     org = work.settings.organisation
     block = refusal_notice_block(org.supervisory_authority, case.regime, on, country=case.country, org_regime=org.regime)
-    d["kind"] = "refuse" if scope == "whole" else "refuse_in_part"
+    d["kind"] = DecisionKind.REFUSE if scope == RefusalScope.WHOLE else DecisionKind.REFUSE_IN_PART
     d["refusal"] = {
         "scope": scope,
         "items": cleaned,
@@ -429,8 +432,8 @@ def _apply_refusal(
             " the case's member state; ccpa: the California Privacy Protection Agency)"
         )
     case.decision = d
-    if scope == "whole":
-        work.move(case, Status.REFUSED, reason=text, outcome="refused")
+    if scope == RefusalScope.WHOLE:
+        work.move(case, Status.REFUSED, reason=text, outcome=Status.REFUSED)
         case.final_response_on = on
     elif Status(case.status) is Status.NEW:
         work.move(case, Status.IN_PROGRESS, reason="refused in part", outcome=None)
@@ -471,7 +474,7 @@ def decide_repeat_request(
         work.record(s, case, "decision.ccpa_repeat", {"decision": d["ccpa_repeat"]["decision"], "earlier": list(facts.ccpa_repeat)})
         if decline:
             item = {"item": "the information required by Civ. Code 1798.110 and 1798.115", "ground": REPEAT_GROUND}
-            _apply_refusal(work, s, case, d, "whole", [item], text, on)
+            _apply_refusal(work, s, case, d, RefusalScope.WHOLE, [item], text, on)
         else:
             case.decision = d
         return work.finish(s, case)
@@ -544,7 +547,7 @@ def record_erasure_ground(
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         _open(case, "record the erasure ground")
-        if "erasure" not in case.rights.split(","):
+        if "erasure" not in case.right_keys:
             raise DecisionRefused(f"{case.ref} does not invoke the right to erasure")
         _check_date(work, case, on, "decided on")
         label = rules.check_ground(case.regime, ground)
@@ -575,7 +578,7 @@ def add_erasure_exception(
     with work.write() as s:
         case = lock_case(s, ref, version=version)
         _open(case, "record an erasure exception")
-        if "erasure" not in case.rights.split(","):
+        if "erasure" not in case.right_keys:
             raise DecisionRefused(f"{case.ref} does not invoke the right to erasure")
         _check_date(work, case, on, "decided on")
         label = rules.check_exception(case.regime, exception)
@@ -634,9 +637,9 @@ def extend(
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def open_question(decision: Mapping[str, Any]) -> dict[str, Any] | None:
-    rounds = (decision.get("clarification") or {}).get("rounds") or []
-    return rounds[-1] if rounds and not rounds[-1].get("answered_on") else None
+def open_question(decision: Mapping[str, Any]) -> Clarification | None:
+    """The clarification question still waiting for its answer, if any."""
+    return DecisionRecord.from_json(decision).open_question
 
 
 @retry_transient
@@ -664,7 +667,7 @@ def ask_clarification(
         _check_date(work, case, on, "asked on")
         work.move(case, Status.AWAITING_CLARIFICATION, reason="clarification asked", outcome=None)
         work.add_clock_event(s, case, ClockEventKind.CLARIFICATION_ASKED, on)
-        regime_stops = work.regime(case.regime).stops_clock_for(case.rights.split(","))
+        regime_stops = work.regime(case.regime).stops_clock_for(case.right_keys)
         dl = work.refresh_deadline(s, case)
         # Issue 15: the clock stops only for the rights the regime pauses (uk-gdpr: access, Art 12A), and only
         # while their period runs: a question asked after the due date pauses nothing (the breach stands).
@@ -700,7 +703,7 @@ def record_clarification_answer(
         q = open_question(d)
         if q is None or Status(case.status) is not Status.AWAITING_CLARIFICATION:
             raise DecisionRefused(f"{case.ref} has no clarification question outstanding")
-        asked = date.fromisoformat(q["asked_on"])
+        asked = q.asked_on or case.received
         if on < asked:
             raise InvalidInput("answered on", f"{fmt(on)} is before the question was sent ({fmt(asked)})")
         _check_date(work, case, on, "answered on")
@@ -790,40 +793,40 @@ def close_no_response(work: Casework, ref: str, *, version: int) -> CaseDetail:
 
 def describe(decision: Mapping[str, Any]) -> list[str]:
     """Plain lines for the case screen's Decision tab (requester-free text apart from the DPO's own notes)."""
-
+    rec = DecisionRecord.from_json(decision)
     lines: list[str] = []
-    if kind := decision.get("kind"):
-        lines.append(f"Decision: {kind.replace('_', ' ')}")
-    if a := decision.get("assessment"):
-        lines.append(f"Assessed {fmt_iso(a['on'])} by {a['by']}: {FINDING_LABELS.get(a['finding'], a['finding'])}")
-        lines += [f"  • {g['label']}: {g['evidence']}" for g in a.get("grounds", [])]
-    if f := decision.get("fee"):
-        paid = f"paid {format_money(f['paid']['amount'], f['currency'])} on {fmt_iso(f['paid']['on'])}" if f.get("paid") else "unpaid"
-        lines.append(f"Fee {format_money(f['total'], f['currency'])} asked {fmt_iso(f['requested_on'])}: {paid}")
-    for c in decision.get("further_copies", []):
-        lines.append(f"Further-copy fee {format_money(c['total'], c['currency'])} asked {fmt_iso(c['requested_on'])}")
-    if r := decision.get("refusal"):
-        lines.append(f"Refused ({r['scope']}) on {fmt_iso(r['on'])}: {r['reasons']}")
-        lines += [f"  • {i['item']}: {i['ground']}" for i in r.get("items", [])]
-    if e := decision.get("extension"):
-        lines.append(f"Extended ({e['reason'].replace('_', ' ')}), told {fmt_iso(e['told_on'])}: due {fmt_iso(e['due_after'])}")
-    for q in (decision.get("clarification") or {}).get("rounds", []):
-        ans = f"answered {fmt_iso(q['answered_on'])}" if q.get("answered_on") else "no answer yet"
-        ended = " (asked after the due date: the clock did not stop)" if q.get("period_ended") else ""
-        lines.append(f"Clarification asked {fmt_iso(q['asked_on'])}: {ans}{ended}")
-    for lapse in decision.get("lapses", []):
+    if rec.kind:
+        lines.append(f"Decision: {rec.kind.value.replace('_', ' ')}")
+    if a := rec.assessment:
+        lines.append(f"Assessed {fmt_iso(a.on)} by {a.by}: {FINDING_LABELS.get(a.finding or '', a.finding)}")
+        lines += [f"  • {g.label}: {g.evidence}" for g in a.grounds]
+    if f := rec.fee:
+        paid = f"paid {format_money(f.paid.amount, f.currency)} on {fmt_iso(f.paid.on)}" if f.paid else "unpaid"
+        lines.append(f"Fee {format_money(f.total, f.currency)} asked {fmt_iso(f.requested_on)}: {paid}")
+    for c in rec.further_copies:
+        lines.append(f"Further-copy fee {format_money(c.total, c.currency)} asked {fmt_iso(c.requested_on)}")
+    if r := rec.refusal:
+        lines.append(f"Refused ({r.scope.value if r.scope else None}) on {fmt_iso(r.on)}: {' '.join(r.reasons)}")
+        lines += [f"  • {i.item}: {i.ground}" for i in r.items]
+    if e := rec.extension:
+        lines.append(f"Extended ({(e.reason or '').replace('_', ' ')}), told {fmt_iso(e.told_on)}: due {fmt_iso(e.due_after)}")
+    for q in rec.clarifications:
+        ans = f"answered {fmt_iso(q.answered_on)}" if q.answered_on else "no answer yet"
+        ended = " (asked after the due date: the clock did not stop)" if q.period_ended else ""
+        lines.append(f"Clarification asked {fmt_iso(q.asked_on)}: {ans}{ended}")
+    for lapse in rec.lapses:
         lines.append(
-            f"Due date {fmt_iso(lapse['lapsed_due'])} lapsed before ID was asked for on {fmt_iso(lapse['asked_on'])}: "
-            f"{lapse.get('reason') or 'no reason recorded'}"
+            f"Due date {fmt_iso(lapse.lapsed_due)} lapsed before ID was asked for on {fmt_iso(lapse.asked_on)}: "
+            f"{lapse.reason or 'no reason recorded'}"
         )
-    if er := decision.get("erasure"):
-        if er.get("ground_label"):
-            lines.append(f"Erasure ground: {er['ground_label']}" + (f" ({er['ground_note']})" if er.get("ground_note") else ""))
-        if er.get("made_public"):
-            lines.append(f"Made public: other controllers told (Art 17(2)): {er.get('controllers_informed')}")
-        for x in er.get("exceptions", []):
-            lines.append(f"Kept in {x['system_name']}: {x['ground_label']}: {x['detail']}")
-    for e in decision.get("exemptions", []):
+    if er := rec.erasure:
+        if er.ground_label:
+            lines.append(f"Erasure ground: {er.ground_label}" + (f" ({er.ground_note})" if er.ground_note else ""))
+        if er.made_public:
+            lines.append(f"Made public: other controllers told (Art 17(2)): {er.controllers_informed}")
+        for x in er.exceptions:
+            lines.append(f"Kept in {x.system_name}: {x.ground_label}: {x.detail}")
+    for e in rec.exemptions:  # entries as domain/exemptions.py writes them
         ncnd = "; neither confirm nor deny" if e.get("ncnd") else ""
         lines.append(f"Exemption {e['id']}: {e['item']} {e['action']} under {e['citation']}{ncnd} ({fmt_iso(e['on'])}, {e['by']}): {e['reasoning']}")
     if b := (decision.get("objection") or {}).get("balancing"):

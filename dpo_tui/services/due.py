@@ -168,7 +168,7 @@ def _clock_rows_by_case(s: Any, ids: list[int | None]) -> dict[int, list[ClockEv
 
 
 def _rights(case: Case) -> tuple[str, ...]:
-    return tuple(r for r in case.rights.split(",") if r)
+    return case.right_keys
 
 
 def explain_line(dl: Deadline, what: str) -> tuple[str, ...]:

@@ -115,7 +115,7 @@ def due_follow_ups(work: Any, today: date | None) -> list[Any]:
             DueItem(
                 ref=case.ref, kind="follow_up", on=f.on, urgency=Urgency.SOON, summary=summary,
                 explanation=(f"follow-up set by {f.created_by} for {fmt(f.on)}: {f.note}",),
-                rights=tuple(r for r in case.rights.split(",") if r), assignee=case.assignee,
+                rights=case.right_keys, assignee=case.assignee,
                 requester_name=case.requester_name, days=days, key=str(f.id),
             )
         )  # fmt: skip

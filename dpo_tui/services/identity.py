@@ -15,6 +15,7 @@ dated clock events the deadline engine reads, moves the case and writes the audi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
@@ -26,6 +27,7 @@ from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.identity import IdStatus, Outcome, RequesterKind
 from dpo_tui.domain.lifecycle import CLOSED, Status, waited_too_long
+from dpo_tui.domain.records import Authority, Child, IdentityFacts, IdentityRecord
 from dpo_tui.services.casework import Casework, lock_case
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
@@ -142,11 +144,12 @@ def request_identity(
                 raise problem
             child = assessed.as_dict()
         before = dict(case.identity or {})
+        earlier = IdentityRecord.from_json(before)
         state = rules.check_can(
             "request identity", before, {None, IdStatus.NOT_NEEDED, IdStatus.RECEIVED, IdStatus.VERIFIED}
         )
         rules.check_date("on", on, received=case.received, today=work.today(),
-                         not_before=_parse(before.get("at")) if state in (IdStatus.RECEIVED, IdStatus.VERIFIED) else None,
+                         not_before=earlier.at if state in (IdStatus.RECEIVED, IdStatus.VERIFIED) else None,
                          not_before_what="the information already received")
         # Issue 15 / rights-requests.md 2.1 rule 9: ID asked for after the due date has passed still restarts the
         # clock in law (uk-gdpr), but Art 12(6) needs reasonable doubt and the ICO expects a prompt request: the DPO
@@ -170,39 +173,27 @@ def request_identity(
             work.add_clock_event(s, case, ClockEventKind.ID_REQUESTED, on)
         if authority:
             work.add_clock_event(s, case, ClockEventKind.AUTHORITY_REQUESTED, on)
-        case.identity = {
-            "schema": rules.SCHEMA,
-            "status": IdStatus.AWAITING.value,
-            "needed": True,
-            "reason": why,
-            "facts": {"recognised_contact": recognised_contact, "sensitive": sensitive, "mismatch": mismatch},
-            "requester_kind": kind.value,
-            "authority": {
-                "needed": authority,
-                "evidence": None,
-                "asked_for": rules.AUTHORITY_EVIDENCE.get(kind) if authority else None,
-                "requested_on": _iso(on) if authority else None,
-                "received_on": None,
-            },
-            "child": child,
-            "method": m.value,
-            "asked_for": asked_for,
-            "id_requested": bool(id_needed),
-            "requested_on": on.isoformat(),
-            "requested_by": work.actor,
-            "seen": None,
-            "matched": None,
-            "by": None,
-            "at": None,
-            "copy_received": False,
-            "copy_deleted": False,
-            "outcome": None,
-            "outcome_reason": None,
-            "outcome_on": None,
-            "rounds": int(before.get("rounds") or 0) + 1,
-            "previous": _previous(before),
-            "late": late or before.get("late"),
-        }
+        case.identity = IdentityRecord(
+            status=IdStatus.AWAITING,
+            needed=True,
+            reason=why,
+            facts=IdentityFacts(recognised_contact, sensitive, mismatch),
+            requester_kind=kind,
+            authority=Authority(
+                needed=authority,
+                asked_for=rules.AUTHORITY_EVIDENCE.get(kind) if authority else None,
+                requested_on=on if authority else None,
+            ),
+            child=Child(**child) if child else None,
+            method=m,
+            asked_for=asked_for,
+            id_requested=bool(id_needed),
+            requested_on=on,
+            requested_by=work.actor,
+            rounds=earlier.rounds + 1,
+            previous=tuple(_previous(before)),
+            late=late or earlier.late,
+        ).to_json()
         if late:
             decision = dict(case.decision or {})
             decision["lapses"] = [*decision.get("lapses", []), {"kind": "identity_requested_late", **late}]
@@ -251,13 +242,13 @@ def record_received(
         case = _open_case(s, ref, version)
         ident = dict(case.identity or {})
         rules.check_can("record what arrived", ident, {IdStatus.AWAITING})
-        requested = _parse(ident.get("requested_on"))
+        rec = IdentityRecord.from_json(ident)
+        requested = rec.requested_on
         today = work.today()
         rules.check_date("on", on, received=case.received, today=today, not_before=requested,
                          not_before_what="the day the information was asked for")
         rules.check_copy(copy_received, copy_deleted)
-        auth = dict(ident.get("authority") or {})
-        if ident.get("id_requested", True):
+        if rec.id_requested:
             seen_t = rules.no_document_numbers(
                 "seen", rules.required_text("seen", seen, "say what was seen (e.g. 'passport sighted'), never the document")
             )
@@ -269,7 +260,7 @@ def record_received(
             matched_t = " ".join((matched or "").split()) or None
         auth_on = None
         evidence = None
-        if auth.get("needed"):
+        if rec.authority.needed:
             evidence = rules.no_document_numbers(
                 "authority_evidence",
                 rules.required_text(
@@ -281,11 +272,12 @@ def record_received(
                                        not_before=requested, not_before_what="the day it was asked for")
         elif authority_evidence:
             raise InvalidInput("authority_evidence", "no authority was asked for on this case")
-        if ident.get("id_requested", True):
+        if rec.id_requested:
             work.add_clock_event(s, case, ClockEventKind.ID_RECEIVED, on)
+        auth = rec.authority
         if auth_on is not None:
             work.add_clock_event(s, case, ClockEventKind.AUTHORITY_RECEIVED, auth_on)
-            auth.update(evidence=evidence, received_on=auth_on.isoformat())
+            auth = replace(auth, evidence=evidence, received_on=auth_on)
         work.move(case, Status.IN_PROGRESS, reason="identity information received", outcome=None)
         ident.update(
             status=IdStatus.RECEIVED.value,
@@ -295,7 +287,7 @@ def record_received(
             at=on.isoformat(),
             copy_received=bool(copy_received),
             copy_deleted=bool(copy_deleted),
-            authority=auth,
+            authority=auth.to_json() if "authority" in ident else {},
         )
         case.identity = ident  # a new dict: JSON columns do not track in-place changes
         dl = work.refresh_deadline(s, case)
@@ -346,16 +338,18 @@ def record_outcome(
         ident = dict(case.identity or {})
         allowed = {IdStatus.RECEIVED} if result is Outcome.VERIFIED else {IdStatus.AWAITING, IdStatus.RECEIVED}
         rules.check_can("record the outcome", ident, allowed)
+        rec = IdentityRecord.from_json(ident)
         if result is Outcome.VERIFIED:
-            for key in ("seen", "matched", "by", "at") if ident.get("id_requested", True) else ("by", "at"):
-                if not ident.get(key):
+            arrived = {"seen": rec.seen, "matched": rec.matched, "by": rec.by, "at": rec.at}
+            for key in ("seen", "matched", "by", "at") if rec.id_requested else ("by", "at"):
+                if not arrived[key]:
                     raise InvalidInput(key, "record what arrived (step 5) before recording 'verified'")
         day = rules.check_date("on", on or work.today(), received=case.received, today=work.today(),
-                               not_before=_parse(ident.get("requested_on")), not_before_what="the request for ID")
+                               not_before=rec.requested_on, not_before_what="the request for ID")
         if result is Outcome.COULD_NOT_VERIFY:
-            work.move(case, Status.REFUSED, reason=f"identity could not be verified: {why}", outcome="could_not_verify")
+            work.move(case, Status.REFUSED, reason=f"identity could not be verified: {why}", outcome=IdStatus.COULD_NOT_VERIFY)
         elif result is Outcome.WITHDRAWN:
-            work.move(case, Status.WITHDRAWN, reason=f"withdrawn: {why}", outcome="withdrawn")
+            work.move(case, Status.WITHDRAWN, reason=f"withdrawn: {why}", outcome=IdStatus.WITHDRAWN)
         ident.update(status=result.value, outcome=result.value, outcome_reason=why, outcome_on=day.isoformat(),
                      outcome_by=work.actor)
         case.identity = ident
@@ -376,15 +370,15 @@ def close_no_response(work: Casework, ref: str, *, version: int) -> CaseDetail:
         case = _open_case(s, ref, version)
         ident = dict(case.identity or {})
         rules.check_can("close as no response", ident, {IdStatus.AWAITING})
-        since = _parse(ident.get("requested_on")) or case.status_since.date()
+        since = IdentityRecord.from_json(ident).requested_on or case.status_since.date()
         waited = (work.today() - since).days
         if waited <= limit:
             raise DomainError(
                 f"{case.ref} has been awaiting ID for {waited} day{'s' * (waited != 1)} (since {fmt(since)}); "
                 f"the policy allows closing as no response only after {limit} days (from {fmt(since + timedelta(days=limit + 1))})"
             )
-        work.move(case, Status.WITHDRAWN, reason=f"no response to the request for ID of {fmt(since)}", outcome="no_response")
-        ident.update(status=IdStatus.NO_RESPONSE.value, outcome="no_response", outcome_on=work.today().isoformat(),
+        work.move(case, Status.WITHDRAWN, reason=f"no response to the request for ID of {fmt(since)}", outcome=IdStatus.NO_RESPONSE)
+        ident.update(status=IdStatus.NO_RESPONSE.value, outcome=IdStatus.NO_RESPONSE.value, outcome_on=work.today().isoformat(),
                      outcome_reason=f"no response after {waited} days (policy: {limit})", outcome_by=work.actor)
         case.identity = ident
         work.refresh_deadline(s, case)
@@ -394,7 +388,7 @@ def close_no_response(work: Casework, ref: str, *, version: int) -> CaseDetail:
 
 def awaiting_since(identity: dict[str, Any] | None, status_since: datetime | date | None = None) -> date | None:
     """The day the request for ID was sent (from the identity record, else the status change)."""
-    day = _parse((identity or {}).get("requested_on"))
+    day = IdentityRecord.from_json(identity).requested_on
     if day:
         return day
     if isinstance(status_since, datetime):
@@ -422,18 +416,10 @@ def awaiting_id_overdue(work: Casework) -> list[tuple[str, date]]:
     return sorted(out, key=lambda r: (r[1], r[0]))
 
 
-def _parse(value: Any) -> date | None:
-    if not value:
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
 def _previous(before: dict[str, Any]) -> list[dict[str, Any]]:
     """Earlier rounds, kept so a second request ("more information requested") does not lose the first record."""
     if not before:
         return []
-    earlier = list(before.get("previous") or [])
+    earlier = [dict(p) for p in IdentityRecord.from_json(before).previous]
     snapshot = {k: v for k, v in before.items() if k not in ("previous", "schema")}
     return [*earlier, snapshot]

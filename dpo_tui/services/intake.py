@@ -30,6 +30,8 @@ from dpo_tui.services.casework import Casework, NewRequest, load_case, lock_case
 from dpo_tui.store import audit
 from dpo_tui.store.intake_models import IntakeMessage, PendingIntake, StoredFile
 from dpo_tui.store.models import Case, Letter, utcnow
+from dpo_tui.domain.lifecycle import Status
+from dpo_tui.domain.states import Channel, Direction, IntakeStatus
 
 REF_IN_SUBJECT = re.compile(r"\bDSAR-\d{4}-\d{4,}\b", re.IGNORECASE)
 # A web form's request-type field in words people use; anything else is left for the DPO.
@@ -43,7 +45,9 @@ _FORM_RIGHT_WORDS = {
 }
 FLUSH_EVERY = 200
 # A message joining a case that waits on the requester may be the answer (an ID document, a payment, a reply).
-AWAITED_STEP = {"awaiting_id": "identity evidence", "awaiting_fee": "fee payment", "awaiting_clarification": "clarification"}
+AWAITED_STEP = {
+    Status.AWAITING_ID: "identity evidence", Status.AWAITING_FEE: "fee payment", Status.AWAITING_CLARIFICATION: "clarification",
+}
 _FILES = StoredFile.__table__  # type: ignore[attr-defined]
 _PENDING = PendingIntake.__table__  # type: ignore[attr-defined]
 _MSGS = IntakeMessage.__table__  # type: ignore[attr-defined]
@@ -236,7 +240,7 @@ class Intake:
         reason = "; ".join(reasons) or "confident: confirm and log"
         match_ref = _ref_in(hint)
         pending_id = _insert(
-            s, _PENDING, status="needs_triage", reason=reason,
+            s, _PENDING, status=IntakeStatus.NEEDS_TRIAGE, reason=reason,
             source=where, channel=m.channel, from_name=m.from_name, from_email=m.from_email,
             requester_name=m.requester_name, requester_email=m.requester_email, on_behalf_email=m.on_behalf_email,
             third_party=m.third_party, received=m.received, received_basis=m.received_basis, subject=m.subject,
@@ -303,7 +307,7 @@ class Intake:
             for _, pending_id in rows:
                 if pending_id is not None:
                     hint = f"a reply to intake item #{pending_id}, which awaits triage"
-        if hint is None and m.channel == "email":
+        if hint is None and m.channel == Channel.EMAIL:
             emails = {m.requester_email.lower(), m.from_email.lower()}
             ref = s.connection().execute(_SAME_SENDER, {"emails": sorted(emails)}).scalar()
             if ref:
@@ -312,7 +316,7 @@ class Intake:
 
     # ---- triage: the verbs the triage screen calls ------------------------------------------
 
-    def pending(self, *, status: str = "needs_triage", limit: int | None = None) -> list[PendingIntake]:
+    def pending(self, *, status: str = IntakeStatus.NEEDS_TRIAGE, limit: int | None = None) -> list[PendingIntake]:
         with self.db.reader() as s:
             q = select(PendingIntake).where(PendingIntake.status == status).order_by(PendingIntake.received, PendingIntake.id)
             if limit:
@@ -357,7 +361,7 @@ class Intake:
             case = self.work.log_in(
                 s, req, audit_extra={"intake": {"pending": p.id, "sha256": file.sha256 if file else None, "file_id": p.file_id}}
             )
-            self._settle(s, p, case, "logged")
+            self._settle(s, p, case, IntakeStatus.LOGGED)
             return case.ref
 
     def attach_pending(self, pending_id: int, ref: str, *, version: int, case_version: int) -> str:
@@ -374,7 +378,7 @@ class Intake:
                 {"pending": p.id, "sha256": file.sha256 if file else None, "file_id": p.file_id, "matched_by": "the DPO",
                  "received": p.received.isoformat(), "overdue_chaser": overdue},
             )
-            self._settle(s, p, case, "attached")
+            self._settle(s, p, case, IntakeStatus.ATTACHED)
             return case.ref
 
     def dismiss_pending(self, pending_id: int, *, version: int, reason: str) -> None:
@@ -384,12 +388,12 @@ class Intake:
             raise InvalidInput("reason: say why this is not a request")
         with self.db.write() as s:
             p = _load_pending(s, pending_id, version)
-            p.status, p.decided_at, p.decided_by, p.version = "dismissed", utcnow(), self.actor, p.version + 1
+            p.status, p.decided_at, p.decided_by, p.version = IntakeStatus.DISMISSED, utcnow(), self.actor, p.version + 1
             p.reason = f"{p.reason}; dismissed: {why}"
             s.add(p)
             audit.append(s, actor=self.actor, kind="intake.dismissed", payload={"pending": p.id, "reason": why})
 
-    def _settle(self, s: Session, p: PendingIntake, case: Case, status: str) -> None:
+    def _settle(self, s: Session, p: PendingIntake, case: Case, status: IntakeStatus) -> None:
         p.status, p.case_id, p.decided_at, p.decided_by, p.version = status, case.id, utcnow(), self.actor, p.version + 1
         s.add(p)
         if p.file_id:
@@ -403,7 +407,7 @@ class Intake:
             message_id = row.message_id or message_id
             s.add(row)
         s.add(Letter(
-            case_id=case.id, kind="received", channel=p.channel, direction="in", sent_on=p.received,
+            case_id=case.id, kind="received", channel=p.channel, direction=Direction.IN, sent_on=p.received,
             subject=p.subject, body=p.body, created_by=self.actor, message_id=f"<{message_id}>" if message_id else None,
         ))
         s.flush()
@@ -551,7 +555,7 @@ def _load_pending(s: Session, pending_id: int, version: int) -> PendingIntake:
     p = s.get(PendingIntake, pending_id)
     if p is None:
         raise PendingNotFound(f"no intake item #{pending_id}")
-    if p.version != version or p.status != "needs_triage":
+    if p.version != version or p.status != IntakeStatus.NEEDS_TRIAGE:
         raise StalePending(f"intake item #{pending_id} was decided by someone else meanwhile ({p.status}); reload the list")
     return p
 
@@ -586,7 +590,7 @@ def _file_name(m: IncomingMessage) -> str:
 def _letter(case: Case, m: IncomingMessage, actor: str) -> Letter:
     """The message as correspondence received, so the case screen lists it with the letters sent."""
     return Letter(
-        case_id=case.id, kind="received", channel=m.channel, direction="in", sent_on=m.received,
+        case_id=case.id, kind="received", channel=m.channel, direction=Direction.IN, sent_on=m.received,
         subject=m.subject, body=m.text, created_by=actor,
         # so that letters sent from the case thread onto it (In-Reply-To/References, services/outbound.py)
         message_id=f"<{m.message_id}>" if m.message_id else None,

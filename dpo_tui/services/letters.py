@@ -11,12 +11,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dpo_tui.domain.clock import ClockState
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import DomainError, InvalidInput
+from dpo_tui.domain.records import Clarification, DecisionRecord, Erasure, Extension, Fee, IdentityRecord, Refusal
 from dpo_tui.domain.rights import Right
 from dpo_tui.letters import KINDS, LetterKind, LetterRefused, Trusted, environment, kind_of, why_not
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
+from dpo_tui.domain.states import Channel, Direction, ItemState, SearchResult
+from dpo_tui.domain.lifecycle import Status
 
 FORMATS = ("md", "txt", "docx", "pdf")
 TEXT_FORMATS = ("md", "txt")
@@ -186,8 +190,8 @@ def sample_case(settings: Any, today: date) -> CaseDetail:
     deadline = compute_deadline(regime, calendar, [ClockEvent(ClockEventKind.RECEIVED, received)], rights=("access", "erasure"))
     now = datetime.now(timezone.utc)
     return CaseDetail(
-        id=0, ref="DSAR-0000-0000", status="in_progress", regime=regime.key, country=calendar.country,
-        subdivision=calendar.subdivision, channel="email", received=received, rights=("access", "erasure"),
+        id=0, ref="DSAR-0000-0000", status=Status.IN_PROGRESS, regime=regime.key, country=calendar.country,
+        subdivision=calendar.subdivision, channel=Channel.EMAIL, received=received, rights=("access", "erasure"),
         requester={"name": "Sample Person", "email": "sample@example.org", "address": "1 Sample Street", "phone": None, "account": None},
         agent={"name": None, "kind": None}, description="Please send me a copy of my data and then erase it.",
         assignee=None, outcome=None, final_response_on=None, status_since=now, created_at=now, updated_at=now,
@@ -219,7 +223,7 @@ def save_letter(
     kind: str,
     subject: str,
     body: str,
-    channel: str = "email",
+    channel: str = Channel.EMAIL,
     sent_on: date | None = None,
     *,
     version: int,
@@ -244,7 +248,7 @@ def save_letter(
             case_id=case.id,
             kind=letter.key,
             channel=channel,
-            direction="out",
+            direction=Direction.OUT,
             sent_on=sent_on,
             subject=subject.strip(),
             body=body,
@@ -367,7 +371,6 @@ _REASON_WORDS = {
 
 def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str = "") -> dict[str, Any]:
     """Everything a template may use. Trusted = organisation or app text; everything else is escaped on output."""
-    from dpo_tui.domain.checklist import art15_supplementary
 
     from dpo_tui.domain.authorities import authority_for
     from dpo_tui.domain.wording import complain_to_us_sentence, complaint_sentence, right_words, wording_for
@@ -396,12 +399,9 @@ def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str 
         rights_words = words[0] if words else "rights"
     if len(words) > 1:
         rights_words = "rights: " + rights_words
-    decision = dict(detail.decision or {})
-    identity = dict(detail.identity or {})
-    asked = identity.get("asked_for") or identity.get("requested") or identity.get("what_to_ask") or []
-    if isinstance(asked, str):
-        asked = [a.strip() for a in asked.split("\n") if a.strip()]
-    clar = _last_clarification(decision)
+    decision = DecisionRecord.from_json(detail.decision)
+    identity = IdentityRecord.from_json(detail.identity)
+    clar = decision.last_clarification or Clarification()
     ctx: dict[str, Any] = {
         "today": Trusted(fmt(today)),
         "regime": detail.regime,
@@ -441,8 +441,8 @@ def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str 
         "due": Trusted(fmt(dl.effective_due)) if dl.effective_due else None,
         "legal_due": Trusted(fmt(ext_dl.due)) if ext_dl.due else None,
         "extended_due": Trusted(fmt(ext_dl.extended_due)) if ext_dl.extended_due else None,
-        "identity_settled": identity.get("status") in ("verified", "not_needed") or identity.get("needed") is False,
-        "identity": {"asked_for": list(asked), "reason": identity.get("failure_reason") or identity.get("outcome_reason") or identity.get("reason_failed")},
+        "identity_settled": identity.settled,
+        "identity": {"asked_for": identity.asked_for_lines, "reason": identity.outcome_reason},
         "clarification": _clarification_context(detail, clar),
         "fee": _fee_context(decision, settings, detail.regime),
         "extension": _extension_context(decision, dl),
@@ -458,8 +458,8 @@ def letter_context(detail: CaseDetail, settings: Any, today: date, *, kind: str 
         "ccpa": _ccpa_context(org) if detail.regime == "ccpa" else {},
         "exempted": _exempted(decision),
         "erasure": _erasure_context(decision),
-        "complaint": _complaint_context(detail, decision),
-        "balancing": _balancing_context(decision),
+        "complaint": _complaint_context(detail, decision.raw),
+        "balancing": _balancing_context(decision.raw),
     }
     return ctx
 
@@ -507,38 +507,36 @@ def _balancing_context(decision: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _erasure_context(decision: dict[str, Any]) -> dict[str, Any]:
-    er = decision.get("erasure") if isinstance(decision.get("erasure"), dict) else {}
-    kept = [{"system": Trusted(x.get("system_name") or ""), "ground": Trusted(x.get("ground_label") or ""),
-             "detail": x.get("detail") or ""} for x in er.get("exceptions") or []]  # fmt: skip
+def _erasure_context(decision: DecisionRecord) -> dict[str, Any]:
+    er = decision.erasure or Erasure()
+    kept = [{"system": Trusted(x.system_name), "ground": Trusted(x.ground_label), "detail": x.detail} for x in er.exceptions]
     return {
         "kept": kept,
-        "ground": Trusted(er.get("ground_label") or ""),
-        "made_public": bool(er.get("made_public")),
-        "controllers_informed": er.get("controllers_informed") or "",
+        "ground": Trusted(er.ground_label or ""),
+        "made_public": er.made_public,
+        "controllers_informed": er.controllers_informed or "",
     }
 
 
-def _exempted(decision: dict[str, Any]) -> list[str]:
+def _exempted(decision: DecisionRecord) -> list[str]:
     """Exemption log entries a letter may name (issue 15); neither-confirm-nor-deny entries never appear."""
     from dpo_tui.domain.exemptions import letter_lines
 
-    entries = [e for e in decision.get("exemptions") or [] if isinstance(e, dict)]
-    return letter_lines(entries)
+    return letter_lines([dict(e) for e in decision.exemptions])
 
 
 def _trusted_or_none(text: str | None) -> Trusted | None:
     return Trusted(text) if text else None
 
 
-def _clarification_context(detail: CaseDetail, clar: dict[str, Any]) -> dict[str, Any]:
+def _clarification_context(detail: CaseDetail, clar: Clarification) -> dict[str, Any]:
     """Whether the question stops the clock, and for which rights (issue 15): uk-gdpr access only (Art 12A), and
     only while the period runs; the paused days run up to and including the day of the reply, so time starts
     again the day after it arrives (rights-requests.md 2.1 rule 7)."""
-    if "stops_for" in clar:
-        stops_for = [str(r) for r in clar.get("stops_for") or []]
+    if clar.stops_for is not None:
+        stops_for = list(clar.stops_for)
     else:
-        stops_for = [rd.right for rd in detail.deadline.per_right if rd.deadline.state.value == "stopped"]
+        stops_for = [rd.right for rd in detail.deadline.per_right if rd.deadline.state is ClockState.STOPPED]
     labels = []
     for r in stops_for:
         try:
@@ -547,11 +545,11 @@ def _clarification_context(detail: CaseDetail, clar: dict[str, Any]) -> dict[str
             labels.append(r)
     others = [r for r in detail.rights if r not in stops_for]
     return {
-        "question": clar.get("question"),
+        "question": clar.question,
         "clock_stops": bool(stops_for),
         "stops_for": Trusted(" and ".join(labels)),
         "partial": bool(stops_for) and bool(others),
-        "period_ended": bool(clar.get("period_ended")),
+        "period_ended": clar.period_ended,
     }
 
 
@@ -608,12 +606,12 @@ def _shared_with(detail: CaseDetail, org: Any) -> str:
 def _found_systems(detail: CaseDetail, org: Any) -> list[Any] | None:
     """The systems where the person's data was found (access search records), or None when no search recorded a
     finding either way (the letter then describes the organisation's whole profile, as before)."""
-    records = [i for i in detail.checklist if i.right == "access" and i.system_key and i.found in ("found", "nothing_found")]
+    records = [i for i in detail.checklist if i.right == "access" and i.system_key and i.found in tuple(SearchResult)]
     if not records:
         return None
     out = []
     for i in records:
-        if i.found == "found":
+        if i.found == SearchResult.FOUND:
             try:
                 system = org.system(i.system_key)
             except DomainError:
@@ -627,8 +625,8 @@ def _holds_nothing(detail: CaseDetail, org: Any) -> bool:
     """Every access search item is done and found nothing: the "we hold no personal data about you" reply. An ad-hoc
     search the DPO added ("Search telephony platform") counts like any other."""
     searches = [i for i in detail.checklist if (i.right == "access" and i.requires_search_record) or _adhoc_search(i)]
-    return bool(searches) and all(i.state in ("done", "na") for i in searches) and not any(
-        i.found == "found" for i in searches
+    return bool(searches) and all(ItemState(i.state).settled for i in searches) and not any(
+        i.found == SearchResult.FOUND for i in searches
     )
 
 
@@ -642,14 +640,6 @@ def _ccpa_context(org: Any) -> dict[str, Any]:
         "purposes": [Trusted(p.name) for p in org.purposes],
         "third_parties": [Trusted(x) for x in org.recipients],
     }
-
-
-def _last_clarification(decision: dict[str, Any]) -> dict[str, Any]:
-    value = decision.get("clarification") or decision.get("clarifications") or []
-    if isinstance(value, dict):
-        value = value.get("rounds") or [value]
-    value = [c for c in value if isinstance(c, dict)]
-    return value[-1] if value else {}
 
 
 def _money(amount: Any, currency: str) -> Trusted:
@@ -669,73 +659,54 @@ def _fee_ground(regime: str, basis: Any) -> str:
     return "UK GDPR Art 12(5)(a)" if regime == "uk-gdpr" else "GDPR Art 12(5)(a)"
 
 
-def _fee_context(decision: dict[str, Any], settings: Any, regime: str = "uk-gdpr") -> dict[str, Any]:
-    fee = decision.get("fee") if isinstance(decision.get("fee"), dict) else {}
-    currency = fee.get("currency") or settings.fees.currency
-    lines = []
-    raw = fee.get("lines") or fee.get("breakdown") or []
-    if isinstance(raw, dict):
-        raw = [{"label": k, "amount": v} for k, v in raw.items()]
-    for line in raw:
-        if isinstance(line, dict):
-            lines.append({"label": line.get("label") or line.get("item") or line.get("description") or "", "amount": _money(line.get("amount"), currency)})
-    total = fee.get("total", fee.get("amount"))
-    if total is None and raw:
-        try:
-            total = sum(float(l.get("amount") or 0) for l in raw if isinstance(l, dict))
-        except (TypeError, ValueError):
-            total = None
-    why = fee.get("why") or fee.get("reason")
-    basis = fee.get("basis")
-    if not why and basis:
+def _fee_context(decision: DecisionRecord, settings: Any, regime: str = "uk-gdpr") -> dict[str, Any]:
+    fee = decision.fee or Fee()
+    currency = fee.currency or settings.fees.currency
+    lines = [{"label": line.label, "amount": _money(line.amount, currency)} for line in fee.lines]
+    why: str | None = fee.why
+    if not why and fee.basis:
         # Issue 15: the fee names its ground. A first-response fee rests on an Art 12(5)(a) finding (UK/EU GDPR;
         # CCPA: Civ. Code 1798.145, manifestly unfounded or excessive requests); further copies on Art 15(3).
         from dpo_tui.domain.decisions import FINDING_LABELS
 
-        finding = FINDING_LABELS.get(str(basis), str(basis).replace("_", " "))
+        finding = FINDING_LABELS.get(fee.basis, fee.basis.replace("_", " "))
         why = Trusted(
             f"We are charging it because we have found your request {finding}; the law allows a reasonable fee based "
-            f"on our administrative costs in that case ({_fee_ground(regime, basis)})."
+            f"on our administrative costs in that case ({_fee_ground(regime, fee.basis)})."
         )
     if not why:
         why = Trusted(
             "We may charge a reasonable fee where a request is manifestly unfounded or excessive, or for further "
             "copies of information we have already provided, and that applies to this request."
         )
-    return {"lines": lines, "total": _money(total, currency) if total is not None else Trusted("to be confirmed"), "why": why}
+    total = _money(fee.total, currency) if fee.total is not None else Trusted("to be confirmed")
+    return {"lines": lines, "total": total, "why": why}
 
 
-def _extension_context(decision: dict[str, Any], dl: Any) -> dict[str, Any]:
-    ext = decision.get("extension") if isinstance(decision.get("extension"), dict) else {}
-    reason = ext.get("reason") or dl.extension_reason or "complex"
-    return {"reason_words": Trusted(_REASON_WORDS.get(reason, "a request is complex")), "note": ext.get("note") or ext.get("explanation")}
+def _extension_context(decision: DecisionRecord, dl: Any) -> dict[str, Any]:
+    ext = decision.extension or Extension()
+    reason = ext.reason or dl.extension_reason or "complex"
+    return {"reason_words": Trusted(_REASON_WORDS.get(reason, "a request is complex")), "note": ext.note}
 
 
-def _refusal_context(decision: dict[str, Any], detail: CaseDetail, today: date) -> dict[str, Any]:
-    refusal = decision.get("refusal") if isinstance(decision.get("refusal"), dict) else {}
-    reasons = refusal.get("reasons") or []
-    if isinstance(reasons, str):
-        reasons = [reasons]
-    items = []
-    for item in refusal.get("items") or []:
-        if isinstance(item, dict):
-            items.append({"what": item.get("item") or item.get("what") or "", "ground": item.get("ground") or ""})
-    partial = refusal.get("scope") == "partial" or decision.get("kind") == "refuse_in_part"
-    complain = refusal.get("complain_to_controller")
+def _refusal_context(decision: DecisionRecord, detail: CaseDetail, today: date) -> dict[str, Any]:
+    refusal = decision.refusal or Refusal()
+    items = [{"what": i.item, "ground": i.ground} for i in refusal.items]
+    complain = refusal.complain_to_controller
     if complain is None and detail.regime == "uk-gdpr" and today >= UK_COMPLAIN_TO_CONTROLLER_FROM:
         complain = True
     from dpo_tui.domain.wording import partial_refusal_words
 
     opening, heading = partial_refusal_words(list(detail.rights))
     return {
-        "reasons": list(reasons),
+        "reasons": list(refusal.reasons),
         "withheld": items,
-        "partial": partial,
+        "partial": decision.partial_refusal,
         "partial_opening": Trusted(opening),  # in the words of the right: an erasure is not "provided"
-        "withheld_heading": Trusted(heading if partial else "What we are withholding, and why:"),
+        "withheld_heading": Trusted(heading if decision.partial_refusal else "What we are withholding, and why:"),
         "complain_to_us": bool(complain),
         "complain_to_us_text": complain if isinstance(complain, str) else None,
-        "judicial_remedy_text": refusal.get("judicial_remedy"),
+        "judicial_remedy_text": refusal.judicial_remedy,
     }
 
 
@@ -762,12 +733,12 @@ def _adhoc_searched(item: Any) -> str:
 def _systems(detail: CaseDetail, org: Any, right: str | None) -> list[str]:
     names: list[str] = []
     for item in detail.checklist:
-        if right is None and item.state == "done" and _adhoc_search(item):
+        if right is None and item.state == ItemState.DONE and _adhoc_search(item):
             what = _adhoc_searched(item)  # the DPO's words: escaped in the letter like any typed text
             if what and what not in names:
                 names.append(what)
             continue
-        if item.state != "done" or not item.system_key:
+        if item.state != ItemState.DONE or not item.system_key:
             continue
         if right is not None and item.right != right:
             continue
@@ -783,7 +754,7 @@ def _systems(detail: CaseDetail, org: Any, right: str | None) -> list[str]:
 def _notified(detail: CaseDetail, org: Any) -> list[Trusted]:
     names: list[Trusted] = []
     for item in detail.checklist:
-        if item.state != "done" or not item.system_key or item.right not in ("erasure", "rectification", "restriction"):
+        if item.state != ItemState.DONE or not item.system_key or item.right not in ("erasure", "rectification", "restriction"):
             continue
         system = next((s for s in org.systems if s.key == item.system_key), None)
         if system is not None and system.role.value == "recipient":
@@ -831,6 +802,6 @@ def _actions(detail: CaseDetail, org: Any = None) -> list[Trusted]:
 
 def _notified_for(detail: CaseDetail, org: Any, right: str, name: str) -> bool:
     for item in detail.checklist:
-        if item.state == "done" and item.right == right and item.system_key and _system_name(org, item.system_key) == name:
+        if item.state == ItemState.DONE and item.right == right and item.system_key and _system_name(org, item.system_key) == name:
             return True
     return False

@@ -24,6 +24,7 @@ from dpo_tui.mail.send import build_message, deliver
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
 from dpo_tui.store.models import Letter, utcnow
+from dpo_tui.domain.states import Channel, Direction
 
 
 class SentNotRecorded(DomainError):
@@ -155,8 +156,8 @@ def _record_sent(work: Any, letter: OutboundLetter, server: str) -> CaseDetail:
         row = Letter(
             case_id=case.id,
             kind=kind_of(letter.kind).key,
-            channel="email",
-            direction="out",
+            channel=Channel.EMAIL,
+            direction=Direction.OUT,
             sent_on=work.today(),
             subject=letter.subject,
             body=letter.text,
@@ -173,7 +174,7 @@ def _record_sent(work: Any, letter: OutboundLetter, server: str) -> CaseDetail:
             case,
             "letter.sent",
             {
-                "letter_id": row.id, "kind": row.kind, "channel": "email", "sent_on": row.sent_on.isoformat(),
+                "letter_id": row.id, "kind": row.kind, "channel": Channel.EMAIL.value, "sent_on": row.sent_on.isoformat(),
                 "subject": letter.subject, "length": len(letter.text), "to": letter.to,
                 "message_id": letter.message_id, "in_reply_to": letter.in_reply_to, "server": server,
             },

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.domain.retention import retention_until
+from dpo_tui.domain.states import IntakeStatus
 from dpo_tui.domain.text import check_text
 from dpo_tui.services.retention import PurgeResult, policy_of, purge_case
 from dpo_tui.store import audit
@@ -238,9 +239,9 @@ def _erase_triage(work: Any, ids: list[int]) -> ErasureOutcome:
     from sqlalchemy import delete
 
     with work.write() as s:
-        files = {f for f in s.exec(select(PendingIntake.file_id).where(PendingIntake.id.in_(ids), PendingIntake.status == "dismissed")) if f}  # type: ignore[union-attr]
+        files = {f for f in s.exec(select(PendingIntake.file_id).where(PendingIntake.id.in_(ids), PendingIntake.status == IntakeStatus.DISMISSED)) if f}  # type: ignore[union-attr]
         s.execute(
-            update(PendingIntake).where(PendingIntake.id.in_(ids), PendingIntake.status == "dismissed").values(  # type: ignore[union-attr]
+            update(PendingIntake).where(PendingIntake.id.in_(ids), PendingIntake.status == IntakeStatus.DISMISSED).values(  # type: ignore[union-attr]
                 from_name="", from_email="", requester_name="", requester_email="", on_behalf_email=None, subject="",
                 body="", quoted="", signature="", attachments=[], detected={}, source="(erased)",
             )

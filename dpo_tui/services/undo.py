@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from dpo_tui.domain.errors import DomainError, InvalidTransition
 from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition
 from dpo_tui.domain.retention import UNDOABLE, undo_refusal
+from dpo_tui.domain.states import ItemState
 from dpo_tui.services.casework import StaleCase, load_case, lock_case
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store import audit
@@ -230,7 +231,7 @@ def _check_checklist(s: Session, case: Case, p: dict[str, Any]) -> str:
         raise UndoRefused(
             "the item was not open before (or this was recorded before undo existed): untick it and record it again"
         )
-    if item.state == "open":
+    if item.state == ItemState.OPEN:
         raise UndoRefused("the item is already open")
     if not case.is_open:
         raise UndoRefused(f"{case.ref} is closed; reopen it to change its checklist")
@@ -241,7 +242,7 @@ def _undo_checklist(work: Any, s: Session, case: Case, p: dict[str, Any], seq: i
     from dpo_tui.services.checklist_work import _recount
 
     item = _item(s, case, p)
-    item.state = "open"
+    item.state = ItemState.OPEN
     item.reason = item.search_terms = item.found = None
     item.done_by = item.done_at = None
     s.add(item)

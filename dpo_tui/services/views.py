@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from dpo_tui.domain.clock import Deadline
+from dpo_tui.domain.states import ItemState
+from dpo_tui.domain.lifecycle import Status
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,8 @@ class CaseDetail:
 
     @property
     def is_open(self) -> bool:
-        return self.status not in ("completed", "refused", "withdrawn")
+        return Status(self.status).is_open
 
     @property
     def open_items(self) -> list[ChecklistItemView]:
-        return [i for i in self.checklist if i.state == "open"]
+        return [i for i in self.checklist if i.state == ItemState.OPEN]

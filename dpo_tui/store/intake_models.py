@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
-from dpo_tui.store.models import utcnow
+from dpo_tui.domain.states import Channel, IntakeStatus
+from dpo_tui.store.models import StateType, state_checks, utcnow
 
 
 class StoredFile(SQLModel, table=True):
@@ -39,11 +40,12 @@ class StoredFile(SQLModel, table=True):
 
 class PendingIntake(SQLModel, table=True):
     __tablename__ = "pending_intake"
+    __table_args__ = state_checks("pending_intake")
     id: int | None = Field(default=None, primary_key=True)
-    status: str = Field(default="needs_triage", index=True)  # needs_triage | logged | attached | dismissed
+    status: IntakeStatus = Field(default=IntakeStatus.NEEDS_TRIAGE, index=True, sa_type=StateType(IntakeStatus))
     reason: str = ""  # why a person must look: no right found, third party, same sender has an open case...
     source: str
-    channel: str = "email"
+    channel: Channel = Field(default=Channel.EMAIL, sa_type=StateType(Channel))
     from_name: str = ""
     from_email: str = ""
     requester_name: str = ""

@@ -8,12 +8,64 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Integer, String, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from dpo_tui.domain.states import (
+    CHECKED_COLUMNS,
+    Channel,
+    ClockEventKind,
+    ClockState,
+    Direction,
+    ItemState,
+    SearchResult,
+    Status,
+    check_name,
+    check_sql,
+)
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class StateType(TypeDecorator[StrEnum]):
+    """A state column: stored as its plain string (the CHECK constraint of migration 0009 holds the vocabulary),
+    read back as the enum member. Writing a word outside the vocabulary fails before it reaches SQL."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum]) -> None:
+        super().__init__()
+        self.enum = enum
+        self._members: dict[object, StrEnum] = {m.value: m for m in enum}  # a dict: Enum(value) is ~10x slower
+
+    def process_bind_param(self, value: object, dialect: Dialect) -> str | None:
+        return None if value is None else self._member(value).value
+
+    def process_result_value(self, value: object, dialect: Dialect) -> StrEnum | None:
+        return None if value is None else self._member(value)
+
+    def _member(self, value: object) -> StrEnum:
+        try:
+            return self._members[value]
+        except KeyError:
+            valid = ", ".join(self._members)  # type: ignore[arg-type]
+            raise ValueError(f"'{value}' is not a {self.enum.__name__} (valid: {valid})") from None
+
+
+def state_checks(table: str) -> tuple[CheckConstraint, ...]:
+    """The CHECK constraints migration 0009 adds to `table` (declared here too, so the models say what the schema holds)."""
+    return tuple(
+        CheckConstraint(check_sql(column, vocabulary), name=check_name(t, column))
+        for t, column, vocabulary, _ in CHECKED_COLUMNS
+        if t == table
+    )
 
 
 # Sorting puts cases with no running clock (awaiting ID or fee) after every dated case.
@@ -36,6 +88,7 @@ class Case(SQLModel, table=True):
         Index("ix_cases_open_id", "is_open", "id"),
         Index("ix_cases_open_status", "is_open", "status"),
         Index("ix_cases_open_follow_up", "is_open", "follow_up_on", "id"),  # migration 0016: the Follow-ups view
+        *state_checks("cases"),
     )
     # Optimistic locking: a write built from a stale read fails instead of silently winning.
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _case_version}
@@ -45,9 +98,9 @@ class Case(SQLModel, table=True):
     regime: str
     country: str
     subdivision: str | None = None
-    channel: str
+    channel: Channel = Field(sa_type=StateType(Channel))
     received: date
-    status: str = Field(index=True)
+    status: Status = Field(index=True, sa_type=StateType(Status))
     is_open: bool = True
     rights: str  # comma-separated right keys, in the order the requester gave them
     requester_name: str
@@ -66,7 +119,7 @@ class Case(SQLModel, table=True):
     about_ref: str | None = Field(default=None, index=True)
 
     # Cached result of the deadline engine, recomputed by the service on every clock change.
-    clock_state: str = "running"
+    clock_state: ClockState = Field(default=ClockState.RUNNING, sa_type=StateType(ClockState))
     clock_start: date | None = None
     legal_due: date | None = None
     due: date | None = None  # effective: the extended date once extended
@@ -98,14 +151,20 @@ class Case(SQLModel, table=True):
     purged_at: datetime | None = None
     purge_action: str | None = None
 
+    @property
+    def right_keys(self) -> tuple[str, ...]:
+        """`rights` as the right keys, in the requester's order (stored comma-separated; read it through here)."""
+        return tuple(r for r in self.rights.split(",") if r)
+
 
 class ClockEventRow(SQLModel, table=True):
     """What the deadline engine reads: dated events in the life of the clock."""
 
     __tablename__ = "clock_events"
+    __table_args__ = state_checks("clock_events")
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
-    kind: str
+    kind: ClockEventKind = Field(sa_type=StateType(ClockEventKind))
     on: date
     reason: str | None = None
     recorded_by: str
@@ -161,7 +220,7 @@ class AuditHead(SQLModel, table=True):
 
 class ChecklistItem(SQLModel, table=True):
     __tablename__ = "checklist_items"
-    __table_args__ = (UniqueConstraint("case_id", "key"),)
+    __table_args__ = (UniqueConstraint("case_id", "key"), *state_checks("checklist_items"))
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     position: int
@@ -172,10 +231,10 @@ class ChecklistItem(SQLModel, table=True):
     guidance: str = ""
     requires_search_record: bool = False
     adhoc: bool = False
-    state: str = "open"  # open | done | na
+    state: ItemState = Field(default=ItemState.OPEN, sa_type=StateType(ItemState))
     reason: str | None = None  # why not applicable
     search_terms: str | None = None
-    found: str | None = None  # found | nothing_found
+    found: SearchResult | None = Field(default=None, sa_type=StateType(SearchResult))
     note: str | None = None
     done_by: str | None = None
     done_at: datetime | None = None
@@ -185,11 +244,12 @@ class Letter(SQLModel, table=True):
     """Correspondence with the requester, as sent."""
 
     __tablename__ = "letters"
+    __table_args__ = state_checks("letters")
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
-    kind: str
-    channel: str
-    direction: str = "out"
+    kind: str  # a letter template key (organisations add their own), or "received"
+    channel: Channel = Field(sa_type=StateType(Channel))
+    direction: Direction = Field(default=Direction.OUT, sa_type=StateType(Direction))
     sent_on: date
     subject: str = ""
     body: str = ""

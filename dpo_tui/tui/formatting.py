@@ -13,13 +13,14 @@ from rich.text import Text
 
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.lifecycle import Status
+from dpo_tui.domain.states import ItemState
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
     from dpo_tui.domain.clock import Deadline
     from dpo_tui.services.views import ChecklistItemView
 
-STATE_MARKS = {"done": "✓", "open": "☐", "na": "N/A"}
+STATE_MARKS = {ItemState.DONE: "✓", ItemState.OPEN: "☐", ItemState.NA: "N/A"}
 def status_words(status: str) -> str:
     """A status as the DPO reads it: the one vocabulary, `Status.label` (an unknown word shown as stored)."""
     try:
@@ -182,7 +183,7 @@ def rows_text(rows: list[tuple[str, Text]]) -> Text:
 def checklist_line(item: ChecklistItemView) -> Text:
     mark = STATE_MARKS.get(item.state, "?")
     t = Text()
-    t.append(f"{mark:<3} ", style="green" if item.state == "done" else "dim" if item.state == "na" else "")
+    t.append(f"{mark:<3} ", style="green" if item.state == ItemState.DONE else "dim" if item.state == ItemState.NA else "")
     t.append_text(literal(item.label))
     if item.done_by:
         t.append("  — ", style="dim")

@@ -67,7 +67,7 @@ def test_user_regime_next_to_settings(tmp_path: Path, monkeypatch: pytest.Monkey
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["2026-02-30"], "RECEIVED: '2026-02-30' is not a date; use YYYY-MM-DD"),
+        (["2026-02-30"], "RECEIVED: '2026-02-30' is not a date: write it as YYYY-MM-DD"),
         (["yesterday"], "is not a date"),
         (["2026-03-02", "--regime", "xx"], "unknown regime 'xx'"),
         (["2026-03-02", "--country", "XX"], "unknown holiday country 'XX'"),

@@ -213,3 +213,11 @@ def test_time_zone_defaults_to_the_organisations_country() -> None:
     assert parse_intake({"max_attachment_mb": 5}, "US", "CA").timezone == "America/Los_Angeles"
     assert parse_intake({"timezone": "Europe/Paris"}, "DE").timezone == "Europe/Paris"
     assert parse_intake(None).timezone == "Europe/London"
+
+
+def test_intake_settings_errors_carry_the_key_and_the_message() -> None:
+    """The settings loader names the file line of the key from `key`, not by parsing the message back."""
+    with pytest.raises(IntakeSettingsError) as raised:
+        parse_intake({"imap": {"host": "imap.example.org", "port": "nine"}})
+    assert (raised.value.key, raised.value.message) == ("intake.imap.port", "must be a whole number of 0 or more")
+    assert str(raised.value) == "intake.imap.port: must be a whole number of 0 or more"

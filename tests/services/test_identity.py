@@ -387,3 +387,25 @@ def test_show_says_once_that_the_clock_has_not_started(work) -> None:  # type: i
     assert "awaiting ID since Tue 3 Nov 2026" in text
     running = case_to_text(work.get(work.log_request(new_request(email="b@example.org")).ref), today=TODAY)
     assert "Due:       Wed 2 Dec 2026 (in 7 days)  clock running" in running.splitlines()
+
+
+def test_an_identity_record_as_the_first_release_stored_it_is_worked_on(work) -> None:  # type: ignore[no-untyped-def]
+    """A record without `schema`, `id_requested` or `authority`, with the first letters code's `requested` key:
+    what arrived is recorded against it, the letters and the Identity tab read it."""
+    from sqlalchemy import update
+
+    from dpo_tui.services.letters import available_letters
+    from dpo_tui.store.models import Case
+
+    ref = work.log_request(new_request()).ref
+    ask(work, ref)
+    legacy = {"status": "awaiting", "needed": True, "reason": "not a recognised contact", "requested": "photo ID",
+              "requested_on": ASKED.isoformat(), "rounds": 1}  # fmt: skip
+    with work.db.write() as s:
+        s.exec(update(Case).where(Case.ref == ref).values(identity=legacy))  # type: ignore[call-overload]
+    detail = arrive(work, ref, version=work.version_of(ref))
+    assert detail.identity["status"] == "received" and detail.identity["requested"] == "photo ID"
+    assert rules.describe(detail.identity)[:2] == ["Identity: information received, outcome pending", "Why checked: not a recognised contact"]
+    detail = idv.record_outcome(work, ref, "verified", on=ARRIVED, version=work.version_of(ref))
+    assert rules.current(detail.identity) is rules.IdStatus.VERIFIED
+    assert "identity_request" not in {k.key for k in available_letters(work, ref)}  # settled: no request letter offered

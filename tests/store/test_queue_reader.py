@@ -48,3 +48,45 @@ def test_summary_counts(db_url: str, settings) -> None:  # type: ignore[no-untyp
         assert reader.ref_width() == len(refs[0])
     finally:
         reader.close()
+
+
+def test_a_stale_search_stopped_by_the_next_keystroke_raises_count_interrupted(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    """`interrupt_counts` (the next keystroke) stops the count lane's query; the reader knows it by the error's
+    class and code (SQLITE_INTERRUPT, psycopg's QueryCanceled), not by its wording, and the lane stays usable."""
+    import threading
+
+    import pytest
+
+    from dpo_tui.store.queue import CountInterrupted
+
+    _seed(db_url, settings)
+    reader = QueueReader.open(db_url)
+    q = QueueQuery(view=View.ALL, search="zq", today=TODAY)
+    try:
+        reader.count(q)  # opens the count lane
+        lane = reader._counts
+        if not db_url.startswith("sqlite"):
+            outcome: list[BaseException] = []
+
+            def slow() -> None:
+                try:
+                    lane.scan("SELECT pg_sleep(30)", [])
+                except BaseException as exc:  # noqa: BLE001  (handed to the test thread)
+                    outcome.append(exc)
+
+            t = threading.Thread(target=slow)
+            t.start()
+            while t.is_alive():  # until the cancel lands (it may arrive before the query starts: send it again)
+                reader.interrupt_counts()
+                t.join(0.05)
+            from dpo_tui.store.queue import _interrupted
+
+            assert len(outcome) == 1 and _interrupted(outcome[0]), outcome
+        else:
+            lane.conn.set_progress_handler(lambda: reader.interrupt_counts() or 0, 1)  # the keystroke, mid-query
+            with pytest.raises(CountInterrupted):
+                reader.count(q)
+            lane.conn.set_progress_handler(None, 0)
+        assert reader.count(q) == 1
+    finally:
+        reader.close()

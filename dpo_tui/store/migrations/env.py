@@ -29,6 +29,8 @@ def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-
 def render_item(type_, obj, autogen_context):  # type: ignore[no-untyped-def]
     """Draft SQLModel's column types as the plain SQLAlchemy types they stand for (no sqlmodel import)."""
     if type_ == "type":
+        if type(obj).__name__ == "StateType":  # a state column is a plain string; its CHECK holds the vocabulary
+            return "sa.String()"
         name = type(obj).__name__
         if name == "AutoString":
             return "sa.String()"

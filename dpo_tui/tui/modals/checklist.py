@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from dpo_tui.domain.states import SearchResult
 from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.text import literal
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from dpo_tui.services.casework import Casework
     from dpo_tui.services.views import CaseDetail, ChecklistItemView
 
-FOUND_CHOICES: tuple[tuple[str, str], ...] = (("found", "Found data"), ("nothing_found", "Nothing found"))
+FOUND_CHOICES: tuple[tuple[SearchResult, str], ...] = ((SearchResult.FOUND, "Found data"), (SearchResult.NOTHING_FOUND, "Nothing found"))
 
 
 Save = Callable[["Casework", Any], "CaseDetail"]
@@ -81,7 +82,7 @@ class TickScreen(_SavingDialog):
                 yield Label(f"Result ({need})", markup=False)
                 with RadioSet(id="tick-found"):
                     for key, label in FOUND_CHOICES:
-                        yield RadioButton(label, id=f"found-{key}")
+                        yield RadioButton(label, id=f"found-{key.value}")
             yield Label("Note (optional)", markup=False)
             yield Input(placeholder="e.g. exported 214 records as CSV", id="tick-note")
             yield Static("", id="tick-error", classes="error")

@@ -24,9 +24,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from dpo_tui.domain import identity as rules
-from dpo_tui.domain.dates import fmt, relative_days
+from dpo_tui.domain.dates import fmt, parse_date, relative_days
 from dpo_tui.domain.errors import DomainError, InvalidInput
-from dpo_tui.domain.identity import IdStatus, Method, RequesterKind
+from dpo_tui.domain.clock import ClockState
+from dpo_tui.domain.identity import IdStatus, Method, Outcome, RequesterKind
+from dpo_tui.domain.records import IdentityRecord
 from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.formatting import requester_line, status_words
 from dpo_tui.tui.text import literal
@@ -48,17 +50,7 @@ CONTACT_OPTIONS = [("not a recognised contact", "none"), *[(label, key) for key,
 KIND_OPTIONS = [(k.label, k.value) for k in RequesterKind]
 METHOD_OPTIONS = [(m.label, m.value) for m in Method]
 COMPETENT_OPTIONS = [("not assessed yet", "unknown"), ("competent", "yes"), ("not competent", "no")]
-OUTCOME_OPTIONS = [("verified", "verified"), ("could not verify", "could_not_verify"), ("withdrawn", "withdrawn")]
-
-
-def parse_date(field: str, text: str) -> date:
-    value = text.strip()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        if not value:
-            raise InvalidInput(field, "give the date (YYYY-MM-DD)") from None
-        raise InvalidInput(field, f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-10") from None
+OUTCOME_OPTIONS = [(o.value.replace("_", " "), o.value) for o in Outcome]
 
 
 def start_step(detail: CaseDetail) -> int:
@@ -170,7 +162,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
                 with Vertical(id="step-6", classes="step"):
                     yield Static("", id="out-deadline", classes="suggestion")
                     yield Label("Outcome")
-                    yield Select(OUTCOME_OPTIONS, allow_blank=False, value="verified", id="out-kind")
+                    yield Select(OUTCOME_OPTIONS, allow_blank=False, value=Outcome.VERIFIED.value, id="out-kind")
                     yield Label("Reason (required for could not verify and withdrawn; the letter quotes it)")
                     yield Input(id="out-reason")
                     yield Label("Date (YYYY-MM-DD)")
@@ -313,7 +305,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
             ref, version, facts = self.detail.ref, self.detail.version, self._facts()
             self._record(
                 lambda w: idv.record_not_needed(w, ref, reason, version=version, **facts),
-                lambda d: self._finish("Recorded: identity verification not needed. " + d.identity.get("reason", ""), None),
+                lambda d: self._finish("Recorded: identity verification not needed. " + (IdentityRecord.from_json(d.identity).reason or ""), None),
             )
             return
         if not " ".join(str(reason).split()):
@@ -434,7 +426,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         from dpo_tui.services import identity as idv
 
         try:
-            on_ = parse_date("on", self._val("#what-on"))
+            on_ = parse_date(self._val("#what-on"), "on")
         except DomainError as exc:
             self.show_error(exc)
             return
@@ -461,7 +453,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         dl = detail.deadline
         clock = (
             "clock not started until the information arrives"
-            if dl.state.value == "not_started"
+            if dl.state is ClockState.NOT_STARTED
             else f"clock running: due {fmt(dl.effective_due)}" if dl.effective_due else f"clock {dl.state.value}"
         )
         self._finish(
@@ -473,23 +465,22 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
     # ---- step 5 ----------------------------------------------------------------------------
 
     def _awaiting_since(self) -> date | None:
-        value = (self.detail.identity or {}).get("requested_on")
-        return date.fromisoformat(value) if value else None
+        return IdentityRecord.from_json(self.detail.identity).requested_on
 
     def _prepare_arrival(self) -> None:
-        ident = self.detail.identity or {}
+        ident = IdentityRecord.from_json(self.detail.identity)
         since = self._awaiting_since()
         limit = self._policy_days()
         waited = (self._today() - since).days if since else 0
         lines = [f"Awaiting ID since {fmt(since)} ({waited} day{'s' * (waited != 1)})" if since else "Awaiting ID"]
-        if ident.get("asked_for"):
-            lines.append("Asked for: " + str(ident["asked_for"]).replace("\n", "; "))
+        if ident.asked_for:
+            lines.append("Asked for: " + ident.asked_for.replace("\n", "; "))
         overdue = since is not None and waited > limit
         if overdue:
             lines.append(f"⚑ No reply for more than {limit} days (policy): you may close the case as no response.")
         self.query_one("#got-waiting", Static).update(literal("\n".join(lines)))
         self.query_one("#got-noresponse").display = overdue
-        self.query_one("#got-authority-box").display = bool((ident.get("authority") or {}).get("needed"))
+        self.query_one("#got-authority-box").display = ident.authority.needed
 
     def _policy_days(self) -> int:
         return self.app.settings.policy.id_no_response_days
@@ -499,9 +490,9 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         from dpo_tui.services import identity as idv
 
         try:
-            on_ = parse_date("on", self._val("#got-on"))
+            on_ = parse_date(self._val("#got-on"), "on")
             auth_text = self._val("#got-authority-on")
-            auth_on = parse_date("authority_on", auth_text) if auth_text.strip() else None
+            auth_on = parse_date(auth_text, "authority_on") if auth_text.strip() else None
         except DomainError as exc:
             self.show_error(exc)
             return
@@ -526,7 +517,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         self._record(
             lambda w: idv.close_no_response(w, ref, version=version),
             lambda d: self._finish(
-                f"Closed as no response: {d.identity.get('outcome_reason', '')}. The audit trail records it.", None
+                f"Closed as no response: {IdentityRecord.from_json(d.identity).outcome_reason or ''}. The audit trail records it.", None
             ),
         )
 
@@ -553,7 +544,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
 
         kind = self._val("#out-kind")
         try:
-            on_ = parse_date("on", self._val("#out-on"))
+            on_ = parse_date(self._val("#out-on"), "on")
         except DomainError as exc:
             self.show_error(exc)
             return
@@ -564,9 +555,9 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         )
 
     def _outcome_recorded(self, kind: str) -> None:
-        if kind == "verified":
+        if kind == Outcome.VERIFIED:
             self._finish("Identity verified. The case carries on; the record is in the Identity tab and the timeline.", None)
-        elif kind == "could_not_verify":
+        elif kind == Outcome.COULD_NOT_VERIFY:
             self._finish("Could not verify: the case is refused (outcome: could not verify). Send the letter below.",
                          "could_not_verify")
         else:

@@ -21,14 +21,17 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
+from dpo_tui.domain.dates import parse_date
 from dpo_tui.domain.errors import InvalidInput
+from dpo_tui.domain.states import Channel
 from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
     from dpo_tui.services.casework import Casework
 
-CHANNELS = ("email", "post", "web", "phone", "in_person", "social")
+# The order a letter goes out by, most common first (post before web, unlike a request's channel).
+CHANNELS = (Channel.EMAIL, Channel.POST, Channel.WEB, Channel.PHONE, Channel.IN_PERSON, Channel.SOCIAL)
 
 
 class LetterScreen(DpoModal[bool]):
@@ -64,7 +67,7 @@ class LetterScreen(DpoModal[bool]):
             yield Static("", id="letter-not")
             with Horizontal(classes="row"):
                 yield Label("Sent by", markup=False)
-                yield Select([(c.replace("_", " "), c) for c in CHANNELS], value="email", allow_blank=False, id="letter-channel")
+                yield Select([(c.value.replace("_", " "), c.value) for c in CHANNELS], value=Channel.EMAIL.value, allow_blank=False, id="letter-channel")
                 yield Label("on", markup=False)
                 yield Input(id="letter-date", placeholder="YYYY-MM-DD")
                 yield Label("File", markup=False)
@@ -172,11 +175,10 @@ class LetterScreen(DpoModal[bool]):
         if draft is None:
             self._error("Pick a letter first.")
             return
-        raw = self.query_one("#letter-date", Input).value.strip()
         try:
-            sent_on = date.fromisoformat(raw)
-        except ValueError:
-            self.show_error(InvalidInput("date sent", f"'{raw}' is not a date (use YYYY-MM-DD)"))
+            sent_on = parse_date(self.query_one("#letter-date", Input).value, "date sent")
+        except InvalidInput as exc:
+            self.show_error(exc)
             return
         channel = str(self.query_one("#letter-channel", Select).value)
         self._save(draft, channel, sent_on)

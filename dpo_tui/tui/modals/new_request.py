@@ -26,9 +26,10 @@ from textual.widgets import (
 )
 from textual.worker import Worker
 
-from dpo_tui.domain.dates import fmt, relative_days
+from dpo_tui.domain.dates import fmt, parse_date, relative_days
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.rights import Right
+from dpo_tui.domain.states import Channel
 from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.formatting import status_words
 from dpo_tui.tui.text import literal
@@ -36,14 +37,6 @@ from dpo_tui.tui.text import literal
 if TYPE_CHECKING:
     from dpo_tui.services.casework import Casework, NewRequest
 
-CHANNEL_LABELS = {
-    "email": "email",
-    "web": "web form",
-    "post": "post",
-    "phone": "phone",
-    "in_person": "in person",
-    "social": "social media",
-}
 FIELDS = (
     "name", "email", "address", "phone", "rights", "received", "channel", "regime", "member_state", "agent_kind", "agent_name",
     "agent_contact", "description",
@@ -63,14 +56,8 @@ SERVICE_FIELDS = {"agent": "agent_name", "agent kind": "agent_kind", "agent cont
 
 
 def parse_received(text: str) -> date:
-    """`2026-11-02` → date; ValueError with the field's message otherwise."""
-    value = text.strip()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        if not value:
-            raise ValueError("the date the request arrived is required (YYYY-MM-DD)") from None
-        raise ValueError(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-02") from None
+    """`2026-11-02` → date; InvalidInput("received", ...) otherwise (the domain's one date parser)."""
+    return parse_date(text, "received", missing="the date the request arrived is required (YYYY-MM-DD)")
 
 
 def duplicate_warning(email: str, others: list[tuple[str, str, date]]) -> Text:
@@ -149,7 +136,7 @@ class NewRequestScreen(DpoModal[str | None]):
                 with Horizontal(classes="row"):
                     yield Label("Channel")
                     yield Select(
-                        [(label, key) for key, label in CHANNEL_LABELS.items()], value="email", allow_blank=False,
+                        [(c.label, c.value) for c in Channel], value=Channel.EMAIL.value, allow_blank=False,
                         id="channel", compact=True,
                     )  # fmt: skip
                 yield Static("", id="channel-error", classes="under error")
@@ -229,11 +216,11 @@ class NewRequestScreen(DpoModal[str | None]):
         errors: dict[str, str] = {}
         try:
             received = parse_received(v["received"])
-        except ValueError as exc:
-            errors["received"] = str(exc)
+        except InvalidInput as exc:
+            errors["received"] = exc.message
             received = None
         good = NewRequest(name="x", email="x@example.org", rights=(Right.ACCESS,), received=self._today(),
-                          channel="email")  # fmt: skip
+                          channel=Channel.EMAIL)  # fmt: skip
         contact = {"email": v["email"], "address": v["address"], "phone": v["phone"]}
         probes: dict[str, dict[str, Any]] = {
             "name": {"name": v["name"]},
@@ -415,7 +402,7 @@ class NewRequestScreen(DpoModal[str | None]):
             v = self._values()
             try:
                 now = (v["regime"], parse_received(v["received"]), tuple(r.value for r in v["rights"]) or ("access",))
-            except ValueError:
+            except InvalidInput:
                 return
             if now != key:
                 return  # stale: a newer preview is on its way
@@ -557,8 +544,8 @@ class TriageLogScreen(NewRequestScreen):
         received.value = item.received.isoformat()
         received.disabled = True
         channel = self.query_one("#channel", Select)
-        if item.channel in CHANNEL_LABELS:
-            channel.value = item.channel
+        if item.channel in tuple(Channel):
+            channel.value = Channel(item.channel).value
         channel.disabled = True
         text = self.query_one("#description", TextArea)
         text.load_text(item.body)

@@ -34,6 +34,7 @@ from textual.worker import Worker
 
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import DomainError
+from dpo_tui.domain.states import Direction, ItemState
 from dpo_tui.tui.base import DpoScreen
 from dpo_tui.tui.formatting import (
     checklist_detail,
@@ -693,8 +694,8 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         self.query_one("#decision-body", Static).update(summary_then_record(describe(d.decision), d.decision))
 
     def _render_checklist(self, d: CaseDetail) -> None:
-        done = sum(1 for i in d.checklist if i.state == "done")
-        na = sum(1 for i in d.checklist if i.state == "na")
+        done = sum(1 for i in d.checklist if i.state == ItemState.DONE)
+        na = sum(1 for i in d.checklist if i.state == ItemState.NA)
         open_ = len(d.checklist) - done - na
         progress = f"{done + na} of {len(d.checklist)} settled: {done} done, {na} not applicable, {open_} open"
         if not d.checklist:
@@ -732,7 +733,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         for col in ("Date", "Kind", "Channel", "Subject"):
             table.add_column(col, style="bold" if col == "Date" else None, no_wrap=col != "Subject")
         for letter in d.letters:
-            arrow = "→ " if letter.direction == "out" else "← " if letter.direction == "in" else ""
+            arrow = "→ " if letter.direction == Direction.OUT else "← " if letter.direction == Direction.IN else ""
             table.add_row(
                 fmt(letter.sent_on),
                 literal(arrow + letter.kind.replace("_", " ")),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.binding import Binding
 
+from dpo_tui.domain.states import ItemState
 from dpo_tui.tui.modals.checklist import CompleteScreen, TextPrompt, TickScreen
 from dpo_tui.tui.modals.prompts import ConfirmScreen
 from dpo_tui.tui.text import literal
@@ -91,7 +92,7 @@ class ChecklistActions:
             return
         ref, version, key = self.detail.ref, self.detail.version, item.key
 
-        if item.state != "open":
+        if item.state != ItemState.OPEN:
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
@@ -209,7 +210,7 @@ class ChecklistActions:
             self.app.notify(f"{detail.ref} is already {detail.status}.", markup=False)
             return
         ref, version = detail.ref, detail.version
-        open_items = [(i.key, i.label) for i in detail.checklist if i.state == "open"]
+        open_items = [(i.key, i.label) for i in detail.checklist if i.state == ItemState.OPEN]
 
         def complete(w: Casework, reason: str) -> CaseDetail:
             return cw.complete_case(w, ref, override_reason=reason or None, version=version)

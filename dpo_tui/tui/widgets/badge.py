@@ -13,7 +13,9 @@ from typing import Any
 
 from rich.text import Text
 
+from dpo_tui.domain.clock import ClockEventKind, ClockState
 from dpo_tui.domain.dates import fmt, relative_days
+from dpo_tui.domain.lifecycle import AWAITING, Status
 from dpo_tui.tui.formatting import status_words
 
 # Badge levels, most urgent first; each is also a CSS class on the badge widget ("badge-overdue" ...).
@@ -21,14 +23,17 @@ OVERDUE, SOON, PAUSED, OK, CLOSED = "overdue", "soon", "paused", "ok", "closed"
 STYLES = {OVERDUE: "bold red", SOON: "bold dark_orange", PAUSED: "dim", OK: "green", CLOSED: "dim"}
 SOON_DAYS = 7
 
-_AWAITING_WORDS = {
-    "awaiting_id": "awaiting ID",
-    "awaiting_fee": "awaiting fee",
-    "awaiting_clarification": "awaiting clarification",
+# The clock events that hold the clock at not-started, as the DPO says them, and the events that release them.
+_NOT_STARTED_WORDS = {
+    ClockEventKind.ID_REQUESTED: "ID",
+    ClockEventKind.AUTHORITY_REQUESTED: "authority to act",
+    ClockEventKind.FEE_REQUESTED: "fee",
 }
-# The clock events that hold the clock at not-started, as the DPO says them.
-_NOT_STARTED_WORDS = {"id_requested": "ID", "authority_requested": "authority to act", "fee_requested": "fee"}
-_STARTERS = {"id_received": "id_requested", "authority_received": "authority_requested", "fee_received": "fee_requested"}
+_STARTERS = {
+    ClockEventKind.ID_RECEIVED: ClockEventKind.ID_REQUESTED,
+    ClockEventKind.AUTHORITY_RECEIVED: ClockEventKind.AUTHORITY_REQUESTED,
+    ClockEventKind.FEE_RECEIVED: ClockEventKind.FEE_REQUESTED,
+}
 
 
 @dataclass(frozen=True)
@@ -52,13 +57,13 @@ def deadline_badge(obj: Any, today: date) -> Badge:
     deadline = getattr(obj, "deadline", None)
     if deadline is not None:  # CaseDetail
         due_date = deadline.effective_due
-        state = str(deadline.state)
+        state = ClockState(deadline.state)
         extended = bool(deadline.extended)
         left = deadline.days_left(today)
         is_open = bool(getattr(obj, "is_open", True))
     else:  # QueueRow
         due_date = getattr(obj, "due", None)
-        state = str(getattr(obj, "clock_state", "running"))
+        state = ClockState(getattr(obj, "clock_state", ClockState.RUNNING))
         extended = bool(getattr(obj, "extended", False))
         is_open = bool(getattr(obj, "is_open", True))
         from dpo_tui.domain.days_left import days_left  # the one definition (frozen while stopped)
@@ -69,12 +74,12 @@ def deadline_badge(obj: Any, today: date) -> Badge:
     due = fmt(due_date) if due_date else "no due date yet"
     days = relative_days(left) if left is not None and is_open else ""
 
-    if not is_open or state == "ended":
+    if not is_open or state is ClockState.ENDED:
         words = status_words(status) if status else "closed"
         return Badge(due, days, f"clock ended — {words}", CLOSED)
-    if state == "not_started":
+    if state is ClockState.NOT_STARTED:
         return Badge(due, days, "clock not started — " + _not_started_reason(obj, status), PAUSED)
-    if state == "stopped":
+    if state is ClockState.STOPPED:
         since = getattr(deadline if deadline is not None else obj, "stopped_since", None)
         words = "clock stopped — awaiting clarification"
         if since:
@@ -106,7 +111,7 @@ def _not_started_reason(obj: Any, status: str) -> str:
                 waiting.pop(_STARTERS[kind], None)
         if waiting:
             return " and ".join(f"awaiting {_NOT_STARTED_WORDS[k]} since {fmt(d)}" for k, d in waiting.items())
-    words = _AWAITING_WORDS.get(status, "awaiting the requester")
+    words = Status(status).label if status in AWAITING else "awaiting the requester"
     since = getattr(obj, "status_since", None)
     if isinstance(since, datetime):
         return f"{words} since {fmt(since.date())}"

@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from dpo_tui.domain.clock import ClockState
 from dpo_tui.domain.dates import relative_days
 from dpo_tui.domain.lifecycle import Status, waited_too_long
 from dpo_tui.domain.rights import Right
@@ -105,8 +106,8 @@ def status_text(row: QueueRow, today: date, flags: Mapping[Status, int] | None =
 def days_text(row: QueueRow, today: date) -> str:
     n = row.days_left(today)
     if n is None:
-        if row.is_open and row.clock_state in ("not_started", "stopped"):
-            return "clock stopped" if row.clock_state == "stopped" else "not started"
+        if row.is_open and row.clock_state.paused:
+            return "clock stopped" if row.clock_state is ClockState.STOPPED else "not started"
         return ""
     if row.clock_state == "stopped":  # frozen while it waits: what the case header says, not a countdown
         return f"{n} day{'s' * (abs(n) != 1)}, stopped"
@@ -196,7 +197,7 @@ def row_kind(row: QueueRow, today: date) -> str:
     """overdue | soon | dim | normal | closed: the colour class of a row."""
     if not row.is_open:
         return "closed"
-    if row.clock_state in ("not_started", "stopped"):
+    if row.clock_state.paused:
         return "dim"
     n = row.days_left(today)
     if n is not None and n < 0:

@@ -31,6 +31,8 @@ from dpo_tui.domain.decisions import (
     ChosenGround,
     validate_assessment,
 )
+from dpo_tui.domain.records import DecisionRecord
+from dpo_tui.domain.states import DecisionKind
 from dpo_tui.tui.modals.decisions.walk import (
     Outcome,
     Walk,
@@ -59,7 +61,8 @@ class AssessScreen(Walk):
         yield Static(Text(self.facts.summary()), id="facts-summary")
         if self.facts.earlier or self.facts.open_overlap:
             yield Static(facts_table(self.facts), id="facts")
-        held = {g["key"]: g["evidence"] for g in (self.detail.decision.get("assessment") or {}).get("grounds", [])}
+        assessment = DecisionRecord.from_json(self.detail.decision).assessment
+        held = {g.key: g.evidence for g in assessment.grounds} if assessment else {}
         for cat in (UNFOUNDED, MALICIOUS, EXCESSIVE):
             yield Label(CATEGORY_LABELS[cat], classes="category")
             for g in GROUNDS:
@@ -70,7 +73,7 @@ class AssessScreen(Walk):
                     yield Input(held.get(g.key, ""), placeholder=f"evidence: {g.hint}", id=f"e-{g.key}")
         yield Static(Text("⚠ " + REMINDER), classes="reminder")
         yield Label("Decision", classes="category")
-        current = self.detail.decision.get("kind") or "comply"
+        current = DecisionRecord.from_json(self.detail.decision).kind or DecisionKind.COMPLY
         with RadioSet(id="decision"):
             for k in DECISION_KINDS:
                 yield RadioButton(DECISION_LABELS[k], k == current, id=f"d-{k}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -16,7 +15,8 @@ from textual.widgets import (
     TextArea,
 )
 
-from dpo_tui.domain.dates import fmt
+from dpo_tui.domain.dates import fmt, fmt_iso
+from dpo_tui.domain.lifecycle import Status
 from dpo_tui.tui.formatting import status_words
 from dpo_tui.tui.modals.decisions.walk import (
     LETTER_FOR,
@@ -46,8 +46,8 @@ class ClarifyScreen(Walk):
 
     def body(self) -> ComposeResult:
         if self.question:
-            yield Label(f"Question sent {fmt(date.fromisoformat(self.question['asked_on']))}", classes="category")
-            yield Static(literal(self.question["question"]), id="question-sent")
+            yield Label(f"Question sent {fmt_iso(self.question.asked_on)}", classes="category")
+            yield Static(literal(self.question.question), id="question-sent")
             yield Label("Answer received", classes="category")
             yield TextArea(id="answer")
             yield from self.date_input("on", "Answer arrived on")
@@ -71,8 +71,9 @@ class ClarifyScreen(Walk):
         if on_ > self.today():
             return f"{fmt(on_)} is in the future"
         if self.question:
-            if on_ < date.fromisoformat(self.question["asked_on"]):
-                return f"the answer cannot arrive before the question was sent ({fmt(date.fromisoformat(self.question['asked_on']))})"
+            asked = self.question.asked_on
+            if asked is not None and on_ < asked:
+                return f"the answer cannot arrive before the question was sent ({fmt(asked)})"
             if not self.value("#answer").strip():
                 return "write (or summarise) the answer received"
             return None
@@ -81,7 +82,7 @@ class ClarifyScreen(Walk):
                 "a question only about the format of the reply does not stop the clock: ask it by letter or note and "
                 "carry on working the case"
             )
-        if self.detail.status not in ("new", "in_progress"):
+        if self.detail.status not in (Status.NEW, Status.IN_PROGRESS):
             return f"{self.ref} is {status_words(self.detail.status)}: a question can be recorded only on a case in work"
         if not self.value("#question").strip():
             return "write the question you sent"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -19,6 +18,8 @@ from textual.widgets import (
 )
 
 from dpo_tui.domain.dates import fmt
+from dpo_tui.domain.lifecycle import Status
+from dpo_tui.domain.records import DecisionRecord
 from dpo_tui.domain.decisions import (
     breakdown_from_settings,
     format_money,
@@ -106,7 +107,7 @@ class FeeScreen(Walk):
             why = fee_allowed(self.detail.decision)
             if why:
                 return why
-            if self.detail.status == "awaiting_fee":
+            if self.detail.status == Status.AWAITING_FEE:
                 return "a fee is already awaited on this case: record its payment instead (key a, 'Record the fee paid')"
         elif "access" not in self.detail.rights:
             return "a further-copy fee applies to further copies of an access response; this case has no access request"
@@ -143,9 +144,9 @@ class FeePaidScreen(Walk):
     LAW = "Under UK GDPR the month runs from the day the fee arrives; record the date it actually arrived."
 
     def body(self) -> ComposeResult:
-        fee = self.detail.decision.get("fee") or {}
-        total = fee.get("total", "")
-        asked = f"{format_money(total, fee['currency'])} asked for on {fee['requested_on']}" if fee else "no fee asked for"
+        fee = DecisionRecord.from_json(self.detail.decision).fee
+        total = (fee.total if fee else None) or ""
+        asked = f"{format_money(total, fee.currency)} asked for on {fee.requested_on.isoformat() if fee.requested_on else None}" if fee else "no fee asked for"
         yield Static(Text(f"Fee: {asked}"), id="fee-due")
         with Horizontal(classes="row"):
             yield Label("Amount received", classes="field")
@@ -153,17 +154,17 @@ class FeePaidScreen(Walk):
         yield from self.date_input("on", "Received on")
 
     def problem(self) -> str | None:
-        fee = self.detail.decision.get("fee") or {}
-        if self.detail.status != "awaiting_fee" or not fee or fee.get("paid"):
+        fee = DecisionRecord.from_json(self.detail.decision).fee
+        if self.detail.status != Status.AWAITING_FEE or fee is None or not fee.outstanding or fee.requested_on is None:
             return f"{self.ref} is not awaiting a fee: nothing to record a payment against"
         from dpo_tui.domain.decisions import money
 
-        if money(self.value("#amount")) < money(fee["total"]):
-            return f"the amount is less than the fee of {format_money(fee['total'], fee['currency'])}; the clock starts only when it is paid"
+        if money(self.value("#amount")) < money(fee.total):
+            return f"the amount is less than the fee of {format_money(fee.total, fee.currency)}; the clock starts only when it is paid"
         on_ = parse_day(self.value("#on"), "received on")
         if on_ > self.today():
             return f"received on: {fmt(on_)} is in the future"
-        asked = date.fromisoformat(fee["requested_on"])
+        asked = fee.requested_on
         if on_ < asked:
             return f"received on: {fmt(on_)} is before the fee was asked for ({fmt(asked)})"
         return None

@@ -15,6 +15,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from dpo_tui.domain.lifecycle import Status
 from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.modals.decisions.assess import AssessScreen
 from dpo_tui.tui.modals.decisions.clarify import ClarifyScreen
@@ -63,7 +64,7 @@ class DecisionMenu(DpoModal[str | None]):
     def on_mount(self) -> None:
         ol = self.query_one(OptionList)
         ol.focus()
-        ol.highlighted = 2 if self.status == "awaiting_fee" else 0
+        ol.highlighted = 2 if self.status == Status.AWAITING_FEE else 0
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

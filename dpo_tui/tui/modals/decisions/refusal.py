@@ -28,6 +28,8 @@ from dpo_tui.domain.decisions import (
     refusal_deadline,
     refusal_notice_block,
 )
+from dpo_tui.domain.records import DecisionRecord
+from dpo_tui.domain.states import RefusalScope
 from dpo_tui.tui.formatting import status_words
 from dpo_tui.tui.modals.decisions.walk import (
     LETTER_FOR,
@@ -49,7 +51,7 @@ class RefusalScreen(Walk):
     )
     BINDINGS = [Binding("ctrl+n", "add_item", "Add item", id="refuse.add_item")]
 
-    def __init__(self, ref: str, scope: str = "whole") -> None:
+    def __init__(self, ref: str, scope: str = RefusalScope.WHOLE) -> None:
         super().__init__(ref)
         self.scope = scope
         self.rows = 3
@@ -58,8 +60,8 @@ class RefusalScreen(Walk):
         due, why = refusal_deadline(self.detail.regime, self.detail.deadline)
         yield Static(Text(f"Deadline: {why}", style="bold"), id="refusal-deadline")
         with RadioSet(id="scope"):
-            yield RadioButton("Refuse the whole request (the case closes as refused)", self.scope == "whole", id="s-whole")
-            yield RadioButton("Refuse in part (per item with its ground; the case stays in work)", self.scope == "partial", id="s-partial")
+            yield RadioButton("Refuse the whole request (the case closes as refused)", self.scope == RefusalScope.WHOLE, id="s-whole")
+            yield RadioButton("Refuse in part (per item with its ground; the case stays in work)", self.scope == RefusalScope.PARTIAL, id="s-partial")
         yield Label("Reasons, as the person will read them", classes="category")
         yield TextArea(id="reasons")
         yield Label("Items withheld and their grounds (ctrl+n adds a row)", classes="category")
@@ -91,7 +93,7 @@ class RefusalScreen(Walk):
 
     def preview(self) -> dict[str, Any]:
         on_ = parse_day(self.value("#on"), "refused on")
-        scope = self.radio("#scope") or "whole"
+        scope = self.radio("#scope") or RefusalScope.WHOLE
         d = dict(self.detail.decision)
         d["refusal"] = {
             "scope": scope,
@@ -113,11 +115,12 @@ class RefusalScreen(Walk):
         notice.append("The notice will name: ", style="bold")
         notice.append_text(literal(f"{auth['name']} ({', '.join(v for k, v in auth.items() if k != 'name' and v)})".replace("\n", ", ")))
         self.query_one("#notice", Static).update(notice)
-        scope = d["refusal"]["scope"]
-        finding = (d.get("assessment") or {}).get("finding")
-        if scope == "partial" and not d["refusal"]["items"]:
+        draft = DecisionRecord.from_json(d)
+        scope = draft.refusal.scope if draft.refusal else None
+        finding = draft.assessment.finding if draft.assessment else None
+        if scope is RefusalScope.PARTIAL and not d["refusal"]["items"]:
             return "a partial refusal lists each item withheld with its ground"
-        if scope == "whole" and finding in (None, "none") and not d["refusal"]["items"]:
+        if scope is RefusalScope.WHOLE and finding in (None, "none") and not d["refusal"]["items"]:
             return (
                 "a whole refusal needs an assessment finding the request manifestly unfounded or excessive (assess it "
                 "first) or the exemption it rests on, as an item with its ground"

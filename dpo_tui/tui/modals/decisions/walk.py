@@ -22,7 +22,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from dpo_tui.domain.dates import fmt
+from dpo_tui.domain.dates import fmt, parse_date
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.formatting import status_words
@@ -51,13 +51,8 @@ class Outcome:
 
 
 def parse_day(text: str, what: str) -> date:
-    value = text.strip()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        if not value:
-            raise InvalidInput(what, "the date is required (YYYY-MM-DD)") from None
-        raise InvalidInput(what, f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-02") from None
+    """The domain's one date parser, with the walkthroughs' wording for an empty date."""
+    return parse_date(text, what, missing="the date is required (YYYY-MM-DD)")
 
 
 class Walk(DpoModal[Outcome | None]):
