@@ -402,7 +402,9 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     backends = [b.strip() for b in args.backends.split(",")]
-    dpo = shutil.which("dpo-tui") or "dpo-tui"
+    # The dpo-tui of the interpreter running the benchmark (a venv not on PATH would otherwise find none, or another).
+    beside = Path(sys.executable).with_name("dpo-tui")
+    dpo = str(beside) if beside.exists() else shutil.which("dpo-tui") or "dpo-tui"
     home = Path(tempfile.mkdtemp(prefix="dpo-bench-home-"))
     env = {"DPO_TUI_CONFIG": str(home / "settings.toml")}
     os.environ.update(env)
