@@ -22,7 +22,7 @@ def _closed_case(db: str) -> str:
 
     out = invoke("--db", db, "new", "--name", "Ada Lovelace", "--email", "ada@example.org", "--rights", "access",
                  "--received", "2026-01-05")  # fmt: skip
-    ref = out.output.strip()
+    ref = out.stdout.strip()
     work = Casework(Database.open(db), load_settings())
     work.change_status(ref, "withdrawn", version=work.version_of(ref))
     work.db.dispose()

@@ -58,6 +58,7 @@ def test_fetch_imports_and_moves_processed_messages(imap_server: int, tmp_path: 
     settings(tmp_path, port, monkeypatch, move_to="Processed")
     deliver(port, msg("m1@x", "Please send me a copy of all the personal data you hold about me."), msg("m2@x", "Where is my parcel?"))
     db = str(tmp_path / "c.db")
+    assert invoke("--db", db, "db", "upgrade").exit_code == 0  # a dry run never creates the database
     dry = invoke("--db", db, "fetch", "--dry-run", "--log-confident")
     assert dry.exit_code == 0, dry.output
     assert "(dry run: nothing saved)" in dry.output and count(port, "INBOX") == 2

@@ -246,7 +246,7 @@ def test_delivery_is_the_response_date_for_register_report_and_deadline(work, tm
     event = [e for e in detail.events if e.kind == "delivery.recorded"][-1]
     assert event.payload["manifest_sha256"] == d.manifest_sha256 and event.payload["channel"] == "post"
     # closing the case keeps the delivery day as the response date, and the deadline badge ends there
-    closed = work.change_status(case.ref, "completed", version=detail.version)
+    closed = work.change_status(case.ref, "completed", reason="searched outside the checklist", version=detail.version)
     assert closed.final_response_on == TODAY and closed.deadline.closed_on == TODAY
     row = next(r for r in register_rows(work.db, today=TODAY) if r["reference"] == case.ref)
     assert row["final_response"] == TODAY.isoformat() and row["on_time"] == "yes"
@@ -324,7 +324,7 @@ def test_retention_purges_a_case_with_attachments_redactions_and_a_delivery(work
     att.redact(work, case.ref, crm.id, att.suggestions(work, case.ref, crm.id), version=work.version_of(case.ref))
     pk.build_pack(work, case.ref, tmp_path / "out", version=work.version_of(case.ref))
     pk.record_delivery(work, case.ref, channel="email", version=work.version_of(case.ref))
-    work.change_status(case.ref, "completed", version=work.version_of(case.ref))
+    work.change_status(case.ref, "completed", reason="searched outside the checklist", version=work.version_of(case.ref))
     result = retention.purge_case(work, case.ref, force_period=True)
     assert result.skipped is None and result.files == 2
     assert att.attachments(work, case.ref) == [] and att.redaction_log(work, case.ref) == []

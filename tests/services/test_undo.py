@@ -45,14 +45,14 @@ def test_the_undoable_set_is_written_once() -> None:
 def test_status_moves_back_and_forth_exactly(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
     d = work.change_status(ref, "in_progress", version=work.version_of(ref))
-    d = work.change_status(ref, "completed", outcome="done", version=d.version)
+    d = work.change_status(ref, "completed", outcome="done", reason="searched outside the checklist", version=d.version)
     closed_at, final = d.closed_at, d.final_response_on
     plan, d = _undo(work, ref)
     assert plan.describe() == f"undo of #{plan.seq}: status back to in progress"
     assert (d.status, d.closed_at, d.final_response_on, d.outcome) == ("in_progress", None, None, None)
     assert len([e for e in d.events if e.kind == "case.status"]) == 2  # history kept
     # A reopening undone restores the original closure (retention counts from it).
-    d = work.change_status(ref, "completed", version=d.version)
+    d = work.change_status(ref, "completed", reason="searched outside the checklist", version=d.version)
     closed_at = d.closed_at
     d = work.change_status(ref, "in_progress", reason="complaint", version=d.version)
     _, d = _undo(work, ref)

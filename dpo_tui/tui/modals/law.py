@@ -137,7 +137,10 @@ class ErasureScreen(ListScreen):
         if er.get("made_public"):
             rows.append(("Made public; controllers told (Art 17(2))", er.get("controllers_informed") or ""))
         body = lines(rows)
-        for p in problems(er) if er else ["no Art 17(1) ground is recorded: record why the person is entitled to erasure"]:
+        from dpo_tui.domain.records import DecisionRecord
+
+        record = DecisionRecord.from_json(d.decision).erasure
+        for p in problems(record) if record else ["no Art 17(1) ground is recorded: record why the person is entitled to erasure"]:
             body.append(f"! {p}\n", style="bold")
         body.append(f"Kept under an exception ({len(er.get('exceptions') or [])}):", style="bold underline")
         self.query_one("#list-body", Static).update(body)
