@@ -7,7 +7,8 @@
   and the `7 Files` tab), `dashboard.py` (`d`, with the HTML report's
   charts as bars), `triage.py` (`i`: intake items to log, attach or dismiss; `f` fetches the IMAP mailbox).
 - `modals/`: dialogs and walkthrough steps pushed on top of a screen. `decisions/` (`a` menu and flow, assess, fees,
-  refusal, extend `x`, clarify `c`), `identity.py` (`v`), `new_request.py` (`n`), `letter.py` (`l`), `export.py`
+  refusal, extend `x`, clarify `c`), `identity/` (`v`: one module a step, the modal in
+  `walkthrough.py`), `new_request.py` (`n`), `letter.py` (`l`), `export.py`
   (`e`), `checklist.py` (tick / prompt / complete), `prompts.py` (confirm, ask, choose), `explain.py` (`w`),
   `note.py` (`m`), `help.py` (`?`), `follow_up.py` (`f`), `original.py` (`O`: messages as received),
   `pack.py` (file picker, redaction confirmation, passphrase shown once, delivery).
