@@ -165,3 +165,20 @@ class DpoModal(_Calls, ModalScreen[ResultT]):
             for widget in self.query(selector):
                 widget.focus()
                 break
+
+
+class SavingDialog(DpoModal[Any]):
+    """A dialog that saves itself: `save(casework, answer)` runs in a thread worker and the dialog closes with what
+    it returns. A refusal (the service's rule, a conflict) is shown on the dialog's message line, the field at fault
+    focused, and what the DPO typed stays. `SAVE_GROUP` names the worker group (one save at a time per kind)."""
+
+    SAVE_GROUP: ClassVar[str] = "dialog-save"
+
+    def __init__(self, save: Callable[[Casework, Any], Any]) -> None:
+        super().__init__()
+        self._save = save
+
+    def submit(self, answer: Any) -> None:
+        self.show_problem("")
+        save = self._save
+        self.call_in_thread(lambda casework: save(casework, answer), self.dismiss, group=self.SAVE_GROUP, exclusive=True)

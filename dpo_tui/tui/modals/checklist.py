@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from dpo_tui.domain.states import SearchResult
-from dpo_tui.tui.base import DpoModal
+from dpo_tui.tui.base import SavingDialog
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
@@ -29,21 +29,12 @@ FOUND_CHOICES: tuple[tuple[SearchResult, str], ...] = ((SearchResult.FOUND, "Fou
 Save = Callable[["Casework", Any], "CaseDetail"]
 
 
-class _SavingDialog(DpoModal["CaseDetail | None"]):
-    """A checklist dialog that saves itself: `save(casework, answer)` runs in a thread worker; the dialog closes with
-    the CaseDetail it returns. A refusal (the service's rule, a conflict) is shown on the dialog's error line, the
-    field at fault focused, and what the DPO typed stays (tui/base.py)."""
+class _SavingDialog(SavingDialog):
+    """A checklist dialog that saves itself (tui/base.py SavingDialog); it closes with the CaseDetail the service
+    returns. Its message line is `.error`."""
 
     ERROR_LINE = ".error"
-
-    def __init__(self, save: Save) -> None:
-        super().__init__()
-        self._save = save
-
-    def submit(self, answer: Any) -> None:
-        self.show_problem("")
-        save = self._save
-        self.call_in_thread(lambda casework: save(casework, answer), self.dismiss, group="checklist-save", exclusive=True)
+    SAVE_GROUP = "checklist-save"
 
     def show_problem(self, message: str) -> None:
         self.query_one(self.ERROR_LINE, Static).update(literal(message))

@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from dpo_tui.tui.base import DpoModal
+from dpo_tui.tui.base import DpoModal, SavingDialog
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
@@ -32,15 +32,8 @@ if TYPE_CHECKING:
 Save = Callable[["Casework", Any], Any]
 
 
-class _Saving(DpoModal[Any]):
-    def __init__(self, save: Save) -> None:
-        super().__init__()
-        self._save = save
-
-    def submit(self, answer: Any) -> None:
-        self.show_problem("")
-        save = self._save
-        self.call_in_thread(lambda casework: save(casework, answer), self.dismiss, group="pack-save", exclusive=True)
+class _Saving(SavingDialog):
+    SAVE_GROUP = "pack-save"
 
     def action_cancel(self) -> None:
         self.dismiss(None)
