@@ -192,3 +192,212 @@ async def test_clarification_then_extension_then_completion(sqlite_work) -> None
                        "decision.extended", "letter.saved"], got  # fmt: skip
     assert got.count("checklist.ticked") == 13 and "checklist.override" not in got
     assert got[-1] == "case.status", got
+
+
+async def tab_to(app: Any, pilot: Any, target: str, *, limit: int = 30, back: bool = False) -> int:
+    """Tab (or shift+tab) until `target` has focus, as a DPO does; returns how many presses it took."""
+    for n in range(limit):
+        if focused_id(app) == target:
+            return n
+        await keys(app, pilot, "shift+tab" if back else "tab")
+    raise AssertionError(f"{target} not reached by tab; focus on {focused_id(app)}")
+
+
+def dialog_status(app: Any) -> str:
+    """A walkthrough's status line (what saving would do, or why it cannot)."""
+    return str(app.screen.query_one("#status", Static).content)
+
+
+# ---- case 1: access request with doubtful ID ----------------------------------------------------------------------
+
+
+async def test_access_with_doubtful_id_then_verified_then_completed(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.tui.modals.identity import IdentityWalkthrough
+
+    work = sqlite_work
+    async with run_app(work, size=SIZE) as (app, pilot):
+        ref = await log_request(app, pilot, "Dora Doubt", "dora.d@freemail.example", [Right.ACCESS], "2026-11-02",
+                                "Send me all my health records.")  # fmt: skip
+        case = app.screen
+        await keys(app, pilot, "v")
+        walk = app.screen
+        assert isinstance(walk, IdentityWalkthrough) and focused_id(app) == "need-contact"
+        assert "step 1 of 6" in shown(app)
+        await keys(app, pilot, "tab", "space", "tab", "space")  # sensitive data; details do not match
+        assert focused_id(app) == "need-mismatch"
+        assert "verification needed" in shown(app)
+        await tab_to(app, pilot, "need-next")
+        await keys(app, pilot, "enter")
+        assert "step 2 of 6" in shown(app) and focused_id(app) == "who-kind"
+        await tab_to(app, pilot, "who-next")
+        await keys(app, pilot, "enter")
+        assert "step 3 of 6" in shown(app) and focused_id(app) == "what-method"
+        assert "sight an identity document" in shown(app)  # the suggestion follows the facts recorded
+        assert "photo ID document" in walk.query_one("#what-text").text
+        await tab_to(app, pilot, "what-on")
+        await keys(app, pilot, "ctrl+u", *"2026-11-03")
+        await tab_to(app, pilot, "what-send")
+        await keys(app, pilot, "enter")
+        assert "done" in shown(app) and focused_id(app) == "done-close"
+        assert "awaiting ID since Tue 3 Nov 2026" in shown(app) and "please help us confirm your identity" in shown(app)
+        await tab_to(app, pilot, "letter-save", back=True)
+        await keys(app, pilot, "enter")
+        assert "Kept as sent" in shown(app) and focused_id(app) == "done-close"
+        await keys(app, pilot, "enter")
+        assert app.screen is case
+        assert "awaiting ID" in header(app) or "awaiting id" in header(app).lower()
+        await keys(app, pilot, "v")  # the ID arrives
+        assert "step 5 of 6" in shown(app) and focused_id(app) == "got-on"
+        await keys(app, pilot, "ctrl+u", *"2026-11-09", "tab", *"passport sighted on video call", "tab",
+                   *"name, date of birth, address", "tab")  # fmt: skip
+        assert focused_id(app) == "got-by"
+        await tab_to(app, pilot, "got-save")
+        await keys(app, pilot, "enter")
+        assert "step 6 of 6" in shown(app) and focused_id(app) == "out-kind", shown(app)
+        assert "verified" in shown(app)
+        await tab_to(app, pilot, "out-save")
+        await keys(app, pilot, "enter")
+        assert "done" in shown(app), shown(app)
+        await tab_to(app, pilot, "done-close")
+        await keys(app, pilot, "enter")
+        assert app.screen is case and "clock running" in header(app), header(app)
+        await work_checklist(app, pilot, skip=("Response sent to the person",))
+        await keys(app, pilot, "l")
+        await save_letter(app, pilot, "Response cover letter")
+        await keys(app, pilot, "escape")
+        await work_checklist(app, pilot)
+        await complete(app, pilot)
+        assert "completed" in header(app)
+        assert errors(app) == []
+    d = work.get(ref)
+    assert d.status == "completed" and d.outcome == "completed"
+    assert d.deadline.clock_start is not None and d.deadline.clock_start.isoformat() == "2026-11-09"
+    assert {"identity_request", "response_cover"} <= {l.kind for l in d.letters}
+    got = events(work, ref)
+    assert got[:5] == ["case.logged", "identity.requested", "letter.saved", "identity.received", "identity.outcome"], got
+    assert got[-1] == "case.status"
+
+
+# ---- case 2: erasure with partial refusal -------------------------------------------------------------------------
+
+
+async def test_erasure_refused_in_part_then_completed(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.tui.modals.decisions.flow import DecisionMenu
+    from dpo_tui.tui.modals.decisions.refusal import RefusalScreen
+
+    work = sqlite_work
+    async with run_app(work, size=SIZE) as (app, pilot):
+        ref = await log_request(app, pilot, "Erin Erase", "erin@example.org", [Right.ERASURE], "2026-11-02",
+                                "Delete everything you hold on me.")  # fmt: skip
+        case = app.screen
+        await keys(app, pilot, "a")
+        assert isinstance(app.screen, DecisionMenu) and focused_id(app) == "decision-menu"
+        await keys(app, pilot, "down", "down", "down", "down")
+        menu = app.screen.query_one("#decision-menu")
+        assert menu.get_option_at_index(menu.highlighted).id == "refuse_partial"
+        await keys(app, pilot, "enter")
+        refusal = app.screen
+        assert isinstance(refusal, RefusalScreen) and focused_id(app) == "scope"
+        assert refusal.radio("#scope") == "partial"
+        await keys(app, pilot, "tab")
+        assert focused_id(app) == "reasons"
+        await keys(app, pilot, *"We must keep your invoices for six years.", "tab")
+        assert focused_id(app) == "item-0"
+        await keys(app, pilot, *"Invoices 2021-2026", "tab")
+        assert focused_id(app) == "ground-0"
+        await keys(app, pilot, *"legal obligation to keep accounting records", "tab")
+        assert dialog_status(app).startswith("Ready"), dialog_status(app)
+        await keys(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, LetterScreen), (errors(app), dialog_status(app) if hasattr(app.screen, "radio") else shown(app))
+        await save_letter(app, pilot, "Refusal notice")
+        await keys(app, pilot, "escape")
+        assert app.screen is case and "in progress" in header(app), header(app)
+        await work_checklist(app, pilot, skip=("Response sent to the person",))
+        await keys(app, pilot, "l")
+        screen = app.screen
+        await save_letter(app, pilot, "Erasure confirmation")
+        letter = screen.draft.as_text("txt")
+        await keys(app, pilot, "escape")
+        await work_checklist(app, pilot)
+        await complete(app, pilot)
+        assert "completed" in header(app), header(app)
+        await keys(app, pilot, "1")
+        assert "Outcome" in shown(app) and "refused in part" in shown(app), shown(app)
+        assert errors(app) == []
+    d = work.get(ref)
+    assert d.status == "completed" and d.outcome == "refused_in_part"
+    assert "erase" in letter.lower() and "most of what you asked for" not in letter
+    assert {"refusal_notice", "erasure_confirmation"} <= {l.kind for l in d.letters}
+    got = events(work, ref)
+    assert got[:3] == ["case.logged", "decision.refused", "letter.saved"], got
+    assert got[-1] == "case.status"
+
+
+# ---- case 3: excessive repeat request with a fee ------------------------------------------------------------------
+
+
+async def test_excessive_repeat_with_a_fee_paid_then_completed(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.tui.modals.decisions.assess import AssessScreen
+    from dpo_tui.tui.modals.decisions.fees import FeePaidScreen, FeeScreen
+    from dpo_tui.tui.modals.decisions.flow import DecisionMenu
+
+    work = sqlite_work
+    async with run_app(work, size=SIZE) as (app, pilot):
+        first = await log_request(app, pilot, "Rex Repeat", "rex@example.org", [Right.ACCESS], "2026-11-02")
+        await keys(app, pilot, "escape")
+        assert isinstance(app.screen, QueueScreen)
+        ref = await log_request(app, pilot, "Rex Repeat", "rex@example.org", [Right.ACCESS], "2026-11-16")
+        case = app.screen
+        await keys(app, pilot, "a")
+        assert isinstance(app.screen, DecisionMenu)
+        await keys(app, pilot, "enter")  # Assess, highlighted first
+        assess = app.screen
+        assert isinstance(assess, AssessScreen)
+        assert first in shown(app) and "1 earlier request" in shown(app)
+        await tab_to(app, pilot, "g-repetition")
+        await keys(app, pilot, "space", "tab")
+        assert focused_id(app) == "e-repetition"
+        await keys(app, pilot, *f"Same request as {first}, two weeks ago; nothing has changed.")
+        await tab_to(app, pilot, "decision")
+        await keys(app, pilot, "down", "enter")  # Charge a reasonable fee
+        assert assess.radio("#decision") == "fee"
+        assert dialog_status(app).startswith("Ready: manifestly excessive"), dialog_status(app)
+        await keys(app, pilot, "ctrl+s")
+        fee = app.screen
+        assert isinstance(fee, FeeScreen), (errors(app), shown(app))
+        await tab_to(app, pilot, "q-hours")
+        await keys(app, pilot, "2")
+        await tab_to(app, pilot, "on")
+        await keys(app, pilot, "ctrl+u", *"2026-11-17")
+        assert "does not start until it is paid" in dialog_status(app), dialog_status(app)
+        await keys(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, LetterScreen), (errors(app), shown(app))
+        await save_letter(app, pilot, "Fee request")
+        await keys(app, pilot, "escape")
+        assert app.screen is case and "awaiting fee" in header(app), header(app)
+        await keys(app, pilot, "a")
+        assert isinstance(app.screen, DecisionMenu)
+        await keys(app, pilot, "enter")  # highlighted: Record the fee paid
+        paid = app.screen
+        assert isinstance(paid, FeePaidScreen), shown(app)
+        await tab_to(app, pilot, "on")
+        await keys(app, pilot, "ctrl+u", *"2026-11-20")
+        assert dialog_status(app).startswith("Ready: the case goes back into work"), dialog_status(app)
+        await keys(app, pilot, "ctrl+s")
+        assert app.screen is case and "in progress" in header(app), (errors(app), header(app))
+        await work_checklist(app, pilot, skip=("Response sent to the person",))
+        await keys(app, pilot, "l")
+        await save_letter(app, pilot, "Response cover letter")
+        await keys(app, pilot, "escape")
+        await work_checklist(app, pilot)
+        await complete(app, pilot)
+        assert "completed" in header(app)
+        assert errors(app) == []
+    d = work.get(ref)
+    assert d.status == "completed" and d.outcome == "completed"
+    assert d.deadline.clock_start is not None and d.deadline.clock_start.isoformat() == "2026-11-20"
+    assert {"fee_request", "response_cover"} <= {l.kind for l in d.letters}
+    got = events(work, ref)
+    assert got[:5] == ["case.logged", "decision.assessed", "decision.fee_requested", "letter.saved",
+                       "decision.fee_paid"], got  # fmt: skip
+    assert got[-1] == "case.status"
