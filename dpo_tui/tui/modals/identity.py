@@ -91,7 +91,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
             who.append_text(requester_line(d.requester, d.agent))
             yield Static(who, id="id-requester")
             yield Static("", id="id-error")
-            with VerticalScroll():
+            with VerticalScroll(can_focus=False):  # no tab stop where enter does nothing (as in walk.py)
                 with Vertical(id="step-1", classes="step"):
                     yield Label("Recognised contact?")
                     yield Select(CONTACT_OPTIONS, allow_blank=False, value="none", id="need-contact")
