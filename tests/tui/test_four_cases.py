@@ -405,3 +405,27 @@ async def test_excessive_repeat_with_a_fee_paid_then_completed(sqlite_work) -> N
     assert got[:5] == ["case.logged", "decision.assessed", "decision.fee_requested", "letter.saved",
                        "decision.fee_paid"], got  # fmt: skip
     assert got[-1] == "case.status"
+
+
+# ---- a lost keystroke found working case 4 in tmux ----------------------------------------------------------------
+
+
+async def test_clearing_a_field_in_a_burst_keeps_the_keys_typed_before_and_after(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    """Keys arrive from a terminal in a burst: "space, tab, ctrl+u, 2026-11-02" left the received date empty (the
+    field's ctrl+u ran after the digits); "Bx, ctrl+u, Al" must leave "Al"."""
+    from textual import events
+
+    from tests.tui.harness import push
+
+    chars = {"space": " ", "tab": "\t", "ctrl+u": "\x15"}
+    async with run_app(sqlite_work, size=SIZE) as (app, pilot):
+        await push(app, pilot, NewRequestScreen())
+        form = app.screen
+        await keys(app, pilot, "tab", "tab", "tab", "tab")
+        assert focused_id(app) == "rights"
+        for key in ["space", "tab", "ctrl+u", *"2026-11-02", "shift+tab", "shift+tab", "shift+tab", "shift+tab",
+                    "shift+tab", *"Bx", "ctrl+u", *"Al"]:  # fmt: skip
+            app.post_message(events.Key(key, chars.get(key, key if len(key) == 1 else None)))
+        await settle(app, pilot)
+        assert form.query_one("#received", Input).value == "2026-11-02"
+        assert form.query_one("#name", Input).value == "Al"
