@@ -136,7 +136,23 @@ class DpoModal(_Calls, ModalScreen[ResultT]):
         # the ones typed after.
         Binding("ctrl+u", "clear_to_start", "Clear the field to the cursor", show=False, priority=True,
                 id="dialog.clear_to_start"),
+        # The same for space on a list, checkbox or radio set: "space, tab" typed fast ticked nothing (the toggle ran
+        # once focus had already moved on: "name at least one right", found in tmux). In a text field space is text.
+        Binding("space", "toggle_field", "Tick / choose", show=False, priority=True, id="dialog.toggle"),
     ]
+
+    def action_toggle_field(self) -> None:
+        from textual.actions import SkipAction
+        from textual.widgets import RadioSet, SelectionList
+        from textual.widgets._toggle_button import ToggleButton
+
+        field = self.app.focused
+        if isinstance(field, SelectionList):
+            field.call_later(field.action_select)
+        elif isinstance(field, (ToggleButton, RadioSet)):
+            field.call_later(field.action_toggle_button)
+        else:
+            raise SkipAction()  # typed text, or the widget's own space
 
     def action_clear_to_start(self) -> None:
         from textual.actions import SkipAction

@@ -411,8 +411,9 @@ async def test_excessive_repeat_with_a_fee_paid_then_completed(sqlite_work) -> N
 
 
 async def test_clearing_a_field_in_a_burst_keeps_the_keys_typed_before_and_after(sqlite_work) -> None:  # type: ignore[no-untyped-def]
-    """Keys arrive from a terminal in a burst: "space, tab, ctrl+u, 2026-11-02" left the received date empty (the
-    field's ctrl+u ran after the digits); "Bx, ctrl+u, Al" must leave "Al"."""
+    """Keys arrive from a terminal in a burst: "space, tab, ctrl+u, 2026-11-02" ticked no right (the list's space ran
+    after the tab) and left the received date empty (the field's ctrl+u ran after the digits); "Bx, ctrl+u, Al"
+    must leave "Al", and a space typed in a text field stays text."""
     from textual import events
 
     from tests.tui.harness import push
@@ -424,8 +425,9 @@ async def test_clearing_a_field_in_a_burst_keeps_the_keys_typed_before_and_after
         await keys(app, pilot, "tab", "tab", "tab", "tab")
         assert focused_id(app) == "rights"
         for key in ["space", "tab", "ctrl+u", *"2026-11-02", "shift+tab", "shift+tab", "shift+tab", "shift+tab",
-                    "shift+tab", *"Bx", "ctrl+u", *"Al"]:  # fmt: skip
+                    "shift+tab", *"Bx", "ctrl+u", *"Al", "space", *"Ng"]:  # fmt: skip
             app.post_message(events.Key(key, chars.get(key, key if len(key) == 1 else None)))
         await settle(app, pilot)
         assert form.query_one("#received", Input).value == "2026-11-02"
-        assert form.query_one("#name", Input).value == "Al"
+        assert form.query_one("#name", Input).value == "Al Ng"
+        assert list(form.query_one("#rights").selected) == [Right.ACCESS], "the space before the tab ticked Access"
