@@ -130,7 +130,38 @@ class DpoModal(_Calls, ModalScreen[ResultT]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True, id="dialog.next_field"),
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True, id="dialog.previous_field"),
+        # Input's own ctrl+u runs only once the key has bubbled up to the app, so digits typed right after it went
+        # in first and were then cleared ("ctrl+u 2026-11-02" after a tab left the received date empty; found in
+        # tmux). Taken at once and queued on the field itself, it runs after the keys typed before it and before
+        # the ones typed after.
+        Binding("ctrl+u", "clear_to_start", "Clear the field to the cursor", show=False, priority=True,
+                id="dialog.clear_to_start"),
+        # The same for space on a list, checkbox or radio set: "space, tab" typed fast ticked nothing (the toggle ran
+        # once focus had already moved on: "name at least one right", found in tmux). In a text field space is text.
+        Binding("space", "toggle_field", "Tick / choose", show=False, priority=True, id="dialog.toggle"),
     ]
+
+    def action_toggle_field(self) -> None:
+        from textual.actions import SkipAction
+        from textual.widgets import RadioSet, SelectionList
+        from textual.widgets._toggle_button import ToggleButton
+
+        field = self.app.focused
+        if isinstance(field, SelectionList):
+            field.call_later(field.action_select)
+        elif isinstance(field, (ToggleButton, RadioSet)):
+            field.call_later(field.action_toggle_button)
+        else:
+            raise SkipAction()  # typed text, or the widget's own space
+
+    def action_clear_to_start(self) -> None:
+        from textual.actions import SkipAction
+        from textual.widgets import Input
+
+        field = self.app.focused
+        if not isinstance(field, Input):
+            raise SkipAction()  # other widgets keep their own ctrl+u
+        field.call_later(field.action_delete_left_all)
 
     @property
     def app(self) -> DpoApp:  # type: ignore[override]

@@ -72,6 +72,10 @@ ALLOWED_PRIORITY = {
     # put the email into the name); the keys before it are already queued for the field they were typed in.
     ("DpoModal", "tab"),
     ("DpoModal", "shift+tab"),
+    # ctrl+u clears the focused field from its own queue (in order with the keys typed before and after it); run
+    # from the field's bindings it came after the digits typed next and cleared them.
+    ("DpoModal", "ctrl+u"),
+    ("DpoModal", "space"),  # the same for a list's, checkbox's or radio set's toggle; in a text field it is text
     ("FollowUpScreen", "ctrl+d"),  # Input binds ctrl+d (delete right); "mark all done" reads no field
     ("CaseScreen", "left"),  # the tab strip, over the checklist list's own left/right
     ("CaseScreen", "right"),

@@ -641,7 +641,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
             ("Status", Text(status_words(d.status) + (f" since {fmt(d.status_since.date())}" if d.status_since else ""))),
         ]
         if d.outcome and not d.is_open:
-            rows.append(("Outcome", literal(d.outcome)))
+            rows.append(("Outcome", literal(d.outcome.replace("_", " "))))
         if d.final_response_on:
             rows.append(("Final response", Text(fmt(d.final_response_on))))
         t.append_text(rows_text(rows))

@@ -76,7 +76,7 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
             who.append_text(requester_line(d.requester, d.agent))
             yield Static(who, id="id-requester")
             yield Static("", id="id-error")
-            with VerticalScroll():
+            with VerticalScroll(can_focus=False):  # no tab stop where enter does nothing (as in walk.py)
                 yield from (self.need, self.who, self.ask, self.arrival, self.outcome, self.done)
             yield Label("tab moves · enter continues · escape goes back or closes", classes="hint")
 
