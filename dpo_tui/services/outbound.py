@@ -74,6 +74,17 @@ def check_pack_attachment(work: Any, ref: str, kind: str, archive: Path | str, s
     return PackAttachment(match.id, match.manifest_sha256, digest, match.file_name, data)
 
 
+def pack_to_offer(work: Any, ref: str, kind: str) -> Any:
+    """The newest pack recorded for the case when `kind` is a response letter (the letters screen offers to attach
+    it), else None. Only the file name is recorded, not the folder it was written to."""
+    from dpo_tui.services.pack import RESPONSE_KINDS, packs
+
+    if kind_of(kind).key not in RESPONSE_KINDS:
+        return None
+    recorded = packs(work, ref)
+    return recorded[-1] if recorded else None
+
+
 @dataclass(frozen=True)
 class OutboundLetter:
     ref: str
