@@ -68,3 +68,11 @@ def test_a_pack_is_refused_on_a_non_response_a_stale_or_foreign_archive_and_over
     refused("response_cover", tmp_path / "missing.zip", "not a file")
     assert inbox.received == []
     assert not [e for e in json.loads(invoke("--db", db, "show", ref, "--json").stdout)["events"] if e["kind"] == "letter.sent"]
+
+
+def test_the_size_limit_setting_is_checked() -> None:
+    _settings(25, "max_attachment_mb = 0\n")
+    out = invoke("config", "check")
+    assert out.exit_code == 1 and "smtp.max_attachment_mb: must be a whole number of megabytes, at least 1" in out.output
+    _settings(25, "max_attachment_mb = 5\n")
+    assert invoke("config", "check").exit_code == 0
