@@ -25,23 +25,26 @@ from dpo_tui.paths import shown
 @click.option("--to", "to", default=None, metavar="ADDRESS", help="With --send: the recipient (default: the requester's email).")
 @click.option("--yes", is_flag=True, help="With --send: send without showing the preview.")
 @click.option("--attach", "attach", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="With --send: attach FILE (repeatable).")
+@click.option("--pack", "pack", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="ARCHIVE", help="With --send and a response letter: attach the case's response pack (checked against the recorded archive hash; the passphrase never goes in the mail).")
 @click.pass_context
 @clean_errors
 def letter(ctx: click.Context, ref: str, kind: str | None, output: str | None, force: bool, fmt: str | None, save: bool, channel: str, sent_on: str | None,
-           send: bool, to: str | None, yes: bool, attach: tuple[Path, ...]) -> None:  # fmt: skip
+           send: bool, to: str | None, yes: bool, attach: tuple[Path, ...], pack: Path | None) -> None:  # fmt: skip
     """Draft a letter for a case from its template. Without KIND, list the kinds and whether each applies."""
     from dpo_tui.services.letters import format_for, letter_choices, open_letter_file, render_letter, save_letter
 
     if output is not None:
         check_target(ctx, output, force=force)  # before the database is opened: a bad path changes nothing
     day = parse_date(sent_on, "--sent-on") if save and sent_on else None
+    if pack is not None and not send:
+        raise click.ClickException("--pack goes with --send (the pack is attached to the email)")
     work = open_casework(ctx)
     if send:
         if kind is None or save or output is not None:
             raise click.ClickException("--send needs KIND and goes without --save and -o (sending records the letter itself)")
         from dpo_tui.cli.mail_cmd import send_letter_command
 
-        send_letter_command(work, ref, kind, to=to, yes=yes, attachments=attach)
+        send_letter_command(work, ref, kind, to=to, yes=yes, attachments=attach, pack=pack)
         return
     if kind is None:
         for c in letter_choices(work, ref):

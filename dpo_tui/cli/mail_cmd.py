@@ -10,17 +10,20 @@ import click
 from dpo_tui.cli.common import clean_errors, open_casework
 
 
-def send_letter_command(work: Any, ref: str, kind: str, *, to: str | None, yes: bool, attachments: tuple[Path, ...]) -> None:
+def send_letter_command(work: Any, ref: str, kind: str, *, to: str | None, yes: bool, attachments: tuple[Path, ...],
+                        pack: Path | None = None) -> None:
     """Preview the message exactly as it will go out; with --yes send it, and record it only once accepted."""
     from dpo_tui.services.outbound import prepare_letter, send_letter
 
-    letter = prepare_letter(work, ref, kind, to=to, attachments=attachments)
+    letter = prepare_letter(work, ref, kind, to=to, attachments=attachments, pack=pack)
     if not yes:
         click.echo(letter.preview(), nl=False)
         click.echo(f"\nnot sent: this is a preview; add --yes to send it to {letter.to}", err=True)
         return
     send_letter(work, letter, version=letter.version)
     click.echo(f"sent {letter.kind} for {letter.ref} to {letter.to} as {letter.message_id}; recorded on the case", err=True)
+    if letter.pack:
+        click.echo(f"attached pack #{letter.pack.pack_id} ({letter.pack.file_name}); give the passphrase by another channel", err=True)
 
 
 @click.command()

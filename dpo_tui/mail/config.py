@@ -52,6 +52,7 @@ class SmtpSettings:
     timeout: int = 30
     cafile: str = ""  # a private CA's certificate bundle, for a server whose certificate a public CA did not sign
     digest_to: str = ""
+    max_attachment_mb: int = 20  # the largest response pack a letter may carry (many servers refuse 25 MB messages)
     team: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -103,7 +104,7 @@ def parse_smtp(table: Any, fail: Callable[[str, str], Exception]) -> SmtpSetting
     if not isinstance(table, dict):
         raise fail("smtp", "must be a table")
     allowed = {"host", "port", "security", "user", "from_address", "from_name", "password_env", "keyring", "timeout",
-               "cafile", "digest_to", "team"}  # fmt: skip
+               "cafile", "digest_to", "team", "max_attachment_mb"}  # fmt: skip
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key != "password_env" and _SECRET_KEY.search(key):
@@ -127,6 +128,9 @@ def parse_smtp(table: Any, fail: Callable[[str, str], Exception]) -> SmtpSetting
                 if not isinstance(address, str) or not is_address(address):
                     raise fail(f"smtp.team.{name}", "must be an email address")
             value = dict(value)
+        elif key == "max_attachment_mb":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise fail("smtp.max_attachment_mb", "must be a whole number of megabytes, at least 1")
         elif not isinstance(value, str):
             raise fail(f"smtp.{key}", "must be a string")
         values[key] = value

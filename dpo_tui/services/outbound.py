@@ -32,6 +32,60 @@ class SentNotRecorded(DomainError):
 
 
 @dataclass(frozen=True)
+class PackAttachment:
+    """A response pack checked against the case's record: these exact bytes are the archive `dpo-tui pack` built."""
+
+    pack_id: int
+    manifest_sha256: str
+    archive_sha256: str
+    file_name: str
+    data: bytes
+
+
+def check_pack_attachment(work: Any, ref: str, kind: str, archive: Path | str, smtp: SmtpSettings | None = None) -> PackAttachment:
+    """Refuse, in one line, a pack on a letter that is not a response, a file over the size limit, or a file whose
+    SHA-256 is not that of a pack recorded for this case (a stale or another case's archive). The passphrase is
+    never stored, so it cannot travel with the archive."""
+    import hashlib
+    import os
+
+    from dpo_tui.paths import shown
+    from dpo_tui.services.pack import RESPONSE_KINDS, packs
+
+    smtp = smtp or smtp_settings(work)
+    key = kind_of(kind).key
+    if key not in RESPONSE_KINDS:
+        raise InvalidInput("pack", f"{key} is not a response letter; a pack goes only with: {', '.join(RESPONSE_KINDS)}")
+    recorded = packs(work, ref)
+    if not recorded:
+        raise InvalidInput("pack", f"{ref.strip().upper()} has no pack recorded; build it first (`dpo-tui pack {ref.strip().upper()}`)")
+    path = Path(archive).expanduser()
+    if path.is_symlink() or not path.is_file():
+        raise InvalidInput("pack", f"{shown(path)}: not a file")
+    limit = smtp.max_attachment_mb * 1024 * 1024
+    size = os.path.getsize(path)
+    if size > limit:
+        raise InvalidInput("pack", f"{shown(path)} is {size / 1024 / 1024:.1f} MB, over the {smtp.max_attachment_mb} MB limit (smtp.max_attachment_mb); deliver it another way")
+    data = path.read_bytes()  # hashed and attached from the same bytes: what was checked is what goes out
+    digest = hashlib.sha256(data).hexdigest()
+    match = next((p for p in reversed(recorded) if p.archive_sha256 == digest), None)
+    if match is None:
+        raise InvalidInput("pack", f"{shown(path)} is not a pack recorded for {ref.strip().upper()} (stale or another case's archive)")
+    return PackAttachment(match.id, match.manifest_sha256, digest, match.file_name, data)
+
+
+def pack_to_offer(work: Any, ref: str, kind: str) -> Any:
+    """The newest pack recorded for the case when `kind` is a response letter (the letters screen offers to attach
+    it), else None. Only the file name is recorded, not the folder it was written to."""
+    from dpo_tui.services.pack import RESPONSE_KINDS, packs
+
+    if kind_of(kind).key not in RESPONSE_KINDS:
+        return None
+    recorded = packs(work, ref)
+    return recorded[-1] if recorded else None
+
+
+@dataclass(frozen=True)
 class OutboundLetter:
     ref: str
     kind: str
@@ -42,6 +96,7 @@ class OutboundLetter:
     message_id: str
     in_reply_to: str | None
     version: int  # the case version the preview was built from
+    pack: PackAttachment | None = None
 
     def preview(self) -> str:
         """Headers that matter and the body, as the recipient will see them (control characters made visible)."""
@@ -90,11 +145,13 @@ def sent_messages(work: Any, ref: str) -> list[dict[str, Any]]:
 
 
 def prepare_letter(
-    work: Any, ref: str, kind: str, *, to: str | None = None, attachments: Sequence[Path] = (), draft: Any = None
+    work: Any, ref: str, kind: str, *, to: str | None = None, attachments: Sequence[Path] = (), draft: Any = None,
+    pack: Path | str | None = None,
 ) -> OutboundLetter:
     """Draft and build the message; nothing is sent or written. `draft`: the letter as the DPO edited it on the
     letters screen (a `Draft` of this case and kind); the template's draft otherwise. Either way the template must
-    still apply to the case now (a letter that no longer applies is refused)."""
+    still apply to the case now (a letter that no longer applies is refused). `pack`: the case's response pack
+    archive, checked by `check_pack_attachment` and attached as application/zip."""
     from dpo_tui.text import clean, md_unescape
     from dpo_tui.services.letters import _plain, render_letter
 
@@ -113,15 +170,18 @@ def prepare_letter(
     if detail.ref not in subject:
         subject = f"{subject} [{detail.ref}]"  # intake links replies by the reference in the subject too
     text = clean(_plain(draft.body)).rstrip() + "\n"
+    bundle = check_pack_attachment(work, detail.ref, draft.kind, pack, smtp) if pack is not None else None
     thread = thread_of(work, detail.ref)
     in_reply_to = thread[-1] if thread else None
     msg = build_message(
         smtp, to=address, subject=subject, text=text, in_reply_to=in_reply_to, references=thread,
         attachments=[Path(p) for p in attachments],
+        files=[(bundle.file_name, bundle.data, "application/zip")] if bundle else (),
     )  # fmt: skip
     return OutboundLetter(
         ref=detail.ref, kind=draft.kind, to=str(msg["To"]), subject=subject, text=text, message=msg,
         message_id=str(msg["Message-ID"]), in_reply_to=in_reply_to, version=detail.version,
+        pack=bundle,
     )  # fmt: skip
 
 
@@ -177,6 +237,8 @@ def _record_sent(work: Any, letter: OutboundLetter, server: str) -> CaseDetail:
                 "letter_id": row.id, "kind": row.kind, "channel": Channel.EMAIL.value, "sent_on": row.sent_on.isoformat(),
                 "subject": letter.subject, "length": len(letter.text), "to": letter.to,
                 "message_id": letter.message_id, "in_reply_to": letter.in_reply_to, "server": server,
+                **({"pack_id": letter.pack.pack_id, "pack_manifest_sha256": letter.pack.manifest_sha256,
+                    "pack_archive_sha256": letter.pack.archive_sha256} if letter.pack else {}),
             },
         )  # fmt: skip
         return work.finish(s, case)

@@ -94,3 +94,60 @@ async def test_send_without_a_mail_server_says_how_to_set_one_up(sqlite_work) ->
         await settle(app, pilot)
         line = str(app.screen.query_one("#letter-error", Static).render())
         assert "no mail server configured" in line and "[smtp]" in line
+
+
+async def test_a_response_letter_offers_the_case_pack_and_sends_it_checked(smtp_server, sqlite_url, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    from dpo_tui.services import attachments as att
+    from dpo_tui.services.pack import build_pack
+    from dpo_tui.tui.modals.prompts import AskScreen
+
+    port, inbox = smtp_server()
+    work = _work(sqlite_url, settings, port)
+    try:
+        case = work.log_request(new_request(email="ada@example.org"))
+        ref = work.change_status(case.ref, "in_progress", version=case.version).ref
+        data = tmp_path / "crm.csv"
+        data.write_text("name,email\nAda Lovelace,ada@example.org\n", encoding="utf-8")
+        att.attach(work, ref, [data], version=work.version_of(ref))
+        built = build_pack(work, ref, tmp_path / "out", version=work.version_of(ref))
+        stale = tmp_path / "stale.zip"
+        stale.write_bytes(built.path.read_bytes() + b"\0")
+        async with run_app(work, size=(140, 45)) as (app, pilot):
+            await push(app, pilot, LetterScreen(ref, "response_cover"))
+            screen = app.screen
+            # A stale archive is refused on the screen's line; nothing is sent.
+            await pilot.press("ctrl+t")
+            await settle(app, pilot)
+            ask = app.screen
+            assert isinstance(ask, AskScreen) and built.path.name in ask.title_text
+            assert ask.query_one("#answer", Input).value == ""  # the folder a pack was written to is not recorded
+            ask.query_one("#answer", Input).value = str(stale)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert app.screen is screen and inbox.received == []
+            assert f"is not a pack recorded for {ref}" in str(screen.query_one("#letter-error", Static).render())
+            # The recorded archive: named in the confirmation, attached as application/zip, passphrase nowhere.
+            await pilot.press("ctrl+t")
+            await settle(app, pilot)
+            app.screen.query_one("#answer", Input).value = str(built.path)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            confirm = app.screen
+            assert isinstance(confirm, ConfirmScreen)
+            assert f"Pack: {built.path.name} (#{built.pack_id}" in str(confirm.query_one("#confirm-question", Static).render())
+            await pilot.press("y")
+            await settle(app, pilot)
+            assert app.screen is screen and screen.saved
+        [(_, _, msg)] = inbox.received
+        [part] = list(msg.iter_attachments())
+        assert part.get_content_type() == "application/zip"
+        assert hashlib.sha256(part.get_content()).hexdigest() == built.archive_sha256
+        assert built.passphrase.encode() not in msg.as_bytes()
+        assert built.passphrase not in msg.get_body(("plain",)).get_content()
+        event = work.get(ref).events[-1]
+        assert event.kind == "letter.sent" and event.payload["pack_id"] == built.pack_id
+        assert event.payload["pack_manifest_sha256"] == built.manifest_sha256
+    finally:
+        work.db.dispose()

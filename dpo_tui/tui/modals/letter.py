@@ -3,7 +3,8 @@
 ctrl+s saves the letter to the case (correspondence with the date sent and channel, plus an audit event);
 ctrl+o writes it to the file named below (.md or .txt, owner-only); ctrl+t sends it by email through `[smtp]`
 (`services/outbound.py`, as `letter --send`): the letter as edited, after a confirmation showing the recipient and
-subject, threaded on the case's earlier messages, recorded only once the server has accepted it; escape closes. Requester text only ever reaches
+subject (for a response letter on a case with a pack, first the path of the pack's archive to attach, checked as
+`letter --send --pack` checks it; empty sends without it), threaded on the case's earlier messages, recorded only once the server has accepted it; escape closes. Requester text only ever reaches
 the screen as plain text (TextArea, `literal()`), never as markup.
 """
 
@@ -258,16 +259,31 @@ class LetterScreen(DpoModal[bool]):
     async def _send_flow(self, draft: Any) -> None:
         from rich.text import Text
 
-        from dpo_tui.services.outbound import prepare_letter, send_letter
-        from dpo_tui.tui.modals.prompts import ConfirmScreen
+        from dpo_tui.services.outbound import pack_to_offer, prepare_letter, send_letter
+        from dpo_tui.tui.modals.prompts import AskScreen, ConfirmScreen
 
         ref = self.ref
-        letter = await self.in_thread(lambda w: prepare_letter(w, ref, draft.kind, draft=draft))
+        offer = await self.in_thread(lambda w: pack_to_offer(w, ref, draft.kind))
+        pack: str | None = None
+        if offer is not None:
+            typed = await self.app.push_screen_wait(AskScreen(
+                f"Attach the response pack {offer.file_name} (#{offer.id})? Path of the archive:",
+                placeholder=f"path of {offer.file_name} (empty: send the letter without it)",
+                hint="enter: go on to the confirmation · escape: do not send · the passphrase never goes in the mail",
+            ))  # fmt: skip
+            if typed is None:
+                return
+            pack = typed.strip() or None
+        letter = await self.in_thread(lambda w: prepare_letter(w, ref, draft.kind, draft=draft, pack=pack))
         question = Text("Send this letter by email?\n\n", style="bold")
         for label, value in (("To", letter.to), ("Subject", letter.subject), ("From", str(letter.message["From"])),
                              ("In reply to", letter.in_reply_to or "(first message on the case)")):  # fmt: skip
             question.append(f"{label}: ", style="bold")
             question.append_text(literal(value))
+            question.append("\n")
+        if letter.pack is not None:
+            question.append("Pack: ", style="bold")
+            question.append_text(literal(f"{letter.pack.file_name} (#{letter.pack.pack_id}, application/zip); give the passphrase by phone or SMS"))
             question.append("\n")
         question.append("\nIt is recorded on the case only once the mail server has accepted it.", style="dim")
         if not await self.app.push_screen_wait(ConfirmScreen(question, "y or enter: send · n or escape: do not send")):
