@@ -47,7 +47,6 @@ def check_pack_attachment(work: Any, ref: str, kind: str, archive: Path | str, s
     SHA-256 is not that of a pack recorded for this case (a stale or another case's archive). The passphrase is
     never stored, so it cannot travel with the archive."""
     import hashlib
-    import os
 
     from dpo_tui.paths import shown
     from dpo_tui.services.pack import RESPONSE_KINDS, packs
@@ -63,7 +62,7 @@ def check_pack_attachment(work: Any, ref: str, kind: str, archive: Path | str, s
     if path.is_symlink() or not path.is_file():
         raise InvalidInput("pack", f"{shown(path)}: not a file")
     limit = smtp.max_attachment_mb * 1024 * 1024
-    size = os.path.getsize(path)
+    size = path.stat().st_size
     if size > limit:
         raise InvalidInput("pack", f"{shown(path)} is {size / 1024 / 1024:.1f} MB, over the {smtp.max_attachment_mb} MB limit (smtp.max_attachment_mb); deliver it another way")
     data = path.read_bytes()  # hashed and attached from the same bytes: what was checked is what goes out

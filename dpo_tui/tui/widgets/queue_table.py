@@ -246,7 +246,7 @@ def _fit_cells(value: str, width: int, words: bool = False) -> str:
     if cell_len(value) > width:
         cut = set_cell_size(value, max(width - 1, 0))
         space = cut.rfind(" ") if words else -1
-        value = (cut[:space] if space >= width // 2 else cut).rstrip() + "…"
+        value = (cut[:space].rstrip() if space >= width // 2 else cut) + "…"
     return set_cell_size(value, width)
 
 
