@@ -199,27 +199,34 @@ def act(work: Any, refs: list[str], rng: random.Random, token: str) -> dict[str,
     return {"what": "status", "ref": ref, "token": token, "to": target}
 
 
-def writer(url: str, name: str, refs: list[str], edits: int, seed_: int, out: Callable[[dict[str, Any]], None]) -> None:
-    """A writer process: `edits` actions, each reported to the parent as ack / conflict / refused / error."""
+def attempt(out: Any, work: Any, refs: list[str], rng: random.Random, token: str) -> None:
+    """One acknowledged action, reported as the user would see it: acknowledged, a conflict, a refusal, a plain
+    database error, or an unhandled exception (counted: this is what the figures are about)."""
     from dpo_tui.domain.errors import DomainError
     from dpo_tui.services.casework import StaleCase
-    from dpo_tui.store.database import RETRY_STATS, DatabaseError
+    from dpo_tui.store.database import DatabaseError
+
+    try:
+        out({"kind": "ack", **act(work, refs, rng, token)})
+    except StaleCase:
+        out({"kind": "conflict"})
+    except DomainError:
+        out({"kind": "refused"})
+    except DatabaseError as exc:
+        out({"kind": "plain", "error": str(exc)})
+    except Exception as exc:  # noqa: BLE001
+        out({"kind": "unhandled", "type": type(exc).__name__, "error": (str(exc).splitlines() or [""])[0][:160]})
+
+
+def writer(url: str, name: str, refs: list[str], edits: int, seed_: int, out: Callable[[dict[str, Any]], None]) -> None:
+    """A writer process: `edits` actions, each reported to the parent as ack / conflict / refused / error."""
+    from dpo_tui.store.database import RETRY_STATS
 
     rng = random.Random(seed_)
     work = _work(url, name)
     for i in range(edits):
         token = f"{name}-{i}-{uuid.uuid4().hex[:8]}"
-        try:
-            out({"kind": "ack", **act(work, refs, rng, token)})
-        except StaleCase:
-            out({"kind": "conflict"})
-        except DomainError:
-            out({"kind": "refused"})
-        except DatabaseError as exc:
-            out({"kind": "plain", "error": str(exc)})
-        except Exception as exc:  # noqa: BLE001 - counted: this is what the figures are about
-            first = (str(exc).splitlines() or [""])[0][:160]
-            out({"kind": "unhandled", "type": type(exc).__name__, "error": first})
+        attempt(out, work, refs, rng, token)
     out({"kind": "done", "retried": RETRY_STATS.retried})
 
 
@@ -498,9 +505,6 @@ def run_soak(
     lock = threading.Lock()
 
     def tui_like(out: Callable[[dict[str, Any]], None], i: int) -> None:
-        from dpo_tui.domain.errors import DomainError
-        from dpo_tui.services.casework import StaleCase
-        from dpo_tui.store.database import DatabaseError
         from dpo_tui.store.queue import QueueQuery, QueueReader, View
 
         # As the app does: the queue's read connections first, the casework layer opened lazily afterwards.
@@ -515,16 +519,7 @@ def run_soak(
             reader.data_version()
             mine = [r.ref for r in rows] or refs
             token = f"tui{i}-{n}-{uuid.uuid4().hex[:8]}"
-            try:
-                out({"kind": "ack", **act(work, mine, rng, token)})
-            except StaleCase:
-                out({"kind": "conflict"})
-            except DomainError:
-                out({"kind": "refused"})
-            except DatabaseError as exc:
-                out({"kind": "plain", "error": str(exc)})
-            except Exception as exc:  # noqa: BLE001
-                out({"kind": "unhandled", "type": type(exc).__name__, "error": (str(exc).splitlines() or [""])[0][:160]})
+            attempt(out, work, mine, rng, token)
         from dpo_tui.store.database import RETRY_STATS
 
         out({"kind": "done", "retried": RETRY_STATS.retried})
