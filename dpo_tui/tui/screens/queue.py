@@ -147,20 +147,29 @@ class QueueScreen(DpoScreen[None]):
 
     @work(thread=True, exclusive=True, group="queue-load")
     def _fetch(self, query: QueueQuery, key: tuple | None) -> None:  # type: ignore[type-arg]
+        worker = get_current_worker()
+        # An interrupt meant for the previous keystroke's statement can land on this one (a PostgreSQL cancel
+        # travels on a connection of its own): while this query is still the one shown, read it again.
+        for _ in range(3):
+            try:
+                self._read(query, key)
+                return
+            except CountInterrupted:
+                if worker.is_cancelled or query != self.query_:
+                    return
+
+    def _read(self, query: QueueQuery, key: tuple | None) -> None:  # type: ignore[type-arg]
         reader = self.app.reader
         worker = get_current_worker()
         if key is None:
             # Rows first: the first page walks the sort index and stops after 64 matches, which is fast for
             # anything common; counting every match (a full scan while searching) comes second. Both run on the
             # interruptible lane: the next keystroke stops them (set_query -> interrupt_counts).
-            try:
-                first, complete = reader.first_page(query, PAGE)
-                if not complete and not worker.is_cancelled:
-                    # A one- or two-letter term: show the rows found in the scan's budget, then finish the page.
-                    self.app.call_from_thread(self._apply, query, len(first), first, 0, None, False)
-                    first, complete = reader.first_page(query, PAGE, quick=False)
-            except CountInterrupted:
-                return
+            first, complete = reader.first_page(query, PAGE)
+            if not complete and not worker.is_cancelled:
+                # A one- or two-letter term: show the rows found in the scan's budget, then finish the page.
+                self.app.call_from_thread(self._apply, query, len(first), first, 0, None, False)
+                first, complete = reader.first_page(query, PAGE, quick=False)
             if len(first) < PAGE:
                 total = reader.count(QueueQuery(view=View.ALL)) if not first else None
                 if not worker.is_cancelled:
@@ -176,10 +185,7 @@ class QueueScreen(DpoScreen[None]):
                 time.sleep(0.01)
             self._count(query)
             return
-        try:
-            count = reader.count(query)
-        except CountInterrupted:
-            return
+        count = reader.count(query)
         cursor = min(reader.index_of(query, key), count - 1) if count else 0
         first = reader.page_at(query, 0, PAGE) if cursor < PAGE else None
         total = reader.count(QueueQuery(view=View.ALL)) if count == 0 else None
@@ -187,17 +193,17 @@ class QueueScreen(DpoScreen[None]):
             self.app.call_from_thread(self._apply, query, count, first, cursor, total, True)
 
     def _count(self, query: QueueQuery) -> None:
-        try:
-            count = self.app.reader.count(query)
-        except CountInterrupted:
-            return
+        count = self.app.reader.count(query)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._set_count, query, count)
 
     @work(thread=True, exclusive=True, group="queue-load")
     def _count_later(self, query: QueueQuery) -> None:
         """The first paint's exact count, after the paint (same group as _fetch: a new query cancels it)."""
-        self._count(query)
+        try:
+            self._count(query)
+        except CountInterrupted:
+            return
 
     def _apply(
         self, query: QueueQuery, count: int, first: list[QueueRow] | None, cursor: int, total: int | None, exact: bool
