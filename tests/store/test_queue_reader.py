@@ -24,8 +24,8 @@ def test_first_page_agrees_with_page_at_for_every_kind_of_term(db_url: str, sett
     reader = QueueReader.open(db_url)
     try:
         for term in ("", "z", "zq", "q", "lovelace", "ada zq", "smith", "nobody"):
-            for view in (View.OPEN, View.ALL):
-                q = QueueQuery(view=view, sort=Sort.DUE, search=term, today=TODAY)
+            for view, sort in ((View.OPEN, Sort.DUE), (View.ALL, Sort.DUE), (View.ALL, Sort.UPDATED), (View.OPEN, Sort.RECEIVED)):
+                q = QueueQuery(view=view, sort=sort, search=term, today=TODAY)
                 expected = [r.ref for r in reader.page_at(q, 0, 64)]
                 rows, complete = reader.first_page(q, 64, quick=False)
                 assert complete and [r.ref for r in rows] == expected, (term, view)

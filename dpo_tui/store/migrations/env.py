@@ -22,8 +22,8 @@ connection = context.config.attributes["connection"]
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
     # The search index (FTS5 table and its shadow tables) is managed by hand in migration 0002, not by the models.
-    # So is the PostgreSQL trigram index of migration 0004.
-    return not (name or "").startswith("cases_fts") and name != "ix_cases_search_trgm"
+    # So are the PostgreSQL trigram index of migration 0004 and SQLite's search-text index of migration 0019.
+    return not (name or "").startswith("cases_fts") and name not in ("ix_cases_search_trgm", "ix_cases_search_text")
 
 
 def render_item(type_, obj, autogen_context):  # type: ignore[no-untyped-def]
