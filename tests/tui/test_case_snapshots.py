@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from textual.widgets import Footer
+from dpo_tui.tui.widgets.key_bar import KeyBar
 
 from dpo_tui.domain.rights import Right
 from tests.conftest import make_work, new_request
@@ -52,7 +52,7 @@ async def _loaded(pilot: Pilot) -> None:
     await settle(pilot.app, pilot)
     # The footer lists every key other engineers add to the case screen; hiding it keeps these pictures about
     # the case layout, so a new binding does not turn them red. (test_case_screen covers the bindings.)
-    pilot.app.screen.query_one(Footer).display = False
+    pilot.app.screen.query_one(KeyBar).display = False
     await pilot.pause()
 
 

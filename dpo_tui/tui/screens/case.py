@@ -23,7 +23,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import (
-    Footer,
     OptionList,
     Static,
     TabbedContent,
@@ -55,6 +54,7 @@ from dpo_tui.tui.screens.case_pack import BINDINGS as PACK_BINDINGS
 from dpo_tui.tui.screens.case_pack import PackActions, render_attachment_detail, render_attachments
 from dpo_tui.tui.text import literal
 from dpo_tui.tui.widgets.badge import deadline_badge
+from dpo_tui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from dpo_tui.services.casework import Casework
@@ -545,7 +545,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
                 yield OptionList(id="attachments-list")
                 with VerticalScroll(id="attachments-scroll"):
                     yield Static("", id="attachments-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_case()

@@ -14,11 +14,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from dpo_tui.tui.base import DpoScreen
 from dpo_tui.tui.formatting import right_labels
 from dpo_tui.tui.text import literal
+from dpo_tui.tui.widgets.key_bar import KeyBar
 
 BAR = "█"
 MONTHS_SHOWN = 12  # the charts by month show the last twelve months that have any (all are in the HTML report)
@@ -102,7 +103,7 @@ class DashboardScreen(DpoScreen[None]):
             with Horizontal():
                 yield Static("", id="dash-rights")
                 yield Static("", id="dash-grounds")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._load()

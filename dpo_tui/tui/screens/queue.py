@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from dpo_tui.domain.lifecycle import Status
@@ -28,6 +28,7 @@ from dpo_tui.tui.base import DpoScreen
 from dpo_tui.tui.modals.prompts import AskScreen, ChooseScreen, ConfirmScreen
 from dpo_tui.tui.text import literal
 from dpo_tui.tui.widgets.queue_table import PAGE, QueueHeader, QueueTable
+from dpo_tui.tui.widgets.key_bar import KeyBar
 
 COUNT_DELAY_TICKS = 15  # x 10 ms: how long typing must pause before the exact match count is computed
 
@@ -96,7 +97,7 @@ class QueueScreen(DpoScreen[None]):
         yield QueueTable(app.reader, app.today(), id="table", on_moved=self._moved)
         yield Static("", id="empty", classes="hidden")
         yield Static("", id="position")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> QueueTable:

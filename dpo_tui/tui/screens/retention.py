@@ -11,12 +11,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from dpo_tui.domain.dates import fmt
 from dpo_tui.tui.base import DpoScreen
 from dpo_tui.tui.text import literal
+from dpo_tui.tui.widgets.key_bar import KeyBar
 
 
 class RetentionScreen(DpoScreen[None]):
@@ -34,7 +35,7 @@ class RetentionScreen(DpoScreen[None]):
             yield Static("Retention · loading…", id="retention-title", classes="section")
             yield OptionList(id="retention-cases")
             yield Static("", id="retention-holds")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._load()

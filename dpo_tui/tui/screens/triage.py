@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.suggester import Suggester
-from textual.widgets import Footer, OptionList, ProgressBar, Static
+from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
@@ -26,6 +26,7 @@ from dpo_tui.domain.dates import fmt
 from dpo_tui.tui.base import DpoScreen
 from dpo_tui.tui.formatting import right_labels, status_words
 from dpo_tui.tui.text import clean, literal
+from dpo_tui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from dpo_tui.services.intake import ImportSummary, TriageItem
@@ -171,7 +172,7 @@ class TriageScreen(DpoScreen[None]):
             yield Static("", id="triage-fetch-label")
             yield ProgressBar(id="triage-bar", show_eta=False)
         yield Static("", id="triage-result")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#triage-list", OptionList).focus()

@@ -1,0 +1,41 @@
+"""The key bar: the keys of the screen in front, kept current as the screen changes, and clickable."""
+
+from __future__ import annotations
+
+from dpo_tui.tui.modals.new_request import NewRequestScreen
+from dpo_tui.tui.screens.case import CaseScreen
+from dpo_tui.tui.widgets.key_bar import KeyBar
+from tests.tui.harness import make_app, settle
+from tests.tui.test_queue import fixed_clock, seeded  # noqa: F401  (fixtures)
+
+
+def bar_text(app) -> str:  # type: ignore[no-untyped-def]
+    return app.screen.query_one(KeyBar).render().plain
+
+
+async def test_the_bar_lists_the_queue_keys_then_the_case_keys(seeded, settings) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    url, _refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        text = bar_text(app)
+        assert "n New request" in text and "/ Search" in text
+        assert "Fetch mail" not in text  # a binding with show=False stays off the bar
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert "New request" not in bar_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "n New request" in bar_text(app)
+
+
+async def test_clicking_a_key_on_the_bar_presses_it(seeded, settings) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    url, _refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        column = bar_text(app).index(" n New request")
+        await pilot.click(KeyBar, offset=(column + 1, 0))
+        await settle(app, pilot)
+        assert isinstance(app.screen, NewRequestScreen)
