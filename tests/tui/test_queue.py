@@ -561,3 +561,26 @@ def test_a_queue_line_is_exactly_the_width_it_is_given(values: list[str], width:
     line = render_cells(cells, cols, width, "●")
     assert cell_len(line) == width
     assert line == _fit_cells(line, width)
+
+
+async def test_paging_through_many_cases_reads_ahead_and_a_new_search_drops_what_was_read(sqlite_url, settings, fixed_clock) -> None:  # type: ignore[no-untyped-def]
+    """Page-down finds the next pages already read (off the UI thread); pages read ahead for the old list never
+    show up in a new search's result."""
+    from dpo_tui.tui.widgets.queue_table import PAGE
+
+    work = make_work(sqlite_url, settings)
+    for i in range(3 * PAGE):
+        name = "Zed Rare" if i == 5 else f"Person {i:03d}"
+        work.log_request(new_request(received=date(2026, 11, 2 + i % 20), name=name, email=f"p{i}@example.org"))
+    work.db.dispose()
+    app = make_app(sqlite_url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = queue(app).table
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        next_window = range(round(table.scroll_y) + table.size.height, round(table.scroll_y) + 2 * table.size.height)
+        assert {i // PAGE for i in next_window if i < table.count} <= set(table._pages)
+        await pilot.press("pagedown", "slash", *"zed")
+        await settle(app, pilot)
+        assert [table.row_at(i).name for i in range(table.count)] == ["Zed Rare"]  # type: ignore[union-attr]
