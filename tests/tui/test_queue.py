@@ -579,7 +579,7 @@ async def test_paging_through_many_cases_reads_ahead_and_a_new_search_drops_what
         table = queue(app).table
         await pilot.press("pagedown")
         await settle(app, pilot)
-        next_window = range(round(table.scroll_y) + table.size.height, round(table.scroll_y) + 2 * table.size.height)
+        next_window = range(table.top + table.size.height, table.top + 2 * table.size.height)
         assert {i // PAGE for i in next_window if i < table.count} <= set(table._pages)
         await pilot.press("pagedown", "slash", *"zed")
         await settle(app, pilot)

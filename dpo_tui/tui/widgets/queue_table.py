@@ -1,9 +1,12 @@
 """The queue's virtual list: paints only the rows in view, fetched a page at a time from the QueueReader.
 
 Textual's DataTable measures every cell of every row (20 s to first paint 100k rows); this widget's cost does
-not grow with the number of cases. Its virtual height is the row count; `render_line(y)` asks a small page cache
-for row `scroll_y + y`; a missing page is read by keyset from a neighbouring cached page (or by OFFSET when the
+not grow with the number of cases. It keeps its own first visible row (`top`); `render_line(y)` asks a small page
+cache for row `top + y`; a missing page is read by keyset from a neighbouring cached page (or by OFFSET when the
 cursor jumps), which on an indexed sort is well under a millisecond on SQLite.
+
+It is a plain Widget, not a ScrollView: scrolling a ScrollView repainted every widget on the screen (summary, views,
+headings, position line, key bar: 7 renders per page-down, measured); moving `top` repaints the table alone.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Region
+from textual.events import MouseScrollDown, MouseScrollUp
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.worker import get_current_worker
@@ -273,8 +276,7 @@ class QueueHeader(Widget):
     """
 
     def render(self) -> Text:
-        # Lay out with the rows' own width (the table loses a column to its scrollbar, or more when the screen
-        # scrolls), so headings always sit above their columns.
+        # Lay out with the rows' own width, so headings always sit above their columns.
         table = self.screen.query(QueueTable).first() if self.is_attached else None
         width = table.row_width if table is not None and table.row_width > 0 else self.size.width
         values = {c.key: c.header for c in COLUMNS}
@@ -282,7 +284,7 @@ class QueueHeader(Widget):
         return Text(render_cells(values, layout(width, ref_width), self.size.width), no_wrap=True, end="")
 
 
-class QueueTable(ScrollView, can_focus=True):
+class QueueTable(Widget, can_focus=True):
     """A cursor over `count` rows of a QueueQuery; the rows themselves live in the database."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -295,7 +297,7 @@ class QueueTable(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    QueueTable { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 0; }
+    QueueTable { height: 1fr; }
     QueueTable > .queue-table--overdue { color: $error; }
     QueueTable > .queue-table--soon { color: $warning; }
     QueueTable > .queue-table--dim { color: $text-muted; text-style: dim; }
@@ -336,6 +338,7 @@ class QueueTable(ScrollView, can_focus=True):
         self.cursor = 0
         self.marked: dict[str, QueueRow] = {}
         self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
+        self.top = 0  # the first row in view
         self._generation = 0  # bumped whenever the cached pages are dropped: a read ahead from before is stale
         self._layout_width = -1
         self._ref_width_read = False
@@ -375,6 +378,7 @@ class QueueTable(ScrollView, can_focus=True):
         self._scroll_cursor_visible(center=True)
         self.refresh()
         self._announce_move()
+        self.call_after_refresh(self._prefetch)
 
     def set_count(self, count: int) -> None:
         """The exact number of rows arrived after the first page: grow the scroll range, keep everything else."""
@@ -385,17 +389,15 @@ class QueueTable(ScrollView, can_focus=True):
         self._announce_move()
 
     def _set_rows(self, count: int) -> None:
-        """The scroll range, without the layout pass that assigning `virtual_size` (a layout reactive) costs on
-        every search keystroke: only the scrollbar appearing or going needs a layout, and it asks for one."""
-        size = Size(self.size.width, count)
-        if size == self.virtual_size:
-            return
-        if not self.is_mounted or not self.size:
-            self.virtual_size = size
-            return
-        self.set_reactive(ScrollView.virtual_size, size)
-        self._scroll_update(size)
-        self.refresh()
+        """Keep the first visible row within the new number of rows."""
+        self._set_top(self.top)
+
+    def _set_top(self, top: int) -> None:
+        top = max(0, min(top, self.count - max(1, self.size.height)))
+        if top != self.top:
+            self.top = top
+            self.refresh()
+            self.call_after_refresh(self._prefetch)  # after the paint has read the pages it shows
 
     def invalidate(self) -> None:
         self._pages.clear()
@@ -434,7 +436,7 @@ class QueueTable(ScrollView, can_focus=True):
     def _prefetch(self) -> None:
         """Read, off the UI thread, the pages the next page-down or page-up will show, so the key finds them
         cached (a page read is 3-5 ms at 100,000 cases: on the UI thread, half a page-down)."""
-        top, height = round(self.scroll_y), max(1, self.size.height)
+        top, height = self.top, max(1, self.size.height)
         wanted = {(top + height) // PAGE, min(self.count - 1, top + 2 * height) // PAGE, max(0, top - height) // PAGE}
         jobs = [(n, *self._neighbours(n)) for n in sorted(wanted) if n not in self._pages and n * PAGE < self.count]
         if jobs:
@@ -467,7 +469,7 @@ class QueueTable(ScrollView, can_focus=True):
         return self.row_at(self.cursor)
 
     def visible_rows(self) -> list[QueueRow]:
-        top = round(self.scroll_y)
+        top = self.top
         rows = (self.row_at(i) for i in range(top, min(self.count, top + self.size.height)))
         return [r for r in rows if r is not None]
 
@@ -475,8 +477,8 @@ class QueueTable(ScrollView, can_focus=True):
 
     @property
     def row_width(self) -> int:
-        """The cells a row can use: the region inside the scrollbar."""
-        return self.scrollable_content_region.width
+        """The cells a row can use."""
+        return self.content_region.width
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._styles.clear()  # styles are read once per paint, not per line (Textual computes them afresh each time)
@@ -501,7 +503,7 @@ class QueueTable(ScrollView, can_focus=True):
         if width != self._layout_width:
             self._cols = layout(width, self.ref_width)
             self._layout_width = width
-        index = round(self.scroll_y) + y
+        index = self.top + y
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width, self._style("normal", False, False))
@@ -548,22 +550,21 @@ class QueueTable(ScrollView, can_focus=True):
         self._refresh_index(index)
         self._scroll_cursor_visible()
         self._announce_move()
-        self.call_after_refresh(self._prefetch)  # after the paint has read the pages it shows
 
     def _refresh_index(self, index: int) -> None:
-        y = index - round(self.scroll_y)
+        y = index - self.top
         if 0 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
 
     def _scroll_cursor_visible(self, center: bool = False) -> None:
         height = max(1, self.size.height)
-        top = round(self.scroll_y)
+        top = self.top
         if center and not (top <= self.cursor < top + height):
-            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
+            self._set_top(self.cursor - height // 2)
         elif self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self._set_top(self.cursor)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self._set_top(self.cursor - height + 1)
 
     def action_cursor_down(self) -> None:
         self.move_to(self.cursor + 1)
@@ -573,13 +574,13 @@ class QueueTable(ScrollView, can_focus=True):
 
     def action_page_down(self) -> None:
         step = max(1, self.size.height - 1)
-        self.scroll_to(y=min(self.scroll_y + step, max(0, self.count - self.size.height)), animate=False, immediate=True)
+        self._set_top(self.top + step)
         self.move_to(self.cursor + step)
         self.refresh()
 
     def action_page_up(self) -> None:
         step = max(1, self.size.height - 1)
-        self.scroll_to(y=max(0, self.scroll_y - step), animate=False, immediate=True)
+        self._set_top(self.top - step)
         self.move_to(self.cursor - step)
         self.refresh()
 
@@ -612,13 +613,21 @@ class QueueTable(ScrollView, can_focus=True):
         self._announce_move()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self.count)
+        self._set_top(self.top)
         self._scroll_cursor_visible()
         for header in self.screen.query(QueueHeader):
             header.refresh()
 
+    def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
+        self._set_top(self.top + 3)  # the view moves, the cursor stays (as a scrolled list does)
+        event.stop()
+
+    def on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
+        self._set_top(self.top - 3)
+        event.stop()
+
     def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
-        index = round(self.scroll_y) + event.y
+        index = self.top + event.y
         if 0 <= index < self.count:
             if index == self.cursor and event.chain == 2:
                 self.action_select()
