@@ -44,6 +44,15 @@ _FORM_RIGHT_WORDS = {
     "unsubscribe": "objection", "withdraw_consent": "withdraw_consent", "automated_decision": "automated_decision",
 }
 FLUSH_EVERY = 200
+# The reason an item carries when nothing is in doubt: the one rule `--log-confident` (at import) and the triage
+# screen's "log all confident items" (later) both apply, through `is_confident`.
+CONFIDENT = "confident: confirm and log"
+
+
+def is_confident(reason: str) -> bool:
+    return reason.startswith("confident")
+
+
 # A message joining a case that waits on the requester may be the answer (an ID document, a payment, a reply).
 AWAITED_STEP = {
     Status.AWAITING_ID: "identity evidence", Status.AWAITING_FEE: "fee payment", Status.AWAITING_CLARIFICATION: "clarification",
@@ -237,7 +246,7 @@ class Intake:
                 "created", where, f"{', '.join(rights)} ({detection.language or '?'})", ref=case.ref, rights=tuple(rights),
                 language=detection.language, sha256=m.sha256, flags=tuple(m.flags),
             )
-        reason = "; ".join(reasons) or "confident: confirm and log"
+        reason = "; ".join(reasons) or CONFIDENT
         match_ref = _ref_in(hint)
         pending_id = _insert(
             s, _PENDING, status=IntakeStatus.NEEDS_TRIAGE, reason=reason,
@@ -308,10 +317,7 @@ class Intake:
                 if pending_id is not None:
                     hint = f"a reply to intake item #{pending_id}, which awaits triage"
         if hint is None and m.channel == Channel.EMAIL:
-            emails = {m.requester_email.lower(), m.from_email.lower()}
-            ref = s.connection().execute(_SAME_SENDER, {"emails": sorted(emails)}).scalar()
-            if ref:
-                hint = f"same sender has open case {ref}: a reply, or a new request?"
+            hint = _same_sender_hint(s, m.requester_email, m.from_email)
         return None, None, hint
 
     # ---- triage: the verbs the triage screen calls ------------------------------------------
@@ -349,20 +355,56 @@ class Intake:
         """The DPO confirms (or corrects) an item: it becomes a case. Returns the case reference."""
         with self.db.write() as s:
             p = _load_pending(s, pending_id, version)
-            chosen = rights or (parse_rights(p.rights) if p.rights else ())
-            if not chosen:
-                raise InvalidInput("rights: choose at least one right for this request")
-            req = NewRequest(
-                name=name or p.requester_name, email=email or p.requester_email, rights=tuple(chosen), received=p.received,
-                channel=p.channel, description=p.body, regime=regime or p.regime,
-                agent_name=p.from_name or p.from_email if p.third_party else None, agent_kind="third_party" if p.third_party else None,
-            )
-            file = s.get(StoredFile, p.file_id) if p.file_id else None
-            case = self.work.log_in(
-                s, req, audit_extra={"intake": {"pending": p.id, "sha256": file.sha256 if file else None, "file_id": p.file_id}}
-            )
-            self._settle(s, p, case, IntakeStatus.LOGGED)
-            return case.ref
+            return self._log(s, p, rights=rights, name=name, email=email, regime=regime)
+
+    def log_confident(self) -> ConfidentResult:
+        """Log every confident item waiting in triage, as `--log-confident` does at import: each item is one
+        transaction with its audit event (a failure or a stale item leaves the others logged). The import's rule is
+        applied again at this moment: an item whose sender now has an open case (say an earlier item of theirs was
+        just logged) is not logged on a guess but stays "needs triage" with that reason, as an import would keep it."""
+        created: list[str] = []
+        kept = 0
+        refused: list[str] = []
+        for p in self.pending():
+            if not is_confident(p.reason):
+                continue
+            try:
+                with self.db.write() as s:
+                    item = _load_pending(s, p.id or 0, p.version)
+                    hint = _same_sender_hint(s, item.requester_email, item.from_email) if item.channel == Channel.EMAIL else None
+                    if hint:
+                        item.reason, item.match_ref, item.version = hint, _ref_in(hint), item.version + 1
+                        s.add(item)
+                        kept += 1
+                        continue
+                    created.append(self._log(s, item))
+            except (DomainError, InvalidInput) as exc:  # someone decided it meanwhile, or it no longer validates
+                refused.append(f"#{p.id}: {exc}")
+        with self.db.reader() as s:
+            left = s.exec(
+                select(func.count()).select_from(PendingIntake).where(PendingIntake.status == IntakeStatus.NEEDS_TRIAGE)
+            ).one()
+        return ConfidentResult(tuple(created), kept, tuple(refused), int(left))
+
+    def _log(
+        self, s: Session, p: PendingIntake, *, rights: tuple[Right, ...] | None = None, name: str | None = None,
+        email: str | None = None, regime: str | None = None,
+    ) -> str:
+        """An item becomes a case inside the caller's transaction, with its audit event naming the stored message."""
+        chosen = rights or (parse_rights(p.rights) if p.rights else ())
+        if not chosen:
+            raise InvalidInput("rights: choose at least one right for this request")
+        req = NewRequest(
+            name=name or p.requester_name, email=email or p.requester_email, rights=tuple(chosen), received=p.received,
+            channel=p.channel, description=p.body, regime=regime or p.regime,
+            agent_name=p.from_name or p.from_email if p.third_party else None, agent_kind="third_party" if p.third_party else None,
+        )
+        file = s.get(StoredFile, p.file_id) if p.file_id else None
+        case = self.work.log_in(
+            s, req, audit_extra={"intake": {"pending": p.id, "sha256": file.sha256 if file else None, "file_id": p.file_id}}
+        )
+        self._settle(s, p, case, IntakeStatus.LOGGED)
+        return case.ref
 
     def attach_pending(self, pending_id: int, ref: str, *, version: int, case_version: int) -> str:
         """The DPO says an item belongs to an existing case (a reply, a chaser, an ID document); `case_version` is
@@ -528,7 +570,18 @@ class TriageItem:
 
     @property
     def confident(self) -> bool:
-        return self.reason.startswith("confident")
+        return is_confident(self.reason)
+
+
+@dataclass(frozen=True)
+class ConfidentResult:
+    """What "log all confident items" did: the cases created, the items it kept for triage (their sender now has an
+    open case), the items it could not log (one line each), and how many items still need triage."""
+
+    created: tuple[str, ...]
+    kept: int
+    refused: tuple[str, ...]
+    remaining: int
 
 
 @dataclass(frozen=True)
@@ -570,6 +623,13 @@ def _rights_of(d: Detection, form_rights: str | None) -> tuple[list[str], dict[s
                 rights.append(key)
                 triggers.setdefault(key, []).append(f"form field: {word.strip()}")
     return rights, triggers
+
+
+def _same_sender_hint(s: Session, *emails: str) -> str | None:
+    """The import's doubt about a message whose sender already has an open case: a reply, or a new request?"""
+    wanted = sorted({e.lower() for e in emails if e})
+    ref = s.connection().execute(_SAME_SENDER, {"emails": wanted}).scalar() if wanted else None
+    return f"same sender has open case {ref}: a reply, or a new request?" if ref else None
 
 
 def _ref_in(hint: str | None) -> str | None:
