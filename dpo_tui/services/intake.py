@@ -12,6 +12,7 @@ look like a reply. Everything else is kept as a "needs triage" item for the DPO.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,7 +25,9 @@ from sqlmodel import Session, select
 
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.rights import Right, parse_rights
+from dpo_tui.intake.answers import is_id_file
 from dpo_tui.intake.detect import Detection, detect
+from dpo_tui.intake.original import without_id_files
 from dpo_tui.intake.model import BadInput, IncomingMessage, Item
 from dpo_tui.services.casework import Casework, NewRequest, load_case, lock_case
 from dpo_tui.store import audit
@@ -206,12 +209,18 @@ class Intake:
         if m.received.year < 2000:
             return ItemResult("rejected", where, f"day of receipt {m.received.isoformat()} is implausibly old")
         case, how, hint = self._match(s, m)
+        stored, removed = m.raw, []
+        if case is not None and case.status == Status.AWAITING_ID and m.media_type == "message/rfc822" and any(
+            is_id_file(a.name, a.media_type) for a in m.attachments
+        ):
+            stored, removed = without_id_files(m.raw)  # an ID document is never stored: only its name, type, size, digest
         file_id = _insert(
-            s, _FILES, name=_file_name(m), media_type=m.media_type, size=len(m.raw), sha256=m.sha256, content=m.raw,
+            s, _FILES, name=_file_name(m), media_type=m.media_type, size=len(stored),
+            sha256=m.sha256 if not removed else hashlib.sha256(stored).hexdigest(), content=stored,
             kind="received_message", created_by=self.actor, case_id=case.id if case else None, created_at=utcnow(),
-        )
+        )  # fmt: skip
         if case is not None:
-            return self._attach(s, case, m, file_id, how or "", today)
+            return self._attach(s, case, m, file_id, how or "", today, removed)
 
         detection = detect(m.text, m.subject)
         rights, triggers = _rights_of(detection, m.form_rights)
@@ -273,7 +282,9 @@ class Intake:
             audit.append(s, actor=self.actor, kind="intake.pending", payload={"items": self._batch})
             self._batch = []
 
-    def _attach(self, s: Session, case: Case, m: IncomingMessage, file_id: int, how: str, today: date) -> ItemResult:
+    def _attach(
+        self, s: Session, case: Case, m: IncomingMessage, file_id: int, how: str, today: date, removed: list[dict[str, Any]]
+    ) -> ItemResult:
         overdue = bool(case.is_open and case.due is not None and case.due < today)
         self._remember(s, m, case_id=case.id, file_id=file_id, overdue_chaser=overdue)
         s.add(_letter(case, m, self.actor))
@@ -282,7 +293,8 @@ class Intake:
         self.work.record(
             s, case, "intake.attached",
             {"sha256": m.sha256, "file_id": file_id, "source": _where(m), "matched_by": how,
-             "received": m.received.isoformat(), "overdue_chaser": overdue, "offers_step": step},
+             "received": m.received.isoformat(), "overdue_chaser": overdue, "offers_step": step,
+             **_not_stored(removed)},
         )
         detail = f"matched by {how}" + ("; chaser about an overdue case" if overdue else "")
         if step:
@@ -415,10 +427,18 @@ class Intake:
             file = s.get(StoredFile, p.file_id) if p.file_id else None
             overdue = bool(case.is_open and case.due is not None and case.due < self.work.today())
             _mark_unread(case, overdue)
+            received_sha = file.sha256 if file else None
+            removed: list[dict[str, Any]] = []
+            if file is not None and case.status == Status.AWAITING_ID and file.media_type == "message/rfc822":
+                # It answers a request for ID: the document's bytes go now (kept only while it awaited triage).
+                stored, removed = without_id_files(file.content)
+                if removed:
+                    file.content, file.size, file.sha256 = stored, len(stored), hashlib.sha256(stored).hexdigest()
+                    s.add(file)
             self.work.record(
                 s, case, "intake.attached",
-                {"pending": p.id, "sha256": file.sha256 if file else None, "file_id": p.file_id, "matched_by": "the DPO",
-                 "received": p.received.isoformat(), "overdue_chaser": overdue},
+                {"pending": p.id, "sha256": received_sha, "file_id": p.file_id, "matched_by": "the DPO",
+                 "received": p.received.isoformat(), "overdue_chaser": overdue, **_not_stored(removed)},
             )
             self._settle(s, p, case, IntakeStatus.ATTACHED)
             return case.ref
@@ -623,6 +643,14 @@ def _rights_of(d: Detection, form_rights: str | None) -> tuple[list[str], dict[s
                 rights.append(key)
                 triggers.setdefault(key, []).append(f"form field: {word.strip()}")
     return rights, triggers
+
+
+def _not_stored(removed: list[dict[str, Any]]) -> dict[str, Any]:
+    """For the audit event: the ID documents whose bytes were not stored, by type, size and digest (their names,
+    which may hold personal data, stay only in the stored message)."""
+    if not removed:
+        return {}
+    return {"not_stored": [{"media_type": r["media_type"], "size": r["size"], "sha256": r["sha256"]} for r in removed]}
 
 
 def _same_sender_hint(s: Session, *emails: str) -> str | None:
