@@ -136,13 +136,14 @@ def record_from_message(
     copy_received: bool | None = None,
     copy_deleted: bool = False,
     authority_evidence: str | None = None,
+    authority_on: date | None = None,
     amount: Any = None,
     answer: str | None = None,
 ) -> CaseDetail:
     """The DPO confirmed: record the awaited step from message `file_id`, dated by its day of receipt.
 
     identity: `seen`, `matched`, `checked_by`, `copy_received` (default: the message carried an image or a PDF),
-    `copy_deleted`, `authority_evidence` as for a manual entry; fee: `amount` (default: the fee asked for);
+    `copy_deleted`, `authority_evidence`, `authority_on` as for a manual entry; fee: `amount` (default: the fee asked for);
     clarification: `answer` (default: a line pointing at the stored message)."""
     from dpo_tui.services import decisions, identity
 
@@ -151,7 +152,8 @@ def record_from_message(
         copied = any(is_id_file(n, t) for n, t, _ in offer.attachments) if copy_received is None else copy_received
         return identity.record_received(
             work, ref, on=offer.received, seen=seen, matched=matched, checked_by=checked_by, copy_received=bool(copied),
-            copy_deleted=copy_deleted, authority_evidence=authority_evidence, message=offer.evidence, version=version,
+            copy_deleted=copy_deleted, authority_evidence=authority_evidence, authority_on=authority_on,
+            message=offer.evidence, version=version,
         )  # fmt: skip
     if offer.step == "fee":
         if amount is None or str(amount).strip() == "":
