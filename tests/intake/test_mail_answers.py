@@ -157,3 +157,31 @@ def test_an_id_document_attached_from_triage_loses_its_image_bytes(work) -> None
     assert audit_of(work, ref, "intake.attached")["not_stored"][0]["size"] == len(JPEG)
     [offer] = offers(work, ref)
     assert offer.step == "identity" and offer.received == date(2026, 11, 10)
+
+
+def test_the_cli_lists_the_offer_and_records_it_only_with_record(sqlite_work, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from dpo_tui.cli import cli
+
+    case = sqlite_work.log_request(new_request())
+    dec.ask_clarification(sqlite_work, case.ref, "Which accounts do you mean?", "identify", date(2026, 11, 5),
+                          version=sqlite_work.version_of(case.ref))  # fmt: skip
+    take(sqlite_work, reply(case.ref, "The old one.", mid="cli@x", received="Mon, 9 Nov 2026 10:00:00 +0000"))
+    db = str(tmp_path / "cases.db")
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(cli, ["--db", db, "mail-answers", *args], catch_exceptions=False)
+
+    out = run(case.ref, "--json")
+    [offer] = json.loads(out.stdout)["offers"]
+    assert offer["step"] == "clarification" and offer["received"] == "2026-11-09" and offer["unread"] is True
+    listed = run(case.ref)
+    assert f"#{offer['file_id']:<6} 2026-11-09  record as clarification answered  (unread)" in listed.output
+    assert sqlite_work.get(case.ref).status == "awaiting_clarification"  # listing applies nothing
+    done = run(case.ref, "--record", str(offer["file_id"]))
+    assert done.exit_code == 0 and "now in progress" in done.output, done.output
+    answered = sqlite_work.get(case.ref)
+    assert answered.decision["clarification"]["rounds"][-1]["answer"].startswith("Answered by the message received on 2026-11-09")
+    again = CliRunner().invoke(cli, ["--db", db, "mail-answers", case.ref, "--record", str(offer["file_id"])])
+    assert again.exit_code == 1 and "is not an answer" in again.output and "Traceback" not in again.output
