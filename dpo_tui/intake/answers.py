@@ -21,10 +21,15 @@ import re
 from collections.abc import Iterable
 
 STEPS = ("identity", "fee", "clarification")
-LABELS = {
+LABELS = {  # "Record as …?"
     "identity": "identity document received",
     "fee": "fee paid",
     "clarification": "clarification answered",
+}
+WHAT = {  # "This message may be the … this case awaits"
+    "identity": "identity document",
+    "fee": "fee payment",
+    "clarification": "answer to the clarification question",
 }
 
 _ID_FILE_TYPES = ("application/pdf",)

@@ -82,10 +82,9 @@ async def test_an_id_document_by_mail_opens_step_5_filled_in_from_the_message(sq
         assert isinstance(walk, IdentityWalkthrough) and walk.step == 5
         assert walk.query_one("#got-on", Input).value == "2026-11-10" and walk.query_one("#got-on", Input).disabled
         assert walk.query_one("#got-copy", Checkbox).value  # an image came with it
-        walk.query_one("#got-seen", Input).value = "passport sighted"
-        walk.query_one("#got-matched", Input).value = "name and photo"
+        assert app.focused is walk.query_one("#got-seen", Input)  # the fixed date is skipped
+        await pilot.press(*"passport sighted", "tab", *"name and photo")
         walk.query_one("#got-deleted", Checkbox).value = True
-        walk.query_one("#got-matched", Input).focus()
         await pilot.press("enter")
         await settle(app, pilot)
         assert walk.step == 6  # recorded; the outcome is the next question
@@ -97,3 +96,31 @@ async def test_an_id_document_by_mail_opens_step_5_filled_in_from_the_message(sq
         assert case_screen(app).detail.status == "in_progress"
     received = [e for e in sqlite_work.get(ref).events if e.kind == "identity.received"][-1].payload
     assert received["on"] == "2026-11-10" and received["copy_received"] is True and "file_id" in received["message"]
+
+
+async def test_a_reply_to_a_clarification_question_prefills_the_answer(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.tui.modals.decisions.clarify import ClarifyScreen
+    from textual.widgets import TextArea
+
+    case = sqlite_work.log_request(new_request())
+    dec.ask_clarification(sqlite_work, case.ref, "Which accounts do you mean?", "identify", date(2026, 11, 5),
+                          version=sqlite_work.version_of(case.ref))  # fmt: skip
+    take(sqlite_work, reply(case.ref, "[b]The old one[/b], closed in 2019.", mid="cl@x", received="Mon, 9 Nov 2026 10:00:00 +0000"))
+    async with run_case(sqlite_work, case.ref, size=(140, 45)) as (app, pilot):
+        await pilot.press("O")
+        await settle(app, pilot)
+        await pilot.press("r", "y")
+        await settle(app, pilot)
+        step = app.screen
+        assert isinstance(step, ClarifyScreen)
+        assert step.query_one("#answer", TextArea).text == "[b]The old one[/b], closed in 2019."  # literally
+        assert step.query_one("#on", Input).value == "2026-11-09" and step.query_one("#on", Input).disabled
+        await pilot.press("escape")  # cancelled in the step: nothing recorded
+        await settle(app, pilot)
+        assert isinstance(app.screen, OriginalsScreen) and sqlite_work.get(case.ref).status == "awaiting_clarification"
+        await pilot.press("r", "y")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    detail = sqlite_work.get(case.ref)
+    assert detail.status == "in_progress" and detail.decision["clarification"]["rounds"][-1]["answered_on"] == "2026-11-09"

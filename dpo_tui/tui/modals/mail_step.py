@@ -42,9 +42,11 @@ def offer_question(offer: StepOffer) -> Text:
 
 def offer_banner(offer: StepOffer) -> Text:
     """The line above a message in the originals view."""
+    from dpo_tui.intake.answers import WHAT
+
     return Text(
-        f"This message may be the {offer.label.replace(' received', '').replace(' paid', ' payment').replace(' answered', ' answer')} "
-        f"this case awaits (received {fmt(offer.received)}): r records it as {offer.label}.\n\n",
+        f"This message may be the {WHAT[offer.step]} this case awaits (received {fmt(offer.received)}): "
+        f"r records it as {offer.label}.\n\n",
         style="bold yellow",
     )
 

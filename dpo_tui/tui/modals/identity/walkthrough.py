@@ -131,7 +131,10 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         self._title(f"Verify identity — {self.detail.ref} · step {number} of 6: {step.TITLE}")
         self._law(rules.LAW[number])
         step.prepare()
-        step.query_one(step.FIRST).focus()
+        first = step.query_one(step.FIRST)
+        if first.disabled:  # a date fixed by the message it came in: the first field that can be typed in
+            first = next((w for w in step.query("*") if w.focusable), first)
+        first.focus()
 
     def finish(self, summary: str, letter: str | None) -> None:
         """The end of a path: step 4 with what was recorded and the letter `letter` (None: no letter)."""
