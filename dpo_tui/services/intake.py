@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.rights import Right, parse_rights
-from dpo_tui.intake.answers import is_id_file
+from dpo_tui.intake.answers import WHAT, classify_answer, is_id_file
 from dpo_tui.intake.detect import Detection, detect
 from dpo_tui.intake.original import without_id_files
 from dpo_tui.intake.model import BadInput, IncomingMessage, Item
@@ -56,10 +56,6 @@ def is_confident(reason: str) -> bool:
     return reason.startswith("confident")
 
 
-# A message joining a case that waits on the requester may be the answer (an ID document, a payment, a reply).
-AWAITED_STEP = {
-    Status.AWAITING_ID: "identity evidence", Status.AWAITING_FEE: "fee payment", Status.AWAITING_CLARIFICATION: "clarification",
-}
 _FILES = StoredFile.__table__  # type: ignore[attr-defined]
 _PENDING = PendingIntake.__table__  # type: ignore[attr-defined]
 _MSGS = IntakeMessage.__table__  # type: ignore[attr-defined]
@@ -289,7 +285,14 @@ class Intake:
         self._remember(s, m, case_id=case.id, file_id=file_id, overdue_chaser=overdue)
         s.add(_letter(case, m, self.actor))
         _mark_unread(case, overdue)
-        step = AWAITED_STEP.get(case.status)
+        # A message joining a case that waits on the requester may be the answer: the same test as the offer made
+        # in the case (services/mail_answers.py), so the import's report and the case agree.
+        from dpo_tui.services.mail_answers import awaited
+
+        awaits, asked = awaited(case)
+        step = None
+        if awaits is not None and (asked is None or m.received >= asked):
+            step = classify_answer(awaits, text=m.text, subject=m.subject, attachments=[(a.name, a.media_type) for a in m.attachments])
         self.work.record(
             s, case, "intake.attached",
             {"sha256": m.sha256, "file_id": file_id, "source": _where(m), "matched_by": how,
@@ -299,7 +302,8 @@ class Intake:
         detail = f"matched by {how}" + ("; chaser about an overdue case" if overdue else "")
         if step:
             # Never recorded automatically: the DPO confirms it in the walkthrough, dated by this day of receipt.
-            detail += f"; may be the {step} the case awaits: confirm it in the case ({m.received.isoformat()})"
+            detail += (f"; may be the {WHAT[step]} the case awaits: confirm it in the case, O then r, or dpo-tui "
+                       f"mail-answers ({m.received.isoformat()})")  # fmt: skip
         return ItemResult(
             "attached", _where(m), detail, ref=case.ref, sha256=m.sha256, flags=tuple(m.flags), overdue_chaser=overdue,
             offers_step=step,
