@@ -131,7 +131,10 @@ def message_facts(media_type: str, content: bytes) -> MessageFacts:
                 msg.close()
         except Exception:  # the library raises many types for a damaged file: nothing to classify
             return MessageFacts("", "", ())
-    item = parse_email(raw, "stored message", _READ_BACK, file_time=lambda: datetime.now(timezone.utc))
+    try:
+        item = parse_email(raw, "stored message", _READ_BACK, file_time=lambda: datetime.now(timezone.utc))
+    except Exception:  # noqa: BLE001 - a stored message that no longer parses is shown (O), just never classified
+        return MessageFacts("", "", ())
     if not isinstance(item, IncomingMessage):
         return MessageFacts("", "", ())
     return MessageFacts(item.subject, item.text, tuple((a.name, a.media_type, a.size) for a in item.attachments))
