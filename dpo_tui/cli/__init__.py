@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "digest": ("dpo_tui.cli.mail_cmd", "digest", "Email what `due` shows (text and HTML), one per assignee in team mode."),
     "import": ("dpo_tui.cli.intake_cmd", "import_cmd", "Import mail (.eml, .msg, mbox, Maildir) and web-form exports as cases."),
     "fetch": ("dpo_tui.cli.intake_cmd", "fetch", "Read new messages from the IMAP mailbox in the settings and import them."),
+    "mail-answers": ("dpo_tui.cli.intake_cmd", "mail_answers", "Messages that may answer a case's awaited step; --record ID records it."),
     "retention": ("dpo_tui.cli.retention_cmd", "retention", "Closed cases past retention, what holds block; --apply purges them."),
     "hold": ("dpo_tui.cli.retention_cmd", "hold", "Legal holds on a case or a requester: place, release, list."),
     "undo": ("dpo_tui.cli.retention_cmd", "undo", "Undo the last action on a case, as a new audited action."),

@@ -126,3 +126,49 @@ def fetch(ctx: click.Context, dry_run: bool, as_json: bool, skip_bad: bool, log_
                 box.settle([uid for uid, source in box.taken if source not in bad])
     except IntakeError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@click.command("mail-answers")
+@click.argument("ref")
+@click.option("--record", "file_id", type=int, default=None, help="Record the step from this message (its # in the list).")
+@click.option("--seen", default=None, help="Identity: what was seen (e.g. 'passport sighted'), never the document or its number.")
+@click.option("--matched", default=None, help="Identity: which details matched.")
+@click.option("--checked-by", default=None, help="Identity: who checked (default: you).")
+@click.option("--copy-deleted", is_flag=True, help="Identity: any copy received has been deleted.")
+@click.option("--authority-evidence", default=None, help="Identity: the evidence of authority that arrived (when asked for).")
+@click.option("--amount", default=None, help="Fee: the amount received (default: the fee asked for).")
+@click.option("--answer", default=None, help="Clarification: the answer, or a summary (default: a line naming the message).")
+@click.option("--json", "as_json", is_flag=True, help="Print the messages offered as JSON (schema dpo-tui/mail-answers/1).")
+@click.pass_context
+@clean_errors
+def mail_answers(
+    ctx: click.Context, ref: str, file_id: int | None, seen: str | None, matched: str | None, checked_by: str | None,
+    copy_deleted: bool, authority_evidence: str | None, amount: str | None, answer: str | None, as_json: bool,
+) -> None:
+    """Messages on case REF that may answer the step it awaits (ID document, fee payment, clarification answer).
+
+    Without --record, lists them. With --record ID, records that step from message ID, dated by its day of receipt,
+    through the same verb as a manual entry; the audit event names the message (id and SHA-256)."""
+    from dpo_tui.services.mail_answers import offers, record_from_message
+
+    work = open_casework(ctx)
+    if file_id is None:
+        found = offers(work, ref)
+        if as_json:
+            emit_json({"schema": "dpo-tui/mail-answers/1", "ref": ref.upper(), "offers": [
+                {"file_id": o.file_id, "step": o.step, "record_as": o.label, "received": o.received.isoformat(),
+                 "sha256": o.sha256, "unread": o.unread} for o in found]})  # fmt: skip
+            return
+        for o in found:
+            click.echo(f"#{o.file_id:<6} {o.received.isoformat()}  record as {o.label}{'  (unread)' if o.unread else ''}  {clean(' '.join(o.subject.split()))}")
+        if not found:
+            click.echo(f"No message on {ref.upper()} answers a step it awaits.")
+        else:
+            click.echo(f"Record one with: dpo-tui mail-answers {ref.upper()} --record ID" + (" --seen ... --matched ..." if found[-1].step == "identity" else ""))
+        return
+    version = work.version_of(ref)
+    detail = record_from_message(
+        work, ref, file_id, version=version, seen=seen, matched=matched, checked_by=checked_by, copy_deleted=copy_deleted,
+        authority_evidence=authority_evidence, amount=amount, answer=answer,
+    )  # fmt: skip
+    click.echo(f"{detail.ref}: recorded from message #{file_id}; now {detail.status.replace('_', ' ')}, due {detail.deadline.effective_due or 'not running'}")

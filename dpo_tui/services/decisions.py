@@ -293,8 +293,11 @@ def request_fee(
 
 
 @retry_transient
-def record_fee_paid(work: Casework, ref: str, amount: Any, on: date, *, version: int) -> CaseDetail:
-    """The fee arrived: FEE_RECEIVED on that date (UK: the clock starts that day), case → in progress."""
+def record_fee_paid(
+    work: Casework, ref: str, amount: Any, on: date, *, version: int, message: dict[str, Any] | None = None
+) -> CaseDetail:
+    """The fee arrived: FEE_RECEIVED on that date (UK: the clock starts that day), case → in progress. `message`:
+    the stored message that said so ({"file_id", "sha256"}, services/mail_answers.py), named in the audit event."""
     paid = money(amount)
     with work.write() as s:
         case = lock_case(s, ref, version=version)
@@ -321,7 +324,8 @@ def record_fee_paid(work: Casework, ref: str, amount: Any, on: date, *, version:
             s,
             case,
             "decision.fee_paid",
-            {"amount": str(paid), "on": on.isoformat(), "clock_start": dl.clock_start.isoformat() if dl.clock_start else None},
+            {"amount": str(paid), "on": on.isoformat(), "clock_start": dl.clock_start.isoformat() if dl.clock_start else None,
+             **({"message": message} if message else {})},
         )
         return work.finish(s, case)
 
@@ -691,9 +695,10 @@ def ask_clarification(
 
 @retry_transient
 def record_clarification_answer(
-    work: Casework, ref: str, answer: str, on: date, *, version: int
+    work: Casework, ref: str, answer: str, on: date, *, version: int, message: dict[str, Any] | None = None
 ) -> CaseDetail:
-    """The answer arrived: CLARIFICATION_ANSWERED (the paused days are added), case → in progress."""
+    """The answer arrived: CLARIFICATION_ANSWERED (the paused days are added), case → in progress. `message`: the
+    stored message that answered ({"file_id", "sha256"}, services/mail_answers.py), named in the audit event."""
     text = (answer or "").strip()
     if not text:
         raise InvalidInput("answer", "write (or summarise) the answer received")
@@ -716,7 +721,8 @@ def record_clarification_answer(
         case.decision = d
         work.record(
             s, case, "decision.clarification_answered",
-            {"on": on.isoformat(), "paused_days": dl.paused_days, "due": dl.effective_due.isoformat() if dl.effective_due else None},
+            {"on": on.isoformat(), "paused_days": dl.paused_days, "due": dl.effective_due.isoformat() if dl.effective_due else None,
+             **({"message": message} if message else {})},
         )  # fmt: skip
         return work.finish(s, case)
 

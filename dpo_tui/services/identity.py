@@ -233,10 +233,12 @@ def record_received(
     copy_deleted: bool = False,
     authority_evidence: str | None = None,
     authority_on: date | None = None,
+    message: dict[str, Any] | None = None,
     version: int,
 ) -> CaseDetail:
     """What arrived: what was seen (never the document), which details matched, by whom, when, copy deleted.
-    The clock starts on `on` (and `authority_on`) where the regime restarts on it."""
+    The clock starts on `on` (and `authority_on`) where the regime restarts on it. `message`: the stored message it
+    arrived in ({"file_id", "sha256"}, services/mail_answers.py), named in the audit event."""
     by = rules.required_text("checked_by", checked_by or work.actor, "say who checked")
     with work.write() as s:
         case = _open_case(s, ref, version)
@@ -307,6 +309,7 @@ def record_received(
                 "clock": dl.state.value,
                 "clock_start": _iso(dl.clock_start),
                 "due": _iso(dl.effective_due),
+                **({"message": message} if message else {}),
             },
         )
         return work.finish(s, case)

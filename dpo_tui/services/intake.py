@@ -12,6 +12,7 @@ look like a reply. Everything else is kept as a "needs triage" item for the DPO.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,7 +25,9 @@ from sqlmodel import Session, select
 
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.rights import Right, parse_rights
+from dpo_tui.intake.answers import WHAT, classify_answer, is_id_file
 from dpo_tui.intake.detect import Detection, detect
+from dpo_tui.intake.original import without_id_files
 from dpo_tui.intake.model import BadInput, IncomingMessage, Item
 from dpo_tui.services.casework import Casework, NewRequest, load_case, lock_case
 from dpo_tui.store import audit
@@ -44,10 +47,15 @@ _FORM_RIGHT_WORDS = {
     "unsubscribe": "objection", "withdraw_consent": "withdraw_consent", "automated_decision": "automated_decision",
 }
 FLUSH_EVERY = 200
-# A message joining a case that waits on the requester may be the answer (an ID document, a payment, a reply).
-AWAITED_STEP = {
-    Status.AWAITING_ID: "identity evidence", Status.AWAITING_FEE: "fee payment", Status.AWAITING_CLARIFICATION: "clarification",
-}
+# The reason an item carries when nothing is in doubt: the one rule `--log-confident` (at import) and the triage
+# screen's "log all confident items" (later) both apply, through `is_confident`.
+CONFIDENT = "confident: confirm and log"
+
+
+def is_confident(reason: str) -> bool:
+    return reason.startswith("confident")
+
+
 _FILES = StoredFile.__table__  # type: ignore[attr-defined]
 _PENDING = PendingIntake.__table__  # type: ignore[attr-defined]
 _MSGS = IntakeMessage.__table__  # type: ignore[attr-defined]
@@ -197,12 +205,18 @@ class Intake:
         if m.received.year < 2000:
             return ItemResult("rejected", where, f"day of receipt {m.received.isoformat()} is implausibly old")
         case, how, hint = self._match(s, m)
+        stored, removed = m.raw, []
+        if case is not None and case.status == Status.AWAITING_ID and m.media_type == "message/rfc822" and any(
+            is_id_file(a.name, a.media_type) for a in m.attachments
+        ):
+            stored, removed = without_id_files(m.raw)  # an ID document is never stored: only its name, type, size, digest
         file_id = _insert(
-            s, _FILES, name=_file_name(m), media_type=m.media_type, size=len(m.raw), sha256=m.sha256, content=m.raw,
+            s, _FILES, name=_file_name(m), media_type=m.media_type, size=len(stored),
+            sha256=m.sha256 if not removed else hashlib.sha256(stored).hexdigest(), content=stored,
             kind="received_message", created_by=self.actor, case_id=case.id if case else None, created_at=utcnow(),
-        )
+        )  # fmt: skip
         if case is not None:
-            return self._attach(s, case, m, file_id, how or "", today)
+            return self._attach(s, case, m, file_id, how or "", today, removed)
 
         detection = detect(m.text, m.subject)
         rights, triggers = _rights_of(detection, m.form_rights)
@@ -237,7 +251,7 @@ class Intake:
                 "created", where, f"{', '.join(rights)} ({detection.language or '?'})", ref=case.ref, rights=tuple(rights),
                 language=detection.language, sha256=m.sha256, flags=tuple(m.flags),
             )
-        reason = "; ".join(reasons) or "confident: confirm and log"
+        reason = "; ".join(reasons) or CONFIDENT
         match_ref = _ref_in(hint)
         pending_id = _insert(
             s, _PENDING, status=IntakeStatus.NEEDS_TRIAGE, reason=reason,
@@ -264,21 +278,32 @@ class Intake:
             audit.append(s, actor=self.actor, kind="intake.pending", payload={"items": self._batch})
             self._batch = []
 
-    def _attach(self, s: Session, case: Case, m: IncomingMessage, file_id: int, how: str, today: date) -> ItemResult:
+    def _attach(
+        self, s: Session, case: Case, m: IncomingMessage, file_id: int, how: str, today: date, removed: list[dict[str, Any]]
+    ) -> ItemResult:
         overdue = bool(case.is_open and case.due is not None and case.due < today)
         self._remember(s, m, case_id=case.id, file_id=file_id, overdue_chaser=overdue)
         s.add(_letter(case, m, self.actor))
         _mark_unread(case, overdue)
-        step = AWAITED_STEP.get(case.status)
+        # A message joining a case that waits on the requester may be the answer: the same test as the offer made
+        # in the case (services/mail_answers.py), so the import's report and the case agree.
+        from dpo_tui.services.mail_answers import awaited
+
+        awaits, asked = awaited(case)
+        step = None
+        if awaits is not None and (asked is None or m.received >= asked):
+            step = classify_answer(awaits, text=m.text, subject=m.subject, attachments=[(a.name, a.media_type) for a in m.attachments])
         self.work.record(
             s, case, "intake.attached",
             {"sha256": m.sha256, "file_id": file_id, "source": _where(m), "matched_by": how,
-             "received": m.received.isoformat(), "overdue_chaser": overdue, "offers_step": step},
+             "received": m.received.isoformat(), "overdue_chaser": overdue, "offers_step": step,
+             **_not_stored(removed)},
         )
         detail = f"matched by {how}" + ("; chaser about an overdue case" if overdue else "")
         if step:
             # Never recorded automatically: the DPO confirms it in the walkthrough, dated by this day of receipt.
-            detail += f"; may be the {step} the case awaits: confirm it in the case ({m.received.isoformat()})"
+            detail += (f"; may be the {WHAT[step]} the case awaits: confirm it in the case, O then r, or dpo-tui "
+                       f"mail-answers ({m.received.isoformat()})")  # fmt: skip
         return ItemResult(
             "attached", _where(m), detail, ref=case.ref, sha256=m.sha256, flags=tuple(m.flags), overdue_chaser=overdue,
             offers_step=step,
@@ -308,10 +333,7 @@ class Intake:
                 if pending_id is not None:
                     hint = f"a reply to intake item #{pending_id}, which awaits triage"
         if hint is None and m.channel == Channel.EMAIL:
-            emails = {m.requester_email.lower(), m.from_email.lower()}
-            ref = s.connection().execute(_SAME_SENDER, {"emails": sorted(emails)}).scalar()
-            if ref:
-                hint = f"same sender has open case {ref}: a reply, or a new request?"
+            hint = _same_sender_hint(s, m.requester_email, m.from_email)
         return None, None, hint
 
     # ---- triage: the verbs the triage screen calls ------------------------------------------
@@ -349,20 +371,56 @@ class Intake:
         """The DPO confirms (or corrects) an item: it becomes a case. Returns the case reference."""
         with self.db.write() as s:
             p = _load_pending(s, pending_id, version)
-            chosen = rights or (parse_rights(p.rights) if p.rights else ())
-            if not chosen:
-                raise InvalidInput("rights: choose at least one right for this request")
-            req = NewRequest(
-                name=name or p.requester_name, email=email or p.requester_email, rights=tuple(chosen), received=p.received,
-                channel=p.channel, description=p.body, regime=regime or p.regime,
-                agent_name=p.from_name or p.from_email if p.third_party else None, agent_kind="third_party" if p.third_party else None,
-            )
-            file = s.get(StoredFile, p.file_id) if p.file_id else None
-            case = self.work.log_in(
-                s, req, audit_extra={"intake": {"pending": p.id, "sha256": file.sha256 if file else None, "file_id": p.file_id}}
-            )
-            self._settle(s, p, case, IntakeStatus.LOGGED)
-            return case.ref
+            return self._log(s, p, rights=rights, name=name, email=email, regime=regime)
+
+    def log_confident(self) -> ConfidentResult:
+        """Log every confident item waiting in triage, as `--log-confident` does at import: each item is one
+        transaction with its audit event (a failure or a stale item leaves the others logged). The import's rule is
+        applied again at this moment: an item whose sender now has an open case (say an earlier item of theirs was
+        just logged) is not logged on a guess but stays "needs triage" with that reason, as an import would keep it."""
+        created: list[str] = []
+        kept = 0
+        refused: list[str] = []
+        for p in self.pending():
+            if not is_confident(p.reason):
+                continue
+            try:
+                with self.db.write() as s:
+                    item = _load_pending(s, p.id or 0, p.version)
+                    hint = _same_sender_hint(s, item.requester_email, item.from_email) if item.channel == Channel.EMAIL else None
+                    if hint:
+                        item.reason, item.match_ref, item.version = hint, _ref_in(hint), item.version + 1
+                        s.add(item)
+                        kept += 1
+                        continue
+                    created.append(self._log(s, item))
+            except (DomainError, InvalidInput) as exc:  # someone decided it meanwhile, or it no longer validates
+                refused.append(f"#{p.id}: {exc}")
+        with self.db.reader() as s:
+            left = s.exec(
+                select(func.count()).select_from(PendingIntake).where(PendingIntake.status == IntakeStatus.NEEDS_TRIAGE)
+            ).one()
+        return ConfidentResult(tuple(created), kept, tuple(refused), int(left))
+
+    def _log(
+        self, s: Session, p: PendingIntake, *, rights: tuple[Right, ...] | None = None, name: str | None = None,
+        email: str | None = None, regime: str | None = None,
+    ) -> str:
+        """An item becomes a case inside the caller's transaction, with its audit event naming the stored message."""
+        chosen = rights or (parse_rights(p.rights) if p.rights else ())
+        if not chosen:
+            raise InvalidInput("rights: choose at least one right for this request")
+        req = NewRequest(
+            name=name or p.requester_name, email=email or p.requester_email, rights=tuple(chosen), received=p.received,
+            channel=p.channel, description=p.body, regime=regime or p.regime,
+            agent_name=p.from_name or p.from_email if p.third_party else None, agent_kind="third_party" if p.third_party else None,
+        )
+        file = s.get(StoredFile, p.file_id) if p.file_id else None
+        case = self.work.log_in(
+            s, req, audit_extra={"intake": {"pending": p.id, "sha256": file.sha256 if file else None, "file_id": p.file_id}}
+        )
+        self._settle(s, p, case, IntakeStatus.LOGGED)
+        return case.ref
 
     def attach_pending(self, pending_id: int, ref: str, *, version: int, case_version: int) -> str:
         """The DPO says an item belongs to an existing case (a reply, a chaser, an ID document); `case_version` is
@@ -373,10 +431,18 @@ class Intake:
             file = s.get(StoredFile, p.file_id) if p.file_id else None
             overdue = bool(case.is_open and case.due is not None and case.due < self.work.today())
             _mark_unread(case, overdue)
+            received_sha = file.sha256 if file else None
+            removed: list[dict[str, Any]] = []
+            if file is not None and case.status == Status.AWAITING_ID and file.media_type == "message/rfc822":
+                # It answers a request for ID: the document's bytes go now (kept only while it awaited triage).
+                stored, removed = without_id_files(file.content)
+                if removed:
+                    file.content, file.size, file.sha256 = stored, len(stored), hashlib.sha256(stored).hexdigest()
+                    s.add(file)
             self.work.record(
                 s, case, "intake.attached",
-                {"pending": p.id, "sha256": file.sha256 if file else None, "file_id": p.file_id, "matched_by": "the DPO",
-                 "received": p.received.isoformat(), "overdue_chaser": overdue},
+                {"pending": p.id, "sha256": received_sha, "file_id": p.file_id, "matched_by": "the DPO",
+                 "received": p.received.isoformat(), "overdue_chaser": overdue, **_not_stored(removed)},
             )
             self._settle(s, p, case, IntakeStatus.ATTACHED)
             return case.ref
@@ -528,7 +594,18 @@ class TriageItem:
 
     @property
     def confident(self) -> bool:
-        return self.reason.startswith("confident")
+        return is_confident(self.reason)
+
+
+@dataclass(frozen=True)
+class ConfidentResult:
+    """What "log all confident items" did: the cases created, the items it kept for triage (their sender now has an
+    open case), the items it could not log (one line each), and how many items still need triage."""
+
+    created: tuple[str, ...]
+    kept: int
+    refused: tuple[str, ...]
+    remaining: int
 
 
 @dataclass(frozen=True)
@@ -570,6 +647,21 @@ def _rights_of(d: Detection, form_rights: str | None) -> tuple[list[str], dict[s
                 rights.append(key)
                 triggers.setdefault(key, []).append(f"form field: {word.strip()}")
     return rights, triggers
+
+
+def _not_stored(removed: list[dict[str, Any]]) -> dict[str, Any]:
+    """For the audit event: the ID documents whose bytes were not stored, by type, size and digest (their names,
+    which may hold personal data, stay only in the stored message)."""
+    if not removed:
+        return {}
+    return {"not_stored": [{"media_type": r["media_type"], "size": r["size"], "sha256": r["sha256"]} for r in removed]}
+
+
+def _same_sender_hint(s: Session, *emails: str) -> str | None:
+    """The import's doubt about a message whose sender already has an open case: a reply, or a new request?"""
+    wanted = sorted({e.lower() for e in emails if e})
+    ref = s.connection().execute(_SAME_SENDER, {"emails": wanted}).scalar() if wanted else None
+    return f"same sender has open case {ref}: a reply, or a new request?" if ref else None
 
 
 def _ref_in(hint: str | None) -> str | None:

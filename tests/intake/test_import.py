@@ -179,7 +179,8 @@ def test_a_message_on_a_case_waiting_for_the_requester_is_offered_as_that_step(w
     reply = mail("Here is a scan of my driving licence.", mid="id@x", subject="Re: DSAR-2026-0001 identity")
     summary = run(work, [write_mbox(tmp_path / "r.mbox", reply)])
     (r,) = summary.results
-    assert r.outcome == "attached" and r.offers_step == "identity evidence" and "confirm it in the case (2026-11-02)" in r.detail
+    assert r.outcome == "attached" and r.offers_step == "identity" and "may be the identity document the case awaits" in r.detail
+    assert "dpo-tui mail-answers (2026-11-02)" in r.detail
     # offered, never recorded: the case still waits for the DPO to confirm
     assert work.get("DSAR-2026-0001").status == "awaiting_id"
 

@@ -4,6 +4,11 @@ Headers and text are shown literally (`literal()`): no markup, no escape sequenc
 HTML-only message shows its source). `s` saves a copy of the stored original, byte for byte, owner-only (0600) into
 the current folder, under its stored name (day of receipt and SHA-256 prefix); an existing file is never replaced. Opening this marks the case's new mail
 read, which clears the queue's ✉ (unread) and ! (chaser) markers, with an audit event.
+
+A message that may be the answer the case awaits (an ID document, a fee payment, a clarification answer:
+services/mail_answers.py) says so above its headers, and `r` offers "Record as <step>?" (tui/modals/mail_step.py):
+on yes, that step of the walkthrough opens filled in from the message, dated by its day of receipt. The view opens
+on such a message when there is one.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
     from dpo_tui.services.intake import Original
+    from dpo_tui.services.mail_answers import StepOffer
 
 
 def original_text(o: Original) -> Text:
@@ -43,6 +49,7 @@ class OriginalsScreen(DpoModal[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "save_copy", "Save a copy", id="originals.save"),
+        Binding("r", "record_step", "Record as the awaited step", id="originals.record"),
         Binding("escape", "close", "Close", id="originals.close"),
     ]
 
@@ -51,6 +58,7 @@ class OriginalsScreen(DpoModal[bool]):
         self.ref = ref
         self.version = version
         self.originals: list[Original] = []
+        self.offers: dict[int, StepOffer] = {}  # file id -> the step it may answer
         self.changed = False
         self.saved: list[Path] = []
 
@@ -67,21 +75,24 @@ class OriginalsScreen(DpoModal[bool]):
 
         ref, version = self.ref, self.version
 
-        def read(w: Any) -> tuple[list[Original], bool]:
+        def read(w: Any) -> tuple[list[Original], bool, list[StepOffer]]:
             from dpo_tui.services.casework import StaleCase
+            from dpo_tui.services.mail_answers import offers
 
             intake = Intake(w)
             originals = intake.originals(ref)
+            found = offers(w, ref)  # before marking read: an offer says whether its message was unread
             try:
                 detail = intake.mark_read(ref, version=version)
             except StaleCase:  # changed since the case screen loaded: these messages are read now all the same
                 detail = intake.mark_read(ref, version=w.version_of(ref))
-            return originals, detail.version != version
+            return originals, detail.version != version, found
 
         self.call_in_thread(read, self._show, group="originals-load")
 
-    def _show(self, loaded: tuple[list[Original], bool]) -> None:
-        self.originals, self.changed = loaded
+    def _show(self, loaded: tuple[list[Original], bool, list[StepOffer]]) -> None:
+        self.originals, self.changed, found = loaded
+        self.offers = {o.file_id: o for o in found}
         options = self.query_one("#originals-list", OptionList)
         options.clear_options()
         for o in self.originals:
@@ -90,7 +101,10 @@ class OriginalsScreen(DpoModal[bool]):
             line.append_text(literal(" ".join(subject.split()), "dim"))
             options.add_option(Option(line, id=str(o.file_id)))
         if self.originals:
-            options.highlighted = len(self.originals) - 1  # the newest first in view
+            ids = [o.file_id for o in self.originals]
+            offered = [i for i in ids if i in self.offers]
+            # the newest message that may answer the awaited step, else the newest
+            options.highlighted = ids.index(offered[-1]) if offered else len(self.originals) - 1
             options.focus()
         else:
             self.query_one("#original-body", Static).update(Text("No message was received through intake on this case.", style="dim"))
@@ -104,7 +118,37 @@ class OriginalsScreen(DpoModal[bool]):
     def _highlighted(self) -> None:
         o = self.current
         if o is not None:
-            self.query_one("#original-body", Static).update(original_text(o))
+            offer = self.offers.get(o.file_id)
+            if offer is None:
+                self.query_one("#original-body", Static).update(original_text(o))
+                return
+            from dpo_tui.tui.modals.mail_step import offer_banner
+
+            body = offer_banner(offer)
+            body.append_text(original_text(o))
+            self.query_one("#original-body", Static).update(body)
+
+    def action_record_step(self) -> None:
+        """Record as <step>? for the message showing, when it may answer what the case awaits."""
+        o = self.current
+        offer = self.offers.get(o.file_id) if o is not None else None
+        if offer is None:
+            self.show_problem("This message is not an answer the case awaits (it waits for nothing, or not for this).")
+            return
+        self.show_problem("")
+        self.run_flow(self._record(offer))
+
+    async def _record(self, offer: StepOffer) -> None:
+        from dpo_tui.services.mail_answers import offers
+        from dpo_tui.tui.modals.mail_step import record_flow
+
+        detail = await record_flow(self, self.ref, offer)
+        if detail is None:
+            return
+        self.changed = True
+        self.offers = {o.file_id: o for o in await self.in_thread(lambda w: offers(w, self.ref))}
+        self._highlighted()
+        self.app.notify(f"{self.ref}: recorded as {offer.label}, arrived {offer.received.isoformat()} (message #{offer.file_id}).", markup=False)
 
     def action_save_copy(self, folder: Path | None = None) -> None:
         from dpo_tui.services.intake import Intake

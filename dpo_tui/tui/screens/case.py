@@ -203,6 +203,9 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         self._holds = kept.holds
         self._purged = (kept.purged_at, kept.purge_action) if kept.purged_at else None
         self.show_detail(detail)
+        from dpo_tui.tui.modals.mail_step import offer_unread
+
+        offer_unread(self, detail)  # an unread message that may answer what the case awaits: "Record as …?" once
 
     @property
     def holds(self) -> tuple[Any, ...]:

@@ -3,8 +3,9 @@
 For each item: sender, subject, day of receipt (and where it came from), the rights detected with the phrases that
 triggered them, whether intake was confident, and the text, all shown literally. Keys: enter logs it as a case
 (the new-request form, filled in from the message), `a` attaches it to an existing case (reference completed as
-you type), `x` dismisses it with a reason, `f` fetches new mail from the IMAP mailbox in the settings (in a worker,
-with a progress bar and a one-line result). Every decision goes through the intake service (`services/intake.py`):
+you type), `x` dismisses it with a reason, `L` logs every confident item at once after a confirmation (the rule and the
+service verb `dpo-tui import --log-confident` uses; in a worker, ending with a one-line result), `f` fetches new
+mail from the IMAP mailbox in the settings (in a worker, with a progress bar and a one-line result). Every decision goes through the intake service (`services/intake.py`):
 one transaction with its audit event, refused when someone else decided the item meanwhile.
 """
 
@@ -29,7 +30,7 @@ from dpo_tui.tui.text import clean, literal
 from dpo_tui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from dpo_tui.services.intake import ImportSummary, TriageItem
+    from dpo_tui.services.intake import ConfidentResult, ImportSummary, TriageItem
 
 BASIS = {
     "received_header": "from the receiving server's Received: header",
@@ -127,6 +128,19 @@ def summary_line(summary: ImportSummary) -> str:
     return f"Fetched {len(summary.results)} message(s): {words}"
 
 
+def confident_line(done: ConfidentResult) -> str:
+    n = len(done.created)
+    words = f"Logged {n} case{'s' * (n != 1)}"
+    if done.created:
+        words += f" ({done.created[0]}{'…' + done.created[-1] if n > 1 else ''})"
+    words += f"; {done.remaining} item{'s' * (done.remaining != 1)} still need{'s' * (done.remaining == 1)} triage"
+    if done.kept:
+        words += f" ({done.kept} kept: the sender now has an open case)"
+    if done.refused:
+        words += f"; not logged: {clean('; '.join(done.refused))}"
+    return words
+
+
 class RefSuggester(Suggester):
     """Completes a case reference from the queue's reader (references that start with what was typed)."""
 
@@ -151,6 +165,7 @@ class TriageScreen(DpoScreen[None]):
         Binding("enter", "log", "Log as case", id="triage.log"),
         Binding("a", "attach", "Attach to case", id="triage.attach"),
         Binding("x", "dismiss_item", "Dismiss", id="triage.dismiss"),
+        Binding("L", "log_confident", "Log all confident", id="triage.log_confident"),
         Binding("f", "fetch", "Fetch mail", id="triage.fetch"),
         Binding("r", "reload", "Reload", id="triage.reload"),
     ]
@@ -197,7 +212,7 @@ class TriageScreen(DpoScreen[None]):
         options.add_options([Option(item_line(i), id=str(i.id)) for i in items])
         n = len(items)
         title = Text(f"Intake triage · {n} message{'s' if n != 1 else ''} to decide", style="bold")
-        title.append("   enter log · a attach · x dismiss · f fetch mail", style="dim")
+        title.append("   enter log · a attach · x dismiss · L log all confident · f fetch mail", style="dim")
         self.query_one("#triage-title", Static).update(title)
         if items:
             ids = [i.id for i in items]
@@ -307,6 +322,35 @@ class TriageScreen(DpoScreen[None]):
                       hint="The message stays stored with the reason; enter dismisses, escape cancels"),
             answered,
         )  # fmt: skip
+
+    # ---- logging every confident item -------------------------------------------------------
+
+    def action_log_confident(self) -> None:
+        confident = sum(1 for i in self.items if i.confident)
+        if not confident:
+            self._result("No confident item to log: each needs the DPO's decision (enter, a or x).")
+            return
+        self.run_flow(self._log_confident_flow(confident, len(self.items) - confident))
+
+    async def _log_confident_flow(self, confident: int, doubtful: int) -> None:
+        from dpo_tui.services.intake import Intake
+        from dpo_tui.tui.modals.prompts import ConfirmScreen
+
+        question = Text(
+            f"Log all {confident} confident item{'s' * (confident != 1)} as new cases? "
+            f"{doubtful} item{'s' * (doubtful != 1)} not confident will stay \"needs triage\"."
+        )
+        question.append("\nEach is logged as `dpo-tui import --log-confident` would: an item whose sender now has an "
+                        "open case stays in triage.", style="dim")  # fmt: skip
+        if not await self.app.push_screen_wait(ConfirmScreen(question, "y or enter: log them · n or escape: cancel")):
+            return
+        self._result(f"Logging {confident} confident item{'s' * (confident != 1)}…")
+        self.call_in_thread(lambda w: Intake(w).log_confident(), self._logged_confident, group="triage-write")
+
+    def _logged_confident(self, done: ConfidentResult) -> None:
+        self._result(confident_line(done))
+        self.load()
+        self.app.check_for_changes(force=True)
 
     # ---- fetching --------------------------------------------------------------------------
 

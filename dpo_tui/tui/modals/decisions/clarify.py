@@ -22,12 +22,14 @@ from dpo_tui.tui.modals.decisions.walk import (
     LETTER_FOR,
     Outcome,
     Walk,
+    message_date,
     parse_day,
 )
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
     from dpo_tui.services.casework import Casework
+    from dpo_tui.services.mail_answers import StepOffer
 
 
 class ClarifyScreen(Walk):
@@ -36,6 +38,12 @@ class ClarifyScreen(Walk):
         "UK access requests: the clock stops from the day a question needed to identify the information is sent "
         "until the answer arrives (both days count). A question about format only does not stop it."
     )
+
+    def __init__(self, ref: str, *, message: StepOffer | None = None) -> None:
+        super().__init__(ref)
+        # A reply that may answer the question (services/mail_answers.py): its text prefills the answer, the date
+        # is its day of receipt and the audit event names it.
+        self.message = message
 
     def read(self, casework: Casework) -> None:
         from dpo_tui.services.decisions import open_question
@@ -49,8 +57,15 @@ class ClarifyScreen(Walk):
             yield Label(f"Question sent {fmt_iso(self.question.asked_on)}", classes="category")
             yield Static(literal(self.question.question), id="question-sent")
             yield Label("Answer received", classes="category")
-            yield TextArea(id="answer")
-            yield from self.date_input("on", "Answer arrived on")
+            if self.message is None:
+                yield TextArea(id="answer")
+                yield from self.date_input("on", "Answer arrived on")
+                return
+            from dpo_tui.services.mail_answers import default_answer
+
+            # The sender's text, as a starting point the DPO may shorten to a summary.
+            yield TextArea(self.message.text or default_answer(self.message), id="answer")
+            yield from message_date(self.message, "Answer arrived on")
             return
         effect = (
             "This case's clock stops while the question is unanswered."
@@ -99,6 +114,11 @@ class ClarifyScreen(Walk):
         ref, on_, version = self.ref, parse_day(self.value("#on"), "date"), self.detail.version
         if self.question:
             answer = self.value("#answer")
+            if self.message is not None:
+                from dpo_tui.services.mail_answers import record_from_message
+
+                file_id = self.message.file_id
+                return lambda w: Outcome(record_from_message(w, ref, file_id, answer=answer, version=version))
             return lambda w: Outcome(dec.record_clarification_answer(w, ref, answer, on_, version=version))
         question, purpose = self.value("#question"), self.radio("#purpose") or "identify"
         return lambda w: Outcome(

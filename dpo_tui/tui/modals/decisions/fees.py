@@ -28,12 +28,14 @@ from dpo_tui.tui.modals.decisions.walk import (
     LETTER_FOR,
     Outcome,
     Walk,
+    message_date,
     parse_day,
 )
 from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
     from dpo_tui.services.casework import Casework
+    from dpo_tui.services.mail_answers import StepOffer
 
 
 class FeeScreen(Walk):
@@ -143,6 +145,12 @@ class FeePaidScreen(Walk):
     TITLE_TEXT = "Fee paid on {ref}"
     LAW = "Under UK GDPR the month runs from the day the fee arrives; record the date it actually arrived."
 
+    def __init__(self, ref: str, *, message: StepOffer | None = None) -> None:
+        super().__init__(ref)
+        # A message that says the fee was paid (services/mail_answers.py): the date is its day of receipt and the
+        # audit event names it.
+        self.message = message
+
     def body(self) -> ComposeResult:
         fee = DecisionRecord.from_json(self.detail.decision).fee
         total = (fee.total if fee else None) or ""
@@ -151,7 +159,10 @@ class FeePaidScreen(Walk):
         with Horizontal(classes="row"):
             yield Label("Amount received", classes="field")
             yield Input(str(total), id="amount", restrict=r"[0-9.]*")
-        yield from self.date_input("on", "Received on")
+        if self.message is None:
+            yield from self.date_input("on", "Received on")
+            return
+        yield from message_date(self.message, "Received on")
 
     def problem(self) -> str | None:
         fee = DecisionRecord.from_json(self.detail.decision).fee
@@ -177,6 +188,11 @@ class FeePaidScreen(Walk):
 
         ref, amount, on_ = self.ref, self.value("#amount"), parse_day(self.value("#on"), "received on")
         version = self.detail.version
+        if self.message is not None:
+            from dpo_tui.services.mail_answers import record_from_message
+
+            file_id = self.message.file_id
+            return lambda w: Outcome(record_from_message(w, ref, file_id, amount=amount, version=version))
         return lambda w: Outcome(dec.record_fee_paid(w, ref, amount, on_, version=version))
 
 

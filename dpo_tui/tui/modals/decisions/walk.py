@@ -50,6 +50,16 @@ class Outcome:
     next_step: str | None = None  # the assessment chains into "fee" or "refuse"/"refuse_partial"
 
 
+def message_date(message: Any, label: str) -> ComposeResult:
+    """The date field of a step recorded from a message (services/mail_answers.StepOffer): its day of receipt, shown
+    and not editable (another day would be a manual entry), with which message it is."""
+    with Horizontal(classes="row"):
+        yield Label(label, classes="field")
+        yield Input(value=message.received.isoformat(), id="on", disabled=True)
+    yield Static(Text(f"From the message of {fmt(message.received)} (#{message.file_id}): its day of receipt.", style="dim"),
+                 id="from-message")  # fmt: skip
+
+
 def parse_day(text: str, what: str) -> date:
     """The domain's one date parser, with the walkthroughs' wording for an empty date."""
     return parse_date(text, what, missing="the date is required (YYYY-MM-DD)")

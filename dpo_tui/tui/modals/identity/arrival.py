@@ -12,6 +12,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from dpo_tui.domain.dates import fmt, parse_date
 from dpo_tui.domain.errors import DomainError
 from dpo_tui.domain.records import IdentityRecord
+from dpo_tui.intake.answers import is_id_file
 from dpo_tui.tui.modals.identity.step import Step
 from dpo_tui.tui.text import literal
 
@@ -34,15 +35,18 @@ class ArrivalStep(Step):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="got-waiting", classes="hint")
+        message = self.walk.message
         yield Label("Date it arrived (YYYY-MM-DD): the clock starts here (UK)")
-        yield Input(self.walk.today().isoformat(), id="got-on")
+        # From a message: its day of receipt, not to be changed here (a different day is a manual entry).
+        yield Input((message.received if message else self.walk.today()).isoformat(), id="got-on", disabled=message is not None)
         yield Label("What was seen (document type, e.g. 'passport sighted') — never the document or its number")
         yield Input(id="got-seen")
         yield Label("Which details matched")
         yield Input(id="got-matched")
         yield Label("Checked by")
         yield Input(self.walk.app.settings.user_name, id="got-by")
-        yield Checkbox("A copy of a document was received", id="got-copy")
+        copied = message is not None and any(is_id_file(n, t) for n, t, _ in message.attachments)
+        yield Checkbox("A copy of a document was received", copied, id="got-copy")
         yield Checkbox("Any copy has been deleted (dpo-tui never keeps ID documents)", id="got-deleted")
         with Vertical(id="got-authority-box", classes="step"):
             yield Label("Evidence of authority that arrived")
@@ -66,6 +70,12 @@ class ArrivalStep(Step):
         overdue = since is not None and waited > limit
         if overdue:
             lines.append(f"⚑ No reply for more than {limit} days (policy): you may close the case as no response.")
+        message = self.walk.message
+        if message is not None:
+            lines.append(
+                f"Recording from the message of {fmt(message.received)} (#{message.file_id}): it arrived on its day of "
+                "receipt."
+            )
         self.query_one("#got-waiting", Static).update(literal("\n".join(lines)))
         self.query_one("#got-noresponse").display = overdue
         self.query_one("#got-authority-box").display = ident.authority.needed
@@ -84,11 +94,18 @@ class ArrivalStep(Step):
             return
         ref = walk.detail.ref
         args = dict(
-            on=on_, seen=self.val("#got-seen"), matched=self.val("#got-matched"), checked_by=self.val("#got-by"),
+            seen=self.val("#got-seen"), matched=self.val("#got-matched"), checked_by=self.val("#got-by"),
             copy_received=bool(self.val("#got-copy")), copy_deleted=bool(self.val("#got-deleted")),
             authority_evidence=self.val("#got-authority") or None, authority_on=auth_on, version=walk.detail.version,
         )  # fmt: skip
-        walk.record(lambda w: idv.record_received(w, ref, **args), lambda d: walk.show_step(6, remember=False))
+        message = walk.message
+        if message is not None:
+            from dpo_tui.services.mail_answers import record_from_message
+
+            file_id = message.file_id
+            walk.record(lambda w: record_from_message(w, ref, file_id, **args), lambda d: walk.show_step(6, remember=False))
+            return
+        walk.record(lambda w: idv.record_received(w, ref, on=on_, **args), lambda d: walk.show_step(6, remember=False))
 
     @on(Button.Pressed, "#got-outcome")
     def _other_outcome(self) -> None:

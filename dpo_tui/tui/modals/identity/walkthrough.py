@@ -34,6 +34,7 @@ from dpo_tui.tui.text import literal
 
 if TYPE_CHECKING:
     from dpo_tui.services.casework import Casework
+    from dpo_tui.services.mail_answers import StepOffer
     from dpo_tui.services.views import CaseDetail
 
 
@@ -53,9 +54,12 @@ def start_step(detail: CaseDetail) -> int:
 class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
     BINDINGS = [Binding("escape", "back", "Back / close", id="identity.back")]
 
-    def __init__(self, detail: CaseDetail) -> None:
+    def __init__(self, detail: CaseDetail, *, message: StepOffer | None = None) -> None:
         super().__init__()
         self.detail = detail  # the case as last saved
+        # A message that may be the identity evidence (services/mail_answers.py): step 5 records from it, dated by
+        # its day of receipt, and the audit event names it.
+        self.message = message
         self.step = 1  # the number of the step showing
         self.history: list[int] = []  # the steps escape goes back through (cleared by a save)
         self._changed = False  # something was saved: the case screen reloads
@@ -127,7 +131,10 @@ class IdentityWalkthrough(DpoModal["CaseDetail | None"]):
         self._title(f"Verify identity — {self.detail.ref} · step {number} of 6: {step.TITLE}")
         self._law(rules.LAW[number])
         step.prepare()
-        step.query_one(step.FIRST).focus()
+        first = step.query_one(step.FIRST)
+        if first.disabled:  # a date fixed by the message it came in: the first field that can be typed in
+            first = next((w for w in step.query("*") if w.focusable), first)
+        first.focus()
 
     def finish(self, summary: str, letter: str | None) -> None:
         """The end of a path: step 4 with what was recorded and the letter `letter` (None: no letter)."""
