@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import OptionList
 
-from dpo_tui.domain.dates import fmt
 from dpo_tui.tui.text import literal
+from dpo_tui.tui.widgets.case_tabs.attachments import AttachmentsTab
 
 if TYPE_CHECKING:
     from dpo_tui.services.casework import Casework
@@ -33,78 +32,6 @@ BINDINGS: list[Binding] = [
     Binding("p", "pack", "Build pack", id="case.pack"),
     Binding("D", "deliver", "Mark delivered", id="case.deliver"),
 ]
-
-
-def _size(n: int) -> str:
-    return f"{n} B" if n < 1024 else f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
-
-
-def attachment_line(a: Any) -> Text:
-    t = Text(f"#{a.id} ", style="dim")
-    t.append_text(literal(a.name))
-    t.append(f"  {_size(a.size)}", style="dim")
-    if a.kind == "received_message":
-        t.append("  received", style="dim")
-    elif a.withheld:
-        t.append("  withheld", style="bold red")
-    elif a.kind == "redacted":
-        t.append(f"  redacted copy of #{a.original_id}", style="green")
-    elif a.copy_id:
-        t.append("  original (not sent)", style="yellow")
-    return t
-
-
-def render_attachments(screen: Any, d: CaseDetail) -> None:
-    ol = screen.query_one("#attachments-list", OptionList)
-    keep = ol.highlighted_option.id if ol.highlighted_option is not None else None
-    ol.clear_options()
-    ol.add_options([Option(attachment_line(a), id=str(a.id)) for a in d.attachments])
-    ids = [str(a.id) for a in d.attachments]
-    if ids:
-        ol.highlighted = ids.index(keep) if keep in ids else 0
-    sent = sum(1 for a in d.attachments if a.sent)
-    head = f"{len(d.attachments)} attachment(s), {sent} to send" if d.attachments else "Nothing attached yet. A attaches a file."
-    screen.query_one("#attachments-progress", Static).update(Text(head, style="bold"))
-    render_attachment_detail(screen, d)
-
-
-def render_attachment_detail(screen: Any, d: CaseDetail | None) -> None:
-    t = Text()
-    a = selected_attachment(screen, d)
-    if a is not None:
-        t.append("SHA-256 ", style="bold")
-        t.append(a.sha256)
-        if a.item_label:
-            t.append("\nFound by ", style="bold")
-            t.append_text(literal(a.item_label))
-        t.append(f"\nAdded {fmt(a.created_at.date())} by ")
-        t.append_text(literal(a.created_by))
-        t.append("\n")
-    if d is not None and d.redactions:
-        t.append("\nRedaction log\n", style="bold underline")
-        for r in d.redactions:
-            t.append_text(literal(f"{r.file_name}: {r.action}: {r.what}; {r.reason_text}; {r.by}, {r.at.date().isoformat()}"))
-            t.append("\n")
-    if d is not None and d.packs:
-        t.append("\nPacks\n", style="bold underline")
-        for p in d.packs:
-            t.append_text(literal(f"#{p.id} {p.file_name}: {p.files} files, built {fmt(p.built_at.date())}; manifest {p.manifest_sha256[:16]}…"))
-            t.append("\n")
-    if d is not None and d.deliveries:
-        t.append("\nDelivered\n", style="bold underline")
-        for dv in d.deliveries:
-            t.append_text(literal(f"{fmt(dv.delivered_on)} by {dv.channel}: {dv.what}" + (f" ({dv.reason})" if dv.reason else "")))
-            t.append("\n")
-    screen.query_one("#attachments-detail", Static).update(t)
-
-
-def selected_attachment(screen: Any, d: CaseDetail | None) -> Any:
-    if d is None:
-        return None
-    lists = screen.query("#attachments-list").results(OptionList)
-    ol = next(lists, None)
-    option = ol.highlighted_option if ol is not None else None
-    return next((a for a in d.attachments if str(a.id) == option.id), None) if option is not None else None
 
 
 class PackActions:
@@ -164,7 +91,7 @@ class PackActions:
             me.query_one("#attachments-list", OptionList).focus()
             self.app.notify("Pick an attachment, then press X again.", markup=False)
             return
-        a = selected_attachment(me, d)
+        a = me.query_one(AttachmentsTab).selected
         if a is None:
             self.app.notify("No attachment selected.", markup=False)
             return
