@@ -4,7 +4,7 @@ How to extend it (walkthroughs, checklist, letters, export): add a `Binding(key,
 to `CaseScreen.BINDINGS` and an `action_…` method. Inside it, `self.detail` is the current `CaseDetail` (None until
 loaded), `self.ref` the reference, `self.selected_item_key` the checklist item under the cursor. To change the case,
 call `self.call_service(lambda casework: casework.some_verb(self.ref, ..., version=self.detail.version), done="…")`: it runs
-in a thread, shows the `CaseDetail` the verb returns (or reloads), and reports errors. `refresh_case()` reloads from
+in a thread, shows the `CaseDetail` the verb returns (or reloads), and reports errors. `load()` reloads from
 the database; `show_detail(detail)` re-renders from a detail you already have.
 
 Everything a requester wrote is rendered with `literal()`: never as markup, never as escape sequences.
@@ -123,10 +123,10 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
     def active_tab(self) -> str:
         return self.query_one(TabbedContent).active
 
-    def refresh_case(self) -> Worker[None]:
+    def load(self) -> Worker[None]:
         """Reload the case from the database (in a thread) and re-render every part of the screen."""
         self._load_seq += 1
-        return self._load(self._load_seq)
+        return self._read(self._load_seq)
 
     def show_detail(self, detail: CaseDetail) -> None:
         """Re-render from a CaseDetail you already have (e.g. the one a service verb returned)."""
@@ -147,7 +147,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
     # ---- loading and service calls (thread workers; failures reach worker_failed) --------------
 
-    def _load(self, seq: int) -> Worker[None]:
+    def _read(self, seq: int) -> Worker[None]:
         # Not exclusive: an older answer arriving late is dropped in _loaded.
         known = self._regime_name
 
@@ -184,7 +184,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
             if result is not None and hasattr(result, "deadline"):
                 self.show_detail(result)
             else:
-                self.refresh_case()
+                self.load()
             if done:
                 self.app.notify(done, markup=False)
 
@@ -200,18 +200,17 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
             return
         self.show_error(error)
         if worker.group == "case-service":
-            self.refresh_case()  # show the case as it now is
+            self.load()  # show the case as it now is
 
     def action_letters(self) -> None:
         from dpo_tui.tui.modals.letter import LetterScreen
 
         version = self._detail.version if self._detail else None
-        self.app.push_screen(LetterScreen(self.ref, version=version), lambda saved: self.refresh_case() if saved else None)
+        self.app.push_screen(LetterScreen(self.ref, version=version), lambda saved: self.load() if saved else None)
 
     def action_undo(self) -> None:
         """Undo the last action on the case, after a confirmation that says what will be undone (or why not)."""
-        if self._detail is None:
-            self.app.notify("The case is still loading.", markup=False)
+        if self.loaded_detail() is None:
             return
         from dpo_tui.services import undo as undoing
 
@@ -240,9 +239,8 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
     def action_hold(self) -> None:
         """Place a legal hold (reason, review date; this case or all the requester's), or release one."""
-        d = self._detail
+        d = self.loaded_detail()
         if d is None:
-            self.app.notify("The case is still loading.", markup=False)
             return
         if not self._holds:
             self._place_hold()
@@ -269,7 +267,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         def placed(view: Any) -> None:
             if view is not None:
                 self.app.notify(f"Hold #{view.id} placed on {view.target}.", markup=False)
-                self.refresh_case()
+                self.load()
 
         self.app.push_screen(HoldScreen(d.ref, d.version, str(d.requester.get("email") or "")), placed)
 
@@ -290,22 +288,22 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
         self.app.push_screen(AskScreen(f"Why does hold #{hold_id} end?", placeholder="the claim settled, ..."), answered)
     def action_follow_up(self) -> None:
-        if self._detail is None:
-            self.app.notify("The case is still loading.", markup=False)
+        d = self.loaded_detail()
+        if d is None:
             return
         from dpo_tui.tui.modals.follow_up import FollowUpScreen
 
-        self.app.push_screen(FollowUpScreen(self.ref, self._detail.version), lambda changed: self.refresh_case() if changed else None)
+        self.app.push_screen(FollowUpScreen(self.ref, d.version), lambda changed: self.load() if changed else None)
 
     def action_originals(self) -> None:
         """The messages kept with the case as received: headers and text literally; reading them clears the
         queue's unread / chaser marker."""
-        if self._detail is None:
-            self.app.notify("The case is still loading.", markup=False)
+        d = self.loaded_detail()
+        if d is None:
             return
         from dpo_tui.tui.modals.original import OriginalsScreen
 
-        self.app.push_screen(OriginalsScreen(self.ref, self._detail.version), lambda changed: self.refresh_case() if changed else None)
+        self.app.push_screen(OriginalsScreen(self.ref, d.version), lambda changed: self.load() if changed else None)
 
     def action_export(self) -> None:
         from dpo_tui.tui.modals.export import ExportScreen
@@ -335,7 +333,8 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
     # ---- issue 15: exemption log, erasure, balancing test, complaints, CCPA repeat (tui/modals/law.py) ----------
 
-    def _loaded_detail(self) -> CaseDetail | None:
+    def loaded_detail(self) -> CaseDetail | None:
+        """The case on screen, or None after telling the DPO it is still loading (what every key checks first)."""
         if self._detail is None:
             self.app.notify("The case is still loading.", markup=False)
         return self._detail
@@ -364,7 +363,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
     def action_exemptions(self) -> None:
         from dpo_tui.tui.modals.law import ExemptionLogScreen
 
-        d = self._loaded_detail()
+        d = self.loaded_detail()
         if d is None:
             return
         if d.kind == "complaint":
@@ -375,7 +374,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
     def action_erasure(self) -> None:
         from dpo_tui.tui.modals.law import ErasureScreen
 
-        d = self._loaded_detail()
+        d = self.loaded_detail()
         if d is None:
             return
         if "erasure" not in d.rights or d.kind == "complaint":
@@ -387,7 +386,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         from dpo_tui.domain.objection import balancing_refusal, recorded_direct_marketing
         from dpo_tui.tui.modals.law import balancing_form
 
-        d = self._loaded_detail()
+        d = self.loaded_detail()
         if d is None:
             return
         if "objection" not in d.rights or d.kind == "complaint":
@@ -407,7 +406,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         record its outcome once acknowledged."""
         from dpo_tui.tui.modals import law
 
-        d = self._loaded_detail()
+        d = self.loaded_detail()
         if d is None:
             return
         today = self.app.today().isoformat()
@@ -415,7 +414,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
             def logged(c: CaseDetail | None) -> None:
                 if c is not None:
-                    self.refresh_case()
+                    self.load()
                     self.app.notify(f"Complaint {c.ref} logged about {d.ref}.", markup=False)
                     self.app.open_case(c.ref)
 
@@ -433,7 +432,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         from dpo_tui.services.decisions import related_cases
         from dpo_tui.tui.modals.law import repeat_form
 
-        d = self._loaded_detail()
+        d = self.loaded_detail()
         if d is None:
             return
         if d.regime != "ccpa":
@@ -454,9 +453,8 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         """Reopen a closed case into work, with a reason (audited: `case.reopened`)."""
         from dpo_tui.tui.modals.checklist import TextPrompt
 
-        detail = self.detail
+        detail = self.loaded_detail()
         if detail is None:
-            self.app.notify("The case is still loading.", markup=False)
             return
         if detail.is_open:
             self.app.notify(f"{detail.ref} is open ({status_words(detail.status)}): nothing to reopen.", markup=False)
@@ -491,16 +489,9 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_case()
+        self.load()
 
     # ---- actions ---------------------------------------------------------------------------
-
-    def action_back(self) -> None:
-        if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-
-    def action_reload(self) -> None:
-        self.refresh_case()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
@@ -518,15 +509,15 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         tabs.active = TAB_IDS[(i + step) % len(TAB_IDS)]
 
     def action_explain(self) -> None:
-        if self._detail is None:
-            self.app.notify("The case is still loading.", markup=False)
+        d = self.loaded_detail()
+        if d is None:
             return
-        self.app.push_screen(ExplainScreen(self._detail.ref, self._detail.deadline))
+        self.app.push_screen(ExplainScreen(d.ref, d.deadline))
 
     def action_verify(self) -> None:
         """The identity verification walkthrough (issue 5); the case is re-shown from what it returns."""
-        if self._detail is None:
-            self.app.notify("The case is still loading.", markup=False)
+        d = self.loaded_detail()
+        if d is None:
             return
         from dpo_tui.tui.modals.identity import IdentityWalkthrough
 
@@ -537,15 +528,15 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
             if detail is not None:
                 self.show_detail(detail)
             else:
-                self.refresh_case()
+                self.load()
 
-        self.app.push_screen(IdentityWalkthrough(self._detail), done)
+        self.app.push_screen(IdentityWalkthrough(d), done)
 
     def action_note(self) -> None:
-        if self._detail is None:
-            self.app.notify("The case is still loading.", markup=False)
+        d = self.loaded_detail()
+        if d is None:
             return
-        ref, version = self._detail.ref, self._detail.version
+        ref, version = d.ref, d.version
 
         def saved(text: str | None) -> None:
             if text:

@@ -38,13 +38,15 @@ class PackActions:
     """Mixed into CaseScreen: the response pack's key actions."""
 
     detail: CaseDetail | None
+    if TYPE_CHECKING:
+
+        def loaded_detail(self) -> CaseDetail | None: ...  # CaseScreen's: None after saying the case is loading
     selected_item_key: str | None
     app: DpoApp
 
     def _ready(self, *, open_only: bool = True) -> CaseDetail | None:
-        d = self.detail
+        d = self.loaded_detail()
         if d is None:
-            self.app.notify("The case is still loading.", markup=False)
             return None
         if open_only and not d.is_open:
             self.app.notify(f"{d.ref} is closed; reopen it to change its attachments.", severity="warning", markup=False)
@@ -73,7 +75,7 @@ class PackActions:
 
         def done(added: Any) -> None:
             if added:
-                me.refresh_case()
+                me.load()
                 self.app.notify(f"Attached {added[0].name} (sha256 {added[0].sha256[:12]}…).", markup=False)
 
         self.app.push_screen(AttachScreen(title, save), done)
@@ -102,7 +104,7 @@ class PackActions:
 
         def done(copy: Any) -> None:
             if copy is not None:
-                me.refresh_case()
+                me.load()
                 self.app.notify(f"Redacted copy {copy.name} made; the original will not be sent.", markup=False)
 
         def show(found: Any) -> None:
@@ -126,7 +128,7 @@ class PackActions:
             from dpo_tui.services.pack import build_pack
 
             def shown(result: Any) -> None:
-                me.refresh_case()
+                me.load()
                 self.app.push_screen(PassphraseScreen(result.path, result.passphrase, result.manifest_sha256, result.files))
 
             me.call_in_thread(lambda w: build_pack(w, ref, Path(folder.strip()).expanduser(), version=version), shown,
@@ -157,7 +159,7 @@ class PackActions:
 
         def done(delivery: Any) -> None:
             if delivery is not None:
-                me.refresh_case()
+                me.load()
                 self.app.notify(f"Delivered {delivery.delivered_on.isoformat()} by {delivery.channel}: the response date.", markup=False)
 
         title = Text(f"Mark the pack of {ref} delivered", style="bold")

@@ -120,7 +120,7 @@ async def _walkthrough(host: CaseScreen, which: str, show: Callable[[Any], None]
         step = outcome.next_step
         if step is None:
             if outcome.letter:
-                offer_letter(app, ref, outcome.letter, host.refresh_case, version=outcome.detail.version)
+                offer_letter(app, ref, outcome.letter, host.load, version=outcome.detail.version)
             else:
                 app.notify(f"{ref}: saved.", markup=False)
 

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from textual.widgets import TabPane
+from rich.console import RenderableType
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static, TabPane
 
 if TYPE_CHECKING:
     from dpo_tui.services.views import CaseDetail
@@ -35,4 +38,18 @@ class CaseTab(TabPane):
         raise NotImplementedError
 
 
-__all__ = ["CaseTab", "LoadedCase"]
+class TextTab(CaseTab):
+    """A tab that is one scrolling text, `#<tab id>-body`: the subclass says what it shows in `body(case)`."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("", id=f"{self.id}-body")
+
+    def body(self, case: LoadedCase) -> RenderableType:
+        raise NotImplementedError
+
+    def show(self, case: LoadedCase) -> None:
+        self.query_one(f"#{self.id}-body", Static).update(self.body(case))
+
+
+__all__ = ["CaseTab", "LoadedCase", "TextTab"]

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from dpo_tui.tui.formatting import summary_then_record
-from dpo_tui.tui.widgets.case_tabs import CaseTab, LoadedCase
+from dpo_tui.tui.widgets.case_tabs import LoadedCase, TextTab
 
 
-class IdentityTab(CaseTab):
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static("", id="identity-body")
-
-    def show(self, case: LoadedCase) -> None:
-        d = case.detail
-        body = self.query_one("#identity-body", Static)
-        if not d.identity:
-            body.update(Text("No identity check recorded yet.", style="dim"))
-            return
+class IdentityTab(TextTab):
+    def body(self, case: LoadedCase) -> RenderableType:
+        identity = case.detail.identity
+        if not identity:
+            return Text("No identity check recorded yet.", style="dim")
         from dpo_tui.domain.identity import describe
 
-        body.update(summary_then_record(describe(d.identity), d.identity))
+        return summary_then_record(describe(identity), identity)

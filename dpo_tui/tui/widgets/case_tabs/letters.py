@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.states import Direction
 from dpo_tui.tui.text import literal
-from dpo_tui.tui.widgets.case_tabs import CaseTab, LoadedCase
+from dpo_tui.tui.widgets.case_tabs import LoadedCase, TextTab
 
 
-class LettersTab(CaseTab):
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static("", id="letters-body")
-
-    def show(self, case: LoadedCase) -> None:
+class LettersTab(TextTab):
+    def body(self, case: LoadedCase) -> RenderableType:
         d = case.detail
-        body = self.query_one("#letters-body", Static)
         if not d.letters:
-            body.update(Text("No letters sent or received yet.", style="dim"))
-            return
+            return Text("No letters sent or received yet.", style="dim")
         table = Table(box=None, pad_edge=False, expand=True, show_edge=False)
         for col in ("Date", "Kind", "Channel", "Subject"):
             table.add_column(col, style="bold" if col == "Date" else None, no_wrap=col != "Subject")
@@ -36,4 +28,4 @@ class LettersTab(CaseTab):
                 literal(letter.channel.replace("_", " ")),
                 literal(letter.subject),
             )
-        body.update(table)
+        return table

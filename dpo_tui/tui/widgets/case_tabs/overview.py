@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.console import RenderableType
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from dpo_tui.domain.dates import fmt
 from dpo_tui.tui.formatting import rows_text, status_words, when
 from dpo_tui.tui.text import literal
-from dpo_tui.tui.widgets.case_tabs import CaseTab, LoadedCase
+from dpo_tui.tui.widgets.case_tabs import LoadedCase, TextTab
 
 
-class OverviewTab(CaseTab):
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static("", id="overview-body")
-
-    def show(self, case: LoadedCase) -> None:
+class OverviewTab(TextTab):
+    def body(self, case: LoadedCase) -> RenderableType:
         d = case.detail
         t = Text()
         if d.kind == "complaint":
@@ -82,4 +76,4 @@ class OverviewTab(CaseTab):
             t.append("\n")
             t.append_text(literal(n.body))
             t.append("\n\n")
-        self.query_one("#overview-body", Static).update(t)
+        return t
