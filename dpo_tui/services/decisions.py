@@ -47,7 +47,7 @@ from dpo_tui.domain.decisions import (
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.domain.lifecycle import CLOSED, Status, waited_too_long
 from dpo_tui.domain.records import Clarification, DecisionRecord
-from dpo_tui.domain.states import DecisionKind, RefusalScope
+from dpo_tui.domain.states import DecisionKind, Outcome, RefusalScope
 from dpo_tui.services.casework import Casework, load_case, lock_case
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
@@ -433,7 +433,7 @@ def _apply_refusal(
         )
     case.decision = d
     if scope == RefusalScope.WHOLE:
-        work.move(case, Status.REFUSED, reason=text, outcome=Status.REFUSED)
+        work.move(case, Status.REFUSED, reason=text, outcome=Outcome.REFUSED)
         case.final_response_on = on
     elif Status(case.status) is Status.NEW:
         work.move(case, Status.IN_PROGRESS, reason="refused in part", outcome=None)
@@ -784,8 +784,8 @@ def close_no_response(work: Casework, ref: str, *, version: int) -> CaseDetail:
         st = Status(case.status)
         if st not in (Status.AWAITING_FEE, Status.AWAITING_CLARIFICATION):
             raise DecisionRefused(f"{case.ref} is {st.label}, not awaiting a fee or clarification")
-        outcome = "fee_unpaid" if st is Status.AWAITING_FEE else "no_response"
-        work.move(case, Status.WITHDRAWN, reason=outcome.replace("_", " "), outcome=outcome)
+        outcome = Outcome.FEE_UNPAID if st is Status.AWAITING_FEE else Outcome.NO_RESPONSE
+        work.move(case, Status.WITHDRAWN, reason=outcome.label, outcome=outcome)
         work.refresh_deadline(s, case)
         work.record(s, case, "decision.closed_no_response", {"outcome": outcome})
         return work.finish(s, case)

@@ -3,7 +3,7 @@ a test asserts it equals the head of the migration scripts."""
 
 from dpo_tui.store.urls import DatabaseError
 
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0017"
 
 
 class MigrationRefused(DatabaseError):

@@ -8,6 +8,7 @@ from rich.console import RenderableType
 from rich.text import Text
 
 from dpo_tui.domain.dates import fmt
+from dpo_tui.domain.states import Outcome
 from dpo_tui.tui.formatting import rows_text, status_words, when
 from dpo_tui.tui.text import literal
 from dpo_tui.tui.widgets.case_tabs import LoadedCase, TextTab
@@ -42,7 +43,7 @@ class OverviewTab(TextTab):
             ("Status", Text(status_words(d.status) + (f" since {fmt(d.status_since.date())}" if d.status_since else ""))),
         ]
         if d.outcome and not d.is_open:
-            rows.append(("Outcome", literal(d.outcome.replace("_", " "))))
+            rows.append(("Outcome", Text(Outcome(d.outcome).label)))
         if d.final_response_on:
             rows.append(("Final response", Text(fmt(d.final_response_on))))
         t.append_text(rows_text(rows))
