@@ -127,9 +127,9 @@ def _reason(status: str, outcome: str | None, rec: DecisionRecord, ext_reason: s
         parts.append("refused: identity could not be verified")
     elif status == Status.REFUSED:
         parts.append("refused")
-    exempt = rec.exemptions  # entries as domain/exemptions.py writes them
+    exempt = rec.exemptions
     if exempt:
-        cites = sorted({str(e.get("citation")) for e in exempt})
+        cites = sorted({e.citation for e in exempt})
         parts.append(f"exemptions ({len(exempt)} item{'s' * (len(exempt) != 1)}): " + "; ".join(cites))
     for lapse in rec.lapses:
         if lapse.lapsed_due:
