@@ -6,6 +6,7 @@ import click
 
 from dpo_tui.cli.common import clean_errors, emit_json, open_casework
 from dpo_tui.domain.dates import parse_date
+from dpo_tui.domain.records import DecisionRecord
 from dpo_tui.text import clean
 
 
@@ -25,17 +26,17 @@ def list_(ctx: click.Context, ref: str, as_json: bool) -> None:
 
     work = open_casework(ctx)
     detail = work.get(ref, with_events=False)
-    log = list((detail.decision or {}).get("exemptions") or [])
+    log = DecisionRecord.from_json(detail.decision).exemptions
     offered = exemptions_for(detail.regime)
     if as_json:
-        emit_json({"ref": detail.ref, "regime": detail.regime, "log": log,
+        emit_json({"ref": detail.ref, "regime": detail.regime, "log": [e.to_json() for e in log],
                    "available": [{"key": e.key, "citation": e.citation, "label": e.label, "ncnd": e.ncnd,
                                   "needs_law": e.needs_law} for e in offered]})  # fmt: skip
         return
     click.echo(f"{detail.ref} [{detail.regime}]: {len(log)} exemption log entr{'y' if len(log) == 1 else 'ies'}")
     for e in log:
-        ncnd = ", neither confirm nor deny" if e.get("ncnd") else ""
-        click.echo(f"  {e['id']}. {clean(e['item'])} ({e['action']}) under {clean(e['citation'])}{ncnd}: {clean(e['reasoning'])}")
+        ncnd = ", neither confirm nor deny" if e.ncnd else ""
+        click.echo(f"  {e.id}. {clean(e.item)} ({e.action}) under {clean(e.citation)}{ncnd}: {clean(e.reasoning)}")
     click.echo("Available under this regime:")
     for e in offered:
         extra = " (may neither confirm nor deny)" if e.ncnd else ""
@@ -68,8 +69,8 @@ def add(ctx: click.Context, ref: str, item: str, action: str, key: str, reasonin
     if as_json:
         emit_json(case_to_json(detail))
     else:
-        entry = detail.decision["exemptions"][-1]
-        click.echo(f"{detail.ref}: exemption {entry['id']} logged ({entry['citation']})")
+        entry = DecisionRecord.from_json(detail.decision).exemptions[-1]
+        click.echo(f"{detail.ref}: exemption {entry.id} logged ({entry.citation})")
 
 
 @exemption.command("remove")

@@ -12,11 +12,13 @@ exceptions) and 1798.105(d) (deletion exceptions); 11 CCR 7024(d) (sensitive ide
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from dpo_tui.domain.errors import InvalidInput
+from dpo_tui.domain.records import ExemptionEntry
 
 ACTIONS = ("withheld", "redacted")
 
@@ -79,8 +81,8 @@ def find(regime: str, key: str) -> Exemption:
 def make_entry(
     regime: str, *, entry_id: int, item: str, action: str, exemption: str, reasoning: str, law: str, ncnd: bool,
     by: str, on: date,
-) -> dict[str, Any]:
-    """A validated log entry (JSON-ready). Raises InvalidInput naming the field at fault."""
+) -> ExemptionEntry:
+    """A validated log entry (stored with `to_json()`). Raises InvalidInput naming the field at fault."""
     what = " ".join((item or "").split())
     if not what:
         raise InvalidInput("item: say what is withheld or redacted (e.g. 'emails between the account managers')")
@@ -96,17 +98,15 @@ def make_entry(
     if ncnd and not ex.ncnd:
         raise InvalidInput(f"ncnd: {ex.citation} does not allow neither confirming nor denying that data is held")
     citation = f"{ex.citation}: {law_text}" if law_text else ex.citation
-    return {
-        "id": entry_id, "item": what, "action": action, "exemption": ex.key, "citation": citation, "label": ex.label,
-        "law": law_text or None, "reasoning": why, "ncnd": bool(ncnd), "by": by, "on": on.isoformat(),
-    }  # fmt: skip
+    return ExemptionEntry(id=entry_id, item=what, action=action, exemption=ex.key, citation=citation, label=ex.label,
+                          law=law_text or None, reasoning=why, ncnd=bool(ncnd), by=by, on=on)  # fmt: skip
 
 
-def letter_lines(entries: list[dict[str, Any]]) -> list[str]:
+def letter_lines(entries: Iterable[ExemptionEntry]) -> list[str]:
     """`emails with the account manager (withheld): DPA 2018 Sch 2 para 16 - third-party data`, NCND entries left
     out: a letter must not reveal what it neither confirms nor denies."""
     return [
-        f"{e['item']} ({e['action']}): {e['citation']}, {e['label'][0].lower() + e['label'][1:]}"
+        f"{e.item} ({e.action}): {e.citation}, {e.label[:1].lower() + e.label[1:]}"
         for e in entries
-        if not e.get("ncnd")
+        if not e.ncnd
     ]

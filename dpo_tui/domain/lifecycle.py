@@ -79,15 +79,6 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 
-PARTLY_REFUSED = "refused_in_part"  # the outcome of a case completed after refusing part of the request
-
-
-def completed_outcome(decision_kind: str | None) -> str:
-    """The outcome a case records when it is completed: a partial refusal (any right) is not a plain completion,
-    and the register must say so."""
-    return PARTLY_REFUSED if decision_kind == "refuse_in_part" else Status.COMPLETED.value
-
-
 def parse_status(value: str) -> Status:
     try:
         return Status(value)

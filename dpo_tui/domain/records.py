@@ -476,10 +476,82 @@ class Lapse:
     reason: str | None
 
 
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@dataclass(frozen=True)
+class ExemptionEntry:
+    """One entry of the exemption log, `decision["exemptions"]` (issue 15): an item withheld or redacted under an
+    exemption of the case's regime (domain/exemptions.py validates it: `make_entry`), who logged it and when."""
+
+    id: int
+    item: str
+    action: str  # withheld | redacted (domain/exemptions.ACTIONS)
+    exemption: str  # the exemption's key in the regime's list
+    citation: str  # its citation, with the law relied on where it needs one
+    label: str
+    reasoning: str
+    by: str
+    on: date | None
+    law: str | None = None
+    ncnd: bool = False  # neither confirm nor deny: letters leave the entry out
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> ExemptionEntry:
+        """Every stored shape is read: a missing key is empty (the first entries had no `label` or `law`)."""
+        return cls(_int(raw.get("id")), str(raw.get("item") or ""), str(raw.get("action") or ""),
+                   str(raw.get("exemption") or ""), str(raw.get("citation") or ""), str(raw.get("label") or ""),
+                   str(raw.get("reasoning") or ""), str(raw.get("by") or ""), _day(raw.get("on")),
+                   _text(raw.get("law")), bool(raw.get("ncnd")))  # fmt: skip
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored layout, keys in the order the log has always been written."""
+        return {
+            "id": self.id, "item": self.item, "action": self.action, "exemption": self.exemption,
+            "citation": self.citation, "label": self.label, "law": self.law, "reasoning": self.reasoning,
+            "ncnd": self.ncnd, "by": self.by, "on": _iso(self.on),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RepeatDecision:
+    """The DPO's decision on a CCPA repeat request to know (Civ. Code 1798.130(b)), `decision["ccpa_repeat"]`:
+    the earlier requests in the 12 months, decline or answer, and why."""
+
+    earlier: tuple[str, ...]
+    decision: str  # decline | answer
+    note: str
+    by: str
+    on: date | None
+    source: str  # the provision relied on
+
+    @property
+    def declined(self) -> bool:
+        return self.decision == "decline"
+
+    @classmethod
+    def from_json(cls, raw: Any) -> RepeatDecision | None:
+        if not isinstance(raw, Mapping) or not raw:
+            return None
+        earlier = raw.get("earlier")
+        return cls(tuple(str(r) for r in earlier) if isinstance(earlier, list | tuple) else (),
+                   str(raw.get("decision") or ""), str(raw.get("note") or ""), str(raw.get("by") or ""),
+                   _day(raw.get("on")), str(raw.get("source") or ""))  # fmt: skip
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "earlier": list(self.earlier), "decision": self.decision, "note": self.note, "by": self.by,
+            "on": _iso(self.on), "source": self.source,
+        }  # fmt: skip
+
+
 @dataclass(frozen=True)
 class DecisionRecord:
-    """`Case.decision`. Exemption log entries are kept as stored (their own module, domain/exemptions.py, reads
-    them); a CCPA repeat-request decision is in `raw["ccpa_repeat"]`."""
+    """`Case.decision`."""
 
     kind: DecisionKind | None = None
     assessment: AssessmentRecord | None = None
@@ -489,8 +561,9 @@ class DecisionRecord:
     extension: Extension | None = None
     clarifications: tuple[Clarification, ...] = ()
     lapses: tuple[Lapse, ...] = ()
-    exemptions: tuple[Mapping[str, Any], ...] = ()
+    exemptions: tuple[ExemptionEntry, ...] = ()
     erasure: Erasure | None = None
+    ccpa_repeat: RepeatDecision | None = None
     delay_reason: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -516,8 +589,9 @@ class DecisionRecord:
             extension=Extension.from_json(r.get("extension")),
             clarifications=tuple(Clarification.from_json(c) for c in clar if isinstance(c, Mapping)),
             lapses=lapses,
-            exemptions=tuple(e for e in r.get("exemptions") or () if isinstance(e, Mapping)),
+            exemptions=tuple(ExemptionEntry.from_json(e) for e in r.get("exemptions") or () if isinstance(e, Mapping)),
             erasure=Erasure.from_json(r.get("erasure")),
+            ccpa_repeat=RepeatDecision.from_json(r.get("ccpa_repeat")),
             delay_reason=_text(_first(r, "delay_reason", "delay")),
             raw=r,
         )
@@ -552,6 +626,6 @@ def decision_of(raw: Mapping[str, Any] | None) -> DecisionRecord:
 
 __all__ = [
     "DECISION_SCHEMA", "IDENTITY_SCHEMA", "AssessmentRecord", "Authority", "AuthorityContact", "Child", "Clarification", "DecisionRecord",
-    "Erasure", "Extension", "Fee", "FeeLine", "Ground", "IdentityFacts", "IdentityRecord", "KeptData", "Lapse", "Payment", "RecordTooNew",
-    "RefusedItem", "Refusal", "decision_of", "identity_of",
+    "Erasure", "ExemptionEntry", "Extension", "Fee", "FeeLine", "Ground", "IdentityFacts", "IdentityRecord", "KeptData", "Lapse", "Payment", "RecordTooNew",
+    "RefusedItem", "Refusal", "RepeatDecision", "decision_of", "identity_of",
 ]

@@ -20,6 +20,7 @@ from typing import Any
 
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import InvalidInput
+from dpo_tui.domain.states import Outcome
 from dpo_tui.text import clean, md_escape, md_inline
 from dpo_tui.services.case_json import case_to_json
 from dpo_tui.services.views import CaseDetail
@@ -78,7 +79,7 @@ def summary_model(detail: CaseDetail, *, verified: Any, today: date, generated_b
             ("Case type", f"complaint about {detail.about_ref}" if detail.kind == "complaint" else "request"),
             ("Complaints about it", ", ".join(detail.complaints)),
             ("Status", _words(detail.status)),
-            ("Outcome", _words(detail.outcome)),
+            ("Outcome", outcome.label if (outcome := Outcome.of(detail.outcome)) else ""),
             ("Regime", detail.regime),
             ("Calendar", f"{detail.country}{'-' + detail.subdivision if detail.subdivision else ''}"),
             ("Received", _d(detail.received)),

@@ -19,10 +19,9 @@ from typing import Any
 
 from dpo_tui.domain.clock import ClockState
 from dpo_tui.domain.errors import InvalidInput
-from dpo_tui.domain.identity import IdStatus
 from dpo_tui.domain.lifecycle import AWAITING, Status
 from dpo_tui.domain.records import DecisionRecord
-from dpo_tui.domain.states import RefusalScope
+from dpo_tui.domain.states import Outcome, RefusalScope
 from dpo_tui.text import csv_cell
 
 COLUMNS = (
@@ -124,13 +123,13 @@ def _reason(status: str, outcome: str | None, rec: DecisionRecord, ext_reason: s
         grounds = _refusal_grounds(rec)
         reasons = refusal.reasons_text
         parts.append(f"{scope}: " + "; ".join([*grounds, reasons] if reasons else grounds))
-    elif outcome == IdStatus.COULD_NOT_VERIFY:
+    elif outcome == Outcome.COULD_NOT_VERIFY:
         parts.append("refused: identity could not be verified")
     elif status == Status.REFUSED:
         parts.append("refused")
-    exempt = rec.exemptions  # entries as domain/exemptions.py writes them
+    exempt = rec.exemptions
     if exempt:
-        cites = sorted({str(e.get("citation")) for e in exempt})
+        cites = sorted({e.citation for e in exempt})
         parts.append(f"exemptions ({len(exempt)} item{'s' * (len(exempt) != 1)}): " + "; ".join(cites))
     for lapse in rec.lapses:
         if lapse.lapsed_due:
@@ -205,7 +204,7 @@ def register_rows(db: Any, *, today: date, date_from: date | None = None, date_t
             }  # fmt: skip
             yield _complaint_row(base, d, about, status, is_open, today_s)
             continue
-        reason = _reason(status, outcome, DecisionRecord.from_json(d), ext, due_s, final_s) if (d or ext or outcome == IdStatus.COULD_NOT_VERIFY or status == Status.REFUSED or (final_s and due_s and final_s > due_s)) else ""
+        reason = _reason(status, outcome, DecisionRecord.from_json(d), ext, due_s, final_s) if (d or ext or outcome == Outcome.COULD_NOT_VERIFY or status == Status.REFUSED or (final_s and due_s and final_s > due_s)) else ""
         extra = [w for w in (_balancing_words(d), "complaints: " + ", ".join(complaints[ref]) if ref in complaints else None) if w]
         if extra:
             reason = " | ".join([reason, *extra]) if reason else " | ".join(extra)
@@ -452,7 +451,7 @@ def build_report(db: Any, *, today: date, year: int | None = None) -> Report:
             if refusal and refusal.scope is RefusalScope.PARTIAL:
                 rep.partial_refusals += 1
             grounds = _refusal_grounds(rec)
-            if not refusal and outcome == IdStatus.COULD_NOT_VERIFY:
+            if not refusal and outcome == Outcome.COULD_NOT_VERIFY:
                 grounds.append("identity could not be verified")
             for g in dict.fromkeys(grounds or ["no ground recorded"]):
                 ref_grounds[g] += 1

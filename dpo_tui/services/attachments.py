@@ -28,6 +28,7 @@ from sqlmodel import Session, select
 
 from dpo_tui.domain import redaction
 from dpo_tui.domain.errors import DomainError, InvalidInput
+from dpo_tui.domain.records import DecisionRecord
 from dpo_tui.domain.text import problem as text_problem
 from dpo_tui.services.casework import Casework, load_case, lock_case
 from dpo_tui.store.database import retry_transient
@@ -290,7 +291,7 @@ def redaction_log(work: Casework, ref: str) -> list[RedactionView]:
 
 def _log(s: Session, case: Case) -> list[RedactionView]:
     names = dict(s.exec(select(StoredFile.id, StoredFile.name).where(StoredFile.case_id == case.id)).all())
-    ncnd = {int(e.get("id", 0)) for e in (case.decision or {}).get("exemptions") or [] if e.get("ncnd")}
+    ncnd = {e.id for e in DecisionRecord.from_json(case.decision).exemptions if e.ncnd}
     rows = s.exec(select(Redaction).where(Redaction.case_id == case.id).order_by(Redaction.id))
     return [
         RedactionView(r.id or 0, r.file_id, names.get(r.file_id, "?"), r.copy_id, r.action, r.what, r.occurrences,
@@ -332,13 +333,13 @@ def _reason(case: Case, reason: str, exemption_id: int | None) -> tuple[str, int
         raise InvalidInput("reason", f"'{reason}' is not a reason (third_party, or exemption with its log entry)")
     if reason == "third_party":
         return reason, None, "third-party data"
-    log = (case.decision or {}).get("exemptions") or []
+    log = DecisionRecord.from_json(case.decision).exemptions
     if exemption_id is None:
         raise InvalidInput("exemption", "name the exemption log entry this rests on (`dpo-tui exemption list REF`)")
-    entry = next((e for e in log if int(e.get("id", 0)) == exemption_id), None)
+    entry = next((e for e in log if e.id == exemption_id), None)
     if entry is None:
         raise InvalidInput("exemption", f"{case.ref} has no exemption log entry {exemption_id} (add it with `dpo-tui exemption add`)")
-    return reason, exemption_id, str(entry.get("citation") or "")
+    return reason, exemption_id, entry.citation
 
 
 def _open(case: Case) -> None:

@@ -23,11 +23,11 @@ from dpo_tui.domain.clock import ClockEvent, ClockEventKind, Deadline, compute_d
 from dpo_tui.domain.errors import DomainError, InvalidInput, InvalidTransition
 from dpo_tui.domain.identity import RequesterKind
 from dpo_tui.domain.jurisdiction import require_member_state
-from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, completed_outcome, parse_status
+from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition, parse_status
 from dpo_tui.domain.regimes import Regime
 from dpo_tui.loaders import load_regimes
 from dpo_tui.domain.rights import Right
-from dpo_tui.domain.states import Channel
+from dpo_tui.domain.states import Channel, Outcome
 from dpo_tui.domain.text import check_text, problem as text_problem
 from dpo_tui.domain.workdays import WorkCalendar
 from dpo_tui.settings import Settings
@@ -431,15 +431,16 @@ class Casework:
         *,
         version: int,
         reason: str | None = None,
-        outcome: str | None = None,
+        outcome: str | Outcome | None = None,
     ) -> CaseDetail:
         target = parse_status(to) if isinstance(to, str) else to
+        closing = Outcome.of(outcome)  # a word outside the vocabulary is refused before anything changes
         with self.write() as s:
             case = lock_case(s, ref, version=version)
             before = status_snapshot(case)
-            self.move(case, target, reason=reason, outcome=outcome)
+            self.move(case, target, reason=reason, outcome=closing)
             self.refresh_deadline(s, case)
-            self.record(s, case, "case.status", {"to": target.value, "reason": reason, "outcome": case.outcome if target in CLOSED else outcome, "before": before})
+            self.record(s, case, "case.status", {"to": target.value, "reason": reason, "outcome": case.outcome if target in CLOSED else closing, "before": before})
             return self.finish(s, case)
 
     @retry_transient
@@ -510,7 +511,7 @@ class Casework:
     # `lock_case(s, ref, version=...)` (the version the user saw), changes it with these, calls `record` for its
     # audit event and returns `finish(s, case)`.
 
-    def move(self, case: Case, target: Status, *, reason: str | None, outcome: str | None) -> None:
+    def move(self, case: Case, target: Status, *, reason: str | None, outcome: Outcome | None) -> None:
         before = Status(case.status)
         check_transition(before, target)
         reopening = before in CLOSED and target not in CLOSED
@@ -523,14 +524,14 @@ class Casework:
             self._check_refusable(case)
         if target is Status.COMPLETED:
             self._check_completable(case, reason)
-            if outcome in (None, Status.COMPLETED.value):  # the outcome follows the decision (a partial refusal)
-                outcome = completed_outcome((case.decision or {}).get("kind"))
+            if outcome in (None, Outcome.COMPLETED):  # the outcome follows the decision (a partial refusal)
+                outcome = Outcome.closing(target, (case.decision or {}).get("kind"))
         case.status = target.value
         case.is_open = target not in CLOSED
         case.status_since = self.now()
         if target in CLOSED:
             case.closed_at = self.now()
-            case.outcome = outcome or target.value
+            case.outcome = outcome or Outcome.closing(target)
             if target is not Status.WITHDRAWN and case.final_response_on is None:
                 case.final_response_on = self.today()
         else:

@@ -15,6 +15,7 @@ from typing import Any
 from dpo_tui.domain.complaints import OUTCOMES, ack_rule, check_grounds, check_outcome, statutory
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.lifecycle import Status
+from dpo_tui.domain.states import Outcome
 from dpo_tui.domain.text import check_text
 from dpo_tui.services.casework import CHANNELS, Casework, _next_ref, load_case, lock_case, search_text
 from dpo_tui.services.views import CaseDetail
@@ -150,7 +151,7 @@ def record_complaint_outcome(
                  outcome_by=work.actor)  # fmt: skip
         case.decision = {**(case.decision or {}), "complaint": c}
         case.final_response_on = on
-        work.move(case, Status.COMPLETED, reason=f"complaint {OUTCOMES[key]}", outcome=f"complaint {OUTCOMES[key]}")
+        work.move(case, Status.COMPLETED, reason=f"complaint {OUTCOMES[key]}", outcome=Outcome.of_complaint(key))
         work.refresh_deadline(s, case)
         work.record(s, case, "complaint.outcome", {"outcome": key, "on": on.isoformat()})
         return work.finish(s, case)

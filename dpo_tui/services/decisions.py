@@ -46,8 +46,8 @@ from dpo_tui.domain.decisions import (
 )
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.domain.lifecycle import CLOSED, Status, waited_too_long
-from dpo_tui.domain.records import Clarification, DecisionRecord
-from dpo_tui.domain.states import DecisionKind, RefusalScope
+from dpo_tui.domain.records import Clarification, DecisionRecord, RepeatDecision
+from dpo_tui.domain.states import DecisionKind, Outcome, RefusalScope
 from dpo_tui.services.casework import Casework, load_case, lock_case
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store.database import retry_transient
@@ -437,7 +437,7 @@ def _apply_refusal(
         )
     case.decision = d
     if scope == RefusalScope.WHOLE:
-        work.move(case, Status.REFUSED, reason=text, outcome=Status.REFUSED)
+        work.move(case, Status.REFUSED, reason=text, outcome=Outcome.REFUSED)
         case.final_response_on = on
     elif Status(case.status) is Status.NEW:
         work.move(case, Status.IN_PROGRESS, reason="refused in part", outcome=None)
@@ -471,11 +471,10 @@ def decide_repeat_request(
                 "nothing to decline on that ground"
             )
         d = _decision(case)
-        d["ccpa_repeat"] = {
-            "earlier": list(facts.ccpa_repeat), "decision": "decline" if decline else "answer", "note": text,
-            "by": work.actor, "on": on.isoformat(), "source": REPEAT_SOURCE,
-        }  # fmt: skip
-        work.record(s, case, "decision.ccpa_repeat", {"decision": d["ccpa_repeat"]["decision"], "earlier": list(facts.ccpa_repeat)})
+        repeat = RepeatDecision(earlier=tuple(facts.ccpa_repeat), decision="decline" if decline else "answer", note=text,
+                                by=work.actor, on=on, source=REPEAT_SOURCE)  # fmt: skip
+        d["ccpa_repeat"] = repeat.to_json()
+        work.record(s, case, "decision.ccpa_repeat", {"decision": repeat.decision, "earlier": list(repeat.earlier)})
         if decline:
             item = {"item": "the information required by Civ. Code 1798.110 and 1798.115", "ground": REPEAT_GROUND}
             _apply_refusal(work, s, case, d, RefusalScope.WHOLE, [item], text, on)
@@ -503,14 +502,15 @@ def add_exemption(
         _open(case, "log an exemption")
         _check_date(work, case, on, "decided on")
         d = _decision(case)
-        log = list(d.get("exemptions") or [])
+        log = DecisionRecord.from_json(d).exemptions
         entry = make_entry(
-            case.regime, entry_id=max((int(e.get("id", 0)) for e in log), default=0) + 1, item=item, action=action,
+            case.regime, entry_id=max((e.id for e in log), default=0) + 1, item=item, action=action,
             exemption=exemption, reasoning=reasoning, law=law, ncnd=ncnd, by=work.actor, on=on,
         )  # fmt: skip
-        d["exemptions"] = [*log, entry]
+        d["exemptions"] = [*(d.get("exemptions") or []), entry.to_json()]  # earlier entries stay as stored
         case.decision = d
-        work.record(s, case, "decision.exemption_added", {k: entry[k] for k in ("id", "action", "exemption", "citation", "ncnd", "on")})
+        work.record(s, case, "decision.exemption_added", {"id": entry.id, "action": entry.action, "exemption": entry.exemption,
+                                                          "citation": entry.citation, "ncnd": entry.ncnd, "on": on.isoformat()})  # fmt: skip
         return work.finish(s, case)
 
 
@@ -524,13 +524,14 @@ def remove_exemption(work: Casework, ref: str, *, entry_id: int, reason: str, ve
         case = lock_case(s, ref, version=version)
         _open(case, "change the exemption log")
         d = _decision(case)
-        log = list(d.get("exemptions") or [])
-        gone = [e for e in log if int(e.get("id", 0)) == entry_id]
+        stored = [e for e in d.get("exemptions") or [] if isinstance(e, Mapping)]
+        log = DecisionRecord.from_json(d).exemptions  # the same entries, typed, in the same order
+        gone = [e for e in log if e.id == entry_id]
         if not gone:
             raise InvalidInput(f"id: {case.ref} has no exemption log entry {entry_id}")
-        d["exemptions"] = [e for e in log if int(e.get("id", 0)) != entry_id]
+        d["exemptions"] = [raw for raw, e in zip(stored, log, strict=True) if e.id != entry_id]
         case.decision = d
-        work.record(s, case, "decision.exemption_removed", {"id": entry_id, "citation": gone[0]["citation"], "reason": why})
+        work.record(s, case, "decision.exemption_removed", {"id": entry_id, "citation": gone[0].citation, "reason": why})
         return work.finish(s, case)
 
 
@@ -790,8 +791,8 @@ def close_no_response(work: Casework, ref: str, *, version: int) -> CaseDetail:
         st = Status(case.status)
         if st not in (Status.AWAITING_FEE, Status.AWAITING_CLARIFICATION):
             raise DecisionRefused(f"{case.ref} is {st.label}, not awaiting a fee or clarification")
-        outcome = "fee_unpaid" if st is Status.AWAITING_FEE else "no_response"
-        work.move(case, Status.WITHDRAWN, reason=outcome.replace("_", " "), outcome=outcome)
+        outcome = Outcome.FEE_UNPAID if st is Status.AWAITING_FEE else Outcome.NO_RESPONSE
+        work.move(case, Status.WITHDRAWN, reason=outcome.label, outcome=outcome)
         work.refresh_deadline(s, case)
         work.record(s, case, "decision.closed_no_response", {"outcome": outcome})
         return work.finish(s, case)
@@ -832,9 +833,9 @@ def describe(decision: Mapping[str, Any]) -> list[str]:
             lines.append(f"Made public: other controllers told (Art 17(2)): {er.controllers_informed}")
         for x in er.exceptions:
             lines.append(f"Kept in {x.system_name}: {x.ground_label}: {x.detail}")
-    for e in rec.exemptions:  # entries as domain/exemptions.py writes them
-        ncnd = "; neither confirm nor deny" if e.get("ncnd") else ""
-        lines.append(f"Exemption {e['id']}: {e['item']} {e['action']} under {e['citation']}{ncnd} ({fmt_iso(e['on'])}, {e['by']}): {e['reasoning']}")
+    for e in rec.exemptions:
+        ncnd = "; neither confirm nor deny" if e.ncnd else ""
+        lines.append(f"Exemption {e.id}: {e.item} {e.action} under {e.citation}{ncnd} ({fmt(e.on) if e.on else '-'}, {e.by}): {e.reasoning}")
     if b := (decision.get("objection") or {}).get("balancing"):
         lines.append(f"Balancing test (Art 21(1)) {fmt_iso(b['on'])} by {b['by']}: {b['outcome_label']}")
         lines.append(f"  • their situation: {b['situation']}")
@@ -854,10 +855,10 @@ def describe(decision: Mapping[str, Any]) -> list[str]:
             lines.append(f"  • {c['outcome_label']} on {fmt_iso(c['outcome_on'])}: {c['findings']}")
             if c.get("actions"):
                 lines.append(f"  • actions: {c['actions']}")
-    if r := decision.get("ccpa_repeat"):
+    if r := rec.ccpa_repeat:
         lines.append(
-            f"CCPA repeat request to know ({r['source']}; earlier: {', '.join(r['earlier'])}): "
-            f"{r['decision']} on {fmt_iso(r['on'])} by {r['by']}: {r['note']}"
+            f"CCPA repeat request to know ({r.source}; earlier: {', '.join(r.earlier)}): "
+            f"{r.decision} on {fmt(r.on) if r.on else '-'} by {r.by}: {r.note}"
         )
     return lines
 

@@ -26,6 +26,7 @@ from dpo_tui.domain.clock import ClockEventKind
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.identity import IdStatus, Outcome, RequesterKind
+from dpo_tui.domain.states import Outcome as CaseOutcome  # how the case closes (identity.Outcome: the check's)
 from dpo_tui.domain.lifecycle import CLOSED, Status, waited_too_long
 from dpo_tui.domain.records import Authority, Child, IdentityFacts, IdentityRecord
 from dpo_tui.services.casework import Casework, lock_case
@@ -350,9 +351,9 @@ def record_outcome(
         day = rules.check_date("on", on or work.today(), received=case.received, today=work.today(),
                                not_before=rec.requested_on, not_before_what="the request for ID")
         if result is Outcome.COULD_NOT_VERIFY:
-            work.move(case, Status.REFUSED, reason=f"identity could not be verified: {why}", outcome=IdStatus.COULD_NOT_VERIFY)
+            work.move(case, Status.REFUSED, reason=f"identity could not be verified: {why}", outcome=CaseOutcome.COULD_NOT_VERIFY)
         elif result is Outcome.WITHDRAWN:
-            work.move(case, Status.WITHDRAWN, reason=f"withdrawn: {why}", outcome=IdStatus.WITHDRAWN)
+            work.move(case, Status.WITHDRAWN, reason=f"withdrawn: {why}", outcome=CaseOutcome.WITHDRAWN)
         ident.update(status=result.value, outcome=result.value, outcome_reason=why, outcome_on=day.isoformat(),
                      outcome_by=work.actor)
         case.identity = ident
@@ -380,7 +381,7 @@ def close_no_response(work: Casework, ref: str, *, version: int) -> CaseDetail:
                 f"{case.ref} has been awaiting ID for {waited} day{'s' * (waited != 1)} (since {fmt(since)}); "
                 f"the policy allows closing as no response only after {limit} days (from {fmt(since + timedelta(days=limit + 1))})"
             )
-        work.move(case, Status.WITHDRAWN, reason=f"no response to the request for ID of {fmt(since)}", outcome=IdStatus.NO_RESPONSE)
+        work.move(case, Status.WITHDRAWN, reason=f"no response to the request for ID of {fmt(since)}", outcome=CaseOutcome.NO_RESPONSE)
         ident.update(status=IdStatus.NO_RESPONSE.value, outcome=IdStatus.NO_RESPONSE.value, outcome_on=work.today().isoformat(),
                      outcome_reason=f"no response after {waited} days (policy: {limit})", outcome_by=work.actor)
         case.identity = ident

@@ -522,7 +522,7 @@ def _exempted(decision: DecisionRecord) -> list[str]:
     """Exemption log entries a letter may name (issue 15); neither-confirm-nor-deny entries never appear."""
     from dpo_tui.domain.exemptions import letter_lines
 
-    return letter_lines([dict(e) for e in decision.exemptions])
+    return letter_lines(decision.exemptions)
 
 
 def _trusted_or_none(text: str | None) -> Trusted | None:

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from dpo_tui.domain.errors import DomainError, InvalidTransition
 from dpo_tui.domain.lifecycle import CLOSED, Status, check_transition
 from dpo_tui.domain.retention import UNDOABLE, undo_refusal
-from dpo_tui.domain.states import ItemState
+from dpo_tui.domain.states import ItemState, Outcome
 from dpo_tui.services.casework import StaleCase, load_case, lock_case
 from dpo_tui.services.views import CaseDetail
 from dpo_tui.store import audit
@@ -147,7 +147,7 @@ def _undo_status(work: Any, s: Session, case: Case, p: dict[str, Any], seq: int)
     before = p["before"]
     target = Status(before["status"])
     work.move(case, target, reason=f"undo of #{seq}", outcome=before.get("outcome"))
-    case.outcome = before.get("outcome")
+    case.outcome = Outcome.of(before.get("outcome"))  # audit payloads before 0017 may hold an older word
     final = before.get("final_response_on")
     case.final_response_on = date.fromisoformat(final) if final else None
     closed = before.get("closed_at")

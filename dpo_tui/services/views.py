@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dpo_tui.domain.clock import Deadline
-from dpo_tui.domain.states import ItemState
+from dpo_tui.domain.states import ItemState, Outcome
 from dpo_tui.domain.lifecycle import Status
 
 
@@ -84,7 +84,7 @@ class CaseDetail:
     agent: dict[str, str | None]
     description: str
     assignee: str | None
-    outcome: str | None
+    outcome: Outcome | None  # set once the case is closed
     final_response_on: date | None
     status_since: datetime
     created_at: datetime

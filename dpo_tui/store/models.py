@@ -22,6 +22,7 @@ from dpo_tui.domain.states import (
     ClockState,
     Direction,
     ItemState,
+    Outcome,
     SearchResult,
     Status,
     check_name,
@@ -141,7 +142,7 @@ class Case(SQLModel, table=True):
     checklist_done: int = 0
     checklist_total: int = 0
     search_text: str = ""  # lower-cased ref, name, email and request text
-    outcome: str | None = None
+    outcome: Outcome | None = Field(default=None, sa_type=StateType(Outcome))  # NULL while open (migration 0017)
     final_response_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -138,7 +138,7 @@ class DpoApp(App[None]):
             if isinstance(screen, QueueScreen):
                 screen.reload()
             elif isinstance(screen, CaseScreen):
-                screen.refresh_case()  # a teammate (or the CLI) changed this case: show it as it now is
+                screen.load()  # a teammate (or the CLI) changed this case: show it as it now is
 
     # ---- navigation used by every screen ---------------------------------------------------
 

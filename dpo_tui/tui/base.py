@@ -109,7 +109,19 @@ class _Calls:
 
 
 class DpoScreen(_Calls, Screen[ResultT]):
-    """A full screen of dpo-tui."""
+    """A full screen of dpo-tui. Its `back` action leaves it for the screen below; its `reload` action calls `load`,
+    which a screen with data overrides to read it again (in a worker); bind `escape` / `r` to them."""
+
+    def load(self) -> object:
+        """Read what the screen shows (again), in a worker. A screen without data has nothing to load."""
+        return None
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_reload(self) -> None:
+        self.load()
 
     @property
     def app(self) -> DpoApp:  # type: ignore[override]

@@ -102,13 +102,13 @@ def test_register_csv_and_json_files(work, tmp_path):
 def test_register_cells_are_formula_safe(work):
     ref = work.log_request(hostile_request()).ref
     dec.extend(work, ref, "complex", date(2026, 11, 10), "=HYPERLINK(\"http://evil\") +1 -1 @SUM", version=work.version_of(ref))
-    _set(work, ref, outcome="=cmd|' /C calc'!A0")
+    _set(work, ref, rights="=cmd|' /C calc'!A0")  # a free-text column (outcome and channel hold a vocabulary)
     out = register_text(work.db, "csv", today=TODAY)
     for row in list(csv.reader(io.StringIO(out)))[1:]:
         for cell in row:
             assert not cell or cell[0] not in "=+-@\t\r", cell
     assert "'=cmd|' /C calc'!A0" in out
-    assert json.loads(register_text(work.db, "json", today=TODAY))["rows"][0]["outcome"] == "=cmd|' /C calc'!A0"
+    assert json.loads(register_text(work.db, "json", today=TODAY))["rows"][0]["rights"] == "=cmd|' /C calc'!A0"
 
 
 def test_report_matches_the_database(work):

@@ -25,7 +25,7 @@ def test_html_report_has_four_svg_charts_and_no_scripts(work) -> None:  # type: 
     work.log_request(new_request(received=date(2026, 11, 2), rights=(Right.ACCESS, Right.ERASURE), email="b@example.org"))
     closed = work.log_request(new_request(received=date(2026, 10, 1), email="c@example.org")).ref
     work.change_status(closed, "in_progress", version=work.get(closed).version)
-    work.change_status(closed, "completed", reason="answered before the checklist was worked", outcome="answered", version=work.get(closed).version)
+    work.change_status(closed, "completed", reason="answered before the checklist was worked", outcome="completed", version=work.get(closed).version)
     html = report_html(work.db, today=TODAY, year=None, org="Org <script>alert(1)</script>")
 
     assert re.search(r'Content-Security-Policy" content="([^"]+)"', html).group(1) == _case_export_csp()  # type: ignore[union-attr]

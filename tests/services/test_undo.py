@@ -45,7 +45,7 @@ def test_the_undoable_set_is_written_once() -> None:
 def test_status_moves_back_and_forth_exactly(work) -> None:  # type: ignore[no-untyped-def]
     ref = work.log_request(new_request()).ref
     d = work.change_status(ref, "in_progress", version=work.version_of(ref))
-    d = work.change_status(ref, "completed", outcome="done", reason="searched outside the checklist", version=d.version)
+    d = work.change_status(ref, "completed", outcome="completed", reason="searched outside the checklist", version=d.version)
     closed_at, final = d.closed_at, d.final_response_on
     plan, d = _undo(work, ref)
     assert plan.describe() == f"undo of #{plan.seq}: status back to in progress"

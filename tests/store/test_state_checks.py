@@ -13,6 +13,7 @@ from dpo_tui.domain.states import CHECKED_COLUMNS, check_name
 from dpo_tui.store.schema import MigrationRefused
 
 _0009 = importlib.import_module("dpo_tui.store.migrations.versions.0009_state_checks")
+_0017 = importlib.import_module("dpo_tui.store.migrations.versions.0017_outcome_check")
 
 
 def _populate(work):  # type: ignore[no-untyped-def]
@@ -35,7 +36,7 @@ def test_the_migration_holds_the_same_vocabularies_as_the_enums() -> None:
     from dpo_tui.store.intake_models import PendingIntake
     from dpo_tui.store.models import Case, ChecklistItem, ClockEventRow, Letter
 
-    assert [(t, c, tuple(m.value for m in enum)) for t, c, enum, _ in CHECKED_COLUMNS] == list(_0009.CHECKS)
+    assert [(t, c, tuple(m.value for m in enum)) for t, c, enum, _ in CHECKED_COLUMNS] == [*_0009.CHECKS, *_0017.CHECKS]
     declared = {ck.name for model in (Case, ClockEventRow, ChecklistItem, Letter, PendingIntake)
                 for ck in model.__table__.constraints if ck.name and str(ck.name).startswith("ck_")}  # fmt: skip
     assert declared == {check_name(t, c) for t, c, _, _ in CHECKED_COLUMNS}

@@ -21,6 +21,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dpo_tui.domain.dates import fmt
+from dpo_tui.domain.records import DecisionRecord
 from dpo_tui.tui.modals.form import Field, FormScreen, ListScreen, lines, parse_day
 from dpo_tui.tui.text import literal
 
@@ -72,7 +73,7 @@ class ExemptionLogScreen(ListScreen):
 
     def render_body(self) -> None:
         d = self.detail
-        log = list((d.decision or {}).get("exemptions") or [])
+        log = DecisionRecord.from_json(d.decision).exemptions
         self.query_one("#list-title", Label).update(Text(f"{d.ref}: exemption log ({d.regime}), {len(log)} entr{'y' if len(log) == 1 else 'ies'}"))
         self.query_one("#list-body", Static).update(
             Text("Letters list these entries (except neither-confirm-nor-deny ones); the export carries them all.", style="dim")
@@ -80,13 +81,13 @@ class ExemptionLogScreen(ListScreen):
         ol = self.query_one("#list-entries", OptionList)
         ol.clear_options()
         for e in log:
-            t = Text(f"{e['id']}. ", style="bold")
-            t.append_text(literal(e["item"]))
-            t.append(f" ({e['action']}) under {e['citation']}" + (", neither confirm nor deny" if e.get("ncnd") else ""))
+            t = Text(f"{e.id}. ", style="bold")
+            t.append_text(literal(e.item))
+            t.append(f" ({e.action}) under {e.citation}" + (", neither confirm nor deny" if e.ncnd else ""))
             t.append("\n   ")
-            t.append_text(literal(e["reasoning"], "italic"))
-            t.append(f"  ({e.get('by')}, {e.get('on')})", style="dim")
-            ol.add_option(Option(t, id=str(e["id"])))
+            t.append_text(literal(e.reasoning, "italic"))
+            t.append(f"  ({e.by}, {e.on.isoformat() if e.on else None})", style="dim")
+            ol.add_option(Option(t, id=str(e.id)))
         keys = "a add · d withdraw the entry under the cursor · escape closes"
         self.query_one("#list-keys", Label).update(Text(keys if log else "No entries. a adds one · escape closes"))
         if log:
@@ -137,7 +138,6 @@ class ErasureScreen(ListScreen):
         if er.get("made_public"):
             rows.append(("Made public; controllers told (Art 17(2))", er.get("controllers_informed") or ""))
         body = lines(rows)
-        from dpo_tui.domain.records import DecisionRecord
 
         record = DecisionRecord.from_json(d.decision).erasure
         for p in problems(record) if record else ["no Art 17(1) ground is recorded: record why the person is entitled to erasure"]:

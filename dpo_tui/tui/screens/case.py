@@ -4,7 +4,7 @@ How to extend it (walkthroughs, checklist, letters, export): add a `Binding(key,
 to `CaseScreen.BINDINGS` and an `action_…` method. Inside it, `self.detail` is the current `CaseDetail` (None until
 loaded), `self.ref` the reference, `self.selected_item_key` the checklist item under the cursor. To change the case,
 call `self.call_service(lambda casework: casework.some_verb(self.ref, ..., version=self.detail.version), done="…")`: it runs
-in a thread, shows the `CaseDetail` the verb returns (or reloads), and reports errors. `refresh_case()` reloads from
+in a thread, shows the `CaseDetail` the verb returns (or reloads), and reports errors. `load()` reloads from
 the database; `show_detail(detail)` re-renders from a detail you already have.
 
 Everything a requester wrote is rendered with `literal()`: never as markup, never as escape sequences.
@@ -13,47 +13,34 @@ Everything a requester wrote is rendered with `literal()`: never as markup, neve
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import (
-    OptionList,
-    Static,
-    TabbedContent,
-    TabPane,
-)
-from textual.widgets.option_list import Option
+from textual.widgets import OptionList, TabbedContent
 from textual.worker import Worker
 
-from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import DomainError
-from dpo_tui.domain.states import Direction, ItemState
 from dpo_tui.tui.base import DpoScreen
-from dpo_tui.tui.formatting import (
-    checklist_detail,
-    checklist_line,
-    event_summary,
-    requester_line,
-    right_labels,
-    rows_text,
-    status_words,
-    summary_then_record,
-    when,
-)
+from dpo_tui.tui.formatting import status_words, when
 from dpo_tui.tui.modals.explain import ExplainScreen
 from dpo_tui.tui.modals.note import NoteScreen
 from dpo_tui.tui.screens.case_checklist import BINDINGS as CHECKLIST_BINDINGS
 from dpo_tui.tui.screens.case_checklist import ChecklistActions
 from dpo_tui.tui.screens.case_pack import BINDINGS as PACK_BINDINGS
-from dpo_tui.tui.screens.case_pack import PackActions, render_attachment_detail, render_attachments
+from dpo_tui.tui.screens.case_pack import PackActions
 from dpo_tui.tui.text import literal
-from dpo_tui.tui.widgets.badge import deadline_badge
+from dpo_tui.tui.widgets.case_header import CaseHeader
+from dpo_tui.tui.widgets.case_tabs import CaseTab, LoadedCase
+from dpo_tui.tui.widgets.case_tabs.attachments import AttachmentsTab
+from dpo_tui.tui.widgets.case_tabs.checklist import ChecklistTab
+from dpo_tui.tui.widgets.case_tabs.decision import DecisionTab
+from dpo_tui.tui.widgets.case_tabs.identity import IdentityTab
+from dpo_tui.tui.widgets.case_tabs.letters import LettersTab
+from dpo_tui.tui.widgets.case_tabs.overview import OverviewTab
+from dpo_tui.tui.widgets.case_tabs.timeline import TimelineTab
 from dpo_tui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -70,15 +57,6 @@ TABS: tuple[tuple[str, str], ...] = (
     ("attachments", "Attachments"),
 )
 TAB_IDS = tuple(t for t, _ in TABS)
-
-
-class ChecklistList(OptionList):
-    """The checklist's items: arrows, and j / k as in the queue, move the cursor that `t`, `N` and `o` act on."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Next item", show=False, id="case.checklist.down"),
-        Binding("k", "cursor_up", "Previous item", show=False, id="case.checklist.up"),
-    ]
 
 
 class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
@@ -140,33 +118,26 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
     @property
     def selected_item_key(self) -> str | None:
         """The key of the checklist item under the cursor in the Checklist tab (None if there is none)."""
-        lists = self.query("#checklist-list").results(OptionList)
-        opt = next(lists, None)
-        option = opt.highlighted_option if opt is not None else None
-        return option.id if option is not None else None
+        return self.query_one(ChecklistTab).selected_item_key
 
     @property
     def active_tab(self) -> str:
         return self.query_one(TabbedContent).active
 
-    def refresh_case(self) -> Worker[None]:
+    def load(self) -> Worker[None]:
         """Reload the case from the database (in a thread) and re-render every part of the screen."""
         self._load_seq += 1
-        return self._load(self._load_seq)
+        return self._read(self._load_seq)
 
     def show_detail(self, detail: CaseDetail) -> None:
         """Re-render from a CaseDetail you already have (e.g. the one a service verb returned)."""
         if not self.is_attached:
             return
         self._detail = detail
-        self._render_header(detail)
-        self._render_overview(detail)
-        self._render_identity(detail)
-        self._render_decision(detail)
-        self._render_checklist(detail)
-        self._render_letters(detail)
-        self._render_timeline(detail)
-        render_attachments(self, detail)
+        case = LoadedCase(detail, self._regime_name, self._holds, self._purged, self.app.today())
+        self.query_one(CaseHeader).show(case)
+        for tab in self.query(CaseTab):
+            tab.show(case)
 
     def call_service(
         self, fn: Callable[[Any], CaseDetail | None], *, done: str | None = None
@@ -177,7 +148,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
     # ---- loading and service calls (thread workers; failures reach worker_failed) --------------
 
-    def _load(self, seq: int) -> Worker[None]:
+    def _read(self, seq: int) -> Worker[None]:
         # Not exclusive: an older answer arriving late is dropped in _loaded.
         known = self._regime_name
 
@@ -217,7 +188,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
             if result is not None and hasattr(result, "deadline"):
                 self.show_detail(result)
             else:
-                self.refresh_case()
+                self.load()
             if done:
                 self.app.notify(done, markup=False)
 
@@ -228,24 +199,22 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
             return
         if worker.group == "case-load":
             if self._detail is None:
-                self.query_one("#case-title", Static).update(literal(f"{self.ref}: could not open the case"))
-                self.query_one("#case-requester", Static).update(literal(str(error)))
+                self.query_one(CaseHeader).show_failure(error)
             self.show_error(error)
             return
         self.show_error(error)
         if worker.group == "case-service":
-            self.refresh_case()  # show the case as it now is
+            self.load()  # show the case as it now is
 
     def action_letters(self) -> None:
         from dpo_tui.tui.modals.letter import LetterScreen
 
         version = self._detail.version if self._detail else None
-        self.app.push_screen(LetterScreen(self.ref, version=version), lambda saved: self.refresh_case() if saved else None)
+        self.app.push_screen(LetterScreen(self.ref, version=version), lambda saved: self.load() if saved else None)
 
     def action_undo(self) -> None:
         """Undo the last action on the case, after a confirmation that says what will be undone (or why not)."""
-        if self._detail is None:
-            self.app.notify("The case is still loading.", markup=False)
+        if self.loaded_detail() is None:
             return
         from dpo_tui.services import undo as undoing
 
@@ -274,9 +243,8 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
     def action_hold(self) -> None:
         """Place a legal hold (reason, review date; this case or all the requester's), or release one."""
-        d = self._detail
+        d = self.loaded_detail()
         if d is None:
-            self.app.notify("The case is still loading.", markup=False)
             return
         if not self._holds:
             self._place_hold()
@@ -303,7 +271,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         def placed(view: Any) -> None:
             if view is not None:
                 self.app.notify(f"Hold #{view.id} placed on {view.target}.", markup=False)
-                self.refresh_case()
+                self.load()
 
         self.app.push_screen(HoldScreen(d.ref, d.version, str(d.requester.get("email") or "")), placed)
 
@@ -324,22 +292,22 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
         self.app.push_screen(AskScreen(f"Why does hold #{hold_id} end?", placeholder="the claim settled, ..."), answered)
     def action_follow_up(self) -> None:
-        if self._detail is None:
-            self.app.notify("The case is still loading.", markup=False)
+        d = self.loaded_detail()
+        if d is None:
             return
         from dpo_tui.tui.modals.follow_up import FollowUpScreen
 
-        self.app.push_screen(FollowUpScreen(self.ref, self._detail.version), lambda changed: self.refresh_case() if changed else None)
+        self.app.push_screen(FollowUpScreen(self.ref, d.version), lambda changed: self.load() if changed else None)
 
     def action_originals(self) -> None:
         """The messages kept with the case as received: headers and text literally; reading them clears the
         queue's unread / chaser marker."""
-        if self._detail is None:
-            self.app.notify("The case is still loading.", markup=False)
+        d = self.loaded_detail()
+        if d is None:
             return
         from dpo_tui.tui.modals.original import OriginalsScreen
 
-        self.app.push_screen(OriginalsScreen(self.ref, self._detail.version), lambda changed: self.refresh_case() if changed else None)
+        self.app.push_screen(OriginalsScreen(self.ref, d.version), lambda changed: self.load() if changed else None)
 
     def action_export(self) -> None:
         from dpo_tui.tui.modals.export import ExportScreen
@@ -369,7 +337,8 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
     # ---- issue 15: exemption log, erasure, balancing test, complaints, CCPA repeat (tui/modals/law.py) ----------
 
-    def _loaded_detail(self) -> CaseDetail | None:
+    def loaded_detail(self) -> CaseDetail | None:
+        """The case on screen, or None after telling the DPO it is still loading (what every key checks first)."""
         if self._detail is None:
             self.app.notify("The case is still loading.", markup=False)
         return self._detail
@@ -398,7 +367,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
     def action_exemptions(self) -> None:
         from dpo_tui.tui.modals.law import ExemptionLogScreen
 
-        d = self._loaded_detail()
+        d = self.loaded_detail()
         if d is None:
             return
         if d.kind == "complaint":
@@ -409,7 +378,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
     def action_erasure(self) -> None:
         from dpo_tui.tui.modals.law import ErasureScreen
 
-        d = self._loaded_detail()
+        d = self.loaded_detail()
         if d is None:
             return
         if "erasure" not in d.rights or d.kind == "complaint":
@@ -421,7 +390,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         from dpo_tui.domain.objection import balancing_refusal, recorded_direct_marketing
         from dpo_tui.tui.modals.law import balancing_form
 
-        d = self._loaded_detail()
+        d = self.loaded_detail()
         if d is None:
             return
         if "objection" not in d.rights or d.kind == "complaint":
@@ -434,22 +403,22 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         if problem:
             self._refuse(problem[0].upper() + problem[1:] + ".")
             return
-        self.app.push_screen(balancing_form(d, self._today().isoformat()), self._after_form("Balancing test recorded."))
+        self.app.push_screen(balancing_form(d, self.app.today().isoformat()), self._after_form("Balancing test recorded."))
 
     def action_complaint(self) -> None:
         """On a request: log a complaint about it (then open the complaint). On a complaint: acknowledge it, or
         record its outcome once acknowledged."""
         from dpo_tui.tui.modals import law
 
-        d = self._loaded_detail()
+        d = self.loaded_detail()
         if d is None:
             return
-        today = self._today().isoformat()
+        today = self.app.today().isoformat()
         if d.kind != "complaint":
 
             def logged(c: CaseDetail | None) -> None:
                 if c is not None:
-                    self.refresh_case()
+                    self.load()
                     self.app.notify(f"Complaint {c.ref} logged about {d.ref}.", markup=False)
                     self.app.open_case(c.ref)
 
@@ -467,7 +436,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         from dpo_tui.services.decisions import related_cases
         from dpo_tui.tui.modals.law import repeat_form
 
-        d = self._loaded_detail()
+        d = self.loaded_detail()
         if d is None:
             return
         if d.regime != "ccpa":
@@ -480,7 +449,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
                 self._refuse(f"{ref} is not a third request to know from this person in 12 months.")
                 return
             current = self._detail or d
-            self.app.push_screen(repeat_form(current, tuple(facts.ccpa_repeat), self._today().isoformat()),
+            self.app.push_screen(repeat_form(current, tuple(facts.ccpa_repeat), self.app.today().isoformat()),
                                  self._after_form("Repeat request decision recorded."))  # fmt: skip
 
         self.call_in_thread(lambda w: related_cases(w, ref), offer, group="case-service")
@@ -488,9 +457,8 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         """Reopen a closed case into work, with a reason (audited: `case.reopened`)."""
         from dpo_tui.tui.modals.checklist import TextPrompt
 
-        detail = self.detail
+        detail = self.loaded_detail()
         if detail is None:
-            self.app.notify("The case is still loading.", markup=False)
             return
         if detail.is_open:
             self.app.notify(f"{detail.ref} is open ({status_words(detail.status)}): nothing to reopen.", markup=False)
@@ -510,262 +478,24 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
             self._after(f"{ref} reopened: in progress."),
         )
 
-    def _today(self) -> date:
-
-        return self.app.today()
-
     # ---- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="case-header"):
-            yield Static(literal(f"{self.ref} · loading…"), id="case-title")
-            yield Static("", id="case-requester")
-            yield Static("", id="case-rights")
-            yield Static("", id="case-badge")
-            yield Static("", id="case-hold")
+        yield CaseHeader(self.ref, id="case-header")
         with TabbedContent(id="case-tabs"):
-            with TabPane("1 Overview", id="overview"):
-                with VerticalScroll():
-                    yield Static("", id="overview-body")
-            with TabPane("2 Identity", id="identity"):
-                with VerticalScroll():
-                    yield Static("", id="identity-body")
-            with TabPane("3 Decision", id="decision"):
-                with VerticalScroll():
-                    yield Static("", id="decision-body")
-            with TabPane("4 Checklist", id="checklist"):
-                yield Static("", id="checklist-progress")
-                yield ChecklistList(id="checklist-list")
-                yield Static("", id="checklist-detail")
-            with TabPane("5 Letters", id="letters"):
-                with VerticalScroll():
-                    yield Static("", id="letters-body")
-            with TabPane("6 Timeline", id="timeline"):
-                with VerticalScroll():
-                    yield Static("", id="timeline-body")
-            with TabPane("7 Files", id="attachments"):
-                yield Static("", id="attachments-progress")
-                yield OptionList(id="attachments-list")
-                with VerticalScroll(id="attachments-scroll"):
-                    yield Static("", id="attachments-detail")
+            yield OverviewTab("1 Overview", id="overview")
+            yield IdentityTab("2 Identity", id="identity")
+            yield DecisionTab("3 Decision", id="decision")
+            yield ChecklistTab("4 Checklist", id="checklist")
+            yield LettersTab("5 Letters", id="letters")
+            yield TimelineTab("6 Timeline", id="timeline")
+            yield AttachmentsTab("7 Files", id="attachments")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.refresh_case()
-
-    # ---- rendering -------------------------------------------------------------------------
-
-    def _render_header(self, d: CaseDetail) -> None:
-        title = Text()
-        title.append(d.ref, style="bold")
-        title.append("  ·  ")
-        title.append(status_words(d.status))
-        title.append("  ·  ")
-        if d.assignee:
-            title.append("assigned to ")
-            title.append_text(literal(d.assignee))
-        else:
-            title.append("unassigned", style="dim")
-        self.query_one("#case-title", Static).update(title)
-
-        if self._purged is not None:
-            at, action = self._purged
-            who = Text(f"Personal data removed for retention on {fmt(at.date())} ({action or 'purge'})", style="dim")
-            self.query_one("#case-requester", Static).update(who)
-            self.query_one("#case-rights", Static).update(Text(right_labels(d.rights)))
-        else:
-            self._render_requester(d)
-        self._render_badge(d)
-
-    def _render_requester(self, d: CaseDetail) -> None:
-        self.query_one("#case-requester", Static).update(requester_line(d.requester, d.agent))
-        if d.kind == "complaint":
-            self.query_one("#case-rights", Static).update(
-                Text(f"Complaint about {d.about_ref} ({right_labels(d.rights).lower()} request)", style="bold")
-            )
-        else:
-            self.query_one("#case-rights", Static).update(Text(right_labels(d.rights)))
-
-    def _render_badge(self, d: CaseDetail) -> None:
-        badge = deadline_badge(d, self._today())
-        text = Text()
-        if d.kind == "complaint" and d.is_open and d.deadline.effective_due is None:
-            text.append("Acknowledged: the outcome is due without undue delay (no fixed date)", style="bold")
-        elif badge.due.startswith("no "):
-            text.append(badge.due.capitalize(), style="bold")
-        else:
-            text.append("Acknowledge by " if d.kind == "complaint" else "Due ", style="bold")
-            text.append(badge.due, style="bold")
-        if badge.days:
-            text.append("  ")
-            text.append(badge.days, style=badge.style)
-        text.append("  ·  ")
-        text.append(badge.clock)
-        text.append("   (w: why this date)", style="dim")
-        widget = self.query_one("#case-badge", Static)
-        widget.update(text)
-        for level in ("overdue", "soon", "paused", "ok", "closed"):
-            widget.set_class(level == badge.level, f"badge-{level}")
-        hold = self.query_one("#case-hold", Static)
-        hold.set_class(bool(self._holds), "-held")
-        lines = Text()
-        for i, h in enumerate(self._holds):
-            lines.append("\n" if i else "")
-            lines.append("On legal hold: ")
-            lines.append_text(literal(h.describe(self._today())))
-        if self._holds:
-            lines.append("   (H: release)", style="dim")
-        hold.update(lines)
-
-    def _render_overview(self, d: CaseDetail) -> None:
-        t = Text()
-        if d.kind == "complaint":
-            c = (d.decision or {}).get("complaint") or {}
-            t.append(f"Complaint about {d.about_ref}", style="bold underline")
-            t.append(" (DPA 2018 s.164A)\n" if c.get("statutory") else " (no statutory period: the organisation's target)\n")
-            t.append_text(literal(d.description or ""))
-            t.append("\n")
-            if c.get("acknowledged_on"):
-                t.append(f"Acknowledged {fmt(date.fromisoformat(c['acknowledged_on']))}. ")
-            elif d.deadline.acknowledge_by:
-                t.append(f"Acknowledge by {fmt(d.deadline.acknowledge_by)}. ", style="bold")
-            if c.get("outcome"):
-                t.append(f"Outcome: {c.get('outcome_label')}.")
-            t.append("  K: acknowledge / record the outcome\n\n", style="dim")
-        else:
-            t.append("Request\n", style="bold underline")
-            t.append_text(literal(d.description or "(no request text recorded)"))
-            t.append("\n\n")
-            if d.complaints:
-                t.append(f"Complaints about this request: {', '.join(d.complaints)}\n\n", style="bold")
-        rows: list[tuple[str, Text]] = [
-            ("Received", Text(fmt(d.received))),
-            ("Channel", Text(d.channel.replace("_", " "))),
-            ("Status", Text(status_words(d.status) + (f" since {fmt(d.status_since.date())}" if d.status_since else ""))),
-        ]
-        if d.outcome and not d.is_open:
-            rows.append(("Outcome", literal(d.outcome.replace("_", " "))))
-        if d.final_response_on:
-            rows.append(("Final response", Text(fmt(d.final_response_on))))
-        t.append_text(rows_text(rows))
-        # With an agent, the requester fields are the person whose data is asked for (issue 16).
-        t.append("\nWhose data (the data subject)\n" if d.agent.get("name") else "\nRequester\n", style="bold underline")
-        contact = [("Name", literal(d.requester.get("name")))]
-        for key, label in (("email", "Email"), ("address", "Address"), ("phone", "Phone"), ("account", "Account")):
-            if d.requester.get(key):
-                contact.append((label, literal(d.requester.get(key))))
-        t.append_text(rows_text(contact))
-        if d.agent.get("name"):
-            t.append("\nRequest made by\n", style="bold underline")
-            agent = [("Agent", literal(d.agent.get("name")))]
-            if d.agent.get("kind"):
-                agent.append(("As", literal(str(d.agent.get("kind")).replace("_", " "))))
-            if d.agent.get("contact"):
-                agent.append(("Contact", literal(d.agent.get("contact"))))
-            t.append_text(rows_text(agent))
-        t.append("\nRegime\n", style="bold underline")
-        calendar = next(
-            (line.removeprefix("holiday calendar: ") for line in d.deadline.explanation if line.startswith("holiday calendar: ")),
-            d.country + (f"-{d.subdivision}" if d.subdivision else ""),
-        )
-        t.append_text(rows_text([("Regime", literal(self._regime_name or d.regime)), ("Calendar", literal(calendar))]))
-        t.append(f"\nNotes ({len(d.notes)})\n", style="bold underline")
-        if not d.notes:
-            t.append("No notes yet. Press m to add one.\n", style="dim")
-        for n in d.notes:
-            t.append(f"{when(n.at)}  ", style="bold")
-            t.append_text(literal(n.by, "italic"))
-            t.append("\n")
-            t.append_text(literal(n.body))
-            t.append("\n\n")
-        self.query_one("#overview-body", Static).update(t)
-
-    def _render_identity(self, d: CaseDetail) -> None:
-        if not d.identity:
-            self.query_one("#identity-body", Static).update(Text("No identity check recorded yet.", style="dim"))
-            return
-        from dpo_tui.domain.identity import describe
-
-        self.query_one("#identity-body", Static).update(summary_then_record(describe(d.identity), d.identity))
-
-    def _render_decision(self, d: CaseDetail) -> None:
-        if not d.decision:
-            self.query_one("#decision-body", Static).update(Text("No decision recorded yet.", style="dim"))
-            return
-        from dpo_tui.services.decisions import describe
-
-        self.query_one("#decision-body", Static).update(summary_then_record(describe(d.decision), d.decision))
-
-    def _render_checklist(self, d: CaseDetail) -> None:
-        done = sum(1 for i in d.checklist if i.state == ItemState.DONE)
-        na = sum(1 for i in d.checklist if i.state == ItemState.NA)
-        open_ = len(d.checklist) - done - na
-        progress = f"{done + na} of {len(d.checklist)} settled: {done} done, {na} not applicable, {open_} open"
-        if not d.checklist:
-            progress = "No checklist items on this case."
-        self.query_one("#checklist-progress", Static).update(Text(progress, style="bold"))
-        ol = self.query_one("#checklist-list", OptionList)
-        keep = self.selected_item_key
-        ol.clear_options()
-        ol.add_options([Option(checklist_line(i), id=i.key) for i in d.checklist])
-        if d.checklist:
-            keys = [i.key for i in d.checklist]
-            ol.highlighted = keys.index(keep) if keep in keys else 0
-        self._render_item_detail()
-
-    def _render_item_detail(self) -> None:
-        d = self._detail
-        key = self.selected_item_key
-        item = next((i for i in d.checklist if i.key == key), None) if d else None
-        body = checklist_detail(item) if item else Text("")
-        self.query_one("#checklist-detail", Static).update(body)
-
-    @on(OptionList.OptionHighlighted, "#checklist-list")
-    def _item_highlighted(self) -> None:
-        self._render_item_detail()
-
-    @on(OptionList.OptionHighlighted, "#attachments-list")
-    def _attachment_highlighted(self) -> None:
-        render_attachment_detail(self, self._detail)
-
-    def _render_letters(self, d: CaseDetail) -> None:
-        if not d.letters:
-            self.query_one("#letters-body", Static).update(Text("No letters sent or received yet.", style="dim"))
-            return
-        table = Table(box=None, pad_edge=False, expand=True, show_edge=False)
-        for col in ("Date", "Kind", "Channel", "Subject"):
-            table.add_column(col, style="bold" if col == "Date" else None, no_wrap=col != "Subject")
-        for letter in d.letters:
-            arrow = "→ " if letter.direction == Direction.OUT else "← " if letter.direction == Direction.IN else ""
-            table.add_row(
-                fmt(letter.sent_on),
-                literal(arrow + letter.kind.replace("_", " ")),
-                literal(letter.channel.replace("_", " ")),
-                literal(letter.subject),
-            )
-        self.query_one("#letters-body", Static).update(table)
-
-    def _render_timeline(self, d: CaseDetail) -> None:
-        if not d.events:
-            self.query_one("#timeline-body", Static).update(Text("No events recorded.", style="dim"))
-            return
-        table = Table(box=None, pad_edge=False, expand=True, show_edge=False)
-        table.add_column("When", no_wrap=True, style="bold")
-        table.add_column("Who", no_wrap=True)
-        table.add_column("What", no_wrap=True)
-        table.add_column("Details", ratio=1)
-        for e in d.events:
-            table.add_row(when(e.at), literal(e.actor), literal(e.kind), literal(event_summary(e.kind, e.payload)))
-        self.query_one("#timeline-body", Static).update(table)
+        self.load()
 
     # ---- actions ---------------------------------------------------------------------------
-
-    def action_back(self) -> None:
-        if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-
-    def action_reload(self) -> None:
-        self.refresh_case()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
@@ -783,15 +513,15 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
         tabs.active = TAB_IDS[(i + step) % len(TAB_IDS)]
 
     def action_explain(self) -> None:
-        if self._detail is None:
-            self.app.notify("The case is still loading.", markup=False)
+        d = self.loaded_detail()
+        if d is None:
             return
-        self.app.push_screen(ExplainScreen(self._detail.ref, self._detail.deadline))
+        self.app.push_screen(ExplainScreen(d.ref, d.deadline))
 
     def action_verify(self) -> None:
         """The identity verification walkthrough (issue 5); the case is re-shown from what it returns."""
-        if self._detail is None:
-            self.app.notify("The case is still loading.", markup=False)
+        d = self.loaded_detail()
+        if d is None:
             return
         from dpo_tui.tui.modals.identity import IdentityWalkthrough
 
@@ -802,15 +532,15 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
             if detail is not None:
                 self.show_detail(detail)
             else:
-                self.refresh_case()
+                self.load()
 
-        self.app.push_screen(IdentityWalkthrough(self._detail), done)
+        self.app.push_screen(IdentityWalkthrough(d), done)
 
     def action_note(self) -> None:
-        if self._detail is None:
-            self.app.notify("The case is still loading.", markup=False)
+        d = self.loaded_detail()
+        if d is None:
             return
-        ref, version = self._detail.ref, self._detail.version
+        ref, version = d.ref, d.version
 
         def saved(text: str | None) -> None:
             if text:

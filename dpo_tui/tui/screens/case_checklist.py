@@ -49,15 +49,17 @@ class ChecklistActions:
     `active_tab`, `action_show_tab` and `call_service` (see case_screen's docstring)."""
 
     detail: CaseDetail | None
+    if TYPE_CHECKING:
+
+        def loaded_detail(self) -> CaseDetail | None: ...  # CaseScreen's: None after saying the case is loading
     selected_item_key: str | None
     app: DpoApp
 
     def _checklist_item(self) -> ChecklistItemView | None:
         """The item under the cursor, if the Checklist tab is showing; otherwise show the tab and say what to do."""
         me: Any = self
-        detail = self.detail
+        detail = self.loaded_detail()
         if detail is None:
-            self.app.notify("The case is still loading.", markup=False)
             return None
         if me.active_tab != "checklist":
             me.action_show_tab("checklist")
@@ -130,8 +132,7 @@ class ChecklistActions:
         if item is None or self.detail is None:
             return
         ref, version, key = self.detail.ref, self.detail.version, item.key
-        title = Text("Not applicable: ", style="bold")
-        title.append_text(literal(item.label))
+        title = _titled("Not applicable: ", item.label)
         hint = "enter saves, escape cancels"
         if key == "objection.direct_marketing":
             hint = "Marking this not applicable records that the objection is NOT to direct marketing. " + hint
@@ -154,8 +155,7 @@ class ChecklistActions:
         if item is None or self.detail is None:
             return
         ref, version, key = self.detail.ref, self.detail.version, item.key
-        title = Text("Note on: ", style="bold")
-        title.append_text(literal(item.label))
+        title = _titled("Note on: ", item.label)
         said: dict[str, str] = {}
 
         def save(w: Casework, note: str) -> CaseDetail | None:
@@ -172,9 +172,8 @@ class ChecklistActions:
     def action_add_item(self) -> None:
         from dpo_tui.services import checklist_work as cw
 
-        detail = self.detail
+        detail = self.loaded_detail()
         if detail is None:
-            self.app.notify("The case is still loading.", markup=False)
             return
         if not detail.is_open:
             self.app.notify(f"{detail.ref} is closed; reopen it to change its checklist.", severity="warning", markup=False)
@@ -202,9 +201,8 @@ class ChecklistActions:
     def action_complete(self) -> None:
         from dpo_tui.services import checklist_work as cw
 
-        detail = self.detail
+        detail = self.loaded_detail()
         if detail is None:
-            self.app.notify("The case is still loading.", markup=False)
             return
         if not detail.is_open:
             self.app.notify(f"{detail.ref} is already {detail.status}.", markup=False)
@@ -219,6 +217,13 @@ class ChecklistActions:
             CompleteScreen(ref, open_items, len(detail.checklist), complete),
             self._after(f"{ref} completed" + (" (override recorded)." if open_items else ".")),
         )
+
+
+def _titled(what: str, label: str) -> Text:
+    """A dialog title: what is done (bold), then the item's label as written (never markup)."""
+    title = Text(what, style="bold")
+    title.append_text(literal(label))
+    return title
 
 
 def _focus_list(screen: Any) -> None:

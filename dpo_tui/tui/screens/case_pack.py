@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import OptionList
 
-from dpo_tui.domain.dates import fmt
 from dpo_tui.tui.text import literal
+from dpo_tui.tui.widgets.case_tabs.attachments import AttachmentsTab
 
 if TYPE_CHECKING:
     from dpo_tui.services.casework import Casework
@@ -35,89 +34,19 @@ BINDINGS: list[Binding] = [
 ]
 
 
-def _size(n: int) -> str:
-    return f"{n} B" if n < 1024 else f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
-
-
-def attachment_line(a: Any) -> Text:
-    t = Text(f"#{a.id} ", style="dim")
-    t.append_text(literal(a.name))
-    t.append(f"  {_size(a.size)}", style="dim")
-    if a.kind == "received_message":
-        t.append("  received", style="dim")
-    elif a.withheld:
-        t.append("  withheld", style="bold red")
-    elif a.kind == "redacted":
-        t.append(f"  redacted copy of #{a.original_id}", style="green")
-    elif a.copy_id:
-        t.append("  original (not sent)", style="yellow")
-    return t
-
-
-def render_attachments(screen: Any, d: CaseDetail) -> None:
-    ol = screen.query_one("#attachments-list", OptionList)
-    keep = ol.highlighted_option.id if ol.highlighted_option is not None else None
-    ol.clear_options()
-    ol.add_options([Option(attachment_line(a), id=str(a.id)) for a in d.attachments])
-    ids = [str(a.id) for a in d.attachments]
-    if ids:
-        ol.highlighted = ids.index(keep) if keep in ids else 0
-    sent = sum(1 for a in d.attachments if a.sent)
-    head = f"{len(d.attachments)} attachment(s), {sent} to send" if d.attachments else "Nothing attached yet. A attaches a file."
-    screen.query_one("#attachments-progress", Static).update(Text(head, style="bold"))
-    render_attachment_detail(screen, d)
-
-
-def render_attachment_detail(screen: Any, d: CaseDetail | None) -> None:
-    t = Text()
-    a = selected_attachment(screen, d)
-    if a is not None:
-        t.append("SHA-256 ", style="bold")
-        t.append(a.sha256)
-        if a.item_label:
-            t.append("\nFound by ", style="bold")
-            t.append_text(literal(a.item_label))
-        t.append(f"\nAdded {fmt(a.created_at.date())} by ")
-        t.append_text(literal(a.created_by))
-        t.append("\n")
-    if d is not None and d.redactions:
-        t.append("\nRedaction log\n", style="bold underline")
-        for r in d.redactions:
-            t.append_text(literal(f"{r.file_name}: {r.action}: {r.what}; {r.reason_text}; {r.by}, {r.at.date().isoformat()}"))
-            t.append("\n")
-    if d is not None and d.packs:
-        t.append("\nPacks\n", style="bold underline")
-        for p in d.packs:
-            t.append_text(literal(f"#{p.id} {p.file_name}: {p.files} files, built {fmt(p.built_at.date())}; manifest {p.manifest_sha256[:16]}…"))
-            t.append("\n")
-    if d is not None and d.deliveries:
-        t.append("\nDelivered\n", style="bold underline")
-        for dv in d.deliveries:
-            t.append_text(literal(f"{fmt(dv.delivered_on)} by {dv.channel}: {dv.what}" + (f" ({dv.reason})" if dv.reason else "")))
-            t.append("\n")
-    screen.query_one("#attachments-detail", Static).update(t)
-
-
-def selected_attachment(screen: Any, d: CaseDetail | None) -> Any:
-    if d is None:
-        return None
-    lists = screen.query("#attachments-list").results(OptionList)
-    ol = next(lists, None)
-    option = ol.highlighted_option if ol is not None else None
-    return next((a for a in d.attachments if str(a.id) == option.id), None) if option is not None else None
-
-
 class PackActions:
     """Mixed into CaseScreen: the response pack's key actions."""
 
     detail: CaseDetail | None
+    if TYPE_CHECKING:
+
+        def loaded_detail(self) -> CaseDetail | None: ...  # CaseScreen's: None after saying the case is loading
     selected_item_key: str | None
     app: DpoApp
 
     def _ready(self, *, open_only: bool = True) -> CaseDetail | None:
-        d = self.detail
+        d = self.loaded_detail()
         if d is None:
-            self.app.notify("The case is still loading.", markup=False)
             return None
         if open_only and not d.is_open:
             self.app.notify(f"{d.ref} is closed; reopen it to change its attachments.", severity="warning", markup=False)
@@ -146,7 +75,7 @@ class PackActions:
 
         def done(added: Any) -> None:
             if added:
-                me.refresh_case()
+                me.load()
                 self.app.notify(f"Attached {added[0].name} (sha256 {added[0].sha256[:12]}…).", markup=False)
 
         self.app.push_screen(AttachScreen(title, save), done)
@@ -164,7 +93,7 @@ class PackActions:
             me.query_one("#attachments-list", OptionList).focus()
             self.app.notify("Pick an attachment, then press X again.", markup=False)
             return
-        a = selected_attachment(me, d)
+        a = me.query_one(AttachmentsTab).selected
         if a is None:
             self.app.notify("No attachment selected.", markup=False)
             return
@@ -175,7 +104,7 @@ class PackActions:
 
         def done(copy: Any) -> None:
             if copy is not None:
-                me.refresh_case()
+                me.load()
                 self.app.notify(f"Redacted copy {copy.name} made; the original will not be sent.", markup=False)
 
         def show(found: Any) -> None:
@@ -199,7 +128,7 @@ class PackActions:
             from dpo_tui.services.pack import build_pack
 
             def shown(result: Any) -> None:
-                me.refresh_case()
+                me.load()
                 self.app.push_screen(PassphraseScreen(result.path, result.passphrase, result.manifest_sha256, result.files))
 
             me.call_in_thread(lambda w: build_pack(w, ref, Path(folder.strip()).expanduser(), version=version), shown,
@@ -230,7 +159,7 @@ class PackActions:
 
         def done(delivery: Any) -> None:
             if delivery is not None:
-                me.refresh_case()
+                me.load()
                 self.app.notify(f"Delivered {delivery.delivered_on.isoformat()} by {delivery.channel}: the response date.", markup=False)
 
         title = Text(f"Mark the pack of {ref} delivered", style="bold")

@@ -106,22 +106,16 @@ class DashboardScreen(DpoScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._load()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def action_reload(self) -> None:
-        self._load()
+        self.load()
 
     def action_cycle_year(self) -> None:
         self.year = None if self.year else self._today().year
-        self._load()
+        self.load()
 
     def _today(self) -> date:
         return self.app.today()
 
-    def _load(self) -> None:
+    def load(self) -> None:
         from dpo_tui.exports.register import build_report
         from dpo_tui.exports.report_html import build_series
 

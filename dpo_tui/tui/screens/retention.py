@@ -38,15 +38,9 @@ class RetentionScreen(DpoScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._load()
+        self.load()
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def action_reload(self) -> None:
-        self._load()
-
-    def _load(self) -> None:
+    def load(self) -> None:
         from dpo_tui.services.retention import plan
 
         self.call_in_thread(lambda w: plan(w), self.show_plan, group="retention", exclusive=True)

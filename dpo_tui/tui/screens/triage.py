@@ -252,12 +252,6 @@ class TriageScreen(DpoScreen[None]):
 
     # ---- actions ---------------------------------------------------------------------------
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def action_reload(self) -> None:
-        self.load()
-
     def action_log(self) -> None:
         """The new-request form filled in from the message; saving logs the item as a case."""
         from dpo_tui.tui.modals.new_request import TriageLogScreen

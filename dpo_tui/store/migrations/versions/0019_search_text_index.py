@@ -10,13 +10,13 @@ B-tree on long text (entries over ~2.7 KB are refused) would not help.
 Nothing is dropped (downgrade removes only this index).
 
 Revision ID: 0019
-Revises: 0009
+Revises: 0017
 """
 
 from alembic import op
 
 revision = "0019"
-down_revision = "0009"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from dpo_tui.domain.lifecycle import Status
+from dpo_tui.domain.states import Outcome
 from dpo_tui.tui.base import DpoModal
 from dpo_tui.tui.modals.decisions.assess import AssessScreen
 from dpo_tui.tui.modals.decisions.clarify import ClarifyScreen
@@ -108,7 +109,7 @@ async def _walkthrough(host: CaseScreen, which: str, show: Callable[[Any], None]
             if step == "no_response":
                 detail = await host.in_thread(lambda w: dec.close_no_response(w, ref, version=shown.version))
                 show(detail)
-                app.notify(f"{ref} closed: {detail.outcome.replace('_', ' ')}.", markup=False)
+                app.notify(f"{ref} closed: {Outcome(detail.outcome).label}.", markup=False)
                 return
             continue
         screen = screen_for(step, ref)
@@ -120,7 +121,7 @@ async def _walkthrough(host: CaseScreen, which: str, show: Callable[[Any], None]
         step = outcome.next_step
         if step is None:
             if outcome.letter:
-                offer_letter(app, ref, outcome.letter, host.refresh_case, version=outcome.detail.version)
+                offer_letter(app, ref, outcome.letter, host.load, version=outcome.detail.version)
             else:
                 app.notify(f"{ref}: saved.", markup=False)
 
