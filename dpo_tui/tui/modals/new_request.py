@@ -24,6 +24,7 @@ from textual.widgets import (
     Static,
     TextArea,
 )
+from textual.widget import Widget
 from textual.worker import Worker
 
 from dpo_tui.domain.dates import fmt, parse_date, relative_days
@@ -81,6 +82,14 @@ def due_line(explanation: tuple[str, ...], due: date) -> str:
     return explanation[-1] if explanation else ""
 
 
+
+def _field(label: str, field: Widget, *, row: str = "row", row_id: str | None = None, error: bool = True) -> ComposeResult:
+    """One row of the form: its label and field side by side, then the line its error is written on
+    (`#<field id>-error`, where `show_problem` and the field checks write)."""
+    yield Horizontal(Label(label), field, classes=row, id=row_id)
+    if error:
+        yield Static("", id=f"{field.id}-error", classes="under error")
+
 class NewRequestScreen(DpoModal[str | None]):
     """Log a new request. ctrl+s (or Save) saves and dismisses with the new reference; escape cancels."""
 
@@ -107,67 +116,32 @@ class NewRequestScreen(DpoModal[str | None]):
         with Vertical(id="form", classes="modal-frame"):
             yield Label("New request  (ctrl+s saves, escape cancels)", id="form-title")
             with VerticalScroll(id="form-fields"):
-                with Horizontal(classes="row"):
-                    yield Label("Name")
-                    yield Input(placeholder="the requester's name, as they gave it", id="name", compact=True)
-                yield Static("", id="name-error", classes="under error")
-                with Horizontal(classes="row"):
-                    yield Label("Email")
-                    yield Input(placeholder="name@example.org (or give an address or phone below)", id="email",
-                                compact=True)  # fmt: skip
-                yield Static("", id="email-error", classes="under error")
+                yield from _field("Name", Input(placeholder="the requester's name, as they gave it", id="name", compact=True))
+                yield from _field("Email", Input(placeholder="name@example.org (or give an address or phone below)",
+                                                 id="email", compact=True))  # fmt: skip
                 yield Static("", id="email-duplicate", classes="under")
-                with Horizontal(classes="row"):
-                    yield Label("Postal address")
-                    yield Input(placeholder="for a request by post: street, town, postcode", id="address", compact=True)
-                yield Static("", id="address-error", classes="under error")
-                with Horizontal(classes="row"):
-                    yield Label("Phone")
-                    yield Input(placeholder="for a request by phone: +44 20 7946 0000", id="phone", compact=True)
-                yield Static("", id="phone-error", classes="under error")
-                with Horizontal(classes="row"):
-                    yield Label("Rights")
-                    yield SelectionList[Right](*((r.label, r) for r in Right), id="rights", compact=True)
-                yield Static("", id="rights-error", classes="under error")
-                with Horizontal(classes="row"):
-                    yield Label("Received")
-                    yield Input(value=today.isoformat(), placeholder="YYYY-MM-DD", id="received", compact=True)
-                yield Static("", id="received-error", classes="under error")
-                with Horizontal(classes="row"):
-                    yield Label("Channel")
-                    yield Select(
-                        [(c.label, c.value) for c in Channel], value=Channel.EMAIL.value, allow_blank=False,
-                        id="channel", compact=True,
-                    )  # fmt: skip
-                yield Static("", id="channel-error", classes="under error")
-                with Horizontal(classes="row"):
-                    yield Label("Regime")
-                    yield Select([(f"{org_regime} (organisation default)", org_regime)], value=org_regime,
-                                 allow_blank=False, id="regime", compact=True)  # fmt: skip
-                yield Static("", id="regime-error", classes="under error")
+                yield from _field("Postal address", Input(placeholder="for a request by post: street, town, postcode",
+                                                          id="address", compact=True))  # fmt: skip
+                yield from _field("Phone", Input(placeholder="for a request by phone: +44 20 7946 0000", id="phone", compact=True))
+                yield from _field("Rights", SelectionList[Right](*((r.label, r) for r in Right), id="rights", compact=True))
+                yield from _field("Received", Input(value=today.isoformat(), placeholder="YYYY-MM-DD", id="received", compact=True))
+                yield from _field("Channel", Select([(c.label, c.value) for c in Channel], value=Channel.EMAIL.value,
+                                                    allow_blank=False, id="channel", compact=True))  # fmt: skip
+                yield from _field("Regime", Select([(f"{org_regime} (organisation default)", org_regime)], value=org_regime,
+                                                   allow_blank=False, id="regime", compact=True))  # fmt: skip
                 # Issue 15: an EU case names its member state (its holidays end the period, its authority hears
                 # complaints); shown only for eu-gdpr.
-                with Horizontal(classes="row hidden", id="member-state-row"):
-                    yield Label("Member state")
-                    yield Input(placeholder="EU/EEA state: DE, or DE-BY for a region's holidays", id="member_state", compact=True)
-                yield Static("", id="member_state-error", classes="under error")
+                yield from _field("Member state", Input(placeholder="EU/EEA state: DE, or DE-BY for a region's holidays",
+                                                        id="member_state", compact=True),
+                                  row="row hidden", row_id="member-state-row")  # fmt: skip
                 yield Static("", id="member_state-hint", classes="under")
-                with Horizontal(classes="row"):
-                    yield Label("Made by")
-                    yield Select([(label, key) for key, label in MADE_BY], value="self", allow_blank=False,
-                                 id="agent_kind", compact=True)  # fmt: skip
-                with Horizontal(classes="row agent-row hidden"):
-                    yield Label("Agent")
-                    yield Input(placeholder="who asked for them: Bell & Co Solicitors", id="agent_name", compact=True)
-                yield Static("", id="agent_name-error", classes="under error")
-                with Horizontal(classes="row agent-row hidden"):
-                    yield Label("Agent contact")
-                    yield Input(placeholder="the agent's email, phone or address", id="agent_contact", compact=True)
-                yield Static("", id="agent_contact-error", classes="under error")
-                with Horizontal(classes="row"):
-                    yield Label("Request text")
-                    yield TextArea(id="description", compact=True)
-                yield Static("", id="description-error", classes="under error")
+                yield from _field("Made by", Select([(label, key) for key, label in MADE_BY], value="self", allow_blank=False,
+                                                    id="agent_kind", compact=True), error=False)  # fmt: skip
+                yield from _field("Agent", Input(placeholder="who asked for them: Bell & Co Solicitors", id="agent_name",
+                                                 compact=True), row="row agent-row hidden")  # fmt: skip
+                yield from _field("Agent contact", Input(placeholder="the agent's email, phone or address",
+                                                         id="agent_contact", compact=True), row="row agent-row hidden")  # fmt: skip
+                yield from _field("Request text", TextArea(id="description", compact=True))
             yield Static(Text("Due date: fill in the received date and rights", style="dim"), id="preview")
             yield Static("", id="form-status")
             with Horizontal(id="buttons"):
