@@ -414,13 +414,11 @@ async def test_refreshes_when_the_database_changes(seeded, settings) -> None:  #
         assert "9 open" in str(app.screen.query_one("#summary", Static).content)
 
 
-async def test_queue_stays_off_the_orm_until_a_case_is_opened(seeded, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_queue_stays_off_the_orm_until_a_case_is_opened(seeded, settings) -> None:  # type: ignore[no-untyped-def]
     """Browsing, searching and paging the queue never build the ORM-backed service (it is ~30 MB of the queue's
     memory); opening a case builds it, in the case screen's worker, and the case shows."""
-    import dpo_tui.tui.app as app_module
     from dpo_tui.tui.screens.case import CaseScreen
 
-    monkeypatch.setattr(app_module, "START_DELAY", 0)
     url, _ = seeded
     app = make_app(url, settings)
     async with app.run_test(size=(120, 40)) as pilot:
