@@ -271,10 +271,6 @@ def render_cells(values: dict[str, str], cols: list[tuple[Column, int]], width: 
 class QueueHeader(Widget):
     """The column headings, laid out exactly like the rows below."""
 
-    DEFAULT_CSS = """
-    QueueHeader { height: 1; text-style: bold; color: $text-muted; }
-    """
-
     def render(self) -> Text:
         # Lay out with the rows' own width, so headings always sit above their columns.
         table = self.screen.query(QueueTable).first() if self.is_attached else None
@@ -295,17 +291,6 @@ class QueueTable(Widget, can_focus=True):
         "queue-table--closed",
         "queue-table--marked",
     }
-
-    DEFAULT_CSS = """
-    QueueTable { height: 1fr; }
-    QueueTable > .queue-table--overdue { color: $error; }
-    QueueTable > .queue-table--soon { color: $warning; }
-    QueueTable > .queue-table--dim { color: $text-muted; text-style: dim; }
-    QueueTable > .queue-table--closed { color: $text-muted; }
-    QueueTable > .queue-table--marked { text-style: bold; }
-    QueueTable > .queue-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
-    QueueTable:blur > .queue-table--cursor { background: $block-cursor-blurred-background; color: $text; text-style: none; }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False, id="queue.down"),
