@@ -325,6 +325,13 @@ def parse_method(value: str | Method) -> Method:
 # ---- validation shared by the services ----------------------------------------------------------------------------
 
 _DOCUMENT_NUMBER = re.compile(r"(?:[A-Z]*\d[A-Z\d]{5,})", re.IGNORECASE)
+# A date written with its month's name ("dated 20 Nov 2026", "November 20, 2026") is not a document number: without
+# its spaces it read as one ("20Nov2026": six digits in one run), and the letter of authority's date was refused.
+_WRITTEN_DATE = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b",
+    re.IGNORECASE,
+)
 
 
 def check_date(field: str, on: date | None, *, received: date, today: date, not_before: date | None = None,
@@ -349,7 +356,8 @@ def required_text(field: str, value: str | None, what: str) -> str:
 
 def no_document_numbers(field: str, value: str) -> str:
     """The record says what was seen, never the document itself: refuse anything that looks like its number."""
-    if _DOCUMENT_NUMBER.search(value.replace(" ", "")) and sum(c.isdigit() for c in value) >= 6:
+    rest = _WRITTEN_DATE.sub(" ", value)
+    if _DOCUMENT_NUMBER.search(rest.replace(" ", "")) and sum(c.isdigit() for c in rest) >= 6:
         raise InvalidInput(
             field,
             "this looks like a document or account number; record the document type and which details "
