@@ -78,13 +78,7 @@ def describe_original(media_type: str, content: bytes) -> tuple[list[tuple[str, 
         return [], json.dumps(fields, ensure_ascii=False, indent=2)[:MAX_TEXT], "web-form row"
     if media_type == "application/vnd.ms-outlook":
         try:
-            import extract_msg  # ~0.8 s to import: only when an Outlook original is opened
-
-            msg = extract_msg.openMsg(content)
-            try:
-                mime = bytes(msg.asEmailMessage())
-            finally:
-                msg.close()
+            mime = _outlook_as_mime(content)
         except Exception as exc:  # the library raises many types for a damaged file
             return [], "", f"Outlook .msg file that cannot be read here ({type(exc).__name__}): save a copy to open it"
         return _mime(mime, "Outlook .msg converted to MIME; ")
@@ -92,6 +86,17 @@ def describe_original(media_type: str, content: bytes) -> tuple[list[tuple[str, 
         return _mime(content)
     except Exception as exc:  # noqa: BLE001 - a stored original is always shown somehow
         return [], content.decode("utf-8", errors="replace")[:MAX_TEXT], f"raw bytes (not parseable: {type(exc).__name__})"
+
+
+def _outlook_as_mime(content: bytes) -> bytes:
+    """An Outlook .msg as the MIME message it stands for. Raises whatever the library raises for a damaged file."""
+    import extract_msg  # ~0.8 s to import: only when an Outlook original is read
+
+    msg = extract_msg.openMsg(content)
+    try:
+        return bytes(msg.asEmailMessage())
+    finally:
+        msg.close()
 
 
 @dataclass(frozen=True)
@@ -122,13 +127,7 @@ def message_facts(media_type: str, content: bytes) -> MessageFacts:
     raw = content
     if media_type == "application/vnd.ms-outlook":
         try:
-            import extract_msg  # ~0.8 s to import: only when an Outlook original is read
-
-            msg = extract_msg.openMsg(content)
-            try:
-                raw = bytes(msg.asEmailMessage())
-            finally:
-                msg.close()
+            raw = _outlook_as_mime(content)
         except Exception:  # the library raises many types for a damaged file: nothing to classify
             return MessageFacts("", "", ())
     try:

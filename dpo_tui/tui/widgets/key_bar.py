@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -71,7 +72,7 @@ class KeyBar(Widget):
             item(binding, enabled, line)
         if palette is not None:
             tail = Text(no_wrap=True, end="")
-            tail_width = len(f" {self.app.get_key_display(palette[0])} {palette[0].description} ")
+            tail_width = cell_len(f" {self.app.get_key_display(palette[0])} {palette[0].description} ")
             gap = self.size.width - line.cell_len - tail_width
             if gap >= 1:  # the palette's key sits at the right edge, as in Textual's Footer; dropped when no room
                 item(*palette, tail, offset=line.cell_len + gap)
