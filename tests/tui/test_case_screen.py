@@ -307,3 +307,37 @@ async def test_text_typed_in_one_burst_then_ctrl_s_is_all_saved(sqlite_work) -> 
         await settle(app, pilot)
         assert isinstance(app.screen, CaseScreen)
         assert [n.body for n in sqlite_work.get(ref).notes] == ["burst note"]
+
+
+async def test_a_reload_read_before_a_save_never_replaces_the_saved_state(sqlite_work) -> None:  # type: ignore[no-untyped-def]
+    """The change poll reloads the case in a thread; when its read was taken before a save and arrives after the
+    save's own result was shown, the screen keeps the saved state (seen in CI: a fee decision shown as 'new')."""
+    import threading
+
+    ref = sqlite_work.log_request(new_request()).ref
+    async with run_case(sqlite_work, ref, size=(120, 40)) as (app, pilot):
+        host = app.screen
+        assert isinstance(host, CaseScreen)
+        read, release = threading.Event(), threading.Event()
+        casework = app.casework
+        real_get = casework.get
+
+        def slow_get(r: str, **kw):  # type: ignore[no-untyped-def]
+            detail = real_get(r, **kw)  # the snapshot is taken here, before the save below
+            read.set()
+            release.wait(timeout=30)
+            return detail
+
+        casework.get = slow_get  # type: ignore[method-assign]
+        try:
+            host.load()  # what the change poll does
+            await pilot.pause()
+            assert read.wait(timeout=30)
+            casework.get = real_get  # type: ignore[method-assign]
+            saved = sqlite_work.change_status(ref, "in_progress", version=host.detail.version)
+            host.show_detail(saved)  # what a walkthrough does with the CaseDetail its save returned
+        finally:
+            release.set()
+        await settle(app, pilot)
+        assert host.detail is not None
+        assert host.detail.status == "in_progress" and host.detail.version == saved.version

@@ -131,7 +131,7 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
     def show_detail(self, detail: CaseDetail) -> None:
         """Re-render from a CaseDetail you already have (e.g. the one a service verb returned)."""
-        if not self.is_attached:
+        if not self.is_attached or self._older_than_shown(detail):
             return
         self._detail = detail
         case = LoadedCase(detail, self._regime_name, self._holds, self._purged, self.app.today())
@@ -166,8 +166,13 @@ class CaseScreen(ChecklistActions, PackActions, DpoScreen[None]):
 
         return self.call_in_thread(read, lambda loaded: self._loaded(*loaded, seq), group="case-load")
 
+    def _older_than_shown(self, detail: CaseDetail) -> bool:
+        # A reload started before a save (the change poll, a teammate's write) can arrive after the save's own
+        # CaseDetail was shown: the case row's version orders them, so the older state never replaces the newer.
+        return self._detail is not None and detail.version < self._detail.version
+
     def _loaded(self, detail: CaseDetail, regime_name: str, kept: Any, seq: int) -> None:
-        if seq < self._shown_seq:
+        if seq < self._shown_seq or self._older_than_shown(detail):
             return
         self._shown_seq = seq
         self._regime_name = regime_name
