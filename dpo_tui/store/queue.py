@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from collections.abc import Mapping
 
 from dpo_tui.domain.clock import ClockState
 from dpo_tui.domain.days_left import days_left
@@ -136,11 +137,15 @@ class QueueQuery:
         """The search words, without the filters."""
         return self.parsed[0]
 
-    def where(self, *, trigram: bool = False, narrow_short: bool = False) -> tuple[str, list[Any]]:
+    def where(
+        self, *, trigram: bool = False, narrow_short: bool = False, short_trigrams: Mapping[str, str] | None = None
+    ) -> tuple[str, list[Any]]:
         """SQL conditions and parameters. `trigram`: use the FTS5 index of migration 0002 (SQLite) for terms of 3+
         characters. `narrow_short`: find the cases matching shorter terms first, from the search-text index of
         migration 0019 (SQLite): best for a rare term, where a walk in sort order would read every row; a common
-        term is found faster by that walk (and counted faster without the id list)."""
+        term is found faster by that walk (and counted faster without the id list). `short_trigrams`: for a
+        two-letter term, the FTS5 query of the trigrams that start with it (QueueReader.short_trigrams): its
+        cases are those, plus the ones whose search text ends with it (migration 0020)."""
         terms, filters = self.parsed
         today = self.today or date.today()
         conds: list[str] = []
@@ -176,7 +181,18 @@ class QueueQuery:
             if trigram and len(term) >= 3:
                 # FTS5 trigram: substring match from the index; the phrase quotes make every character literal.
                 conds.append("id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)")
-                params.append('"' + term.replace('"', '""') + '"')
+                params.append(_phrase(term))
+            elif short_trigrams is not None and term in short_trigrams:
+                # The candidates from the trigram index, then the exact test (the index folds case its own way).
+                tail = "SELECT id FROM cases WHERE substr(search_text, -2) = ?"
+                if short_trigrams[term]:
+                    conds.append(f"id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ? UNION {tail})")
+                    params.append(short_trigrams[term])
+                else:
+                    conds.append(f"id IN ({tail})")
+                params.append(term)
+                conds.append("search_text LIKE ? ESCAPE '\\'")
+                params.append(f"%{_escape_like(term)}%")
             elif narrow_short:
                 # Too short for a trigram: test every case's search text, read from its own compact index.
                 conds.append("id IN (SELECT rowid FROM cases WHERE search_text LIKE ? ESCAPE '\\')")
@@ -185,6 +201,11 @@ class QueueQuery:
                 conds.append("search_text LIKE ? ESCAPE '\\'")
                 params.append(f"%{_escape_like(term)}%")
         return (" AND ".join(conds) or "1=1"), params
+
+
+def _phrase(text: str) -> str:
+    """An FTS5 phrase that matches `text` literally."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _escape_like(term: str) -> str:
@@ -271,6 +292,9 @@ SCAN_BUDGET_S = 0.004
 # (migration 0019) on the interruptible lane, where the next keystroke stops it. A 12 ms budget only delayed the
 # rare terms (zq, xq, zz at 100,000 cases: 28-30 ms to their page, 19-20 ms with 4 ms).
 SHORT_BUDGET_S = SCAN_BUDGET_S
+# A rare two-letter term: when the trigrams that start with it are in fewer cases than this, together, its cases
+# are found from the trigram index (<= 1 ms for "zq" at 100,000 cases); above, from the search-text index.
+SHORT_TRIGRAM_DOCS = 5_000
 
 
 def _sqlite_interrupted(exc: BaseException) -> bool:
@@ -388,9 +412,11 @@ class QueueReader:
             short_only = all(len(t) < 3 for t in terms)
             where, params = q.where(trigram=False)
             if short_only and len(terms) == 1 and not quick:
-                # The quick walk of the sort index found too few: the term is rare. Read the ids of every match
-                # from the search-text index (migration 0019: a compact scan, no case rows), then sort just those.
-                where, params = q.where(trigram=True, narrow_short=True)
+                # The quick walk of the sort index found too few: the term is rare. A rare two-letter term is
+                # looked up in the trigram index (migration 0020); otherwise read the ids of every match from the
+                # search-text index (migration 0019: a compact scan, no case rows). Then sort just those.
+                via = self.short_trigrams(terms[0])
+                where, params = q.where(trigram=True, narrow_short=True, short_trigrams=via)
                 indexed = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order} LIMIT ?"
                 rows, complete = self._counts.scan(indexed, params + [limit])
                 return [self._row(r) for r in rows], complete
@@ -406,6 +432,19 @@ class QueueReader:
             if _interrupted(exc):
                 raise CountInterrupted from None
             raise
+
+    def short_trigrams(self, term: str) -> dict[str, str] | None:
+        """For a rare two-letter ASCII term (SQLite): {term: FTS5 query of the indexed trigrams that start with it}
+        ("" when none does). None when the term is common (the trigrams' cases together number more than
+        SHORT_TRIGRAM_DOCS: merging their lists costs more than scanning the search-text index) or not ASCII (the
+        index folds other letters in its own way, so its trigrams might not be the search text's)."""
+        if self._pg or len(term) != 2 or not term.isascii():
+            return None
+        upper = term[0] + chr(ord(term[1]) + 1)  # every trigram that starts with `term` sorts below this
+        found = self._pages.run("SELECT term, doc FROM cases_fts_terms WHERE term >= ? AND term < ?", [term, upper])
+        if found is None or sum(doc for _, doc in found) > SHORT_TRIGRAM_DOCS:
+            return None
+        return {term: " OR ".join(_phrase(trigram) for trigram, _ in found)}
 
     def interrupt_counts(self) -> None:
         """Stop a count or search page that no longer matters (the search changed): work for stale keystrokes
