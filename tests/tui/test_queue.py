@@ -582,3 +582,40 @@ async def test_paging_through_many_cases_reads_ahead_and_a_new_search_drops_what
         await pilot.press("pagedown", "slash", *"zed")
         await settle(app, pilot)
         assert [table.row_at(i).name for i in range(table.count)] == ["Zed Rare"]  # type: ignore[union-attr]
+
+
+async def test_a_search_keystroke_paints_once_its_rows_are_in_and_never_holds_the_screen(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    """A new query holds the screen update until its rows arrive (one frame with the letter and its rows, not the
+    letter now and the rows a tick later); partial rows keep the hold, the page's rows end it; a slow read never
+    holds the screen longer than the hold's one tick (1/60 s)."""
+    import threading
+
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = queue(app)
+        q = replace(screen.query_, search="lo")
+        screen._hold_update()
+        assert app._batch_count == 1  # Textual's batch_update: no repaint meanwhile
+        screen.query_ = q
+        screen._apply(q, 1, [], 0, None, False, partial=True)
+        assert app._batch_count == 1
+        screen._apply(q, 0, [], 0, None, True)
+        assert app._batch_count == 0
+
+        reader = app.reader
+        real_first_page, arrive = reader.first_page, threading.Event()
+
+        def slow_first_page(*args, **kwargs):  # type: ignore[no-untyped-def]
+            arrive.wait(timeout=30)
+            return real_first_page(*args, **kwargs)
+
+        reader.first_page = slow_first_page  # type: ignore[method-assign]
+        await pilot.press("slash", "l")
+        if screen._hold_timer is not None:
+            await screen._hold_timer._task  # its one tick, awaited (not slept)
+        assert app._batch_count == 0 and screen.query_one("#search", Input).value == "l"  # echoed, rows pending
+        arrive.set()
+        await settle(app, pilot)
+        assert set(refs_shown(app)) >= {refs["later"], refs["ada"], refs["hostile"]}  # the cases with an "l"

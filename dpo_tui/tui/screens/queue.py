@@ -33,6 +33,10 @@ from dpo_tui.tui.widgets.key_bar import KeyBar
 COUNT_DELAY_TICKS = 15  # x 10 ms: how long typing must pause before the exact match count is computed
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from textual.timer import Timer
+
     from dpo_tui.domain.checklist import OpenItems
 
 VIEWS: tuple[View, ...] = (
@@ -81,6 +85,8 @@ class QueueScreen(DpoScreen[None]):
         self._shown_position: Text | None = None
         self._shown_views: Text | None = None
         self.filter_error = ""  # what is wrong with a filter typed in the search box ("" when nothing is)
+        self._held: AbstractContextManager[None] | None = None  # the screen update held for a query's rows
+        self._hold_timer: Timer | None = None
 
     # ---- layout ----------------------------------------------------------------------------
 
@@ -142,6 +148,7 @@ class QueueScreen(DpoScreen[None]):
         current = self.table.current if keep_cursor else None
         if query != self.query_:
             self.app.reader.interrupt_counts()
+        self._hold_update()
         self.query_ = query
         self._show_views()
         self._fetch(query, current.key if current else None)
@@ -169,7 +176,7 @@ class QueueScreen(DpoScreen[None]):
             first, complete = reader.first_page(query, PAGE)
             if not complete and not worker.is_cancelled:
                 # A one- or two-letter term: show the rows found in the scan's budget, then finish the page.
-                self.app.call_from_thread(self._apply, query, len(first), first, 0, None, False)
+                self.app.call_from_thread(self._apply, query, len(first), first, 0, None, False, partial=True)
                 first, complete = reader.first_page(query, PAGE, quick=False)
             if len(first) < PAGE:
                 total = reader.count(QueueQuery(view=View.ALL)) if not first else None
@@ -207,7 +214,15 @@ class QueueScreen(DpoScreen[None]):
             return
 
     def _apply(
-        self, query: QueueQuery, count: int, first: list[QueueRow] | None, cursor: int, total: int | None, exact: bool
+        self,
+        query: QueueQuery,
+        count: int,
+        first: list[QueueRow] | None,
+        cursor: int,
+        total: int | None,
+        exact: bool,
+        *,
+        partial: bool = False,  # more rows of this page follow at once: keep the update held for them
     ) -> None:
         if query != self.query_:
             return
@@ -215,6 +230,32 @@ class QueueScreen(DpoScreen[None]):
             self.total_cases = total
         self.count_exact = exact
         self.table.load(query, count, first, cursor)
+        if not partial:
+            self._release_update()
+
+    # A keystroke that changes the query (a letter typed, a view, a sort) would otherwise paint twice: the echo at
+    # once, then the rows a few milliseconds later, at the screen's next update tick (Textual paints at most every
+    # 1/60 s: up to 17 ms more). Holding the screen update until the rows arrive paints both in one frame as soon
+    # as they do; the hold never lasts longer than one tick, so a slow query delays the echo by that at most.
+    HOLD_S = 1 / 60
+
+    def _hold_update(self) -> None:
+        if self._held is not None or not self.is_current:
+            return
+        self._held = self.app.batch_update()
+        self._held.__enter__()
+        self._hold_timer = self.set_timer(self.HOLD_S, self._release_update, name="hold-update")
+
+    def _release_update(self) -> None:
+        held, self._held = self._held, None
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        if held is not None:
+            held.__exit__(None, None, None)
+
+    def on_unmount(self) -> None:
+        self._release_update()
 
     def _set_count(self, query: QueueQuery, count: int) -> None:
         if query != self.query_:
