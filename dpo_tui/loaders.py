@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dpo_tui.domain.checklist import Template, parse_template
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.domain.organisation import DataFileError, Organisation, parse_organisation, parse_toml
 from dpo_tui.domain.regimes import Regime, parse_regime
 from dpo_tui.domain.rights import Right
+
+if TYPE_CHECKING:  # the templates' parser is loaded where templates are: not on the way to the queue
+    from dpo_tui.domain.checklist import Template
 
 SHIPPED_DIR = "defaults/checklists"
 
@@ -122,6 +125,8 @@ def _load_all(user_dir: Path | None) -> tuple[dict[Right, Template], list[DataFi
                     sources[right] = (str(path), path.read_text(encoding="utf-8"))
                 except (OSError, UnicodeDecodeError) as error:
                     problems.append(DataFileError(str(path), "", f"cannot be read: {error}"))
+
+    from dpo_tui.domain.checklist import parse_template
 
     templates: dict[Right, Template] = {}
     for right, (source, text) in sources.items():

@@ -6,7 +6,6 @@ naming the file, line and key; it never produces a traceback.
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -168,6 +167,8 @@ class Settings:
 
 def default_user() -> str:
     try:
+        import getpass  # with termios: loaded only when there is no [user] name to read
+
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "dpo"

@@ -7,8 +7,10 @@ system keyring holds it (service "dpo-tui", the IMAP user name).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 DEFAULT_FORM_COLUMNS = {
     "name": "name",
@@ -53,6 +55,8 @@ class IntakeSettings:
 
     @property
     def zone(self) -> ZoneInfo:
+        from zoneinfo import ZoneInfo  # its tz path lookup is ~5 ms: paid by intake, not by every start
+
         return ZoneInfo(self.timezone)
 
     @property
@@ -105,6 +109,8 @@ def parse_intake(table: Any, country: str | None = None, subdivision: str | None
             raise IntakeSettingsError(f"intake.{key}", f"unknown setting (known: {known})")
     values.setdefault("timezone", zone_default)
     out = IntakeSettings(**values)
+    from zoneinfo import ZoneInfoNotFoundError
+
     try:
         out.zone
     except (ZoneInfoNotFoundError, ValueError):

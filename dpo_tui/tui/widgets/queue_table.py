@@ -332,7 +332,8 @@ class QueueTable(Widget, can_focus=True):
         # Rendered text (only the style changes on moves), cut where it leaves printable ASCII: Textual measures
         # every segment it divides, and a line with one "…" or "—" was measured a character at a time (a third of
         # a page-down); an ASCII run is measured at C speed, a lone "…" from Rich's cache.
-        self._lines: dict[tuple[QueueRow, int, bool], list[str]] = {}
+        # Pages read ahead are rendered when they arrive (idle time), so a page-down only styles and paints them.
+        self._lines: OrderedDict[tuple[QueueRow, int, bool], list[str]] = OrderedDict()
         self._styles: dict[tuple[str, bool, bool], Style] = {}  # per paint: (row kind, marked, cursor) -> style
 
     def _announce_move(self) -> None:
@@ -349,6 +350,8 @@ class QueueTable(Widget, can_focus=True):
     def load(self, query: QueueQuery, count: int, first: list[QueueRow] | None = None, cursor: int = 0) -> None:
         """Show a new result set (read by the caller, usually in a worker thread)."""
         self.query_ = query
+        if (query.today or self.today) != self.today:
+            self._lines.clear()  # days left and "today"/"tomorrow" dates are rendered text: a new day renders anew
         self.today = query.today or self.today
         self.count = count
         self._pages.clear()
@@ -441,6 +444,9 @@ class QueueTable(Widget, can_focus=True):
     def _arrived(self, generation: int, n: int, page: list[QueueRow]) -> None:
         if generation == self._generation and n not in self._pages:
             self._keep_page(n, page)
+            if self._layout_width == self.row_width > 0:
+                for row in page:
+                    self._text_of(row, self._layout_width, row.ref in self.marked)
 
     def row_at(self, index: int) -> QueueRow | None:
         if not 0 <= index < self.count:
@@ -497,14 +503,18 @@ class QueueTable(Widget, can_focus=True):
             self._cols = layout(width, self.ref_width)
         marked = row.ref in self.marked
         style = self._style(row_kind(row, self.today), marked, index == self.cursor)
+        return Strip([Segment(p, style) for p in self._text_of(row, width, marked)], width)
+
+    def _text_of(self, row: QueueRow, width: int, marked: bool) -> list[str]:
+        """The row's line as text pieces (see `_lines`), rendered once for its width and mark."""
         key = (row, width, marked)
         pieces = self._lines.get(key)
         if pieces is None:
-            if len(self._lines) > 4 * PAGE:
-                self._lines.clear()
             text = render_cells(cells(row, self.today, self._flags()), self._cols, width, row_mark(row, self.today, marked))
             pieces = self._lines[key] = [p for p in _NON_ASCII.split(text) if p]
-        return Strip([Segment(p, style) for p in pieces], width)
+            while len(self._lines) > CACHE_PAGES * PAGE:
+                self._lines.popitem(last=False)
+        return pieces
 
     def _widen_ref(self, width: int) -> None:
         if width <= self.ref_width:
