@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from dpo_tui.domain.clock import ClockState
 from dpo_tui.domain.days_left import days_left
@@ -234,8 +234,9 @@ class _Lane:
     never holds up the page the user is waiting for: SQLite in WAL mode and PostgreSQL both serve concurrent
     readers, and the drivers release the GIL while a query runs."""
 
-    def __init__(self, conn: Any, pg: bool) -> None:
-        self.conn = conn
+    def __init__(self, connect: Callable[[], Any], pg: bool) -> None:
+        self._connect = connect
+        self.conn = connect()
         self.pg = pg
         self.lock = threading.Lock()
         self.busy = False  # a statement is running: only then is there anything to interrupt
@@ -254,6 +255,27 @@ class _Lane:
             sql = sql.replace("%", "%%").replace("?", "%s")
         else:
             params = [_sqlite_value(p) for p in params]
+        try:
+            return self._scan(sql, params, budget_s, limit)
+        except Exception:
+            if not self._reopened():
+                raise
+        return self._scan(sql, params, budget_s, limit)  # the queue only reads: running it again is safe
+
+    def _reopened(self) -> bool:
+        """After a failure: if it was the PostgreSQL connection that was lost (a server restart, an administrator
+        ending it, a network drop), open a new one and say so. A server that is still down raises here."""
+        if not self.pg:
+            return False
+        with self.lock:
+            if not (self.conn.closed or self.conn.broken):
+                return False  # a failed or cancelled statement: the connection is fine
+            self.conn = self._connect()
+            return True
+
+    def _scan(
+        self, sql: str, params: list[Any], budget_s: float | None, limit: int | None
+    ) -> tuple[list[tuple[Any, ...]], bool]:
         rows: list[tuple[Any, ...]] = []
         deadline = float("inf")
         with self.lock:
@@ -317,7 +339,7 @@ class QueueReader:
     def __init__(self, connect: Any, pg: bool) -> None:
         self._pg = pg
         self._connect = connect
-        self._pages = _Lane(connect(), pg)
+        self._pages = _Lane(connect, pg)
         # The other two connections open on first use, off the first paint's path (a PostgreSQL connection
         # costs a round trip or three before the first row could be painted).
         self._count_lane: _Lane | None = None
@@ -330,7 +352,7 @@ class QueueReader:
         if lane is None:
             with self._open_lock:
                 if self._count_lane is None:
-                    self._count_lane = _Lane(self._connect(), self._pg)
+                    self._count_lane = _Lane(self._connect, self._pg)
                 lane = self._count_lane
         return lane
 
@@ -521,7 +543,7 @@ class QueueReader:
         params: list[Any] = [True, True, today, True, today, week, True, *AWAITING_KEYS, "needs_triage"]
         with self._open_lock:
             if self._summary is None:
-                self._summary = _Lane(self._connect(), self._pg)
+                self._summary = _Lane(self._connect, self._pg)
         row = (self._summary.run(sql, params) or [(0, 0, 0, 0, 0)])[0]
         return Summary(*(int(v or 0) for v in row))
 

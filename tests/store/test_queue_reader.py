@@ -123,3 +123,36 @@ def test_every_two_letter_term_finds_exactly_the_cases_containing_it(db_url: str
         assert [r.ref for r in reader.first_page(QueueQuery(view=View.ALL, search="zz", today=TODAY), 64, quick=False)[0]] == [changed.ref]
     finally:
         reader.close()
+
+
+def _end_backends(db_url: str) -> int:
+    """What a server restart, an administrator or a network drop does to the reader: its connections end."""
+    import psycopg
+
+    dsn = db_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    name = dsn.rsplit("/", 1)[1]
+    with psycopg.connect(dsn.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        ended = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        ).fetchone()
+    return int(ended[0]) if ended else 0
+
+
+def test_a_lost_postgresql_connection_is_opened_again(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    if not db_url.startswith("postgresql"):
+        import pytest
+
+        pytest.skip("only a server connection can be lost")
+    refs = _seed(db_url, settings)
+    reader = QueueReader.open(db_url)
+    try:
+        q = QueueQuery(view=View.ALL, search="zq", today=TODAY)
+        before = [r.ref for r in reader.page_at(q, 0, 64)]
+        reader.summary(TODAY)  # the summary's own connection too
+        assert _end_backends(db_url) >= 2
+        assert [r.ref for r in reader.page_at(q, 0, 64)] == before == [refs[2]]
+        assert reader.count(QueueQuery(view=View.ALL, today=TODAY)) == 4
+        assert reader.summary(TODAY).open == 3
+    finally:
+        reader.close()

@@ -15,7 +15,7 @@ from tests.conftest import TODAY, make_work, new_request
 from dpo_tui.domain.rights import Right
 from dpo_tui.store.queue import QueueQuery, Sort, View
 from dpo_tui.tui.app import DpoApp
-from tests.tui.harness import make_app, settle
+from tests.tui.harness import errors, make_app, recorder, settle
 from dpo_tui.tui.modals.prompts import AskScreen, ChooseScreen
 from dpo_tui.tui.screens.queue import QueueScreen
 
@@ -619,3 +619,27 @@ async def test_a_search_keystroke_paints_once_its_rows_are_in_and_never_holds_th
         arrive.set()
         await settle(app, pilot)
         assert set(refs_shown(app)) >= {refs["later"], refs["ada"], refs["hostile"]}  # the cases with an "l"
+
+
+async def test_a_database_that_cannot_be_read_is_said_and_the_queue_stays_open(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    """A PostgreSQL server that went away (and is not back yet) while the DPO types: the failed read is one error
+    line, the app keeps running, and the next keystroke reads again (found by running the queue on PostgreSQL and
+    ending its connections: the app exited with a traceback)."""
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40), message_hook=recorder(app)) as pilot:
+        await settle(app, pilot)
+        reader = app.reader
+        real_first_page = reader.first_page
+
+        def server_gone(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise ConnectionError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
+
+        reader.first_page = server_gone  # type: ignore[method-assign]
+        await pilot.press("slash", "l", "o")
+        await settle(app, pilot)
+        assert app.is_running and any("Connection refused" in e for e in errors(app))
+        reader.first_page = real_first_page  # type: ignore[method-assign]
+        await pilot.press("v", "e")
+        await settle(app, pilot)
+        assert refs_shown(app) == [refs["ada"]]

@@ -153,7 +153,7 @@ class QueueScreen(DpoScreen[None]):
         self._show_views()
         self._fetch(query, current.key if current else None)
 
-    @work(thread=True, exclusive=True, group="queue-load")
+    @work(thread=True, exclusive=True, group="queue-load", exit_on_error=False)
     def _fetch(self, query: QueueQuery, key: tuple | None) -> None:  # type: ignore[type-arg]
         worker = get_current_worker()
         # An interrupt meant for the previous keystroke's statement can land on this one (a PostgreSQL cancel
@@ -205,7 +205,7 @@ class QueueScreen(DpoScreen[None]):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._set_count, query, count)
 
-    @work(thread=True, exclusive=True, group="queue-load")
+    @work(thread=True, exclusive=True, group="queue-load", exit_on_error=False)
     def _count_later(self, query: QueueQuery) -> None:
         """The first paint's exact count, after the paint (same group as _fetch: a new query cancels it)."""
         try:
@@ -263,7 +263,7 @@ class QueueScreen(DpoScreen[None]):
         self.count_exact = True
         self.table.set_count(count)
 
-    @work(thread=True, exclusive=True, group="queue-summary")
+    @work(thread=True, exclusive=True, group="queue-summary", exit_on_error=False)
     def _load_summary(self) -> None:
         summary = self.app.reader.summary(self.app.today())
         self.app.call_from_thread(self._show_summary, summary)
