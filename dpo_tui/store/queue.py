@@ -13,12 +13,12 @@ import sqlite3
 import sys
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable, Mapping
 
 from dpo_tui.domain.clock import ClockState
 from dpo_tui.domain.days_left import days_left
@@ -240,6 +240,7 @@ class _Lane:
         self.pg = pg
         self.lock = threading.Lock()
         self.busy = False  # a statement is running: only then is there anything to interrupt
+        self.closed = False  # closed by the reader: a connection found closed then stays closed
 
     def run(self, sql: str, params: list[Any], *, budget_s: float | None = None) -> list[tuple[Any, ...]] | None:
         """Rows, or None when `budget_s` (SQLite only) ran out before the query finished."""
@@ -268,8 +269,8 @@ class _Lane:
         if not self.pg:
             return False
         with self.lock:
-            if not (self.conn.closed or self.conn.broken):
-                return False  # a failed or cancelled statement: the connection is fine
+            if self.closed or not (self.conn.closed or self.conn.broken):
+                return False  # the reader closed it, or a failed or cancelled statement on a working connection
             self.conn = self._connect()
             return True
 
@@ -392,6 +393,7 @@ class QueueReader:
         for lane in (self._pages, self._count_lane, self._summary):
             if lane is not None:
                 with lane.lock:
+                    lane.closed = True
                     lane.conn.close()
 
     def _run(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
