@@ -318,6 +318,7 @@ SHORT_BUDGET_S = SCAN_BUDGET_S
 # A rare two-letter term: when the trigrams that start with it are in fewer cases than this, together, its cases
 # are found from the trigram index (<= 1 ms for "zq" at 100,000 cases); above, from the search-text index.
 SHORT_TRIGRAM_DOCS = 5_000
+SHORT_TRIGRAM_TERMS = 64  # more trigrams than this start with it: a common term
 
 
 def _sqlite_interrupted(exc: BaseException) -> bool:
@@ -465,8 +466,10 @@ class QueueReader:
         if self._pg or len(term) != 2 or not term.isascii():
             return None
         upper = term[0] + chr(ord(term[1]) + 1)  # every trigram that starts with `term` sorts below this
-        found = self._pages.run("SELECT term, doc FROM cases_fts_terms WHERE term >= ? AND term < ?", [term, upper])
-        if found is None or sum(doc for _, doc in found) > SHORT_TRIGRAM_DOCS:
+        # fts5vocab reads each trigram's whole list of cases to count them: stop at a number no rare term reaches.
+        sql = "SELECT term, doc FROM cases_fts_terms WHERE term >= ? AND term < ? LIMIT ?"
+        found = self._pages.run(sql, [term, upper, SHORT_TRIGRAM_TERMS + 1])
+        if found is None or len(found) > SHORT_TRIGRAM_TERMS or sum(doc for _, doc in found) > SHORT_TRIGRAM_DOCS:
             return None
         return {term: " OR ".join(_phrase(trigram) for trigram, _ in found)}
 
