@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from datetime import date
 
+import pytest
+
 from dpo_tui.store.queue import QueueQuery, QueueReader, Sort, View
-from tests.conftest import TODAY, make_work, new_request
+from tests.conftest import PG_ENV, TODAY, _pg_database, make_work, new_request
 
 
 def _seed(url: str, settings) -> list[str]:  # type: ignore[no-untyped-def]
@@ -139,11 +143,16 @@ def _end_backends(db_url: str) -> int:
     return int(ended[0]) if ended else 0
 
 
-def test_a_lost_postgresql_connection_is_opened_again(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
-    if not db_url.startswith("postgresql"):
-        import pytest
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """Only a server connection can be lost: this test has no SQLite twin."""
+    if not os.environ.get(PG_ENV):
+        pytest.skip(f"PostgreSQL tests skipped: set {PG_ENV} to run them")
+    yield from _pg_database()
 
-        pytest.skip("only a server connection can be lost")
+
+def test_a_lost_postgresql_connection_is_opened_again(pg_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    db_url = pg_url
     refs = _seed(db_url, settings)
     reader = QueueReader.open(db_url)
     try:
