@@ -386,9 +386,9 @@ def check_can(action: str, identity: Mapping[str, Any] | None, allowed: set[IdSt
     state = current(identity)
     if state in allowed:
         return state
-    now = state.label if state else "no identity step recorded yet"
+    now = f"identity is {state.label}" if state else "no identity step is recorded yet"
     hint = _HINTS.get(action, "")
-    raise DomainError(f"cannot {action}: identity is {now}{hint}")
+    raise DomainError(f"cannot {action}: {now}{hint}")
 
 
 _HINTS = {

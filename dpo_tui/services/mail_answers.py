@@ -22,6 +22,7 @@ from sqlmodel import select
 
 from dpo_tui.domain.dates import fmt
 from dpo_tui.domain.errors import DomainError
+from dpo_tui.domain.identity import IdStatus
 from dpo_tui.domain.lifecycle import Status
 from dpo_tui.domain.records import DecisionRecord, IdentityRecord
 from dpo_tui.intake.answers import LABELS, classify_answer, is_id_file
@@ -73,7 +74,10 @@ def awaited(case: Case | CaseDetail) -> tuple[str | None, date | None]:
     except ValueError:
         return None, None
     if step == "identity":
-        return step, IdentityRecord.from_json(case.identity).requested_on
+        # Only a request for ID that was sent can be answered (the status alone can be set without one, e.g.
+        # `dpo-tui status REF awaiting_id`): the same state that recording what arrived requires.
+        identity = IdentityRecord.from_json(case.identity)
+        return (step, identity.requested_on) if identity.status is IdStatus.AWAITING else (None, None)
     record = DecisionRecord.from_json(case.decision)
     if step == "fee":
         fee = record.fee

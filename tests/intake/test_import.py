@@ -174,8 +174,11 @@ def test_web_form_rows_use_the_forms_request_type(work, tmp_path: Path) -> None:
 
 
 def test_a_message_on_a_case_waiting_for_the_requester_is_offered_as_that_step(work, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from dpo_tui.services import identity as idv
+
     work.log_request(new_request())
-    work.change_status("DSAR-2026-0001", "awaiting_id", version=work.get("DSAR-2026-0001").version)
+    idv.request_identity(work, "DSAR-2026-0001", requester_kind="self", what="a copy of a photo ID",
+                         on=date(2026, 11, 2), version=work.version_of("DSAR-2026-0001"))  # fmt: skip
     reply = mail("Here is a scan of my driving licence.", mid="id@x", subject="Re: DSAR-2026-0001 identity")
     summary = run(work, [write_mbox(tmp_path / "r.mbox", reply)])
     (r,) = summary.results

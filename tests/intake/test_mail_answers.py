@@ -185,3 +185,17 @@ def test_the_cli_lists_the_offer_and_records_it_only_with_record(sqlite_work, tm
     assert answered.decision["clarification"]["rounds"][-1]["answer"].startswith("Answered by the message received on 2026-11-09")
     again = CliRunner().invoke(cli, ["--db", db, "mail-answers", case.ref, "--record", str(offer["file_id"])])
     assert again.exit_code == 1 and "is not an answer" in again.output and "Traceback" not in again.output
+
+
+def test_a_case_put_in_awaiting_id_without_a_request_for_id_is_not_offered_an_answer(work) -> None:  # type: ignore[no-untyped-def]
+    """`dpo-tui status REF awaiting_id` sets the status without a request for ID (step 3): recording what arrived
+    is refused then, so the message is not offered as the answer (found by running the wheel: the offer was made,
+    then `mail-answers --record` refused it). Its ID image is still not stored: that follows the status."""
+    case = work.log_request(new_request())
+    work.change_status(case.ref, "awaiting_id", reason="asked by phone", version=case.version)
+    take(work, reply(case.ref, "Here is my passport.", mid="noreq@x", received="Tue, 10 Nov 2026 10:00:00 +0000", image=True))
+    assert offers(work, case.ref) == []
+    assert audit_of(work, case.ref, "intake.attached")["offers_step"] is None
+    assert audit_of(work, case.ref, "intake.attached")["not_stored"][0]["media_type"] == "image/jpeg"
+    with pytest.raises(NotAnAnswer):
+        record_from_message(work, case.ref, 1, version=work.version_of(case.ref))
