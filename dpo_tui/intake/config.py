@@ -90,6 +90,8 @@ def default_zone(country: str | None, subdivision: str | None = None) -> str:
 
 def parse_intake(table: Any, country: str | None = None, subdivision: str | None = None) -> IntakeSettings:
     """`country`/`subdivision`: the organisation's, for the time zone when `[intake] timezone` is not given."""
+    from zoneinfo import ZoneInfoNotFoundError  # here, not at import: see IntakeSettings.zone
+
     zone_default = default_zone(country, subdivision)
     if not table:
         return IntakeSettings(timezone=zone_default)
@@ -109,8 +111,6 @@ def parse_intake(table: Any, country: str | None = None, subdivision: str | None
             raise IntakeSettingsError(f"intake.{key}", f"unknown setting (known: {known})")
     values.setdefault("timezone", zone_default)
     out = IntakeSettings(**values)
-    from zoneinfo import ZoneInfoNotFoundError
-
     try:
         out.zone
     except (ZoneInfoNotFoundError, ValueError):

@@ -509,7 +509,9 @@ class QueueTable(Widget, can_focus=True):
         """The row's line as text pieces (see `_lines`), rendered once for its width and mark."""
         key = (row, width, marked)
         pieces = self._lines.get(key)
-        if pieces is None:
+        if pieces is not None:
+            self._lines.move_to_end(key)  # least recently shown goes first: rows on screen stay rendered
+        else:
             text = render_cells(cells(row, self.today, self._flags()), self._cols, width, row_mark(row, self.today, marked))
             pieces = self._lines[key] = [p for p in _NON_ASCII.split(text) if p]
             while len(self._lines) > CACHE_PAGES * PAGE:
