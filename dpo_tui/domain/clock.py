@@ -38,6 +38,7 @@ from dateutil.relativedelta import relativedelta
 
 from dpo_tui.domain.days_left import days_left
 from dpo_tui.domain.ccpa import BUSINESS_DAY_RIGHTS
+from dpo_tui.domain.clock_state import ClockState
 from dpo_tui.domain.dates import MONTH_NAMES, fmt, ordinal
 from dpo_tui.domain.errors import ExtensionRefused, InvalidInput
 from dpo_tui.domain.regimes import RESTART_KINDS, Regime
@@ -67,18 +68,6 @@ class ClockEvent:
     kind: ClockEventKind
     on: date
     reason: str | None = None
-
-
-class ClockState(StrEnum):
-    NOT_STARTED = "not_started"
-    RUNNING = "running"
-    STOPPED = "stopped"
-    ENDED = "ended"
-
-    @property
-    def paused(self) -> bool:
-        """No days are counting while the case is open: not started (awaiting ID, authority, fee) or stopped."""
-        return self in (ClockState.NOT_STARTED, ClockState.STOPPED)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from dpo_tui.domain.clock import ClockState
+from dpo_tui.domain.clock_state import ClockState
 from dpo_tui.domain.days_left import days_left
 from dpo_tui.domain.lifecycle import AWAITING, Status
 from dpo_tui.store.queue_filter import BadFilter, Filters, parse_search

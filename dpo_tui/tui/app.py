@@ -12,7 +12,7 @@ import gc
 import threading
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -22,34 +22,39 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from dpo_tui.settings import Settings
+from dpo_tui.tui.base import STYLES
 from dpo_tui.store.queue import QueueReader, SchemaMismatch
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from dpo_tui.services.casework import Casework
     from dpo_tui.store.database import Database
 
-STYLES = Path(__file__).with_name("styles")
 REFRESH_SECONDS = 2.0
 START_DELAY = 0.3  # the auto-refresh starts once the first rows are on screen
 
 
+def _palette_commands() -> type[Provider]:
+    from dpo_tui.tui.palette import DpoCommands
+
+    return DpoCommands
+
+
 class DpoApp(App[None]):
     TITLE = "dpo-tui"
-    # One TCSS file per room, shared classes in app.tcss (harlequin's CSS_PATH list of .tcss files).
-    CSS_PATH: ClassVar[list[str | PurePath]] = [
-        STYLES / "app.tcss", STYLES / "case.tcss", STYLES / "walkthroughs.tcss", STYLES / "dialogs.tcss",
-        STYLES / "dashboard.tcss", STYLES / "retention.tcss", STYLES / "triage.tcss",
-    ]  # fmt: skip
+    # One TCSS file per room (harlequin's CSS_PATH list of .tcss files): the queue's and the shared classes here,
+    # the other rooms' on the screens that show them (`tui.base.ROOM_STYLES`).
+    CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "app.tcss"]
 
+    # A callable: the palette's module (and the help screen it reads) is imported when the palette first opens.
+    COMMANDS = App.COMMANDS | {_palette_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Keys", id="app.help"),
     ]
 
     def __init__(self, url: str, settings: Settings, *, today: Callable[[], date] | None = None) -> None:
-        from dpo_tui.tui.palette import DpoCommands
-
-        self.COMMANDS = App.COMMANDS | {DpoCommands}
         super().__init__()
         self.url = url
         self.settings = settings
@@ -107,7 +112,11 @@ class DpoApp(App[None]):
         return QueueScreen()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(lambda: self.set_timer(START_DELAY, self._after_first_paint))
+        self.call_after_refresh(self._first_paint_done)
+
+    def _first_paint_done(self) -> None:
+        gc.enable()  # `launch.run_queue` holds the collector off until the first paint (no-op when it did not)
+        self.set_timer(START_DELAY, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
         self.set_interval(REFRESH_SECONDS, self.check_for_changes, name="auto-refresh")

@@ -25,7 +25,6 @@ from dpo_tui.store.queue import (
     View,
 )
 from dpo_tui.tui.base import DpoScreen
-from dpo_tui.tui.modals.prompts import AskScreen, ChooseScreen, ConfirmScreen
 from dpo_tui.tui.text import literal
 from dpo_tui.tui.widgets.queue_table import PAGE, QueueHeader, QueueTable
 from dpo_tui.tui.widgets.key_bar import KeyBar
@@ -54,6 +53,7 @@ SORTS: tuple[Sort, ...] = (Sort.DUE, Sort.RECEIVED, Sort.REF, Sort.UPDATED)
 
 
 class QueueScreen(DpoScreen[None]):
+    CSS_PATH = None  # its rules are in app.tcss, read before the first paint; the other rooms' are read when shown
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="queue.search"),
         Binding("n", "new_request", "New request", id="queue.new"),
@@ -468,6 +468,8 @@ class QueueScreen(DpoScreen[None]):
         what = f"{len(rows)} marked cases" if self.table.marked else rows[0].ref
         current = rows[0].assignee or "" if len(rows) == 1 else ""
 
+        from dpo_tui.tui.modals.prompts import AskScreen, ConfirmScreen  # not before the first paint
+
         versions = {r.ref: r.version for r in rows}
         settings = self.app.settings
         names = [m.name for m in settings.team]
@@ -514,6 +516,8 @@ class QueueScreen(DpoScreen[None]):
         if not rows:
             self.notify("No case to change: the queue is empty", severity="warning")
             return
+        from dpo_tui.tui.modals.prompts import ChooseScreen  # not before the first paint
+
         what = f"{len(rows)} marked cases" if self.table.marked else rows[0].ref
         options = [(s.value, s.label) for s in Status]
 
@@ -541,6 +545,8 @@ class QueueScreen(DpoScreen[None]):
         self.app.call_from_thread(self._written, f"Moved {n} case{'s' if n != 1 else ''} to {Status(status).label}")
 
     def _ask_override(self, versions: dict[str, int], status: str, exc: OpenItems) -> None:
+        from dpo_tui.tui.modals.prompts import AskScreen
+
         shown = ", ".join(label for _, label in exc.items[:3]) + (" ..." if len(exc.items) > 3 else "")
         title = f"{exc.ref} has {len(exc.items)} open checklist item(s) ({shown}). Override reason"
 

@@ -31,7 +31,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from dpo_tui.domain.clock import ClockState
+from dpo_tui.domain.clock_state import ClockState
 from dpo_tui.domain.dates import relative_days
 from dpo_tui.domain.lifecycle import Status, waited_too_long
 from dpo_tui.domain.rights import Right
