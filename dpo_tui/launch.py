@@ -58,8 +58,15 @@ def run_queue(db: str | None) -> int:
     """Open the queue on `db` (None: the default database). Errors: one line on stderr, exit status 1."""
     # Start-up allocates ~100,000 objects that all live on (Textual's and the queue's modules, the first page), and
     # the collector would walk them again and again as they arrive: ~13 ms of a ~200 ms first paint. The app
-    # turns it back on once the first page is on screen (`DpoApp._first_paint_done`).
-    gc.disable()  # this process ends with the app: no other code runs without the collector
+    # turns it back on once the first page is on screen (`DpoApp._first_paint_done`); at the latest, here.
+    gc.disable()
+    try:
+        return _run_queue(db)
+    finally:
+        gc.enable()
+
+
+def _run_queue(db: str | None) -> int:
     from dpo_tui.text import clean_line
     from dpo_tui.paths import permission_warning
     from dpo_tui.settings import SettingsError, load_settings

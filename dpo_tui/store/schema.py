@@ -3,7 +3,7 @@ a test asserts it equals the head of the migration scripts."""
 
 from dpo_tui.store.urls import DatabaseError
 
-HEAD_REVISION = "0020"
+HEAD_REVISION = "0021"
 
 
 class MigrationRefused(DatabaseError):

@@ -94,6 +94,22 @@ async def test_first_paint_shows_open_cases_sorted_by_due(seeded, settings) -> N
         assert refs["overdue"] in line and "Olive Overdue" in line and "overdue" in line
 
 
+async def test_the_garbage_collector_held_off_for_start_up_is_back_on_once_the_queue_is_painted(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    """`dpo-tui` starts with the collector off (launch.run_queue: ~13 ms of the first paint); a queue left open all
+    day must collect again, or every cycle a DPO's work leaves behind would stay in memory."""
+    import gc
+
+    url, _ = seeded
+    gc.disable()
+    try:
+        app = make_app(url, settings)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            assert refs_shown(app) and gc.isenabled()
+    finally:
+        gc.enable()
+
+
 async def test_moving(seeded, settings) -> None:  # type: ignore[no-untyped-def]
     url, _ = seeded
     app = make_app(url, settings)

@@ -22,8 +22,10 @@ connection = context.config.attributes["connection"]
 
 # The search index (FTS5 table, its shadow tables and its term list) is managed by hand in migrations 0002 and
 # 0020, not by the models. So are the PostgreSQL trigram index of migration 0004 and SQLite's search-text indexes
-# of migrations 0019 and 0020.
-HAND_MADE_INDEXES = ("ix_cases_search_trgm", "ix_cases_search_text", "ix_cases_search_tail")
+# of migrations 0019, 0020 and 0021.
+HAND_MADE_INDEXES = (
+    "ix_cases_search_trgm", "ix_cases_search_text", "ix_cases_search_tail", "ix_cases_open_due_search", "ix_cases_due_search",
+)
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
