@@ -319,6 +319,9 @@ SHORT_BUDGET_S = SCAN_BUDGET_S
 # are found from the trigram index (<= 1 ms for "zq" at 100,000 cases); above, from the search-text index.
 SHORT_TRIGRAM_DOCS = 5_000
 SHORT_TRIGRAM_TERMS = 64  # more trigrams than this start with it: a common term
+# A term of 3+ characters in at most this many cases: its cases are read and sorted (QueueReader._order, `after`).
+# Reading a case costs a few microseconds: 2,000 of them cost about what walking 180,000 index entries does.
+FEW_MATCHES = 2_000
 
 
 def _sqlite_interrupted(exc: BaseException) -> bool:
@@ -406,6 +409,10 @@ class QueueReader:
 
     # ---- queries ---------------------------------------------------------------------------
 
+    def any_cases(self) -> bool:
+        """Whether the database holds a case at all (an empty queue then says how to log the first)."""
+        return bool(self._scalar("SELECT EXISTS (SELECT 1 FROM cases)", []))
+
     def count(self, q: QueueQuery) -> int:
         """Matches of `q`. Raises CountInterrupted if `interrupt_counts` stopped it."""
         where, params = q.where(trigram=not self._pg)
@@ -436,20 +443,34 @@ class QueueReader:
                 return [self._row(r) for r in rows], True
             short_only = all(len(t) < 3 for t in terms)
             where, params = q.where(trigram=False)
+            scan = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order}"
+            # In due-date order the walk tests the search text on the sort index's own entries (migration 0021):
+            # finishing it reads only matching cases (~22 ms for 180,000 open cases), cheaper than collecting a
+            # term's every match from an index when they are many.
+            walk_is_cheap = q.sort is Sort.DUE
             if short_only and len(terms) == 1 and not quick:
-                # The quick walk of the sort index found too few: the term is rare. A rare two-letter term is
-                # looked up in the trigram index (migration 0020); otherwise read the ids of every match from the
-                # search-text index (migration 0019: a compact scan, no case rows). Then sort just those.
+                # The quick walk of the sort index found too few: the term is rare here. A rare two-letter term is
+                # looked up in the trigram index (migration 0020): read its few cases and sort them.
                 via = self.short_trigrams(terms[0])
+                if via is None and walk_is_cheap:
+                    rows, complete = self._counts.scan(scan, params, limit=limit)
+                    return [self._row(r) for r in rows], complete
+                # Otherwise read the ids of every match from the search-text index (migration 0019: a compact
+                # scan, no case rows), then sort just those.
                 where, params = q.where(trigram=True, narrow_short=True, short_trigrams=via)
+                order = self._order(q, after=via is not None)
                 indexed = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order} LIMIT ?"
                 rows, complete = self._counts.scan(indexed, params + [limit])
                 return [self._row(r) for r in rows], complete
-            scan = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order}"
             budget = (SHORT_BUDGET_S if quick else None) if short_only else SCAN_BUDGET_S
             rows, complete = self._counts.scan(scan, params, budget_s=budget, limit=limit)
             if not complete and not short_only:
+                few = self._few_matches(terms)
+                if not few and walk_is_cheap:
+                    rows, complete = self._counts.scan(scan, params, limit=limit)
+                    return [self._row(r) for r in rows], complete
                 where, params = q.where(trigram=True)
+                order = self._order(q, after=few)
                 indexed = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order} LIMIT ?"
                 rows, complete = self._counts.scan(indexed, params + [limit])
             return [self._row(r) for r in rows], complete
@@ -572,11 +593,29 @@ class QueueReader:
         except BadFilter:
             return []
 
-    def _order(self, q: QueueQuery, *, reverse: bool = False) -> str:
+    def _order(self, q: QueueQuery, *, reverse: bool = False, after: bool = False) -> str:
+        """The ORDER BY of `q`. `after` (SQLite): sort the rows found rather than walk a sort index in order (the
+        unary + keeps any index from serving the order, not the values): for a few matches from the trigram
+        index, reading just those and sorting them beats walking the index to test every entry against them
+        (0.0-0.4 ms against ~20 ms at 1,000,000 cases)."""
         col = SORT_COLUMN[q.sort]
         desc = (q.sort in DESCENDING) != reverse
         direction = "DESC" if desc else "ASC"
-        return f"ORDER BY {col} {direction}" if col == "id" else f"ORDER BY {col} {direction}, id {direction}"
+        plus = "+" if after else ""
+        if col == "id":
+            return f"ORDER BY {plus}id {direction}"
+        return f"ORDER BY {plus}{col} {direction}, {plus}id {direction}"
+
+    def _few_matches(self, terms: tuple[str, ...]) -> bool:
+        """Whether a trigram term (3+ characters) is in at most FEW_MATCHES cases (SQLite; counting stops there):
+        the cases of a search are among those of each of its terms."""
+        sql = "SELECT COUNT(*) FROM (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ? LIMIT ?)"
+        for term in terms:
+            if len(term) >= 3:
+                (count,), = self._counts.scan(sql, [_phrase(term), FEW_MATCHES + 1])[0]
+                if count <= FEW_MATCHES:
+                    return True
+        return False
 
     def _row(self, r: tuple[Any, ...]) -> QueueRow:
         return QueueRow(

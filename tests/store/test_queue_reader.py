@@ -117,6 +117,54 @@ def test_a_search_in_due_order_tests_the_search_text_on_the_index_not_on_every_c
         conn.close()
 
 
+def test_a_search_that_outlasts_the_quick_walk_finds_the_same_page_by_every_route(sqlite_url: str, settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """When the budgeted walk of the sort index runs out, the first page comes from the trigram index (few matches:
+    read and sorted; many: walked in order) or from finishing the walk. Each route gives exactly the page that
+    testing every case's search text in order gives, in every view and sort."""
+    import sqlite3
+
+    import dpo_tui.store.queue as queue_module
+    from dpo_tui.domain.rights import Right
+
+    work = make_work(sqlite_url, settings)
+    names = ("Ann Smith", "Lee Jones", "Zoe Quill", "Bo Zq", "Cy Smith", "Mar Lee", "Ann Lee", "Dee Smithson")
+    refs = []
+    for i in range(48):
+        name = names[i % len(names)]
+        refs.append(work.log_request(new_request(
+            name=name, email=f"{name.split()[0].lower()}{i}@example.org", received=date(2026, 10, 1 + i % 28),
+            rights=(Right.ACCESS,) if i % 3 else (Right.ERASURE,), description=("copy please", "erase me", "zq data")[i % 3],
+        )).ref)
+    for ref in refs[::5]:
+        work.change_status(ref, "completed", reason="answered before the checklist was worked", version=work.version_of(ref))
+    work.db.dispose()
+    routes: list[str] = []
+    real_few = QueueReader._few_matches
+    monkeypatch.setattr(QueueReader, "_few_matches", lambda self, terms: routes.append("fallback") or real_few(self, terms))
+    monkeypatch.setattr(queue_module, "SCAN_BUDGET_S", 0.0)  # the walk runs out at once: the other routes answer
+    monkeypatch.setattr(queue_module, "SHORT_BUDGET_S", 0.0)
+    conn = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
+    reader = QueueReader.open(sqlite_url)
+    try:
+        for few in (0, 10_000):  # every term many / every term few
+            monkeypatch.setattr(queue_module, "FEW_MATCHES", few)
+            for term in ("smith", "lee", "zq", "zoe quill", "nobody", "ann smi", "e", "qu"):
+                for view in (View.OPEN, View.ALL, View.CLOSED):
+                    for sort in Sort:
+                        q = QueueQuery(view=view, sort=sort, search=term, today=TODAY)
+                        where, params = q.where()
+                        col = queue_module.SORT_COLUMN[sort]
+                        way = "DESC" if sort in queue_module.DESCENDING else "ASC"
+                        sql = f"SELECT ref FROM cases WHERE {where} ORDER BY {col} {way}, id {way} LIMIT 64"
+                        expected = [ref for (ref,) in conn.execute(sql, [queue_module._sqlite_value(p) for p in params])]
+                        rows, complete = reader.first_page(q, 64, quick=False)
+                        assert complete and [r.ref for r in rows] == expected, (few, term, view, sort)
+        assert routes  # the fallback was taken, not only the walk
+    finally:
+        reader.close()
+        conn.close()
+
+
 def test_every_two_letter_term_finds_exactly_the_cases_containing_it(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
     """The trigram-index path for a rare two-letter term (migration 0020) finds the same cases as reading every
     search text: the term inside a word, at a word's edge, at the very end of the text (no trigram starts there),

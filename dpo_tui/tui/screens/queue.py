@@ -78,7 +78,7 @@ class QueueScreen(DpoScreen[None]):
         super().__init__(id="queue")
         self.query_ = QueueQuery()
         self.summary: Summary | None = None
-        self.total_cases: int | None = None
+        self.any_cases: bool | None = None  # None: not read yet
         self.count_exact = True
         self._shown_empty = False
         self._shown_empty_text: Text | None = None
@@ -179,9 +179,9 @@ class QueueScreen(DpoScreen[None]):
                 self.app.call_from_thread(self._apply, query, len(first), first, 0, None, False, partial=True)
                 first, complete = reader.first_page(query, PAGE, quick=False)
             if len(first) < PAGE:
-                total = reader.count(QueueQuery(view=View.ALL)) if not first else None
+                any_cases = reader.any_cases() if not first else None
                 if not worker.is_cancelled:
-                    self.app.call_from_thread(self._apply, query, len(first), first, 0, total, True)
+                    self.app.call_from_thread(self._apply, query, len(first), first, 0, any_cases, True)
                 return
             if worker.is_cancelled:
                 return
@@ -196,9 +196,9 @@ class QueueScreen(DpoScreen[None]):
         count = reader.count(query)
         cursor = min(reader.index_of(query, key), count - 1) if count else 0
         first = reader.page_at(query, 0, PAGE) if cursor < PAGE else None
-        total = reader.count(QueueQuery(view=View.ALL)) if count == 0 else None
+        any_cases = reader.any_cases() if count == 0 else None
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._apply, query, count, first, cursor, total, True)
+            self.app.call_from_thread(self._apply, query, count, first, cursor, any_cases, True)
 
     def _count(self, query: QueueQuery) -> None:
         count = self.app.reader.count(query)
@@ -219,15 +219,15 @@ class QueueScreen(DpoScreen[None]):
         count: int,
         first: list[QueueRow] | None,
         cursor: int,
-        total: int | None,
+        any_cases: bool | None,
         exact: bool,
         *,
         partial: bool = False,  # more rows of this page follow at once: keep the update held for them
     ) -> None:
         if query != self.query_:
             return
-        if total is not None:
-            self.total_cases = total
+        if any_cases is not None:
+            self.any_cases = any_cases
         self.count_exact = exact
         self.table.load(query, count, first, cursor)
         if not partial:
@@ -353,7 +353,7 @@ class QueueScreen(DpoScreen[None]):
             return Text.assemble("Searching for ", literal(self.query_.search, "bold"), "…")
         if self.query_.search:
             return Text.assemble("No case matches ", literal(self.query_.search, "bold"), ". Press escape to clear the search.")
-        if self.total_cases == 0 or (self.total_cases is None and self.app.reader.count(QueueQuery(view=View.ALL)) == 0):
+        if self.any_cases is False or (self.any_cases is None and not self.app.reader.any_cases()):
             return Text.assemble(
                 ("No cases yet.\n\n", "bold"),
                 f"Press {key_new} to log a request, or run `dpo-tui demo` for sample cases.",
