@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from dpo_tui.domain.errors import InvalidInput
 from dpo_tui.domain.organisation import DataFileError, Organisation, parse_organisation, parse_toml
-from dpo_tui.domain.regimes import Regime, parse_regime
 from dpo_tui.domain.rights import Right
 
-if TYPE_CHECKING:  # the templates' parser is loaded where templates are: not on the way to the queue
+if TYPE_CHECKING:  # the parsers of templates and regimes are loaded where they are: not on the way to the queue
     from dpo_tui.domain.checklist import Template
+    from dpo_tui.domain.regimes import Regime
 
 SHIPPED_DIR = "defaults/checklists"
 
@@ -37,6 +37,8 @@ def load_regimes(user_dir: Path | None = None) -> dict[str, Regime]:
     Pass `user_regimes_dir()` for the DPO's own folder; None loads only the shipped profiles.
     Raises InvalidInput naming the file and the TOML key when a profile is malformed.
     """
+    from dpo_tui.domain.regimes import parse_regime
+
     out: dict[str, Regime] = {}
     shipped = resources.files("dpo_tui.domain").joinpath("regimes")
     for entry in sorted(shipped.iterdir(), key=lambda t: t.name):
@@ -52,6 +54,8 @@ def load_regimes(user_dir: Path | None = None) -> dict[str, Regime]:
 
 def check_regimes(user_dir: Path | None) -> list[str]:
     """Every problem in the user's regime profiles (each file on its own), for `dpo-tui config check`."""
+    from dpo_tui.domain.regimes import parse_regime
+
     problems: list[str] = []
     if user_dir is None or not user_dir.is_dir():
         return problems

@@ -35,7 +35,7 @@ def test_queue_read_path_stays_off_the_orm() -> None:
 
 def test_queue_first_paint_leaves_the_deadline_engine_and_dialogs_for_later() -> None:
     # Each import before the first paint is paid on every start of the queue (~2-5 ms each, of ~180 ms).
-    later = ("dpo_tui.domain.clock", "dateutil", "dpo_tui.tui.modals.prompts", "dpo_tui.tui.palette", "sqlalchemy")
+    later = ("dpo_tui.domain.clock", "dpo_tui.domain.regimes", "dateutil", "dpo_tui.tui.modals.prompts", "dpo_tui.tui.palette", "sqlalchemy")
     probe = (
         "import sys\nimport dpo_tui.tui.app, dpo_tui.tui.screens.queue\n"
         f"print('LOADED:' + ' '.join(m for m in {later!r} if m in sys.modules))"
