@@ -50,6 +50,7 @@ VIEWS: tuple[View, ...] = (
     View.FOLLOW_UPS,
 )
 SORTS: tuple[Sort, ...] = (Sort.DUE, Sort.RECEIVED, Sort.REF, Sort.UPDATED)
+SEARCH_HINT = "search words and filters: right:erasure due:<2026-12-31 assignee:me channel:post — escape clears"
 
 
 class QueueScreen(DpoScreen[None]):
@@ -85,6 +86,7 @@ class QueueScreen(DpoScreen[None]):
         self._shown_position: Text | None = None
         self._shown_views: Text | None = None
         self.filter_error = ""  # what is wrong with a filter typed in the search box ("" when nothing is)
+        self._search: Input | None = None  # the search box, once `/` has shown it
         self._held: AbstractContextManager[None] | None = None  # the screen update held for a query's rows
         self._hold_timer: Timer | None = None
 
@@ -95,10 +97,7 @@ class QueueScreen(DpoScreen[None]):
         self.query_ = QueueQuery(me=app.settings.me, today=app.today())  # the team directory's name for this login
         yield Static("", id="summary")
         yield Static("", id="views")
-        yield Input(
-            placeholder="search words and filters: right:erasure due:<2026-12-31 assignee:me channel:post — escape clears",
-            id="search", classes="hidden",
-        )  # fmt: skip
+        # The search box (#search) is mounted here by the first `/` (action_search): ~3 ms of every start-up.
         yield QueueHeader(id="colheads")
         yield QueueTable(app.reader, app.today(), id="table", on_moved=self._moved)
         yield Static("", id="empty", classes="hidden")
@@ -313,10 +312,10 @@ class QueueScreen(DpoScreen[None]):
             self.query_one("#colheads").set_class(empty_now, "hidden")
             # A hidden table loses the focus and nothing takes it back when rows return: j, arrows and space
             # would do nothing until Tab (issue 16). The search box keeps the focus while the user types in it.
-            search = self.query_one("#search", Input)
-            if not empty_now and not search.has_focus:
+            searching = self._search is not None and self._search.has_focus
+            if not empty_now and not searching:
                 table.focus()
-            elif empty_now and not search.has_focus:
+            elif empty_now and not searching:
                 self.set_focus(None)  # nothing else may take it (a focused hidden box would swallow `n`)
         if empty_now:
             text = self._empty_text()
@@ -375,8 +374,12 @@ class QueueScreen(DpoScreen[None]):
         self.set_query(replace(self.query_, sort=nxt))
         self.notify(f"Sorted by {nxt.label}", timeout=1.5)
 
-    def action_search(self) -> None:
-        box = self.query_one("#search", Input)
+    async def action_search(self) -> None:
+        box = self._search
+        if box is None:
+            box = self._search = Input(placeholder=SEARCH_HINT, id="search")
+            # Awaited: the keys typed right after `/` are handled once the box is there and focused, so they go in it.
+            await self.mount(box, before="#colheads")
         box.remove_class("hidden")
         box.focus()
 
@@ -399,8 +402,8 @@ class QueueScreen(DpoScreen[None]):
         self.table.focus()
 
     def action_clear(self) -> None:
-        box = self.query_one("#search", Input)
-        if box.has_focus or box.value:
+        box = self._search
+        if box is not None and (box.has_focus or box.value):
             box.value = ""
             self.filter_error = ""
             box.add_class("hidden")
