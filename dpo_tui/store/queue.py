@@ -612,8 +612,8 @@ class QueueReader:
         sql = "SELECT COUNT(*) FROM (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ? LIMIT ?)"
         for term in terms:
             if len(term) >= 3:
-                (count,), = self._counts.scan(sql, [_phrase(term), FEW_MATCHES + 1])[0]
-                if count <= FEW_MATCHES:
+                rows, _ = self._counts.scan(sql, [_phrase(term), FEW_MATCHES + 1])
+                if rows[0][0] <= FEW_MATCHES:
                     return True
         return False
 
