@@ -15,7 +15,7 @@ from tests.conftest import TODAY, make_work, new_request
 from dpo_tui.domain.rights import Right
 from dpo_tui.store.queue import QueueQuery, Sort, View
 from dpo_tui.tui.app import DpoApp
-from tests.tui.harness import errors, make_app, recorder, settle
+from tests.tui.harness import errors, make_app, notes, recorder, settle
 from dpo_tui.tui.modals.prompts import AskScreen, ChooseScreen
 from dpo_tui.tui.screens.queue import QueueScreen
 
@@ -108,6 +108,38 @@ async def test_the_garbage_collector_held_off_for_start_up_is_back_on_once_the_q
             assert refs_shown(app) and gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_a_page_that_cannot_be_read_while_painting_shows_blank_rows_and_one_message_then_comes_back(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    """A page not read ahead is read while painting (after another window's change, or scrolling far). If the
+    database cannot be read then (a PostgreSQL server restarting, a file on a lost mount), the queue must not crash
+    on the UI thread: its rows stay blank, the DPO is told once, and the page is read again once it can be."""
+    import sqlite3
+
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40), message_hook=recorder(app)) as pilot:
+        await settle(app, pilot)
+        table = queue(app).table
+        shown = refs_shown(app)
+        reader = app.reader
+        real = reader.page_at
+
+        def down(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise sqlite3.OperationalError("unable to open database file")
+
+        reader.page_at = down  # type: ignore[method-assign]
+        table.invalidate()  # what an outside change does: the pages are read again as they are painted
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and not any(line.strip() for line in lines_shown(app))  # blank rows, no traceback
+        told = notes(app)
+        assert len([m for m in told if "could not read its cases" in m and "unable to open database file" in m]) == 1, told
+        reader.page_at = real  # type: ignore[method-assign]
+        assert table._retry_timer is not None
+        await table._retry_timer._task  # the retry's one tick, awaited (not slept)
+        await settle(app, pilot)
+        assert refs_shown(app) == shown and len([m for m in notes(app) if "could not read" in m]) == 1
 
 
 async def test_moving(seeded, settings) -> None:  # type: ignore[no-untyped-def]

@@ -36,15 +36,19 @@ from dpo_tui.domain.dates import relative_days
 from dpo_tui.domain.lifecycle import Status, waited_too_long
 from dpo_tui.domain.rights import Right
 from dpo_tui.store.queue import QueueQuery, QueueRow
+from dpo_tui.tui.base import error_text
 from dpo_tui.tui.text import clean
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from dpo_tui.store.queue import QueueReader
     from dpo_tui.tui.app import DpoApp
 
 PAGE = 64
 _NON_ASCII = re.compile(r"([^\x20-\x7e]+)")
 CACHE_PAGES = 12
+RETRY_S = 2.0  # a page that could not be read is tried again after this (the auto-refresh's period)
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -326,6 +330,9 @@ class QueueTable(Widget, can_focus=True):
         self.top = 0  # the first row in view
         self._generation = 0  # bumped whenever the cached pages are dropped: a read ahead from before is stale
         self._layout_width = -1
+        self._unreadable: set[int] = set()  # pages whose read failed: blank until RETRY_S has passed
+        self._read_error_shown = False
+        self._retry_timer: Timer | None = None
         self._ref_width_read = False
         self.ref_width = REF_WIDTH  # widened by load() to the longest reference issued, and by render_line if need be
         self._cols: list[tuple[Column, int]] = []
@@ -389,6 +396,7 @@ class QueueTable(Widget, can_focus=True):
 
     def invalidate(self) -> None:
         self._pages.clear()
+        self._unreadable.clear()
         self._generation += 1
         self.refresh()
 
@@ -397,9 +405,32 @@ class QueueTable(Widget, can_focus=True):
         if page is not None:
             self._pages.move_to_end(n)
             return page
-        page = self._read_page(self.query_, n, *self._neighbours(n))
+        if n in self._unreadable:
+            return []
+        try:
+            page = self._read_page(self.query_, n, *self._neighbours(n))
+        except Exception as exc:  # noqa: BLE001 - read while painting: blank rows and one message, never a crash
+            self._read_failed(n, exc)
+            return []
+        self._read_error_shown = False
         self._keep_page(n, page)
         return page
+
+    def _read_failed(self, n: int, exc: Exception) -> None:
+        """A page read on demand (a page not read ahead, e.g. after another window's change) failed: the database
+        server is down or the file went away. Its rows stay blank, the user is told once, and it is read again
+        every RETRY_S until it can be."""
+        self._unreadable.add(n)
+        if not self._read_error_shown:
+            self._read_error_shown = True
+            cast("DpoApp", self.app).notify_error(f"The queue could not read its cases ({error_text(exc)}); trying again.")
+        if self._retry_timer is None:
+            self._retry_timer = self.set_timer(RETRY_S, self._read_again, name="queue-read-again")
+
+    def _read_again(self) -> None:
+        self._retry_timer = None
+        self._unreadable.clear()
+        self.refresh()
 
     def _neighbours(self, n: int) -> tuple[tuple[object, int] | None, tuple[object, int] | None]:
         """Keyset anchors for page `n` from the cached pages around it: the last key before, the first after."""
