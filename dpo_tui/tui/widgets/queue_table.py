@@ -362,6 +362,7 @@ class QueueTable(Widget, can_focus=True):
         self.today = query.today or self.today
         self.count = count
         self._pages.clear()
+        self._unreadable.clear()
         self._generation += 1
         if not self._ref_width_read:
             self._ref_width_read = True
