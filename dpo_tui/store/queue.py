@@ -433,17 +433,12 @@ class QueueReader:
         terms = q.terms
         if not terms:
             return self.page_at(q, 0, limit), True
-        order = self._order(q)
         try:
             if self._pg:
                 # pg_trgm (migration 0004) serves LIKE for 3+ characters; shorter terms scan, cancellably.
-                where, params = q.where()
-                sql = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order} LIMIT ?"
-                rows, _ = self._counts.scan(sql, params + [limit])
-                return [self._row(r) for r in rows], True
+                return self._search(q, *q.where(), self._order(q), limit, in_sql=True)
             short_only = all(len(t) < 3 for t in terms)
-            where, params = q.where(trigram=False)
-            scan = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order}"
+            walk = q.where(trigram=False)  # the walk of the sort index, testing each case's search text
             # In due-date order the walk tests the search text on the sort index's own entries (migration 0021):
             # finishing it reads only matching cases (~22 ms for 180,000 open cases), cheaper than collecting a
             # term's every match from an index when they are many.
@@ -453,27 +448,20 @@ class QueueReader:
                 # looked up in the trigram index (migration 0020): read its few cases and sort them.
                 via = self.short_trigrams(terms[0])
                 if via is None and walk_is_cheap:
-                    rows, complete = self._counts.scan(scan, params, limit=limit)
-                    return [self._row(r) for r in rows], complete
+                    return self._search(q, *walk, self._order(q), limit)
                 # Otherwise read the ids of every match from the search-text index (migration 0019: a compact
                 # scan, no case rows), then sort just those.
                 where, params = q.where(trigram=True, narrow_short=True, short_trigrams=via)
-                order = self._order(q, after=via is not None)
-                indexed = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order} LIMIT ?"
-                rows, complete = self._counts.scan(indexed, params + [limit])
-                return [self._row(r) for r in rows], complete
+                return self._search(q, where, params, self._order(q, after=via is not None), limit, in_sql=True)
             budget = (SHORT_BUDGET_S if quick else None) if short_only else SCAN_BUDGET_S
-            rows, complete = self._counts.scan(scan, params, budget_s=budget, limit=limit)
-            if not complete and not short_only:
-                few = self._few_matches(terms)
-                if not few and walk_is_cheap:
-                    rows, complete = self._counts.scan(scan, params, limit=limit)
-                    return [self._row(r) for r in rows], complete
-                where, params = q.where(trigram=True)
-                order = self._order(q, after=few)
-                indexed = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order} LIMIT ?"
-                rows, complete = self._counts.scan(indexed, params + [limit])
-            return [self._row(r) for r in rows], complete
+            rows, complete = self._search(q, *walk, self._order(q), limit, budget_s=budget)
+            if complete or short_only:
+                return rows, complete
+            few = self._few_matches(terms)
+            if not few and walk_is_cheap:
+                return self._search(q, *walk, self._order(q), limit)
+            where, params = q.where(trigram=True)
+            return self._search(q, where, params, self._order(q, after=few), limit, in_sql=True)
         except Exception as exc:
             if _interrupted(exc):
                 raise CountInterrupted from None
@@ -605,6 +593,19 @@ class QueueReader:
         if col == "id":
             return f"ORDER BY {plus}id {direction}"
         return f"ORDER BY {plus}{col} {direction}, {plus}id {direction}"
+
+    def _search(
+        self, q: QueueQuery, where: str, params: list[Any], order: str, limit: int, *,
+        budget_s: float | None = None, in_sql: bool = False,
+    ) -> tuple[list[QueueRow], bool]:
+        """Up to `limit` rows of a search on the interruptible lane, and whether they are all. `in_sql`: the limit
+        is the statement's; otherwise rows are read until `limit` (or `budget_s` runs out: a prefix)."""
+        sql = f"SELECT {COLUMNS}, {SORT_COLUMN[q.sort]} FROM cases WHERE {where} {order}"
+        if in_sql:
+            rows, complete = self._counts.scan(f"{sql} LIMIT ?", params + [limit])
+        else:
+            rows, complete = self._counts.scan(sql, params, budget_s=budget_s, limit=limit)
+        return [self._row(r) for r in rows], complete
 
     def _few_matches(self, terms: tuple[str, ...]) -> bool:
         """Whether a trigram term (3+ characters) is in at most FEW_MATCHES cases (SQLite; counting stops there):
