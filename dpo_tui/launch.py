@@ -10,6 +10,11 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dpo_tui.settings import Settings
+    from dpo_tui.store.early_page import EarlyPage
 
 INTERNAL_ERROR = "internal error in dpo-tui"  # the fuzz test asserts this never appears
 
@@ -78,9 +83,10 @@ def _run_queue(db: str | None) -> int:
     except (SettingsError, DatabaseError) as exc:
         print(f"Error: {clean_line(exc)}", file=sys.stderr)
         return 1
+    early = _read_first_page_ahead(url, settings)
     from dpo_tui.tui.app import DpoApp  # Textual: ~0.3 s, paid only when the TUI opens
 
-    app = DpoApp(url, settings)
+    app = DpoApp(url, settings, early=early)
     try:
         app.open_database()
     except Exception as exc:
@@ -94,6 +100,19 @@ def _run_queue(db: str | None) -> int:
         print(warning, file=sys.stderr)
     app.run()
     return app.return_code or 0
+
+
+def _read_first_page_ahead(url: str, settings: Settings) -> EarlyPage | None:
+    """On PostgreSQL, a helper process reads the first page while this one imports Textual (store.early_page).
+    Started before the import, while this process has no other thread."""
+    if url.startswith("sqlite:"):
+        return None
+    from datetime import date
+
+    from dpo_tui.store import early_page
+    from dpo_tui.store.queue import PAGE, QueueQuery
+
+    return early_page.start(url, QueueQuery(me=settings.me, today=date.today()), PAGE)
 
 
 def _open_error(exc: Exception) -> str | None:

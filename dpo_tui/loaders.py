@@ -7,7 +7,6 @@ the DPO's own folders and hands their text to those parsers.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,9 @@ if TYPE_CHECKING:  # the parsers of templates and regimes are loaded where they 
     from dpo_tui.domain.checklist import Template
     from dpo_tui.domain.regimes import Regime
 
+# The installed package's own folder. Its data files are plain files beside the modules (the migrations must be,
+# for Alembic); `importlib.resources` would cost ~2.7 ms of the queue's first paint to import and resolve the same.
+PACKAGE = Path(__file__).parent
 SHIPPED_DIR = "defaults/checklists"
 
 # ---- regimes ---------------------------------------------------------------------------------------------------
@@ -40,7 +42,7 @@ def load_regimes(user_dir: Path | None = None) -> dict[str, Regime]:
     from dpo_tui.domain.regimes import parse_regime
 
     out: dict[str, Regime] = {}
-    shipped = resources.files("dpo_tui.domain").joinpath("regimes")
+    shipped = PACKAGE / "domain" / "regimes"
     for entry in sorted(shipped.iterdir(), key=lambda t: t.name):
         if entry.name.endswith(".toml"):
             regime = parse_regime(entry.read_text(encoding="utf-8"), f"dpo_tui/domain/regimes/{entry.name}")
@@ -109,7 +111,7 @@ def check_templates(user_dir: Path | None) -> list[str]:
 def _load_all(user_dir: Path | None) -> tuple[dict[Right, Template], list[DataFileError]]:
     sources: dict[Right, tuple[str, str]] = {}
     problems: list[DataFileError] = []
-    shipped = resources.files("dpo_tui").joinpath(SHIPPED_DIR)
+    shipped = PACKAGE / SHIPPED_DIR
     for right in Right:
         resource = shipped.joinpath(f"{right.value}.toml")
         sources[right] = (str(resource), resource.read_text(encoding="utf-8"))
@@ -149,7 +151,7 @@ DEMO_RESOURCE = "defaults/demo_organisation.toml"
 
 def demo_organisation() -> Organisation:
     """The shipped demo profile (AltoStack Ltd), the default until the DPO describes their own organisation."""
-    resource = resources.files("dpo_tui").joinpath(DEMO_RESOURCE)
+    resource = PACKAGE / DEMO_RESOURCE
     text = resource.read_text(encoding="utf-8")
     source = str(resource)
     try:

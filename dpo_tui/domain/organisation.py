@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from dpo_tui.domain.errors import InvalidInput
 
@@ -258,23 +258,22 @@ LAWFUL_BASES: dict[str, str] = {
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-@dataclass(frozen=True)
-class Authority:
+# The profile's records are NamedTuples, cheap to define when settings load before the queue's first paint (see
+# store.queue.QueueRow); the Organisation itself stays a dataclass (`dataclasses.replace` is used on it).
+class Authority(NamedTuple):
     name: str
     website: str
     phone: str
     address: str
 
 
-@dataclass(frozen=True)
-class DataCategory:
+class DataCategory(NamedTuple):
     key: str
     name: str
     description: str
 
 
-@dataclass(frozen=True)
-class Purpose:
+class Purpose(NamedTuple):
     name: str
     lawful_basis: str  # a key of LAWFUL_BASES
     categories: tuple[str, ...]  # DataCategory keys
@@ -284,8 +283,7 @@ class Purpose:
         return LAWFUL_BASES[self.lawful_basis]
 
 
-@dataclass(frozen=True)
-class System:
+class System(NamedTuple):
     key: str  # stable: checklist item keys and case records refer to it
     name: str
     description: str

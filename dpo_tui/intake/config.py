@@ -6,8 +6,9 @@ system keyring holds it (service "dpo-tui", the IMAP user name).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -23,8 +24,7 @@ DEFAULT_FORM_COLUMNS = {
 REQUIRED_FORM_FIELDS = ("name", "email", "received", "request")
 
 
-@dataclass(frozen=True)
-class ImapSettings:
+class ImapSettings(NamedTuple):  # a NamedTuple: see settings.TeamMember
     host: str = ""
     """IMAP server name; empty = `dpo-tui fetch` is not set up."""
     port: int = 993
@@ -42,16 +42,15 @@ class ImapSettings:
     """A private CA's certificate bundle (PEM), for a server whose certificate no public CA signed."""
 
 
-@dataclass(frozen=True)
-class IntakeSettings:
+class IntakeSettings(NamedTuple):  # a NamedTuple: see settings.TeamMember
     timezone: str = "Europe/London"
     """The organisation's time zone: the day of receipt is the calendar day there."""
     max_attachment_mb: int = 25
     """A message with a bigger attachment (or a bigger message) is rejected as bad input."""
     form_date_format: str = ""
     """strptime format of the web form's date column; empty = ISO 8601 (2026-11-02 or 2026-11-02T09:30:00Z)."""
-    form_columns: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FORM_COLUMNS))
-    imap: ImapSettings = field(default_factory=ImapSettings)
+    form_columns: Mapping[str, str] = MappingProxyType(DEFAULT_FORM_COLUMNS)
+    imap: ImapSettings = ImapSettings()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -97,7 +96,7 @@ def parse_intake(table: Any, country: str | None = None, subdivision: str | None
         return IntakeSettings(timezone=zone_default)
     if not isinstance(table, dict):
         raise IntakeSettingsError("intake", "must be a table")
-    simple = {f.name: f for f in fields(IntakeSettings) if f.name not in ("form_columns", "imap")}
+    simple = {k: v for k, v in IntakeSettings._field_defaults.items() if k not in ("form_columns", "imap")}
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key == "form_columns":
@@ -105,7 +104,7 @@ def parse_intake(table: Any, country: str | None = None, subdivision: str | None
         elif key == "imap":
             values[key] = _typed(ImapSettings, value, "intake.imap")
         elif key in simple:
-            values[key] = _check(f"intake.{key}", simple[key].default, value)
+            values[key] = _check(f"intake.{key}", simple[key], value)
         else:
             known = ", ".join([*simple, "form_columns", "imap"])
             raise IntakeSettingsError(f"intake.{key}", f"unknown setting (known: {known})")
@@ -138,14 +137,14 @@ def _columns(value: Any) -> dict[str, str]:
 def _typed(cls: type, table: Any, section: str) -> Any:
     if not isinstance(table, dict):
         raise IntakeSettingsError(section, "must be a table")
-    allowed = {f.name: f for f in fields(cls)}
+    allowed = cls._field_defaults
     values = {}
     for key, value in table.items():
         if key == "password":
             raise IntakeSettingsError(f"{section}.password", "never put a password in the settings file (use password_env or the keyring)")
         if key not in allowed:
             raise IntakeSettingsError(f"{section}.{key}", f"unknown setting (known: {', '.join(allowed)})")
-        values[key] = _check(f"{section}.{key}", allowed[key].default, value)
+        values[key] = _check(f"{section}.{key}", allowed[key], value)
     return cls(**values)
 
 

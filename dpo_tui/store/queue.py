@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dpo_tui.domain.clock_state import ClockState
 from dpo_tui.domain.days_left import days_left
@@ -26,9 +26,13 @@ from dpo_tui.domain.lifecycle import AWAITING, Status
 from dpo_tui.store.queue_filter import BadFilter, Filters, parse_search
 from dpo_tui.store.schema import HEAD_REVISION
 
+if TYPE_CHECKING:
+    from dpo_tui.store.early_page import EarlyPage
+
 __all__ = ["BadFilter", "Filters"]  # re-exported: the queue screen catches BadFilter from here
 
 NO_DUE = "9999-12-31"
+PAGE = 64  # rows read at a time: more than a screenful (the first page is what the first paint shows)
 AWAITING_KEYS = tuple(sorted(s.value for s in AWAITING))
 
 
@@ -83,8 +87,9 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class QueueRow:
+# Records read on the way to the first paint are NamedTuples, not frozen dataclasses: a dataclass compiles six
+# methods when its module loads (~1 ms a class, against ~0.2 ms), and 18 of them made ~16 ms of a ~200 ms start.
+class QueueRow(NamedTuple):
     id: int
     ref: str
     name: str
@@ -212,13 +217,21 @@ def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):  # a NamedTuple: see QueueRow
     open: int
     overdue: int
     due_this_week: int
     awaiting_requester: int
     to_triage: int = 0  # intake items waiting for the DPO (the triage screen, `i`)
+
+
+class EarlyRows(NamedTuple):
+    """What the first paint reads, read ahead by the helper process (store.early_page); None once used."""
+
+    query: QueueQuery
+    limit: int
+    rows: list[QueueRow] | None
+    ref_width: int | None
 
 
 class CountInterrupted(Exception):
@@ -341,15 +354,29 @@ def _interrupted(exc: BaseException) -> bool:
 class QueueReader:
     """Read connections for the queue (thread-safe; used from Textual worker threads)."""
 
-    def __init__(self, connect: Any, pg: bool) -> None:
+    def __init__(self, connect: Any, pg: bool, *, early: EarlyRows | None = None) -> None:
         self._pg = pg
         self._connect = connect
-        self._pages = _Lane(connect, pg)
+        # With `early` (the first page, read by a helper process: store.early_page), the page connection too
+        # opens on first use (the read ahead of the next pages, after the first paint); `early` answers the first
+        # paint's two reads, once.
+        self._early = early
+        self._page_lane: _Lane | None = None if early is not None else _Lane(connect, pg)
         # The other two connections open on first use, off the first paint's path (a PostgreSQL connection
         # costs a round trip or three before the first row could be painted).
         self._count_lane: _Lane | None = None
         self._summary: _Lane | None = None
         self._open_lock = threading.Lock()
+
+    @property
+    def _pages(self) -> _Lane:
+        lane = self._page_lane
+        if lane is None:
+            with self._open_lock:
+                if self._page_lane is None:
+                    self._page_lane = _Lane(self._connect, self._pg)
+                lane = self._page_lane
+        return lane
 
     @property
     def _counts(self) -> _Lane:
@@ -362,7 +389,13 @@ class QueueReader:
         return lane
 
     @classmethod
-    def open(cls, url: str) -> QueueReader:
+    def open(cls, url: str, *, early: EarlyPage | None = None) -> QueueReader:
+        """The reader of the database at `url`. Raises SchemaMismatch when it must be created or migrated first.
+        `early`: the helper process reading the first page (store.early_page). When it brought the rows, no
+        connection is opened here: the helper has read the schema revision and the rows the first paint needs."""
+        rows = early.result() if early is not None else None
+        if rows is not None:
+            return cls(_pg_connect(url), pg=True, early=rows)
         if url.startswith("sqlite:///"):
             path = Path(url.removeprefix("sqlite:///"))
             if not path.exists():
@@ -375,13 +408,7 @@ class QueueReader:
 
             reader = cls(connect, pg=False)
         else:
-            import psycopg
-
-            dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
-            # prepare_threshold=None: psycopg prepares a statement after 5 runs, and PostgreSQL then plans it once for
-            # any search term; a plan made without seeing the pattern walked the trigram index for one-letter terms
-            # (0.3 s a keystroke at 100,000 cases, against 1 ms planned for the literal term).
-            reader = cls(lambda: psycopg.connect(dsn, autocommit=True, connect_timeout=5, prepare_threshold=None), pg=True)
+            reader = cls(_pg_connect(url), pg=True)
         try:
             revision = reader._scalar("SELECT version_num FROM alembic_version", [])
         except Exception:
@@ -394,7 +421,7 @@ class QueueReader:
 
     def close(self) -> None:
         # Under each lane's lock: a worker thread may be mid-query (closing under it crashed the interpreter).
-        for lane in (self._pages, self._count_lane, self._summary):
+        for lane in (self._page_lane, self._count_lane, self._summary):
             if lane is not None:
                 with lane.lock:
                     lane.closed = True
@@ -497,6 +524,10 @@ class QueueReader:
             lane.conn.interrupt()
 
     def page_at(self, q: QueueQuery, offset: int, limit: int) -> list[QueueRow]:
+        early = self._early
+        if early is not None and early.rows is not None and (q, offset, limit) == (early.query, 0, early.limit):
+            self._early = early._replace(rows=None)  # once: the first paint's page; every later read is live
+            return early.rows
         def sql(trigram: bool) -> tuple[str, list[Any]]:
             where, params = q.where(trigram=trigram)
             order = self._order(q)
@@ -564,6 +595,10 @@ class QueueReader:
     def ref_width(self) -> int:
         """Characters in the longest reference issued: `DSAR-<year>-<number, at least 4 digits>` from the
         per-year counters (a one-row read, where MAX(LENGTH(ref)) would read every case)."""
+        early = self._early
+        if early is not None and early.ref_width is not None:
+            self._early = early._replace(ref_width=None)
+            return early.ref_width
         row = (self._pages.run("SELECT MAX(year), MAX(last) FROM ref_counters", []) or [(None, None)])[0]
         year, last = row
         if year is None:
@@ -644,6 +679,21 @@ class QueueReader:
             stopped_since=_date(r[21]) if r[21] else None,
             key=(r[22], r[0]),
         )
+
+
+def _pg_connect(url: str) -> Callable[[], Any]:
+    """How the reader connects to PostgreSQL. psycopg is imported on the first connection, not before."""
+    dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+    def connect() -> Any:
+        import psycopg
+
+        # prepare_threshold=None: psycopg prepares a statement after 5 runs, and PostgreSQL then plans it once for
+        # any search term; a plan made without seeing the pattern walked the trigram index for one-letter terms
+        # (0.3 s a keystroke at 100,000 cases, against 1 ms planned for the literal term).
+        return psycopg.connect(dsn, autocommit=True, connect_timeout=5, prepare_threshold=None)
+
+    return connect
 
 
 # Row words to enum members by dict: `Enum(value)` costs ~1.3 us a call, a page of rows ~0.1 ms (the CHECK

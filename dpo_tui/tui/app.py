@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from dpo_tui.services.casework import Casework
     from dpo_tui.store.database import Database
+    from dpo_tui.store.early_page import EarlyPage
 
 REFRESH_SECONDS = 2.0
 START_DELAY = 0.3  # the auto-refresh starts once the first rows are on screen
@@ -54,10 +55,13 @@ class DpoApp(App[None]):
         Binding("question_mark", "help", "Keys", id="app.help"),
     ]
 
-    def __init__(self, url: str, settings: Settings, *, today: Callable[[], date] | None = None) -> None:
+    def __init__(
+        self, url: str, settings: Settings, *, today: Callable[[], date] | None = None, early: EarlyPage | None = None
+    ) -> None:
         super().__init__()
         self.url = url
         self.settings = settings
+        self._early = early  # the first page, read by a helper process (PostgreSQL: `launch`, store.early_page)
         self._today = today or date.today
         self.reader: QueueReader = None  # type: ignore[assignment]  # opened on mount
         self._db: Database | None = None
@@ -76,8 +80,9 @@ class DpoApp(App[None]):
         """Open the queue's reader (creating or migrating the database first if needed). Raises DatabaseError."""
         if self.reader is not None:
             return
+        early, self._early = self._early, None
         try:
-            self.reader = QueueReader.open(self.url)
+            self.reader = QueueReader.open(self.url, early=early)
         except SchemaMismatch:
             # First run, or an older schema: the full ORM open creates or migrates it, then read as usual.
             from dpo_tui.store.database import Database

@@ -113,7 +113,7 @@ def test_eu_case_requires_its_member_state(db_url, settings) -> None:  # type: i
         assert "holiday calendar: public holidays of" in de.deadline.explanation[1] and "(DE-BY)" in de.deadline.explanation[1]
     finally:
         work.db.dispose()
-    policy = dataclasses.replace(settings.policy, eu_member_state="FR")
+    policy = settings.policy._replace(eu_member_state="FR")
     work = make_work(db_url, dataclasses.replace(settings, policy=policy))
     try:
         fr = work.log_request(new_request(regime="eu-gdpr", member_state=None))

@@ -25,7 +25,7 @@ LATER = date(2029, 12, 1)  # the clock moved forward: every case closed before 1
 
 
 def _with_policy(settings, **policy):  # type: ignore[no-untyped-def]
-    return dataclasses.replace(settings, policy=dataclasses.replace(settings.policy, **policy))
+    return dataclasses.replace(settings, policy=settings.policy._replace(**policy))
 
 
 def _closed_case(work, **kw):  # type: ignore[no-untyped-def]

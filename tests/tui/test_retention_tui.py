@@ -83,7 +83,7 @@ async def test_retention_view_from_the_queue_lists_due_and_held_cases(sqlite_url
 
     from tests.conftest import make_work
 
-    work = make_work(sqlite_url, dataclasses.replace(settings, policy=dataclasses.replace(settings.policy, retention_years=0)))
+    work = make_work(sqlite_url, dataclasses.replace(settings, policy=settings.policy._replace(retention_years=0)))
     due = work.log_request(new_request()).ref
     work.change_status(due, "withdrawn", version=work.version_of(due))
     held = work.log_request(new_request(email="h@example.org")).ref
@@ -119,7 +119,7 @@ async def test_a_purged_case_says_so_in_the_header(sqlite_url, settings) -> None
 
     from tests.conftest import make_work
 
-    work = make_work(sqlite_url, dataclasses.replace(settings, policy=dataclasses.replace(settings.policy, retention_years=0)))
+    work = make_work(sqlite_url, dataclasses.replace(settings, policy=settings.policy._replace(retention_years=0)))
     ref = work.log_request(new_request()).ref
     work.change_status(ref, "withdrawn", version=work.version_of(ref))
     assert retention.purge_case(work, ref).skipped is None

@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, cast
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -35,7 +34,7 @@ from dpo_tui.domain.clock_state import ClockState
 from dpo_tui.domain.dates import relative_days
 from dpo_tui.domain.lifecycle import Status, waited_too_long
 from dpo_tui.domain.rights import Right
-from dpo_tui.store.queue import QueueQuery, QueueRow
+from dpo_tui.store.queue import PAGE, QueueQuery, QueueRow
 from dpo_tui.tui.base import error_text
 from dpo_tui.tui.text import clean
 
@@ -45,7 +44,6 @@ if TYPE_CHECKING:
     from dpo_tui.store.queue import QueueReader
     from dpo_tui.tui.app import DpoApp
 
-PAGE = 64
 _NON_ASCII = re.compile(r"([^\x20-\x7e]+)")
 CACHE_PAGES = 12
 RETRY_S = 2.0  # a page that could not be read is tried again after this (the auto-refresh's period)
@@ -123,8 +121,7 @@ def days_text(row: QueueRow, today: date) -> str:
     return relative_days(n)
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):  # a NamedTuple, cheap to define before the first paint (see store.queue.QueueRow)
     key: str
     header: str
     width: int

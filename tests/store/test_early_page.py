@@ -1,0 +1,116 @@
+"""The first page read ahead by a helper process (PostgreSQL): the same rows the queue would read, and any failure
+leaves the queue's own process to read, and to report the error, exactly as without the helper."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from dpo_tui.store.queue import EarlyRows, QueueQuery, QueueReader, SchemaMismatch
+from tests.conftest import PG_ENV, TODAY, _pg_database, make_work, new_request
+
+# The helper forks: run it in a fresh interpreter, as `dpo-tui` does (before any thread starts), not inside pytest.
+HELPER = textwrap.dedent(
+    """
+    import json, sys
+    from datetime import date
+    from dpo_tui.store import early_page
+    from dpo_tui.store.queue import QueueQuery, QueueReader
+    url, q = sys.argv[1], QueueQuery(today=date(2026, 11, 25))
+    early = early_page.start(url, q, 64)
+    if early is None:
+        print(json.dumps({"started": False}))
+        raise SystemExit
+    try:
+        reader = QueueReader.open(url, early=early)
+    except Exception as exc:
+        print(json.dumps({"started": True, "error": type(exc).__name__}))
+        raise SystemExit
+    driver = "psycopg" in sys.modules  # before any read: did the first paint's reads need the driver here?
+    rows, width = [r.ref for r in reader.page_at(q, 0, 64)], reader.ref_width()
+    print(json.dumps({"started": True, "driver_loaded": driver, "rows": rows, "ref_width": width}))
+    reader.close()
+    """
+)
+
+
+def _helper(url: str) -> dict:  # type: ignore[type-arg]
+    done = subprocess.run([sys.executable, "-c", HELPER, url], capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    if not os.environ.get(PG_ENV):
+        pytest.skip(f"PostgreSQL tests skipped: set {PG_ENV}=postgresql://postgres@127.0.0.1:5432/postgres to run them")
+    yield from _pg_database()
+
+
+def _seed(url: str, settings, n: int = 3) -> list[str]:  # type: ignore[no-untyped-def]
+    work = make_work(url, settings)
+    names = ("Ada Alpha", "Bo Beta", "Cy Gamma")[:n]
+    refs = [work.log_request(new_request(name=name, received=date(2026, 11, 2 + i))).ref for i, name in enumerate(names)]
+    work.db.dispose()
+    return refs
+
+
+def test_the_helper_reads_the_rows_and_reference_width_the_reader_would(pg_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    _seed(pg_url, settings)
+    got = _helper(pg_url)
+    reader = QueueReader.open(pg_url)
+    try:
+        q = QueueQuery(today=TODAY)
+        assert got["started"] and got["rows"] == [r.ref for r in reader.page_at(q, 0, 64)]
+        assert got["ref_width"] == reader.ref_width()
+        assert got["driver_loaded"] is False  # the queue's process painted them without importing psycopg
+    finally:
+        reader.close()
+
+
+def test_without_rows_from_the_helper_the_queue_process_reads_and_reports_as_before(pg_url: str) -> None:
+    """No schema yet (the queue's process then creates it), or a database that does not exist: the helper hands
+    over nothing, and opening raises what it raises without the helper, for the launcher to handle."""
+    assert _helper(pg_url) == {"started": True, "error": "SchemaMismatch"}
+    with pytest.raises(SchemaMismatch):
+        QueueReader.open(pg_url)
+    missing = pg_url.rsplit("/", 1)[0] + "/dpo_tui_no_such_database"
+    assert _helper(missing) == {"started": True, "error": "OperationalError"}
+
+
+def test_sqlite_needs_no_helper(sqlite_url: str) -> None:
+    assert _helper(sqlite_url) == {"started": False}
+
+
+def test_the_rows_read_ahead_answer_the_first_paint_once_then_every_read_is_live(sqlite_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    """Backend-neutral: a reader given the helper's rows answers the first paint's page and reference width from
+    them, without a connection, and reads the database for everything after."""
+    import sqlite3
+
+    refs = _seed(sqlite_url, settings)
+    q = QueueQuery(today=TODAY)
+    opened: list[int] = []
+
+    def connect() -> sqlite3.Connection:
+        opened.append(1)
+        return sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), check_same_thread=False, isolation_level=None)
+
+    live = QueueReader.open(sqlite_url)
+    rows = live.page_at(q, 0, 64)
+    live.close()
+    reader = QueueReader(connect, pg=False, early=EarlyRows(q, 64, rows[:1], 99))
+    try:
+        assert [r.ref for r in reader.page_at(q, 0, 64)] == refs[:1] and reader.ref_width() == 99
+        assert not opened  # the first paint's two reads opened no connection
+        assert [r.ref for r in reader.page_at(q, 0, 64)] == [r.ref for r in rows]  # now from the database
+        assert reader.ref_width() == len(refs[0]) and opened == [1]
+        other = QueueQuery(today=TODAY, search="beta")
+        assert [r.ref for r in reader.page_at(other, 0, 64)] == [refs[1]]  # another query is never answered early
+    finally:
+        reader.close()
