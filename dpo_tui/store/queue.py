@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
@@ -124,8 +123,7 @@ class QueueRow(NamedTuple):
         return days_left(self.due, today, state=self.clock_state, stopped_since=self.stopped_since)
 
 
-@dataclass(frozen=True)
-class QueueQuery:
+class QueueQuery(NamedTuple):  # a NamedTuple: see QueueRow
     view: View = View.OPEN
     sort: Sort = Sort.DUE
     search: str = ""

@@ -16,10 +16,9 @@ Each filter becomes an SQL condition on an indexed or small column; the queue's 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from dpo_tui.domain.rights import Right
 
@@ -35,8 +34,7 @@ class BadFilter(ValueError):
     """A filter the queue cannot apply; the message is shown to the user as it is."""
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):  # a NamedTuple, defined on the way to the first paint (see store.queue.QueueRow)
     """Parsed filters: each tuple holds one filter word's alternatives (a word matches if any matches)."""
 
     rights: tuple[tuple[str, ...], ...] = ()
@@ -45,7 +43,7 @@ class Filters:
     assignees: tuple[tuple[str, ...], ...] = ()  # lower-cased name starts; "" = unassigned
     received: tuple[tuple[str, date], ...] = ()  # (operator, date)
     due: tuple[tuple[str, date], ...] = ()
-    words: tuple[str, ...] = field(default=())  # the filter words as typed, for showing
+    words: tuple[str, ...] = ()  # the filter words as typed, for showing
 
     def __bool__(self) -> bool:
         return bool(self.words)

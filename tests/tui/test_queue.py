@@ -657,7 +657,7 @@ async def test_a_search_keystroke_paints_once_its_rows_are_in_and_never_holds_th
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         screen = queue(app)
-        q = replace(screen.query_, search="lo")
+        q = screen.query_._replace(search="lo")
         screen._hold_update()
         assert app._batch_count == 1  # Textual's batch_update: no repaint meanwhile
         screen.query_ = q

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import time
-from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -366,12 +365,12 @@ class QueueScreen(DpoScreen[None]):
     # ---- actions ---------------------------------------------------------------------------
 
     def action_view(self, name: str) -> None:
-        self.set_query(replace(self.query_, view=View(name), today=self.app.today()))
+        self.set_query(self.query_._replace(view=View(name), today=self.app.today()))
 
     def action_cycle_sort(self) -> None:
         nxt = SORTS[(SORTS.index(self.query_.sort) + 1) % len(SORTS)]
         # A new order starts at its top (newest first shows the newest case, not the row the cursor was on).
-        self.set_query(replace(self.query_, sort=nxt))
+        self.set_query(self.query_._replace(sort=nxt))
         self.notify(f"Sorted by {nxt.label}", timeout=1.5)
 
     async def action_search(self) -> None:
@@ -385,7 +384,7 @@ class QueueScreen(DpoScreen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        query = replace(self.query_, search=event.value.strip())
+        query = self.query_._replace(search=event.value.strip())
         try:
             query.parsed  # noqa: B018 - a filter the queue cannot apply is said, not run (store/queue_filter.py)
         except BadFilter as exc:
@@ -409,7 +408,7 @@ class QueueScreen(DpoScreen[None]):
             box.add_class("hidden")
             self.table.focus()
             if self.query_.search:
-                self.set_query(replace(self.query_, search=""))
+                self.set_query(self.query_._replace(search=""))
         elif self.table.marked:
             self.table.clear_marks()
 
