@@ -7,7 +7,6 @@ naming the file, line and key; it never produces a traceback.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -31,9 +30,8 @@ class SettingsError(Exception):
         super().__init__(message)
 
 
-# The sections are NamedTuples, not frozen dataclasses: settings load before the queue's first paint, and a
-# dataclass compiles six methods when its module loads (~1 ms a class, against ~0.2 ms; see store.queue.QueueRow).
-# Settings itself stays a dataclass (`dataclasses.replace` is used on it).
+# Settings and its sections are NamedTuples, not frozen dataclasses: they load before the queue's first paint, and
+# a dataclass compiles six methods when its module loads (~1 ms a class, against ~0.2 ms; see store.queue.QueueRow).
 class TeamMember(NamedTuple):
     """One person in the team directory (`[[team]]`): who cases are assigned to."""
 
@@ -103,19 +101,18 @@ class PackSettings(NamedTuple):
     Empty: the plain template that ships with dpo-tui."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):  # a NamedTuple, like its sections (see TeamMember)
     path: Path
     exists: bool
     user_name: str
     organisation: Organisation
-    policy: Policy = field(default_factory=Policy)
-    fees: Fees = field(default_factory=Fees)
-    keymap: dict[str, str] = field(default_factory=dict)
-    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    policy: Policy = Policy()
+    fees: Fees = Fees()
+    keymap: Mapping[str, str] = MappingProxyType({})
+    calendar: CalendarSettings = CalendarSettings()
     smtp: Any = None  # dpo_tui.mail.config.SmtpSettings; Any so that loading settings never imports the mail code
-    intake: IntakeSettings = field(default_factory=IntakeSettings)
-    pack: PackSettings = field(default_factory=PackSettings)
+    intake: IntakeSettings = IntakeSettings()
+    pack: PackSettings = PackSettings()
     team: tuple[TeamMember, ...] = ()
 
     @property

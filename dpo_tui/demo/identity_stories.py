@@ -9,7 +9,6 @@ more information requested after a first answer.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
@@ -185,7 +184,7 @@ def _scottish(work: Casework) -> Casework:
     org = work.settings.organisation
     if org.country != "GB":
         return work
-    settings = dataclasses.replace(work.settings, organisation=dataclasses.replace(org, subdivision="SCT"))
+    settings = work.settings._replace(organisation=org._replace(subdivision="SCT"))
     return Casework(work.db, settings, today=work.today)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -258,8 +257,8 @@ LAWFUL_BASES: dict[str, str] = {
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-# The profile's records are NamedTuples, cheap to define when settings load before the queue's first paint (see
-# store.queue.QueueRow); the Organisation itself stays a dataclass (`dataclasses.replace` is used on it).
+# The profile and its records are NamedTuples, cheap to define when settings load before the queue's first paint
+# (see store.queue.QueueRow).
 class Authority(NamedTuple):
     name: str
     website: str
@@ -294,8 +293,7 @@ class System(NamedTuple):
     safeguard: str | None  # required when outside_uk_eea: Art 15(2) makes it part of every access reply
 
 
-@dataclass(frozen=True)
-class Organisation:
+class Organisation(NamedTuple):
     name: str
     dpo_name: str
     dpo_email: str

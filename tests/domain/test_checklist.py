@@ -1,4 +1,3 @@
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,8 +23,7 @@ RECIPIENTS = ["event-partners", "group"]
 
 def custom_organisation() -> Organisation:
     """Two systems: the organisation's own database and one recipient, nothing outside the UK/EEA."""
-    return replace(
-        DEMO,
+    return DEMO._replace(
         name="Tiny Shop",
         systems=(
             System("shopdb", "Shop database", "orders", ("identity", "contact"), SystemRole.OWN, "me", False, None),

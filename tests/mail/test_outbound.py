@@ -3,7 +3,6 @@ every failure (server down, TLS, login, recipient, size) records nothing and say
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -34,7 +33,7 @@ def mailwork(db_url, settings):  # type: ignore[no-untyped-def]
     made = []
 
     def make(smtp: SmtpSettings):  # type: ignore[no-untyped-def]
-        w = make_work(db_url, dataclasses.replace(settings, smtp=smtp))
+        w = make_work(db_url, settings._replace(smtp=smtp))
         made.append(w)
         return w
 

@@ -3,7 +3,6 @@ confirmation naming recipient and subject; a refused send records nothing and sa
 
 from __future__ import annotations
 
-import dataclasses
 
 from textual.widgets import Input, Static, TextArea
 
@@ -20,7 +19,7 @@ HOSTILE = "[bold]Ada[/] \x1b[31m"
 def _work(sqlite_url, settings, port: int):  # type: ignore[no-untyped-def]
     smtp = SmtpSettings(host="127.0.0.1", port=port, security="none", from_address="dpo@altostack.io",
                         from_name="AltoStack Data Protection", timeout=10)  # fmt: skip
-    return make_work(sqlite_url, dataclasses.replace(settings, smtp=smtp))
+    return make_work(sqlite_url, settings._replace(smtp=smtp))
 
 
 async def test_send_the_edited_letter_after_confirming_recipient_and_subject(smtp_server, sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import stat
 from datetime import date
@@ -50,7 +49,7 @@ def test_one_event_per_date_with_stable_uids(work) -> None:  # type: ignore[no-u
 
 
 def test_requester_name_only_by_setting_and_escaped(db_url, settings) -> None:  # type: ignore[no-untyped-def]
-    work = make_work(db_url, dataclasses.replace(settings, calendar=CalendarSettings(include_requester_name=True)))
+    work = make_work(db_url, settings._replace(calendar=CalendarSettings(include_requester_name=True)))
     try:
         ref = work.log_request(new_request(received=date(2026, 11, 2), name=HOSTILE)).ref
         data, n = build_calendar(work)

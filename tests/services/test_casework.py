@@ -141,7 +141,6 @@ def test_objection_to_direct_marketing_can_never_be_refused(work) -> None:  # ty
 
 def test_internal_target_is_shown_beside_the_legal_date(db_url) -> None:  # type: ignore[no-untyped-def]
     """Policy `internal_target_days` (default off) adds a target; the legal due date never changes."""
-    from dataclasses import replace as dc_replace
 
     from dpo_tui.settings import Policy, load_settings
     from dpo_tui.tui.widgets.badge import deadline_badge_text
@@ -150,7 +149,7 @@ def test_internal_target_is_shown_beside_the_legal_date(db_url) -> None:  # type
     try:
         legal = off.log_request(new_request())
         assert legal.deadline.internal_target is None
-        settings = dc_replace(load_settings(), policy=Policy(internal_target_days=28))
+        settings = load_settings()._replace(policy=Policy(internal_target_days=28))
         on = make_work(db_url, settings)
         detail = on.get(legal.ref)
         assert detail.deadline.internal_target == date(2026, 11, 29)

@@ -439,13 +439,12 @@ def test_describe_lists_each_part(work):
 
 
 def test_refusal_refused_when_the_settings_lack_the_authority_contacts(sqlite_url, settings):
-    from dataclasses import replace
 
     from dpo_tui.domain.organisation import Authority
     from tests.conftest import make_work
 
-    org = replace(settings.organisation, supervisory_authority=Authority("Information Commissioner's Office", "", "", ""))
-    work = make_work(sqlite_url, replace(settings, organisation=org))
+    org = settings.organisation._replace(supervisory_authority=Authority("Information Commissioner's Office", "", "", ""))
+    work = make_work(sqlite_url, settings._replace(organisation=org))
     d = _assessed(work, "refuse")
     with pytest.raises(RefusalIncomplete, match="no contact details"):
         dec.refuse(work, d.ref, "whole", [], "Repeated request.", date(2026, 11, 20), version=work.version_of(d.ref))

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import pytest
@@ -95,7 +94,7 @@ def test_eu_clock_runs_from_receipt_by_default(work) -> None:  # type: ignore[no
 
 
 def test_eu_policy_identity_restarts(db_url, settings) -> None:  # type: ignore[no-untyped-def]
-    work = make_work(db_url, dataclasses.replace(settings, policy=Policy(eu_identity_restarts=True)))
+    work = make_work(db_url, settings._replace(policy=Policy(eu_identity_restarts=True)))
     try:
         case = work.log_request(new_request(regime="eu-gdpr"))
         case = ask(work, case.ref)

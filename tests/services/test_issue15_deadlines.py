@@ -3,7 +3,6 @@ ID with its reason and lapse, CCPA repeat requests to know, EU member state requ
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import pytest
@@ -114,7 +113,7 @@ def test_eu_case_requires_its_member_state(db_url, settings) -> None:  # type: i
     finally:
         work.db.dispose()
     policy = settings.policy._replace(eu_member_state="FR")
-    work = make_work(db_url, dataclasses.replace(settings, policy=policy))
+    work = make_work(db_url, settings._replace(policy=policy))
     try:
         fr = work.log_request(new_request(regime="eu-gdpr", member_state=None))
         assert fr.country == "FR"

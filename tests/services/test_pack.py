@@ -81,14 +81,13 @@ def test_a_bad_file_among_good_ones_stores_nothing(work, tmp_path) -> None:  # t
 
 
 def test_the_size_limit_comes_from_the_settings(work, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from dataclasses import replace
 
     from dpo_tui.settings import PackSettings
 
     case = _working(work)
     big = tmp_path / "big.bin"
     big.write_bytes(b"x" * (1024 * 1024 + 1))
-    work.settings = replace(work.settings, pack=PackSettings(max_file_mb=1))
+    work.settings = work.settings._replace(pack=PackSettings(max_file_mb=1))
     with pytest.raises(att.AttachmentRefused, match="over the limit of 1.0 MB"):
         att.attach(work, case.ref, [big], version=work.version_of(case.ref))
     assert att.attachments(work, case.ref) == []

@@ -3,7 +3,6 @@ verifying), legal holds, and the tool's own subject access. On SQLite and Postgr
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import date, datetime, timezone
 
@@ -25,7 +24,7 @@ LATER = date(2029, 12, 1)  # the clock moved forward: every case closed before 1
 
 
 def _with_policy(settings, **policy):  # type: ignore[no-untyped-def]
-    return dataclasses.replace(settings, policy=settings.policy._replace(**policy))
+    return settings._replace(policy=settings.policy._replace(**policy))
 
 
 def _closed_case(work, **kw):  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@ each refusal says why. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -104,7 +103,7 @@ def test_refusals_say_why(work, settings) -> None:  # type: ignore[no-untyped-de
     _refused(work, ref, "cannot be taken back")
 
     # Someone else acted since.
-    other = make_work(work.db.url, dataclasses.replace(settings, user_name="Sam Patel"))
+    other = make_work(work.db.url, settings._replace(user_name="Sam Patel"))
     other.add_note(ref, "my note", version=other.version_of(ref))
     plan = undo.preview(work, ref)
     assert not plan.possible and "acted on this case since" in plan.refusal

@@ -81,9 +81,8 @@ def test_events_record_the_login_with_the_display_name_beside_it(team, settings)
 
 
 def test_a_settings_file_cannot_change_the_recorded_login(team, settings) -> None:  # type: ignore[no-untyped-def]
-    from dataclasses import replace
 
-    work = make_work(team["alice"], replace(settings, user_name=team["carol_login"]))  # claiming to be the auditor
+    work = make_work(team["alice"], settings._replace(user_name=team["carol_login"]))  # claiming to be the auditor
     try:
         work.log_request(new_request())
         with work.db.reader() as s:

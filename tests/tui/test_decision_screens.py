@@ -3,7 +3,6 @@ content, fee on a first free copy, format-only clarification). Driven from the k
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -208,8 +207,8 @@ async def test_refusal_notice_missing_authority_contacts_is_refused(sqlite_url, 
     from dpo_tui.domain.organisation import Authority
     from tests.conftest import make_work
 
-    org = replace(settings.organisation, supervisory_authority=Authority("Information Commissioner's Office", "", "", ""))
-    work = make_work(sqlite_url, replace(settings, organisation=org))
+    org = settings.organisation._replace(supervisory_authority=Authority("Information Commissioner's Office", "", "", ""))
+    work = make_work(sqlite_url, settings._replace(organisation=org))
     case = work.log_request(new_request())
     dec.assess(work, case.ref, REPEAT, "refuse", version=work.version_of(case.ref))
     async with run_app(work, size=(140, 60)) as (app, pilot):

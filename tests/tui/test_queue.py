@@ -3,7 +3,6 @@ the palette's go-to-case, hostile requester text, the empty database, the keymap
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pytest
@@ -429,7 +428,7 @@ async def test_empty_database_says_what_to_do(sqlite_url, settings) -> None:  # 
 
 async def test_keymap_from_settings_changes_a_key(seeded, settings) -> None:  # type: ignore[no-untyped-def]
     url, _ = seeded
-    app = make_app(url, replace(settings, keymap={"queue.search": "f", "queue.view.overdue": "o"}))
+    app = make_app(url, settings._replace(keymap={"queue.search": "f", "queue.view.overdue": "o"}))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("slash")
@@ -445,7 +444,7 @@ async def test_help_lists_every_key_of_the_screen(seeded, settings) -> None:  # 
     from dpo_tui.tui.modals.help import HelpScreen
 
     url, _ = seeded
-    app = make_app(url, replace(settings, keymap={"queue.assign": "ctrl+g"}))
+    app = make_app(url, settings._replace(keymap={"queue.assign": "ctrl+g"}))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("question_mark")

@@ -79,11 +79,10 @@ async def test_h_places_a_hold_shown_in_the_header_and_releases_it(sqlite_work) 
 
 
 async def test_retention_view_from_the_queue_lists_due_and_held_cases(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
-    import dataclasses
 
     from tests.conftest import make_work
 
-    work = make_work(sqlite_url, dataclasses.replace(settings, policy=settings.policy._replace(retention_years=0)))
+    work = make_work(sqlite_url, settings._replace(policy=settings.policy._replace(retention_years=0)))
     due = work.log_request(new_request()).ref
     work.change_status(due, "withdrawn", version=work.version_of(due))
     held = work.log_request(new_request(email="h@example.org")).ref
@@ -115,11 +114,10 @@ async def test_retention_view_from_the_queue_lists_due_and_held_cases(sqlite_url
 
 
 async def test_a_purged_case_says_so_in_the_header(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
-    import dataclasses
 
     from tests.conftest import make_work
 
-    work = make_work(sqlite_url, dataclasses.replace(settings, policy=settings.policy._replace(retention_years=0)))
+    work = make_work(sqlite_url, settings._replace(policy=settings.policy._replace(retention_years=0)))
     ref = work.log_request(new_request()).ref
     work.change_status(ref, "withdrawn", version=work.version_of(ref))
     assert retention.purge_case(work, ref).skipped is None

@@ -208,7 +208,6 @@ async def test_reopen_a_closed_case_from_the_case_screen_with_a_reason(sqlite_ur
 
 
 async def test_team_directory_completes_assignees_and_makes_mine_by_login(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
-    from dataclasses import replace
     from datetime import date
 
     from dpo_tui.settings import TeamMember, default_user
@@ -224,7 +223,7 @@ async def test_team_directory_completes_assignees_and_makes_mine_by_login(sqlite
         TeamMember("Jordan Ellis", login=default_user(), email="jordan@example.org"),
         TeamMember("Priya Shah", login="pshah", email="priya@example.org"),
     )
-    app = make_app(sqlite_url, replace(settings, team=team))
+    app = make_app(sqlite_url, settings._replace(team=team))
     assert app.settings.user_name != "Jordan Ellis"  # the login is not a listed name: the directory maps it
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
@@ -268,7 +267,6 @@ async def test_team_directory_completes_assignees_and_makes_mine_by_login(sqlite
 
 
 async def test_queue_and_letters_say_when_demo_settings_are_in_use(sqlite_url, settings) -> None:  # type: ignore[no-untyped-def]
-    from dataclasses import replace
 
     from textual.widgets import Static
 
@@ -286,7 +284,7 @@ async def test_queue_and_letters_say_when_demo_settings_are_in_use(sqlite_url, s
         await settle(app, pilot)
         demo = str(app.screen.query_one("#letter-demo", Static).content)
         assert "DEMO SETTINGS" in demo and settings.organisation.dpo_name in demo
-    own = replace(settings, exists=True, demo_organisation=False)
+    own = settings._replace(exists=True, demo_organisation=False)
     app = make_app(sqlite_url, own)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)

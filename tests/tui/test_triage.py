@@ -136,7 +136,6 @@ async def test_dismiss_needs_a_reason_and_a_stale_item_is_refused(sqlite_work) -
 
 
 async def test_fetch_from_the_tui_reads_the_imap_mailbox_with_progress_and_one_line_result(sqlite_url, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import dataclasses
 
     from dpo_tui.intake.config import ImapSettings
     from tests.conftest import make_work
@@ -146,7 +145,7 @@ async def test_fetch_from_the_tui_reads_the_imap_mailbox_with_progress_and_one_l
         deliver(port, mail("Please send me a copy of all the personal data you hold about me.", mid="f1@x"),
                 mail("Where is my parcel?", mid="f2@x", sender="Bob <bob@example.org>"))  # fmt: skip
         imap = ImapSettings(host="127.0.0.1", port=port, tls=False, user=USER, password_env="TEST_IMAP_PASSWORD")
-        work = make_work(sqlite_url, dataclasses.replace(settings, intake=IntakeSettings(imap=imap)))
+        work = make_work(sqlite_url, settings._replace(intake=IntakeSettings(imap=imap)))
         try:
             monkeypatch.setenv("TEST_IMAP_PASSWORD", "wrong")
             async with run_app(work, size=(140, 45)) as (app, pilot):
