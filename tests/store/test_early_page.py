@@ -114,3 +114,45 @@ def test_the_rows_read_ahead_answer_the_first_paint_once_then_every_read_is_live
         assert [r.ref for r in reader.page_at(other, 0, 64)] == [refs[1]]  # another query is never answered early
     finally:
         reader.close()
+
+
+def test_dpo_tui_in_a_terminal_paints_the_queue_on_postgresql_and_quits(pg_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    """The launcher as a user runs it, in a pseudo-terminal: the helper is forked before Textual loads, the rows
+    are painted, no helper process is left behind, and `q` quits."""
+    import fcntl
+    import pty
+    import re
+    import select
+    import struct
+    import termios
+    import time
+
+    refs = _seed(pg_url, settings)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color"}
+    proc = subprocess.Popen([sys.executable, "-m", "dpo_tui", "--db", pg_url], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)  # fmt: skip
+    os.close(slave)
+    seen = b""
+    escapes = re.compile(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])")
+    try:
+        deadline = time.monotonic() + 60
+        while refs[0].encode() not in escapes.sub(b"", seen) and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], deadline - time.monotonic())
+            if ready:
+                try:
+                    seen += os.read(master, 65536)
+                except OSError:  # the program ended: its terminal closed
+                    break
+        screen = escapes.sub(b"", seen).decode("utf-8", "replace")
+        assert all(ref in screen for ref in refs), screen[-2000:]
+        # The helper has handed its rows over and been waited for: not even a zombie is left.
+        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True)
+        assert children.stdout.strip() == ""
+        os.write(master, b"q")
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
