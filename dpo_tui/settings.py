@@ -346,8 +346,8 @@ def _policy(table: Any, fail: Any, problems: list[str] | None = None) -> Policy:
 
 
 def _typed(cls: type, table: Any, section: str, fail: Any, problems: list[str] | None = None) -> Any:
-    """The section `cls` (a NamedTuple) from a table. With `problems`, every bad key is added to it (and left at its default)
-    instead of stopping at the first."""
+    """The section `cls` (a NamedTuple) from a table. With `problems`, every bad key is added to it (and left at its
+    default) instead of stopping at the first."""
     if not isinstance(table, dict):
         raise fail(section, "must be a table")
     allowed = cls._field_defaults  # every field of a settings section has its default

@@ -526,6 +526,7 @@ class QueueReader:
         if early is not None and early.rows is not None and (q, offset, limit) == (early.query, 0, early.limit):
             self._early = early._replace(rows=None)  # once: the first paint's page; every later read is live
             return early.rows
+
         def sql(trigram: bool) -> tuple[str, list[Any]]:
             where, params = q.where(trigram=trigram)
             order = self._order(q)
