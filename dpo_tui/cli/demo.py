@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from dpo_tui.cli.common import clean_errors
@@ -38,7 +40,7 @@ def demo(ctx: click.Context, n_cases: int, seed: int, no_open: bool) -> None:
     for made in db.created:
         click.echo(f"created {'database' if made == db.sqlite_path else 'folder'} {shown(made)} (owner-only)", err=True)
 
-    with click.progressbar(length=n_cases, label="Creating demo cases", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=n_cases, label="Creating demo cases", file=sys.stderr) as bar:
         state = {"done": 0}
 
         def progress(done: int, total: int) -> None:

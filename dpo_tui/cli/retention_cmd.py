@@ -5,6 +5,7 @@ Exit status: 0 done (or nothing to do), 1 an error or a refusal (one line on std
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -16,7 +17,7 @@ from dpo_tui.domain.dates import parse_date
 def _confirm(question: str, yes: bool) -> None:
     if yes:
         return
-    if not click.get_text_stream("stdin").isatty():
+    if sys.stdin is None or not sys.stdin.isatty():
         raise click.ClickException(f"{question.rstrip('?')}: confirm with --yes when not at a terminal; nothing was changed")
     if not click.confirm(question, default=False, err=True):
         raise click.ClickException("cancelled; nothing was changed")
