@@ -363,28 +363,27 @@ class QueueReader:
         # The other two connections open on first use, off the first paint's path (a PostgreSQL connection
         # costs a round trip or three before the first row could be painted).
         self._count_lane: _Lane | None = None
-        self._summary: _Lane | None = None
+        self._summary_lane: _Lane | None = None
         self._open_lock = threading.Lock()
+
+    def _opened(self, attr: str) -> _Lane:
+        """The lane held in `attr`, its connection opened on first use (once, whichever thread asks first)."""
+        lane = getattr(self, attr)
+        if lane is None:
+            with self._open_lock:
+                lane = getattr(self, attr)
+                if lane is None:
+                    lane = _Lane(self._connect, self._pg)
+                    setattr(self, attr, lane)
+        return lane
 
     @property
     def _pages(self) -> _Lane:
-        lane = self._page_lane
-        if lane is None:
-            with self._open_lock:
-                if self._page_lane is None:
-                    self._page_lane = _Lane(self._connect, self._pg)
-                lane = self._page_lane
-        return lane
+        return self._opened("_page_lane")
 
     @property
     def _counts(self) -> _Lane:
-        lane = self._count_lane
-        if lane is None:
-            with self._open_lock:
-                if self._count_lane is None:
-                    self._count_lane = _Lane(self._connect, self._pg)
-                lane = self._count_lane
-        return lane
+        return self._opened("_count_lane")
 
     @classmethod
     def open(cls, url: str, *, early: EarlyPage | None = None) -> QueueReader:
@@ -419,7 +418,7 @@ class QueueReader:
 
     def close(self) -> None:
         # Under each lane's lock: a worker thread may be mid-query (closing under it crashed the interpreter).
-        for lane in (self._page_lane, self._count_lane, self._summary):
+        for lane in (self._page_lane, self._count_lane, self._summary_lane):
             if lane is not None:
                 with lane.lock:
                     lane.closed = True
@@ -585,10 +584,7 @@ class QueueReader:
             "(SELECT COUNT(*) FROM pending_intake WHERE status = ?)"
         )
         params: list[Any] = [True, True, today, True, today, week, True, *AWAITING_KEYS, "needs_triage"]
-        with self._open_lock:
-            if self._summary is None:
-                self._summary = _Lane(self._connect, self._pg)
-        row = (self._summary.run(sql, params) or [(0, 0, 0, 0, 0)])[0]
+        row = (self._opened("_summary_lane").run(sql, params) or [(0, 0, 0, 0, 0)])[0]
         return Summary(*(int(v or 0) for v in row))
 
     def ref_width(self) -> int:
