@@ -13,7 +13,6 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dpo_tui.settings import Settings
     from dpo_tui.store.early_page import EarlyPage
 
 INTERNAL_ERROR = "internal error in dpo-tui"  # the fuzz test asserts this never appears
@@ -73,17 +72,24 @@ def run_queue(db: str | None) -> int:
 
 def _run_queue(db: str | None) -> int:
     from dpo_tui.text import clean_line
-    from dpo_tui.paths import permission_warning
-    from dpo_tui.settings import SettingsError, load_settings
     from dpo_tui.store.urls import DatabaseError, resolve_url
 
     try:
-        settings = load_settings()
         url = resolve_url(db)
-    except (SettingsError, DatabaseError) as exc:
+    except DatabaseError as exc:
         print(f"Error: {clean_line(exc)}", file=sys.stderr)
         return 1
-    early = _read_first_page_ahead(url, settings)
+    early = _read_first_page_ahead(url)  # first: the helper's whole start overlaps this process's
+    from dpo_tui.paths import permission_warning
+    from dpo_tui.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        if early is not None:
+            early.result()  # waited for, not left behind (its own settings failed the same way)
+        print(f"Error: {clean_line(exc)}", file=sys.stderr)
+        return 1
     from dpo_tui.tui.app import DpoApp  # Textual: ~0.3 s, paid only when the TUI opens
 
     app = DpoApp(url, settings, early=early)
@@ -102,17 +108,12 @@ def _run_queue(db: str | None) -> int:
     return app.return_code or 0
 
 
-def _read_first_page_ahead(url: str, settings: Settings) -> EarlyPage | None:
-    """On PostgreSQL, a helper process reads the first page while this one imports Textual (store.early_page).
-    Started before the import, while this process has no other thread."""
-    if url.startswith("sqlite:"):
-        return None
-    from datetime import date
-
+def _read_first_page_ahead(url: str) -> EarlyPage | None:
+    """A helper process reads the first page while this one imports Textual (store.early_page)."""
     from dpo_tui.store import early_page
-    from dpo_tui.store.queue import PAGE, QueueQuery
+    from dpo_tui.store.queue import PAGE
 
-    return early_page.start(url, QueueQuery(me=settings.me, today=date.today()), PAGE)
+    return early_page.start(url, PAGE)
 
 
 def _open_error(exc: Exception) -> str | None:
@@ -131,9 +132,9 @@ def _open_error(exc: Exception) -> str | None:
 def _driver_errors() -> tuple[type[BaseException], ...]:
     """The database layers' own failures to connect or read. Only from modules already loaded: a driver that was
     never imported raised nothing, and importing one here would cost start-up time for an error path."""
-    import sqlite3
-
-    kinds: list[type[BaseException]] = [sqlite3.OperationalError]
+    kinds: list[type[BaseException]] = []
+    if (sqlite3 := sys.modules.get("sqlite3")) is not None:
+        kinds.append(sqlite3.OperationalError)
     if (sa_exc := sys.modules.get("sqlalchemy.exc")) is not None:
         kinds.append(sa_exc.OperationalError)
     if (psycopg := sys.modules.get("psycopg")) is not None:

@@ -2,14 +2,15 @@
 
 Why not the ORM here: importing SQLAlchemy + SQLModel costs ~0.7 s, more than Textual itself, and the queue
 must paint its first rows near the floor of a bare Textual app. So the queue reads with `sqlite3` (stdlib) or
-`psycopg`, with SQL kept deliberately simple and portable; every write still goes through the services.
+`psycopg`, with SQL kept deliberately simple and portable; every write still goes through the services. Either
+driver is imported with the first connection: when a helper process read the first page (store.early_page), the
+queue's own process imports it after the first paint.
 Pages are fetched by keyset on (sort value, id): the database walks an index from a known row instead of
 counting past thousands with OFFSET. OFFSET is used only to jump (home/end).
 """
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import threading
 import time
@@ -306,7 +307,7 @@ class _Lane:
                         if len(rows) >= limit:
                             break
                 return rows, True
-            except sqlite3.OperationalError as exc:
+            except Exception as exc:
                 if budget_s is not None and _sqlite_interrupted(exc) and time.perf_counter() > deadline:
                     return rows, limit is not None and len(rows) >= limit
                 raise
@@ -336,8 +337,14 @@ FEW_MATCHES = 2_000
 
 
 def _sqlite_interrupted(exc: BaseException) -> bool:
-    """SQLite stopped the statement: `interrupt()` or a progress handler that ran out of time (SQLITE_INTERRUPT)."""
-    return isinstance(exc, sqlite3.OperationalError) and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_INTERRUPT
+    """SQLite stopped the statement: `interrupt()` or a progress handler that ran out of time (SQLITE_INTERRUPT).
+    sqlite3 is looked up, not imported: when it was never loaded, no SQLite statement ran."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return (
+        sqlite3 is not None
+        and isinstance(exc, sqlite3.OperationalError)
+        and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_INTERRUPT
+    )
 
 
 def _interrupted(exc: BaseException) -> bool:
@@ -390,22 +397,11 @@ class QueueReader:
         """The reader of the database at `url`. Raises SchemaMismatch when it must be created or migrated first.
         `early`: the helper process reading the first page (store.early_page). When it brought the rows, no
         connection is opened here: the helper has read the schema revision and the rows the first paint needs."""
-        rows = early.result() if early is not None else None
+        rows = early.result() if early is not None else None  # first: the helper is waited for whatever follows
+        connect, pg = _connector(url)
         if rows is not None:
-            return cls(_pg_connect(url), pg=True, early=rows)
-        if url.startswith("sqlite:///"):
-            path = Path(url.removeprefix("sqlite:///"))
-            if not path.exists():
-                raise SchemaMismatch(f"{path} does not exist yet")
-
-            def connect() -> Any:
-                conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=15)
-                conn.execute("PRAGMA query_only=1")
-                return conn
-
-            reader = cls(connect, pg=False)
-        else:
-            reader = cls(_pg_connect(url), pg=True)
+            return cls(connect, pg, early=rows)
+        reader = cls(connect, pg)
         try:
             revision = reader._scalar("SELECT version_num FROM alembic_version", [])
         except Exception:
@@ -674,6 +670,25 @@ class QueueReader:
             stopped_since=_date(r[21]) if r[21] else None,
             key=(r[22], r[0]),
         )
+
+
+def _connector(url: str) -> tuple[Callable[[], Any], bool]:
+    """How the reader connects to the database at `url` (nothing is opened yet), and whether it is PostgreSQL.
+    Raises SchemaMismatch for an SQLite file that does not exist (connecting would create an empty one)."""
+    if not url.startswith("sqlite:///"):
+        return _pg_connect(url), True
+    path = Path(url.removeprefix("sqlite:///"))
+    if not path.exists():
+        raise SchemaMismatch(f"{path} does not exist yet")
+
+    def connect() -> Any:
+        import sqlite3
+
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=15)
+        conn.execute("PRAGMA query_only=1")
+        return conn
+
+    return connect, False
 
 
 def _pg_connect(url: str) -> Callable[[], Any]:

@@ -1,49 +1,22 @@
-"""The first page read ahead by a helper process (PostgreSQL): the same rows the queue would read, and any failure
-leaves the queue's own process to read, and to report the error, exactly as without the helper."""
+"""The first page read ahead by a helper process (store.early_page): the rows the queue would read first, read
+without creating anything and without the database URL on a command line; any failure leaves the queue's own
+process to read, and to report the error, exactly as without the helper."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from dpo_tui.store.queue import EarlyRows, QueueQuery, QueueReader, SchemaMismatch
+from dpo_tui.settings import load_settings
+from dpo_tui.store import early_page
+from dpo_tui.store.queue import PAGE, EarlyRows, QueueQuery, QueueReader, SchemaMismatch
 from tests.conftest import PG_ENV, TODAY, _pg_database, make_work, new_request
-
-# The helper forks: run it in a fresh interpreter, as `dpo-tui` does (before any thread starts), not inside pytest.
-HELPER = textwrap.dedent(
-    """
-    import json, sys
-    from datetime import date
-    from dpo_tui.store import early_page
-    from dpo_tui.store.queue import QueueQuery, QueueReader
-    url, q = sys.argv[1], QueueQuery(today=date(2026, 11, 25))
-    early = early_page.start(url, q, 64)
-    if early is None:
-        print(json.dumps({"started": False}))
-        raise SystemExit
-    try:
-        reader = QueueReader.open(url, early=early)
-    except Exception as exc:
-        print(json.dumps({"started": True, "error": type(exc).__name__}))
-        raise SystemExit
-    driver = "psycopg" in sys.modules  # before any read: did the first paint's reads need the driver here?
-    rows, width = [r.ref for r in reader.page_at(q, 0, 64)], reader.ref_width()
-    print(json.dumps({"started": True, "driver_loaded": driver, "rows": rows, "ref_width": width}))
-    reader.close()
-    """
-)
-
-
-def _helper(url: str) -> dict:  # type: ignore[type-arg]
-    done = subprocess.run([sys.executable, "-c", HELPER, url], capture_output=True, text=True, timeout=60, check=True)
-    return json.loads(done.stdout)
 
 
 @pytest.fixture
@@ -61,31 +34,65 @@ def _seed(url: str, settings, n: int = 3) -> list[str]:  # type: ignore[no-untyp
     return refs
 
 
-def test_the_helper_reads_the_rows_and_reference_width_the_reader_would(pg_url: str, settings) -> None:  # type: ignore[no-untyped-def]
-    _seed(pg_url, settings)
-    got = _helper(pg_url)
-    reader = QueueReader.open(pg_url)
+def _read_ahead(url: str) -> EarlyRows | None:
+    early = early_page.start(url, PAGE)
+    assert early is not None  # Linux has posix_spawn
+    return early.result()
+
+
+def test_the_helper_reads_the_queues_opening_page_and_reference_width(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    """What the queue asks for first (its opening view for this user, today: QueueScreen.compose) is what the
+    helper read, row for row."""
+    _seed(db_url, settings)
+    got = _read_ahead(db_url)
+    opening = QueueQuery(me=load_settings().me, today=date.today())
+    reader = QueueReader.open(db_url)
     try:
-        q = QueueQuery(today=TODAY)
-        assert got["started"] and got["rows"] == [r.ref for r in reader.page_at(q, 0, 64)]
-        assert got["ref_width"] == reader.ref_width()
-        assert got["driver_loaded"] is False  # the queue's process painted them without importing psycopg
+        assert got is not None and got.query == opening and got.limit == PAGE
+        assert got.rows == reader.page_at(opening, 0, PAGE) and len(got.rows) == 3
+        assert got.ref_width == reader.ref_width()
     finally:
         reader.close()
+
+
+def test_no_sqlite_file_the_helper_creates_none_and_the_queue_process_creates_it(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    url = f"sqlite:///{path}"
+    assert _read_ahead(url) is None
+    assert not path.exists()  # an empty file would read as a database without a schema
+    with pytest.raises(SchemaMismatch):
+        QueueReader.open(url, early=early_page.start(url, PAGE))  # the launcher then creates and migrates it
 
 
 def test_without_rows_from_the_helper_the_queue_process_reads_and_reports_as_before(pg_url: str) -> None:
     """No schema yet (the queue's process then creates it), or a database that does not exist: the helper hands
     over nothing, and opening raises what it raises without the helper, for the launcher to handle."""
-    assert _helper(pg_url) == {"started": True, "error": "SchemaMismatch"}
+    import psycopg
+
+    assert _read_ahead(pg_url) is None
     with pytest.raises(SchemaMismatch):
-        QueueReader.open(pg_url)
+        QueueReader.open(pg_url, early=early_page.start(pg_url, PAGE))
     missing = pg_url.rsplit("/", 1)[0] + "/dpo_tui_no_such_database"
-    assert _helper(missing) == {"started": True, "error": "OperationalError"}
+    assert _read_ahead(missing) is None
+    with pytest.raises(psycopg.OperationalError):
+        QueueReader.open(missing, early=early_page.start(missing, PAGE))
 
 
-def test_sqlite_needs_no_helper(sqlite_url: str) -> None:
-    assert _helper(sqlite_url) == {"started": False}
+def test_the_database_url_is_never_on_the_helpers_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ps` shows every user every command line, and a PostgreSQL URL can hold a password: it goes through a pipe."""
+    spawned: list[list[str]] = []
+    spawn = os.posix_spawn
+
+    def recording(path, argv, env, **kwargs):  # type: ignore[no-untyped-def]
+        spawned.append(list(argv))
+        return spawn(path, argv, env, **kwargs)
+
+    monkeypatch.setattr(os, "posix_spawn", recording)
+    url = "postgresql+psycopg://dpo:s3cret-word@127.0.0.1:1/cases"  # port 1: refused at once
+    assert _read_ahead(url) is None
+    (argv,) = spawned
+    assert not any("s3cret" in arg or "127.0.0.1" in arg for arg in argv), argv
+    assert "s3cret" not in str(os.environ)  # nor in its environment
 
 
 def test_the_rows_read_ahead_answer_the_first_paint_once_then_every_read_is_live(sqlite_url: str, settings) -> None:  # type: ignore[no-untyped-def]
@@ -116,9 +123,9 @@ def test_the_rows_read_ahead_answer_the_first_paint_once_then_every_read_is_live
         reader.close()
 
 
-def test_dpo_tui_in_a_terminal_paints_the_queue_on_postgresql_and_quits(pg_url: str, settings) -> None:  # type: ignore[no-untyped-def]
-    """The launcher as a user runs it, in a pseudo-terminal: the helper is forked before Textual loads, the rows
-    are painted, no helper process is left behind, and `q` quits."""
+def test_dpo_tui_in_a_terminal_paints_the_queue_and_quits(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    """The launcher as a user runs it, in a pseudo-terminal: the helper starts before Textual loads, the rows are
+    painted, no helper process is left behind (not even a zombie), and `q` quits."""
     import fcntl
     import pty
     import re
@@ -127,11 +134,11 @@ def test_dpo_tui_in_a_terminal_paints_the_queue_on_postgresql_and_quits(pg_url: 
     import termios
     import time
 
-    refs = _seed(pg_url, settings)
+    refs = _seed(db_url, settings)
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color"}
-    proc = subprocess.Popen([sys.executable, "-m", "dpo_tui", "--db", pg_url], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-m", "dpo_tui", "--db", db_url], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)  # fmt: skip
     os.close(slave)
     seen = b""
     escapes = re.compile(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])")

@@ -138,4 +138,4 @@ async def test_unread_reply_marker_on_a_case_that_is_not_overdue(sqlite_work) ->
     async with run_app(sqlite_work) as (app, pilot):
         row = app.screen.table.current
         assert row.unread == 1 and not row.chaser and row_signal(row, TODAY) == SIGNAL_UNREAD
-        assert SIGNAL_UNREAD in str(app.screen.table.render_line(0).text)
+        assert SIGNAL_UNREAD in str(app.screen.table.render_line(1).text)

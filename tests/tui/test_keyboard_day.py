@@ -291,7 +291,7 @@ async def test_regime_column_and_sort_by_newest_starts_at_the_top(sqlite_url, se
     app = make_app(sqlite_url, settings)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
-        header = "".join(seg.text for seg in app.screen.query_one("#colheads").render_line(0))
+        header = queue(app).table.render_line(0).text
         assert "Regime" in header
         line = next(l for l in lines_shown(app) if refs["cy"] in l)
         assert " EU " in line

@@ -113,7 +113,7 @@ async def test_stopped_clock_days_left_agree_everywhere(sqlite_url, settings) ->
         screen = app.screen
         assert isinstance(screen, QueueScreen)
         table = screen.table
-        lines = [table.render_line(y).text for y in range(min(table.count, table.size.height))]
+        lines = [table.render_line(1 + y).text for y in range(min(table.count, table.rows_height))]
         (line,) = [ln for ln in lines if ref in ln]
         assert f"{frozen} days, stopped" in line, line
         summary = app.reader.summary(today)
@@ -278,7 +278,7 @@ async def test_queue_and_letters_say_when_demo_settings_are_in_use(sqlite_url, s
     work.db.dispose()
     assert settings.is_demo  # the tests run with no settings file
     async with run_app(work, size=(140, 45)) as (app, pilot):
-        summary = str(app.screen.query_one("#summary", Static).content)
+        summary = str(app.screen.query_one("#summary").render())
         assert summary.startswith(" DEMO SETTINGS ") and "config init" in summary
         await push(app, pilot, LetterScreen(ref, "acknowledgement"))
         await settle(app, pilot)
@@ -288,7 +288,7 @@ async def test_queue_and_letters_say_when_demo_settings_are_in_use(sqlite_url, s
     app = make_app(sqlite_url, own)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
-        assert "DEMO" not in str(app.screen.query_one("#summary", Static).content)
+        assert "DEMO" not in str(app.screen.query_one("#summary").render())
         await push(app, pilot, LetterScreen(ref, "acknowledgement"))
         await settle(app, pilot)
         assert not app.screen.query("#letter-demo")

@@ -39,7 +39,7 @@ async def test_triage_shows_items_literally_and_logs_one_through_the_prefilled_f
              subject="[i]Löschung[/i]"),  # fmt: skip
     )
     async with run_app(sqlite_work, size=(140, 45)) as (app, pilot):
-        summary = str(app.screen.query_one("#summary", Static).render())
+        summary = str(app.screen.query_one("#summary").render())
         assert "1 to triage (i)" in summary
         await pilot.press("i")
         await settle(app, pilot)

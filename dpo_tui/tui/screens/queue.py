@@ -25,7 +25,8 @@ from dpo_tui.store.queue import (
 )
 from dpo_tui.tui.base import DpoScreen
 from dpo_tui.tui.text import literal
-from dpo_tui.tui.widgets.queue_table import PAGE, QueueHeader, QueueTable
+from dpo_tui.tui.widgets.queue_summary import QueueSummary
+from dpo_tui.tui.widgets.queue_table import PAGE, QueueTable
 from dpo_tui.tui.widgets.key_bar import KeyBar
 
 COUNT_DELAY_TICKS = 15  # x 10 ms: how long typing must pause before the exact match count is computed
@@ -86,6 +87,7 @@ class QueueScreen(DpoScreen[None]):
         self._shown_views: Text | None = None
         self.filter_error = ""  # what is wrong with a filter typed in the search box ("" when nothing is)
         self._search: Input | None = None  # the search box, once `/` has shown it
+        self._empty_box: Static | None = None  # the empty-result message, once a result was empty
         self._held: AbstractContextManager[None] | None = None  # the screen update held for a query's rows
         self._hold_timer: Timer | None = None
 
@@ -94,12 +96,11 @@ class QueueScreen(DpoScreen[None]):
     def compose(self) -> ComposeResult:
         app = self.app
         self.query_ = QueueQuery(me=app.settings.me, today=app.today())  # the team directory's name for this login
-        yield Static("", id="summary")
-        yield Static("", id="views")
-        # The search box (#search) is mounted here by the first `/` (action_search): ~3 ms of every start-up.
-        yield QueueHeader(id="colheads")
+        # Each widget here costs ~2 ms of the first paint (measured): the counts and the views are one widget, the
+        # column headings are the table's first line, and the search box (#search, by the first `/`) and the
+        # empty-result message (#empty, by the first empty result) are mounted when first needed.
+        yield QueueSummary(id="summary")
         yield QueueTable(app.reader, app.today(), id="table", on_moved=self._moved)
-        yield Static("", id="empty", classes="hidden")
         yield Static("", id="position")
         yield KeyBar()
 
@@ -285,7 +286,7 @@ class QueueScreen(DpoScreen[None]):
         if s.to_triage:
             text.append("  ·  ")
             text.append(f"{s.to_triage:,} to triage (i)", style="bold magenta")
-        self.query_one("#summary", Static).update(text, layout=False)  # one line high: no relayout
+        self.query_one(QueueSummary).show(counts=text)
 
     def _show_views(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -296,7 +297,7 @@ class QueueScreen(DpoScreen[None]):
             text.append(f"{i} {label}", style="reverse bold" if v is self.query_.view else "")
         if text != self._shown_views:
             self._shown_views = text
-            self.query_one("#views", Static).update(text, layout=False)
+            self.query_one(QueueSummary).show(views=text)
 
     def _moved(self) -> None:
         """Update the position line (and the empty-result message). Called for every cursor move, so it changes
@@ -305,10 +306,8 @@ class QueueScreen(DpoScreen[None]):
         empty_now = table.count == 0
         if empty_now != self._shown_empty:
             self._shown_empty = empty_now
-            empty = self.query_one("#empty", Static)
-            empty.set_class(not empty_now, "hidden")
+            self._empty().set_class(not empty_now, "hidden")
             table.set_class(empty_now, "hidden")
-            self.query_one("#colheads").set_class(empty_now, "hidden")
             # A hidden table loses the focus and nothing takes it back when rows return: j, arrows and space
             # would do nothing until Tab (issue 16). The search box keeps the focus while the user types in it.
             searching = self._search is not None and self._search.has_focus
@@ -320,7 +319,7 @@ class QueueScreen(DpoScreen[None]):
             text = self._empty_text()
             if text != self._shown_empty_text:
                 self._shown_empty_text = text
-                self.query_one("#empty", Static).update(text)
+                self._empty().update(text)
         pos = Text(no_wrap=True, overflow="ellipsis")
         if self.filter_error:
             pos.append("Filter not applied: ", style="bold red")
@@ -344,6 +343,13 @@ class QueueScreen(DpoScreen[None]):
         if pos != self._shown_position:
             self._shown_position = pos
             self.query_one("#position", Static).update(pos, layout=False)  # one line high: no relayout
+
+    def _empty(self) -> Static:
+        """The empty-result message, in the table's place (mounted by the first empty result)."""
+        if self._empty_box is None:
+            self._empty_box = Static("", id="empty", classes="hidden")
+            self.mount(self._empty_box, after=self.table)
+        return self._empty_box
 
     def _empty_text(self) -> Text:
         key_new = self._key_for("queue.new", "n")
@@ -378,7 +384,7 @@ class QueueScreen(DpoScreen[None]):
         if box is None:
             box = self._search = Input(placeholder=SEARCH_HINT, id="search")
             # Awaited: the keys typed right after `/` are handled once the box is there and focused, so they go in it.
-            await self.mount(box, before="#colheads")
+            await self.mount(box, before=self.table)
         box.remove_class("hidden")
         box.focus()
 

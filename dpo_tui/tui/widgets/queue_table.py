@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple, cast
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.geometry import Region
@@ -143,6 +142,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 MARK_WIDTH = 2
 GAP = 1
+HEADER_LINES = 1  # the table's first line: the column headings
 STATUS_EXTRA = 8  # the status column's 20 cells plus this fit "awaiting ID since Mon 2 Nov"
 
 
@@ -269,22 +269,13 @@ def render_cells(values: dict[str, str], cols: list[tuple[Column, int]], width: 
     return _fit(line, width)
 
 
-class QueueHeader(Widget):
-    """The column headings, laid out exactly like the rows below."""
-
-    def render(self) -> Text:
-        # Lay out with the rows' own width, so headings always sit above their columns.
-        table = self.screen.query(QueueTable).first() if self.is_attached else None
-        width = table.row_width if table is not None and table.row_width > 0 else self.size.width
-        values = {c.key: c.header for c in COLUMNS}
-        ref_width = table.ref_width if table is not None else REF_WIDTH
-        return Text(render_cells(values, layout(width, ref_width), self.size.width), no_wrap=True, end="")
-
-
 class QueueTable(Widget, can_focus=True):
-    """A cursor over `count` rows of a QueueQuery; the rows themselves live in the database."""
+    """A cursor over `count` rows of a QueueQuery; the rows themselves live in the database. Its first line is the
+    column headings, laid out with the rows (one widget, not two: each widget on the queue costs ~2 ms of the
+    first paint, measured)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "queue-table--header",
         "queue-table--cursor",
         "queue-table--overdue",
         "queue-table--soon",
@@ -385,8 +376,13 @@ class QueueTable(Widget, can_focus=True):
         """Keep the first visible row within the new number of rows."""
         self._set_top(self.top)
 
+    @property
+    def rows_height(self) -> int:
+        """The lines rows are shown on (below the headings)."""
+        return max(1, self.size.height - HEADER_LINES)
+
     def _set_top(self, top: int) -> None:
-        top = max(0, min(top, self.count - max(1, self.size.height)))
+        top = max(0, min(top, self.count - self.rows_height))
         if top != self.top:
             self.top = top
             self.refresh()
@@ -453,7 +449,7 @@ class QueueTable(Widget, can_focus=True):
     def _prefetch(self) -> None:
         """Read, off the UI thread, the pages the next page-down or page-up will show, so the key finds them
         cached (a page read is 3-5 ms at 100,000 cases: on the UI thread, half a page-down)."""
-        top, height = self.top, max(1, self.size.height)
+        top, height = self.top, self.rows_height
         wanted = {(top + height) // PAGE, min(self.count - 1, top + 2 * height) // PAGE, max(0, top - height) // PAGE}
         jobs = [(n, *self._neighbours(n)) for n in sorted(wanted) if n not in self._pages and n * PAGE < self.count]
         if jobs:
@@ -490,7 +486,7 @@ class QueueTable(Widget, can_focus=True):
 
     def visible_rows(self) -> list[QueueRow]:
         top = self.top
-        rows = (self.row_at(i) for i in range(top, min(self.count, top + self.size.height)))
+        rows = (self.row_at(i) for i in range(top, min(self.count, top + self.rows_height)))
         return [r for r in rows if r is not None]
 
     # ---- painting --------------------------------------------------------------------------
@@ -523,7 +519,9 @@ class QueueTable(Widget, can_focus=True):
         if width != self._layout_width:
             self._cols = layout(width, self.ref_width)
             self._layout_width = width
-        index = self.top + y
+        if y < HEADER_LINES:
+            return self._header(width)
+        index = self.top + y - HEADER_LINES
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width, self._style("normal", False, False))
@@ -533,6 +531,12 @@ class QueueTable(Widget, can_focus=True):
         marked = row.ref in self.marked
         style = self._style(row_kind(row, self.today), marked, index == self.cursor)
         return Strip([Segment(p, style) for p in self._text_of(row, width, marked)], width)
+
+    def _header(self, width: int) -> Strip:
+        """The column headings, laid out exactly like the rows below."""
+        values = {c.key: c.header for c in COLUMNS}
+        style = self.rich_style + self.get_component_rich_style("queue-table--header")
+        return Strip([Segment(render_cells(values, self._cols, width), style)], width)
 
     def _text_of(self, row: QueueRow, width: int, marked: bool) -> list[str]:
         """The row's line as text pieces (see `_lines`), rendered once for its width and mark."""
@@ -555,8 +559,6 @@ class QueueTable(Widget, can_focus=True):
         self._lines.clear()
         if self.is_attached:
             self.refresh()
-            for header in self.screen.query(QueueHeader):
-                header.refresh()
 
     def _flags(self) -> dict[Status, int]:
         """The policy's limits on waiting for the requester (empty when the app has no settings)."""
@@ -579,11 +581,11 @@ class QueueTable(Widget, can_focus=True):
 
     def _refresh_index(self, index: int) -> None:
         y = index - self.top
-        if 0 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+        if 0 <= y < self.rows_height:
+            self.refresh(Region(0, HEADER_LINES + y, self.size.width, 1))
 
     def _scroll_cursor_visible(self, center: bool = False) -> None:
-        height = max(1, self.size.height)
+        height = self.rows_height
         top = self.top
         if center and not (top <= self.cursor < top + height):
             self._set_top(self.cursor - height // 2)
@@ -599,13 +601,13 @@ class QueueTable(Widget, can_focus=True):
         self.move_to(self.cursor - 1)
 
     def action_page_down(self) -> None:
-        step = max(1, self.size.height - 1)
+        step = max(1, self.rows_height - 1)
         self._set_top(self.top + step)
         self.move_to(self.cursor + step)
         self.refresh()
 
     def action_page_up(self) -> None:
-        step = max(1, self.size.height - 1)
+        step = max(1, self.rows_height - 1)
         self._set_top(self.top - step)
         self.move_to(self.cursor - step)
         self.refresh()
@@ -641,8 +643,6 @@ class QueueTable(Widget, can_focus=True):
     def on_resize(self) -> None:
         self._set_top(self.top)
         self._scroll_cursor_visible()
-        for header in self.screen.query(QueueHeader):
-            header.refresh()
 
     def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
         self._set_top(self.top + 3)  # the view moves, the cursor stays (as a scrolled list does)
@@ -653,8 +653,8 @@ class QueueTable(Widget, can_focus=True):
         event.stop()
 
     def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
-        index = self.top + event.y
-        if 0 <= index < self.count:
+        index = self.top + event.y - HEADER_LINES
+        if event.y >= HEADER_LINES and 0 <= index < self.count:
             if index == self.cursor and event.chain == 2:
                 self.action_select()
             else:
