@@ -79,7 +79,7 @@ def _run_queue(db: str | None) -> int:
     except DatabaseError as exc:
         print(f"Error: {clean_line(exc)}", file=sys.stderr)
         return 1
-    early = _read_first_page_ahead(url)  # first: the helper's whole start overlaps this process's
+    early = _read_first_page_ahead(url)  # first: before this process has more memory a fork would share
     from dpo_tui.paths import permission_warning
     from dpo_tui.settings import SettingsError, load_settings
 
@@ -111,9 +111,8 @@ def _run_queue(db: str | None) -> int:
 def _read_first_page_ahead(url: str) -> EarlyPage | None:
     """A helper process reads the first page while this one imports Textual (store.early_page)."""
     from dpo_tui.store import early_page
-    from dpo_tui.store.queue import PAGE
 
-    return early_page.start(url, PAGE)
+    return early_page.start(url)
 
 
 def _open_error(exc: Exception) -> str | None:
