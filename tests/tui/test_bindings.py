@@ -79,6 +79,9 @@ ALLOWED_PRIORITY = {
     ("FollowUpScreen", "ctrl+d"),  # Input binds ctrl+d (delete right); "mark all done" reads no field
     ("CaseScreen", "left"),  # the tab strip, over the checklist list's own left/right
     ("CaseScreen", "right"),
+    # The queue's `/` focuses the search box the moment it arrives, so "/quinn" typed in one burst goes into the box
+    # (not to the table, where `q` quits); in the box it is skipped, and goes in as text, in order.
+    ("QueueScreen", "slash"),
 }
 
 

@@ -720,3 +720,21 @@ async def test_the_queue_paints_its_first_rows_with_four_widgets(seeded, setting
         await pilot.press("slash", *"zzqx")
         await settle(app, pilot)
         assert {"search", "empty"} <= {w.id for w in screen.children}
+
+
+async def test_keys_typed_right_after_slash_in_one_burst_all_go_into_the_search(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    """A fast typist's `/quinn` reaches the app in one terminal read: every key is queued before the search box
+    exists. All of them must land in the box (not on the table, where `q` quits the app), and a `/` typed in the
+    box is text. Pilot.press waits between keys, so the keys are posted as the terminal driver posts them."""
+    from textual import events
+
+    url, _ = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for ch in "/qzx/1":
+            app.post_message(events.Key("slash" if ch == "/" else ch, ch))
+        await settle(app, pilot)
+        assert app.is_running and app.return_code is None
+        box = app.screen.query_one("#search", Input)
+        assert box.has_focus and box.value == "qzx/1"

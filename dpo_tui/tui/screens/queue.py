@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
@@ -56,7 +57,7 @@ SEARCH_HINT = "search words and filters: right:erasure due:<2026-12-31 assignee:
 class QueueScreen(DpoScreen[None]):
     CSS_PATH = None  # its rules are in app.tcss, read before the first paint; the other rooms' are read when shown
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="queue.search"),
+        Binding("slash", "search", "Search", id="queue.search", priority=True),  # see action_search
         Binding("n", "new_request", "New request", id="queue.new"),
         Binding("s", "cycle_sort", "Sort", id="queue.sort"),
         Binding("a", "assign", "Assign", id="queue.assign"),
@@ -380,13 +381,18 @@ class QueueScreen(DpoScreen[None]):
         self.notify(f"Sorted by {nxt.label}", timeout=1.5)
 
     async def action_search(self) -> None:
+        """Show the search box and focus it before any key typed after `/` is handled. The binding has priority:
+        it runs in the app's own message loop, before the app hands the keys queued behind it (a fast typist's
+        `/quinn` arrives in one read) to the focused widget; non-priority, it ran after they had all gone to the
+        table, where `q` quit the app and other letters were lost."""
         box = self._search
+        if box is not None and self.focused is box:  # (`box.has_focus` follows a message later)
+            raise SkipAction  # a "/" typed in the search box is part of the search
         if box is None:
             box = self._search = Input(placeholder=SEARCH_HINT, id="search")
-            # Awaited: the keys typed right after `/` are handled once the box is there and focused, so they go in it.
             await self.mount(box, before=self.table)
         box.remove_class("hidden")
-        box.focus()
+        self.set_focus(box)  # at once: `box.focus()` would focus it only after the queued keys were handed out
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
