@@ -385,8 +385,12 @@ class QueueTable(Widget, can_focus=True):
         top = max(0, min(top, self.count - self.rows_height))
         if top != self.top:
             self.top = top
-            self.refresh()
+            self._refresh_rows()
             self.call_after_refresh(self._prefetch)  # after the paint has read the pages it shows
+
+    def _refresh_rows(self) -> None:
+        """Repaint the rows, not the headings above them (which a scroll leaves as they are)."""
+        self.refresh(Region(0, HEADER_LINES, self.size.width, self.rows_height))
 
     def invalidate(self) -> None:
         self._pages.clear()
@@ -604,13 +608,13 @@ class QueueTable(Widget, can_focus=True):
         step = max(1, self.rows_height - 1)
         self._set_top(self.top + step)
         self.move_to(self.cursor + step)
-        self.refresh()
+        self._refresh_rows()
 
     def action_page_up(self) -> None:
         step = max(1, self.rows_height - 1)
         self._set_top(self.top - step)
         self.move_to(self.cursor - step)
-        self.refresh()
+        self._refresh_rows()
 
     def action_first(self) -> None:
         self.move_to(0)
