@@ -33,6 +33,8 @@ from textual.worker import Worker, WorkerFailed, WorkerState
 from dpo_tui.domain.errors import DomainError
 
 if TYPE_CHECKING:
+    from textual.events import Key
+
     from dpo_tui.services.casework import Casework
     from dpo_tui.tui.app import DpoApp
 
@@ -165,6 +167,28 @@ class DpoModal(_Calls, ModalScreen[ResultT]):
         # once focus had already moved on: "name at least one right", found in tmux). In a text field space is text.
         Binding("space", "toggle_field", "Tick / choose", show=False, priority=True, id="dialog.toggle"),
     ]
+
+    def on_key(self, event: Key) -> None:
+        """A key typed in the same burst as the key that opened this dialog is handed out before the dialog's first
+        field has the focus (Textual gives it a message later): to the dialog's scrolling frame, or to nothing, and
+        it was lost ("nJane" typed fast opened New request with the name empty). A text field takes every printable
+        key it is given, so one that reaches the dialog was meant for the field being focused: hand it there. The
+        keys queued behind it follow the same way, in order."""
+        if not event.is_printable:
+            return
+        from textual.events import Key
+        from textual.widgets import Input, TextArea
+
+        field = self.focused
+        if field is None:
+            selector = self.app.AUTO_FOCUS if self.AUTO_FOCUS is None else self.AUTO_FOCUS
+            field = next((w for w in self.query(selector) if w.focusable), None) if selector else None
+            if isinstance(field, (Input, TextArea)):
+                self.set_focus(field)
+        if isinstance(field, (Input, TextArea)):
+            event.stop()
+            event.prevent_default()
+            field.post_message(Key(event.key, event.character))
 
     def action_toggle_field(self) -> None:
         from textual.actions import SkipAction

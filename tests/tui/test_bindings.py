@@ -82,6 +82,9 @@ ALLOWED_PRIORITY = {
     # The queue's `/` focuses the search box the moment it arrives, so "/quinn" typed in one burst goes into the box
     # (not to the table, where `q` quits); in the box it is skipped, and goes in as text, in order.
     ("QueueScreen", "slash"),
+    # `n` opens New request at once, so a name typed right after it goes into the dialog's first field; it reads no
+    # row (keys still queued for the table cannot change what it does), and in the search box it is text.
+    ("QueueScreen", "n"),
 }
 
 

@@ -732,9 +732,28 @@ async def test_keys_typed_right_after_slash_in_one_burst_all_go_into_the_search(
     app = make_app(url, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        for ch in "/qzx/1":
+        for ch in "/qnzx/1":  # q quits and n opens New request, from the table
             app.post_message(events.Key("slash" if ch == "/" else ch, ch))
         await settle(app, pilot)
-        assert app.is_running and app.return_code is None
+        assert app.is_running and app.return_code is None and isinstance(app.screen, QueueScreen)
         box = app.screen.query_one("#search", Input)
-        assert box.has_focus and box.value == "qzx/1"
+        assert box.has_focus and box.value == "qnzx/1"
+
+
+async def test_a_name_typed_right_after_n_in_one_burst_goes_into_the_new_request(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    """`n` then a name typed at once (one terminal read): the letters are handed out before the dialog's first
+    field has the focus; they must all land in it, in order, spaces included."""
+    from textual import events
+
+    from dpo_tui.tui.modals.new_request import NewRequestScreen
+
+    url, _ = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for ch in "nJane Doe":
+            app.post_message(events.Key("space" if ch == " " else ch, ch))
+        await settle(app, pilot)
+        assert isinstance(app.screen, NewRequestScreen)
+        name = app.screen.query_one("#name", Input)
+        assert name.has_focus and name.value == "Jane Doe"

@@ -58,7 +58,7 @@ class QueueScreen(DpoScreen[None]):
     CSS_PATH = None  # its rules are in app.tcss, read before the first paint; the other rooms' are read when shown
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="queue.search", priority=True),  # see action_search
-        Binding("n", "new_request", "New request", id="queue.new"),
+        Binding("n", "new_request", "New request", id="queue.new", priority=True),  # see action_new_request
         Binding("s", "cycle_sort", "Sort", id="queue.sort"),
         Binding("a", "assign", "Assign", id="queue.assign"),
         Binding("S", "set_status", "Set status", id="queue.status"),
@@ -428,6 +428,11 @@ class QueueScreen(DpoScreen[None]):
         self.reload()
 
     def action_new_request(self) -> None:
+        """Priority, like `/`: the dialog opens before the keys typed right after `n` are handed out, so a name typed
+        at once goes into it (DpoModal.on_key). It reads no row, so keys still queued for the table cannot change
+        what it does. In the search box `n` is text."""
+        if self._search is not None and self.focused is self._search:
+            raise SkipAction
         self.app.new_request()
 
     @on(QueueTable.Selected)
