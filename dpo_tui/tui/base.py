@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from weakref import WeakSet
 
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
@@ -143,6 +144,16 @@ class DpoScreen(_Calls, Screen[ResultT]):
         return cast("DpoApp", super().app)
 
 
+_HANDED: WeakSet[Key] = WeakSet()  # keys DpoModal.on_key handed to a field
+
+
+def _takes_text(widget: Widget | None) -> bool:
+    """A field that takes every printable key it is given (a read-only text area lets them through)."""
+    from textual.widgets import Input, TextArea
+
+    return isinstance(widget, Input) or (isinstance(widget, TextArea) and not widget.read_only)
+
+
 class DpoModal(_Calls, ModalScreen[ResultT]):
     """A dialog or walkthrough step of dpo-tui.
 
@@ -174,21 +185,22 @@ class DpoModal(_Calls, ModalScreen[ResultT]):
         it was lost ("nJane" typed fast opened New request with the name empty). A text field takes every printable
         key it is given, so one that reaches the dialog was meant for the field being focused: hand it there. The
         keys queued behind it follow the same way, in order."""
-        if not event.is_printable:
-            return
+        if not event.is_printable or event in _HANDED:
+            return  # (a key handed on and not taken comes back here: it is not handed on again)
         from textual.events import Key
-        from textual.widgets import Input, TextArea
 
         field = self.focused
         if field is None:
             selector = self.app.AUTO_FOCUS if self.AUTO_FOCUS is None else self.AUTO_FOCUS
             field = next((w for w in self.query(selector) if w.focusable), None) if selector else None
-            if isinstance(field, (Input, TextArea)):
+            if _takes_text(field):
                 self.set_focus(field)
-        if isinstance(field, (Input, TextArea)):
+        if _takes_text(field):
             event.stop()
             event.prevent_default()
-            field.post_message(Key(event.key, event.character))
+            handed = Key(event.key, event.character)
+            _HANDED.add(handed)
+            field.post_message(handed)
 
     def action_toggle_field(self) -> None:
         from textual.actions import SkipAction

@@ -96,3 +96,41 @@ def test_no_priority_binding_can_outrun_typed_text() -> None:
         if isinstance(b, Binding) and b.priority
     }
     assert found <= ALLOWED_PRIORITY, f"priority bindings that may save before typed text arrives: {found - ALLOWED_PRIORITY}"
+
+
+async def test_a_dialog_hands_a_stray_key_only_to_a_field_that_takes_it() -> None:
+    """A dialog hands a printable key that reaches it to its focused text field (keys typed before the field had
+    the focus: tests/tui/test_queue.py). A read-only text area lets keys through to the dialog: handing them back
+    to it would pass the key around for ever; it must stay where it is, and the dialog keep answering."""
+    from textual import events
+    from textual.app import App, ComposeResult
+    from textual.widgets import Input, TextArea
+
+    from dpo_tui.tui.base import DpoModal
+
+    seen: list[str] = []
+
+    class Letter(DpoModal[None]):
+        def compose(self) -> ComposeResult:
+            yield TextArea("The letter as sent.", read_only=True, id="letter")
+            yield Input(id="note")
+
+        def on_key(self, event: events.Key) -> None:
+            seen.append(event.key)
+            super().on_key(event)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(Letter())
+
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        dialog = app.screen
+        dialog.set_focus(dialog.query_one("#letter"))
+        app.post_message(events.Key("x", "x"))
+        for _ in range(20):
+            await pilot.pause()
+        assert seen == ["x"]
+        assert dialog.query_one("#letter", TextArea).text == "The letter as sent."
+        assert dialog.query_one("#note", Input).value == ""
