@@ -385,14 +385,18 @@ class QueueScreen(DpoScreen[None]):
         it runs in the app's own message loop, before the app hands the keys queued behind it (a fast typist's
         `/quinn` arrives in one read) to the focused widget; non-priority, it ran after they had all gone to the
         table, where `q` quit the app and other letters were lost."""
-        box = self._search
-        if box is not None and self.focused is box:  # (`box.has_focus` follows a message later)
+        if self._typing_in_search():
             raise SkipAction  # a "/" typed in the search box is part of the search
+        box = self._search
         if box is None:
             box = self._search = Input(placeholder=SEARCH_HINT, id="search")
             await self.mount(box, before=self.table)
         box.remove_class("hidden")
         self.set_focus(box)  # at once: `box.focus()` would focus it only after the queued keys were handed out
+
+    def _typing_in_search(self) -> bool:
+        """The search box has the focus (asked of the screen: `has_focus` follows a message later)."""
+        return self._search is not None and self.focused is self._search
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -431,7 +435,7 @@ class QueueScreen(DpoScreen[None]):
         """Priority, like `/`: the dialog opens before the keys typed right after `n` are handed out, so a name typed
         at once goes into it (DpoModal.on_key). It reads no row, so keys still queued for the table cannot change
         what it does. In the search box `n` is text."""
-        if self._search is not None and self.focused is self._search:
+        if self._typing_in_search():
             raise SkipAction
         self.app.new_request()
 

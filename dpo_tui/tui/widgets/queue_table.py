@@ -140,6 +140,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("assignee", "Assignee", 8, 5),
     Column("checklist", "Tasks", 5, 3),
 )
+HEADINGS = {c.key: c.header for c in COLUMNS}
 MARK_WIDTH = 2
 GAP = 1
 HEADER_LINES = 1  # the table's first line: the column headings
@@ -538,9 +539,8 @@ class QueueTable(Widget, can_focus=True):
 
     def _header(self, width: int) -> Strip:
         """The column headings, laid out exactly like the rows below."""
-        values = {c.key: c.header for c in COLUMNS}
         style = self.rich_style + self.get_component_rich_style("queue-table--header")
-        return Strip([Segment(render_cells(values, self._cols, width), style)], width)
+        return Strip([Segment(render_cells(HEADINGS, self._cols, width), style)], width)
 
     def _text_of(self, row: QueueRow, width: int, marked: bool) -> list[str]:
         """The row's line as text pieces (see `_lines`), rendered once for its width and mark."""
