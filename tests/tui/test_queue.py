@@ -645,6 +645,43 @@ async def test_paging_through_many_cases_reads_ahead_and_a_new_search_drops_what
         assert [table.row_at(i).name for i in range(table.count)] == ["Zed Rare"]  # type: ignore[union-attr]
 
 
+async def test_the_first_page_downs_find_their_rows_read_and_rendered_before_the_key(sqlite_url, settings, fixed_clock) -> None:  # type: ignore[no-untyped-def]
+    """Once the queue has painted and counted, each page-down shows rows read ahead (no database read on the UI
+    thread during the key) and already laid out as lines, the very first page-down included (it used to read the
+    second page on the UI thread: the count arrived after the first read ahead, which saw one page only)."""
+    import threading
+
+    from dpo_tui.tui.widgets.queue_table import PAGE
+
+    work = make_work(sqlite_url, settings)
+    for i in range(3 * PAGE):
+        work.log_request(new_request(received=date(2026, 11, 2 + i % 20), name=f"Person {i:03d}", email=f"p{i}@example.org"))
+    work.db.dispose()
+    app = make_app(sqlite_url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = queue(app).table
+        assert table.count == 3 * PAGE
+        on_ui_thread: list[str] = []
+        for name in ("page_at", "page_after", "page_before"):
+            read = getattr(table.reader, name)
+
+            def spy(*args, _read=read, _name=name):  # type: ignore[no-untyped-def]
+                if threading.current_thread() is threading.main_thread():
+                    on_ui_thread.append(_name)
+                return _read(*args)
+
+            setattr(table.reader, name, spy)
+        for _ in range(3):
+            step = table.rows_height - 1
+            next_rows = [table._pages[i // PAGE][i % PAGE] for i in range(table.top + step, table.top + step + table.rows_height)]
+            assert all((row, table.row_width, False) in table._lines for row in next_rows)
+            await pilot.press("pagedown")
+            await settle(app, pilot)
+        assert on_ui_thread == []
+        assert table.cursor == 3 * (table.rows_height - 1)
+
+
 async def test_a_search_keystroke_paints_once_its_rows_are_in_and_never_holds_the_screen(seeded, settings) -> None:  # type: ignore[no-untyped-def]
     """A new query holds the screen update until its rows arrive (one frame with the letter and its rows, not the
     letter now and the rows a tick later); partial rows keep the hold, the page's rows end it; a slow read never

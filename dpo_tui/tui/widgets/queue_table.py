@@ -12,6 +12,7 @@ headings, position line, key bar: 7 renders per page-down, measured); moving `to
 from __future__ import annotations
 
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 _NON_ASCII = re.compile(r"([^\x20-\x7e]+)")
 CACHE_PAGES = 12
+AFTER_FRAME_S = 0.003  # the read ahead waits this long for the frame before it to be written (see _read_ahead)
 RETRY_S = 2.0  # a page that could not be read is tried again after this (the auto-refresh's period)
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -118,6 +120,9 @@ def days_text(row: QueueRow, today: date) -> str:
     if row.clock_state == "stopped":  # frozen while it waits: what the case header says, not a countdown
         return f"{n} day{'s' * (abs(n) != 1)}, stopped"
     return relative_days(n)
+
+
+_Key = tuple[object, int] | None  # a keyset anchor: the sort key and id of the row before or after a page
 
 
 class Column(NamedTuple):  # a NamedTuple, cheap to define before the first paint (see store.queue.QueueRow)
@@ -372,6 +377,7 @@ class QueueTable(Widget, can_focus=True):
         self.cursor = max(0, min(self.cursor, count - 1))
         self.refresh()
         self._announce_move()
+        self.call_after_refresh(self._prefetch)  # pages past the first exist now: read the next page-down's
 
     def _set_rows(self, count: int) -> None:
         """Keep the first visible row within the new number of rows."""
@@ -431,14 +437,14 @@ class QueueTable(Widget, can_focus=True):
         self._unreadable.clear()
         self.refresh()
 
-    def _neighbours(self, n: int) -> tuple[tuple[object, int] | None, tuple[object, int] | None]:
+    def _neighbours(self, n: int) -> tuple[_Key, _Key]:
         """Keyset anchors for page `n` from the cached pages around it: the last key before, the first after."""
         before = self._pages.get(n - 1)
         after = self._pages.get(n + 1)
         return (before[-1].key if before and len(before) == PAGE else None), (after[0].key if after else None)
 
     def _read_page(
-        self, q: QueueQuery, n: int, key_before: tuple[object, int] | None, key_after: tuple[object, int] | None
+        self, q: QueueQuery, n: int, key_before: _Key, key_after: _Key
     ) -> list[QueueRow]:
         if key_before is not None:
             return self.reader.page_after(q, key_before, PAGE)
@@ -452,31 +458,48 @@ class QueueTable(Widget, can_focus=True):
             self._pages.popitem(last=False)
 
     def _prefetch(self) -> None:
-        """Read, off the UI thread, the pages the next page-down or page-up will show, so the key finds them
-        cached (a page read is 3-5 ms at 100,000 cases: on the UI thread, half a page-down)."""
+        """After a frame, make the next page-down or page-up cheap: read the pages it will show off the UI thread
+        (a page read is 3-5 ms at 100,000 cases: on the UI thread, half a page-down), and render the lines of those
+        read but not rendered yet (the rest of the first page). Only the worker starts here (see `_read_ahead`)."""
         top, height = self.top, self.rows_height
-        wanted = {(top + height) // PAGE, min(self.count - 1, top + 2 * height) // PAGE, max(0, top - height) // PAGE}
-        jobs = [(n, *self._neighbours(n)) for n in sorted(wanted) if n not in self._pages and n * PAGE < self.count]
-        if jobs:
-            self._read_ahead(self.query_, self._generation, jobs)
+        wanted = sorted({(top + height) // PAGE, min(self.count - 1, top + 2 * height) // PAGE, max(0, top - height) // PAGE})
+        jobs = [(n, *self._neighbours(n)) for n in wanted if n not in self._pages and n * PAGE < self.count]
+        unrendered = [n for n in wanted if n in self._pages and not self._rendered(self._pages[n])]
+        if jobs or unrendered:
+            self._read_ahead(self.query_, self._generation, jobs, unrendered)
+
+    def _rendered(self, page: list[QueueRow]) -> bool:
+        width = self._layout_width
+        return width != self.row_width or all((row, width, row.ref in self.marked) in self._lines for row in page)
 
     @work(thread=True, group="queue-prefetch", exclusive=True, exit_on_error=False)
-    def _read_ahead(
-        self, query: QueueQuery, generation: int, jobs: list[tuple[int, tuple[object, int] | None, tuple[object, int] | None]]
-    ) -> None:
+    def _read_ahead(self, query: QueueQuery, generation: int, jobs: list[tuple[int, _Key, _Key]], unrendered: list[int]) -> None:
+        # The frame before this is still being written by Textual's writer thread, which needs the GIL to write it:
+        # work here or on the UI thread right after a frame delayed its write by up to 1.3 ms (measured). Wait it out.
+        time.sleep(AFTER_FRAME_S)
+        worker = get_current_worker()
+        for n in unrendered:
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._arrived, generation, n, None)
         # A failed read ahead is only a missed shortcut: the page is read again, on demand, where an error shows.
         for n, before, after in jobs:
             page = self._read_page(query, n, before, after)
-            if get_current_worker().is_cancelled:
+            if worker.is_cancelled:
                 return
             self.app.call_from_thread(self._arrived, generation, n, page)
 
-    def _arrived(self, generation: int, n: int, page: list[QueueRow]) -> None:
-        if generation == self._generation and n not in self._pages:
+    def _arrived(self, generation: int, n: int, page: list[QueueRow] | None) -> None:
+        """Keep a page read ahead (None: one already kept) and render its lines for the next paint."""
+        if generation != self._generation:
+            return
+        if page is not None:
+            if n in self._pages:
+                return
             self._keep_page(n, page)
-            if self._layout_width == self.row_width > 0:
-                for row in page:
-                    self._text_of(row, self._layout_width, row.ref in self.marked)
+        if self._layout_width == self.row_width > 0:
+            for row in self._pages.get(n, ()):
+                self._text_of(row, self._layout_width, row.ref in self.marked)
 
     def row_at(self, index: int) -> QueueRow | None:
         if not 0 <= index < self.count:
