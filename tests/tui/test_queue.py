@@ -682,6 +682,50 @@ async def test_the_first_page_downs_find_their_rows_read_and_rendered_before_the
         assert table.cursor == 3 * (table.rows_height - 1)
 
 
+def test_a_collection_that_is_due_runs_between_keys_and_none_runs_before_it_is_due() -> None:
+    """After each frame the queue runs the cycle collection that the next key's allocations would have started
+    (a young one within three of its turn; the full one when its turn comes), so no key waits for it; a collection
+    far from due is left alone (collecting after every key would cost more in all)."""
+    import gc
+
+    from dpo_tui.tui.widgets.queue_table import collect_between_keys
+
+    ran: list[int] = []
+
+    def watch(phase: str, info: dict) -> None:  # type: ignore[type-arg]
+        if phase == "start":
+            ran.append(info["generation"])
+
+    def between_keys() -> list[int]:
+        ran.clear()
+        gc.callbacks.append(watch)
+        try:
+            collect_between_keys()
+        finally:
+            gc.callbacks.remove(watch)
+        return list(ran)
+
+    saved = gc.get_threshold()
+    gc.set_threshold(1_000_000, 20, 10)  # no collection starts by itself while the counts are set up
+    try:
+        gc.collect()
+        assert between_keys() == []
+        for _ in range(16):
+            gc.collect(0)
+        assert between_keys() == []  # 16 young collections of 20: not yet
+        gc.collect(0)
+        assert between_keys() == [1]
+        assert gc.get_count()[1] == 0
+        for _ in range(8):
+            gc.collect(1)
+        for _ in range(17):
+            gc.collect(0)
+        assert between_keys() == [2]  # the ninth collection of generation 1 of ten: the full one is next
+        assert gc.get_count()[1:] == (0, 0)
+    finally:
+        gc.set_threshold(*saved)
+
+
 async def test_a_search_keystroke_paints_once_its_rows_are_in_and_never_holds_the_screen(seeded, settings) -> None:  # type: ignore[no-untyped-def]
     """A new query holds the screen update until its rows arrive (one frame with the letter and its rows, not the
     letter now and the rows a tick later); partial rows keep the hold, the page's rows end it; a slow read never
