@@ -120,7 +120,14 @@ class DpoApp(App[None]):
         self.call_after_refresh(self._first_paint_done)
 
     def _first_paint_done(self) -> None:
-        gc.enable()  # `launch.run_queue` holds the collector off until the first paint (no-op when it did not)
+        if not gc.isenabled():
+            # `launch.run_queue` held the collector off until now: what start-up allocated (~100,000 objects) is the
+            # modules and the screen, all live; the first collection walked them all (20-30 ms, traced, in the
+            # middle of the read ahead and of any key typed at once). Out of its reach first, then on. (Not in
+            # tests: their process runs many apps, whose garbage this would keep.)
+            if not self.is_headless:
+                gc.freeze()
+            gc.enable()
         self.set_timer(START_DELAY, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
