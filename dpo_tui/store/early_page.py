@@ -84,7 +84,8 @@ def start(url: str) -> EarlyPage | None:
 
 
 def _read(url: str) -> bytes:
-    """The queue's opening view (this user's settings, today): its first rows and the reference width, pickled."""
+    """The queue's opening view (this user's settings, today): its first rows, the reference width and the data
+    version they were read at, pickled."""
     import pickle
     from datetime import date
 
@@ -94,6 +95,7 @@ def _read(url: str) -> bytes:
     query = QueueQuery(me=load_settings().me, today=date.today())
     reader = QueueReader.open(url)
     try:
-        return pickle.dumps(EarlyRows(query, PAGE, reader.page_at(query, 0, PAGE), reader.ref_width()))
+        version = reader.data_version()  # first: a change made while the rows are read shows as a change
+        return pickle.dumps(EarlyRows(query, PAGE, reader.page_at(query, 0, PAGE), reader.ref_width(), version))
     finally:
         reader.close()

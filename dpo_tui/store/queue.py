@@ -231,6 +231,7 @@ class EarlyRows(NamedTuple):
     limit: int
     rows: list[QueueRow] | None
     ref_width: int | None
+    version: int | None = None  # data_version() read just before the rows: changes after it are seen as changes
 
 
 class CountInterrupted(Exception):
@@ -598,6 +599,10 @@ class QueueReader:
 
     def data_version(self) -> int:
         """Changes whenever any case changes: every service call appends an audit event."""
+        early = self._early
+        if early is not None and early.version is not None:
+            self._early = early._replace(version=None)
+            return early.version
         return int(self._scalar("SELECT COALESCE(MAX(seq), 0) FROM audit_head", []) or 0)
 
     def find(self, text: str, limit: int = 20) -> list[QueueRow]:

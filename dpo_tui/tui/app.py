@@ -14,11 +14,12 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
+from weakref import WeakKeyDictionary
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from dpo_tui.settings import Settings
@@ -69,6 +70,7 @@ class DpoApp(App[None]):
         self._casework_lock = threading.Lock()
         self._version: int | None = None
         self._last_error = ""
+        self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()  # see on_key
         self.set_keymap(settings.keymap)
 
     def today(self) -> date:
@@ -141,6 +143,12 @@ class DpoApp(App[None]):
 
     # ---- auto-refresh ----------------------------------------------------------------------
 
+    def note_version(self) -> None:
+        """Called before the queue's first rows are read: the data version they are read at (the helper's, read
+        just before its rows; else read now). The auto-refresh shows every change after it, and no poll runs
+        before the first paint (a thread then took the GIL from the paint: sqlite3's import and a query)."""
+        self._version = self.reader.data_version()
+
     def check_for_changes(self, force: bool = False) -> None:
         self._poll(force)
 
@@ -178,6 +186,26 @@ class DpoApp(App[None]):
                 self.open_case(ref)
 
         self.push_screen(NewRequestScreen(), done)
+
+    # ---- typing ahead ----------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._typed_on[event] = self.screen  # the screen the key was typed on (see on_key)
+        await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key typed on one screen that comes back unhandled after a dialog opened on top of it was
+        typed for that dialog, right after the key that opened it: `aJane` typed fast (one terminal read) handed
+        "Jane" to the queue's table before the Assign dialog existed, and the letters were lost. It goes to the
+        dialog, in order (a DpoModal hands it on to its text field; a key it binds acts there)."""
+        typed_on = self._typed_on.pop(event, None)
+        screen = self.screen
+        if typed_on is None or typed_on is screen or not isinstance(screen, ModalScreen) or not event.is_printable:
+            return
+        event.stop()
+        event.prevent_default()  # not the app's bindings ("q" would quit): the dialog's
+        (self.focused or screen).post_message(events.Key(event.key, event.character))
 
     def notify_error(self, exc: BaseException | str) -> None:
         """One plain line for the user (never markup: messages can quote requester text), never a traceback.

@@ -28,7 +28,8 @@ HELPER = textwrap.dedent(
     got = early.result() if early is not None else None
     print(json.dumps(None if got is None else {
         "me": got.query.me, "today": got.query.today.isoformat(), "view": got.query.view.value, "limit": got.limit,
-        "rows": [r.ref for r in got.rows], "ref_width": got.ref_width, "driver_loaded": "psycopg" in sys.modules,
+        "rows": [r.ref for r in got.rows], "ref_width": got.ref_width, "version": got.version,
+        "driver_loaded": "psycopg" in sys.modules,
     }))
     """
 )
@@ -67,6 +68,7 @@ def test_the_helper_reads_the_queues_opening_page_and_reference_width(db_url: st
         assert (got["me"], got["today"], got["view"], got["limit"]) == (opening.me, opening.today.isoformat(), opening.view.value, PAGE)
         assert got["rows"] == [r.ref for r in reader.page_at(opening, 0, PAGE)] and len(got["rows"]) == 3
         assert got["ref_width"] == reader.ref_width()
+        assert got["version"] == reader.data_version() > 0  # the version the rows were read at
         assert got["driver_loaded"] is False
     finally:
         reader.close()
@@ -101,11 +103,14 @@ def test_the_rows_read_ahead_answer_the_first_paint_once_then_every_read_is_live
 
     live = QueueReader.open(sqlite_url)
     rows = live.page_at(q, 0, 64)
+    version = live.data_version()
     live.close()
-    reader = QueueReader(connect, pg=False, early=EarlyRows(q, 64, rows[:1], 99))
+    reader = QueueReader(connect, pg=False, early=EarlyRows(q, 64, rows[:1], 99, version - 1))
     try:
         assert [r.ref for r in reader.page_at(q, 0, 64)] == refs[:1] and reader.ref_width() == 99
-        assert not opened  # the first paint's two reads opened no connection
+        assert reader.data_version() == version - 1
+        assert not opened  # the first paint's three reads opened no connection
+        assert reader.data_version() == version  # now from the database
         assert [r.ref for r in reader.page_at(q, 0, 64)] == [r.ref for r in rows]  # now from the database
         assert reader.ref_width() == len(refs[0]) and opened == [1]
         other = QueueQuery(today=TODAY, search="beta")

@@ -460,12 +460,23 @@ async def test_help_lists_every_key_of_the_screen(seeded, settings) -> None:  # 
 
 
 async def test_refreshes_when_the_database_changes(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    """A change made in another window after the queue read its rows shows at the next check (the 2-second
+    timer's); opening the queue runs no check of its own (a thread before the first paint slowed it): the
+    version its rows were read at is noted with them."""
+    from textual.message import Message
+    from textual.worker import Worker
+
     url, _ = seeded
     app = make_app(url, settings)
-    async with app.run_test(size=(120, 40)) as pilot:
+    polls: list[Worker] = []  # type: ignore[type-arg]
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Worker.StateChanged) and message.worker.group == "poll":
+            polls.append(message.worker)
+
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await settle(app, pilot)
-        app.check_for_changes()  # records the current version
-        await settle(app, pilot)
+        assert polls == []
         other = make_work(url, settings)  # "another window"
         ref = other.log_request(new_request(name="Newcomer", email="new@example.org", received=date(2026, 11, 24))).ref
         other.db.dispose()
@@ -819,6 +830,24 @@ async def test_keys_typed_right_after_slash_in_one_burst_all_go_into_the_search(
         assert app.is_running and app.return_code is None and isinstance(app.screen, QueueScreen)
         box = app.screen.query_one("#search", Input)
         assert box.has_focus and box.value == "qnzx/1"
+
+
+async def test_a_name_typed_right_after_a_in_one_burst_goes_into_the_assign_dialog(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    """`a` then a name at once (one terminal read): the letters reach the queue's table before the Assign dialog
+    exists; they must land in its field, in order, and a "q" among them is a letter there, not Quit."""
+    from textual import events
+
+    url, _ = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        current = queue(app).table.current.assignee or ""  # type: ignore[union-attr]  # the dialog starts with it
+        for ch in "aJo q":
+            app.post_message(events.Key("space" if ch == " " else ch, ch))
+        await settle(app, pilot)
+        assert isinstance(app.screen, AskScreen) and app.is_running
+        answer = app.screen.query_one("#answer", Input)
+        assert answer.has_focus and answer.value == current + "Jo q"
 
 
 async def test_a_name_typed_right_after_n_in_one_burst_goes_into_the_new_request(seeded, settings) -> None:  # type: ignore[no-untyped-def]

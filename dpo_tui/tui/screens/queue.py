@@ -89,6 +89,7 @@ class QueueScreen(DpoScreen[None]):
         self.filter_error = ""  # what is wrong with a filter typed in the search box ("" when nothing is)
         self._search: Input | None = None  # the search box, once `/` has shown it
         self._empty_box: Static | None = None  # the empty-result message, once a result was empty
+        self._shown = False  # resumed once (first shown)
         self._held: AbstractContextManager[None] | None = None  # the screen update held for a query's rows
         self._hold_timer: Timer | None = None
 
@@ -113,6 +114,7 @@ class QueueScreen(DpoScreen[None]):
         # The first page is read right here, before the first paint: 64 rows off the sort index. Counting every
         # row of the view comes after the paint (a COUNT over 100,000s of index entries at 1M cases).
         q = self.query_
+        self.app.note_version()
         first = self.app.reader.page_at(q, 0, PAGE)
         self.count_exact = len(first) < PAGE
         self.table.load(q, len(first), first)
@@ -444,7 +446,11 @@ class QueueScreen(DpoScreen[None]):
         self.app.open_case(event.row.ref)
 
     def on_screen_resume(self) -> None:
-        self.app.check_for_changes()
+        """Back from a case or a dialog: show what changed meanwhile. (Not when first shown: `on_mount` noted
+        the version its rows were read at.)"""
+        if self._shown:
+            self.app.check_for_changes()
+        self._shown = True
 
     def _targets(self) -> list[QueueRow]:
         table = self.table
