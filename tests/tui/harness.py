@@ -124,6 +124,16 @@ def errors(app: DpoApp) -> list[str]:
     return [str(n.message) for n in _SHOWN.get(app, []) if n.severity == "error"]
 
 
+def type_at_once(app: DpoApp, text: str) -> None:
+    """`text` as one terminal read delivers it: every key posted to the app before any is handled (Pilot.press
+    waits for each key, which is how keys typed ahead of a screen opening went untested)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for ch in text:
+        app.post_message(events.Key(_character_to_key(ch), ch))
+
+
 def screen_lines(app: DpoApp) -> list[str]:
     """What the terminal shows now, line by line (plain text): for asserting that nothing is cut off or blank."""
     return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]

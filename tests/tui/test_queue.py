@@ -14,7 +14,7 @@ from tests.conftest import TODAY, make_work, new_request
 from dpo_tui.domain.rights import Right
 from dpo_tui.store.queue import QueueQuery, Sort, View
 from dpo_tui.tui.app import DpoApp
-from tests.tui.harness import errors, make_app, notes, recorder, settle
+from tests.tui.harness import errors, make_app, notes, recorder, settle, type_at_once
 from dpo_tui.tui.modals.prompts import AskScreen, ChooseScreen
 from dpo_tui.tui.screens.queue import QueueScreen
 
@@ -818,14 +818,11 @@ async def test_keys_typed_right_after_slash_in_one_burst_all_go_into_the_search(
     """A fast typist's `/quinn` reaches the app in one terminal read: every key is queued before the search box
     exists. All of them must land in the box (not on the table, where `q` quits the app), and a `/` typed in the
     box is text. Pilot.press waits between keys, so the keys are posted as the terminal driver posts them."""
-    from textual import events
-
     url, _ = seeded
     app = make_app(url, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        for ch in "/qnzx/1":  # q quits and n opens New request, from the table
-            app.post_message(events.Key("slash" if ch == "/" else ch, ch))
+        type_at_once(app, "/qnzx/1")  # q quits and n opens New request, from the table
         await settle(app, pilot)
         assert app.is_running and app.return_code is None and isinstance(app.screen, QueueScreen)
         box = app.screen.query_one("#search", Input)
@@ -835,14 +832,11 @@ async def test_keys_typed_right_after_slash_in_one_burst_all_go_into_the_search(
 async def test_a_name_typed_right_after_a_in_one_burst_goes_into_the_assign_dialog(seeded, settings) -> None:  # type: ignore[no-untyped-def]
     """`a` then a name at once (one terminal read): the letters reach the queue's table before the Assign dialog
     exists; they must land in its field, in order, and a "q" among them is a letter there, not Quit."""
-    from textual import events
-
     url, _ = seeded
     app = make_app(url, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        for ch in "aJo q":
-            app.post_message(events.Key("space" if ch == " " else ch, ch))
+        type_at_once(app, "aJo q")
         await settle(app, pilot)
         assert isinstance(app.screen, AskScreen) and app.is_running
         answer = app.screen.query_one("#answer", Input)
@@ -852,16 +846,13 @@ async def test_a_name_typed_right_after_a_in_one_burst_goes_into_the_assign_dial
 async def test_a_name_typed_right_after_n_in_one_burst_goes_into_the_new_request(seeded, settings) -> None:  # type: ignore[no-untyped-def]
     """`n` then a name typed at once (one terminal read): the letters are handed out before the dialog's first
     field has the focus; they must all land in it, in order, spaces included."""
-    from textual import events
-
     from dpo_tui.tui.modals.new_request import NewRequestScreen
 
     url, _ = seeded
     app = make_app(url, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        for ch in "nJane Doe":
-            app.post_message(events.Key("space" if ch == " " else ch, ch))
+        type_at_once(app, "nJane Doe")
         await settle(app, pilot)
         assert isinstance(app.screen, NewRequestScreen)
         name = app.screen.query_one("#name", Input)
