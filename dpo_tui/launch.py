@@ -69,7 +69,7 @@ def run_queue(db: str | None) -> int:
     gc.disable()
     # Textual writes each frame from its writer thread, which needs the GIL the UI thread holds while it goes on
     # with the next layout: with Python's 5 ms switch interval the first frame waited ~4 ms to be written (traced),
-    # and a key arriving while a worker runs Python waited as long. 0.5 ms: first paint 1.13-1.14x -> 1.10-1.11x
+    # and a key arriving while a worker runs Python waited as long. 0.5 ms: first paint 1.127-1.141x -> 1.095-1.114x
     # the bare app (1,000 and 1,000,000 cases, 15 alternating starts each).
     interval = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL_S)
