@@ -129,8 +129,9 @@ def collect_between_keys() -> None:
     """Run the garbage collection that is due, now that a frame is written, rather than inside the next key.
     Every line Textual paints across the full width ends in a reference cycle (its compositor caches a strip in
     its own cache), so a page-down leaves ~700 objects for the collector: left to itself, it collected them in
-    1.5-2 ms pauses inside every fifth key and 2-4 ms inside every fiftieth (traced in a pseudo-terminal). This
-    collects a generation only when a collection of it is near (the margin: a key's one or two young collections)."""
+    1.5-2 ms pauses inside every fifth key (traced in a pseudo-terminal), and by its thresholds a full collection
+    (2-4 ms) inside about every fiftieth. This collects a generation only when a collection of it is near (the
+    margin: a key's one or two young collections)."""
     counts, limits = gc.get_count(), gc.get_threshold()
     if counts[1] + 3 >= limits[1]:
         gc.collect(2 if counts[2] + 1 >= limits[2] else 1)
