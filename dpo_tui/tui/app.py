@@ -204,7 +204,7 @@ class DpoApp(App[None]):
         if typed_on is None or typed_on is screen or not isinstance(screen, ModalScreen) or not event.is_printable:
             return
         event.stop()
-        event.prevent_default()  # not the app's bindings ("q" would quit): the dialog's
+        event.prevent_default()  # handled here: the key is the dialog's now, not one for the app's own bindings
         (self.focused or screen).post_message(events.Key(event.key, event.character))
 
     def notify_error(self, exc: BaseException | str) -> None:

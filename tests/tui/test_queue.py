@@ -831,7 +831,7 @@ async def test_keys_typed_right_after_slash_in_one_burst_all_go_into_the_search(
 
 async def test_a_name_typed_right_after_a_in_one_burst_goes_into_the_assign_dialog(seeded, settings) -> None:  # type: ignore[no-untyped-def]
     """`a` then a name at once (one terminal read): the letters reach the queue's table before the Assign dialog
-    exists; they must land in its field, in order, and a "q" among them is a letter there, not Quit."""
+    exists; they must land in its field, in order, a "q" among them too."""
     url, _ = seeded
     app = make_app(url, settings)
     async with app.run_test(size=(120, 40)) as pilot:
