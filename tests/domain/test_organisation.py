@@ -15,6 +15,7 @@ from dpo_tui.domain.organisation import (
     parse_toml,
 )
 from dpo_tui.loaders import demo_organisation
+from dpo_tui.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_TOML = ROOT / "dpo_tui" / "defaults" / "demo_organisation.toml"
@@ -55,6 +56,15 @@ def test_settings_example_carries_the_demo_profile() -> None:
     assert parse_organisation(settings["organisation"], source="settings.example.toml") == demo_organisation()
     assert settings["policy"]["id_no_response_days"] == 28
     assert settings["fees"]["currency"] == "GBP"
+
+
+def test_settings_example_loads_as_a_settings_file() -> None:
+    # A DPO copies the example and edits it: as shipped, every section of it must load (a key placed under the wrong
+    # table header stopped every start with "unknown right").
+    settings = load_settings(ROOT / "data" / "settings.example.toml")
+    assert settings.exists and settings.organisation == demo_organisation()
+    assert settings.policy.complaint_ack_days == 30
+    assert settings.user_name == "Jordan Ellis"
 
 
 def test_minimal_custom_profile() -> None:
