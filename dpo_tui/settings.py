@@ -326,7 +326,7 @@ def _policy(table: Any, fail: Any, problems: list[str] | None = None) -> Policy:
     """`[policy]`, with its one sub-table (`retention_by_right`) checked key by key."""
     if not isinstance(table, dict):
         raise fail("policy", "must be a table")
-    from dpo_tui.domain.retention import ACTIONS
+    from dpo_tui.domain.retention_actions import ACTIONS
     from dpo_tui.domain.rights import Right
 
     rest = dict(table)

@@ -15,16 +15,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from dpo_tui.domain.dates import fmt
-
-ANONYMISE = "anonymise"
-PURGE = "purge"
-ACTIONS = {
-    ANONYMISE: "personal data removed; the case file keeps its structure (deadline ledger, checklist, letters sent "
-    "by kind and date, decisions without free text) and its register row",
-    PURGE: "the case file is deleted (checklist, letters, notes, files, follow-ups); only the anonymised register "
-    "row and its deadline ledger stay",
-}
-DEFAULT_ACTION = ANONYMISE
+from dpo_tui.domain.retention_actions import ACTIONS, ANONYMISE, DEFAULT_ACTION, PURGE  # noqa: F401 - defined apart
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from dpo_tui.domain.errors import DomainError
 
@@ -39,8 +39,7 @@ class MailConfigError(DomainError):
     """Outbound mail is not configured well enough to send (the message says what to set)."""
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
+class SmtpSettings(NamedTuple):  # not a dataclass: read with the settings on every start, before the first paint
     host: str = ""
     port: int = 0  # 0: the default for `security`
     security: str = "starttls"
@@ -53,7 +52,7 @@ class SmtpSettings:
     cafile: str = ""  # a private CA's certificate bundle, for a server whose certificate a public CA did not sign
     digest_to: str = ""
     max_attachment_mb: int = 20  # the largest response pack a letter may carry (many servers refuse 25 MB messages)
-    team: dict[str, str] = field(default_factory=dict)
+    team: Mapping[str, str] = MappingProxyType({})
 
     @property
     def configured(self) -> bool:

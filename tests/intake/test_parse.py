@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dpo_tui.intake.config import IntakeSettings, IntakeSettingsError, parse_intake
+from dpo_tui.intake.config import COUNTRY_ZONES, IntakeSettings, IntakeSettingsError, parse_intake
 from dpo_tui.intake.mail import parse_email
 from dpo_tui.intake.model import BadInput, IncomingMessage
 from dpo_tui.intake.sources import iter_items
@@ -213,6 +213,12 @@ def test_time_zone_defaults_to_the_organisations_country() -> None:
     assert parse_intake({"max_attachment_mb": 5}, "US", "CA").timezone == "America/Los_Angeles"
     assert parse_intake({"timezone": "Europe/Paris"}, "DE").timezone == "Europe/Paris"
     assert parse_intake(None).timezone == "Europe/London"
+
+
+@pytest.mark.parametrize("zone", sorted(set(COUNTRY_ZONES.values())))
+def test_every_default_zone_loads(zone: str) -> None:
+    # parse_intake trusts these names without loading them (zoneinfo's import is on the way to the first paint).
+    assert IntakeSettings(timezone=zone).zone.key == zone
 
 
 def test_intake_settings_errors_carry_the_key_and_the_message() -> None:
