@@ -10,7 +10,8 @@ from tests.tui.test_queue import fixed_clock, seeded  # noqa: F401  (fixtures)
 
 
 def bar_text(app) -> str:  # type: ignore[no-untyped-def]
-    return app.screen.query_one(KeyBar).render().plain
+    bar = app.screen.query_one(KeyBar)
+    return "".join(text for text, _style in bar.pieces(bar.size.width))
 
 
 async def test_the_bar_lists_the_queue_keys_then_the_case_keys(seeded, settings) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -39,3 +40,16 @@ async def test_clicking_a_key_on_the_bar_presses_it(seeded, settings) -> None:  
         await pilot.click(KeyBar, offset=(column + 1, 0))
         await settle(app, pilot)
         assert isinstance(app.screen, NewRequestScreen)
+
+
+async def test_a_narrow_bar_shows_whole_keys_only(seeded, settings) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    url, _refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        bar = app.screen.query_one(KeyBar)
+        pieces = bar.pieces(80)
+        descriptions = {binding.description for _key, (_node, binding, _on, _tip) in app.screen.active_bindings.items()}
+        assert sum(len(text) for text, _style in pieces) <= 80
+        assert pieces[-1][0].strip() in descriptions  # ends with a whole description, never " S Set" or " q"
+        assert len(pieces) < 2 * len(descriptions)  # and the queue has more keys than 80 cells hold
