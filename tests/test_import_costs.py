@@ -2,8 +2,13 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ("textual", "sqlalchemy", "sqlmodel")
+# The queue reads the settings before its first paint: a DPO's file, every section filled in (what it imports to
+# check them counts too).
+EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "settings.example.toml"
+READ_SETTINGS = f"from pathlib import Path\nfrom dpo_tui.settings import load_settings\nload_settings(Path({str(EXAMPLE)!r}))\n"
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -35,9 +40,10 @@ def test_queue_read_path_stays_off_the_orm() -> None:
 
 def test_queue_first_paint_leaves_the_deadline_engine_and_dialogs_for_later() -> None:
     # Each import before the first paint is paid on every start of the queue (~2-5 ms each, of ~180 ms).
-    later = ("dpo_tui.domain.clock", "dpo_tui.domain.regimes", "dateutil", "dpo_tui.tui.modals.prompts", "dpo_tui.tui.palette", "sqlalchemy")
+    later = ("dpo_tui.domain.clock", "dpo_tui.domain.regimes", "dateutil", "dpo_tui.tui.modals.prompts", "dpo_tui.tui.palette",
+             "sqlalchemy", "zoneinfo")  # fmt: skip
     probe = (
-        "import sys\nimport dpo_tui.tui.app, dpo_tui.tui.screens.queue\n"
+        f"import sys\nimport dpo_tui.tui.app, dpo_tui.tui.screens.queue\n{READ_SETTINGS}"
         f"print('LOADED:' + ' '.join(m for m in {later!r} if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
@@ -56,6 +62,7 @@ def test_queue_first_paint_defines_no_dataclass_of_ours() -> None:
         "    return real(cls, *a, **k)\n"
         "dataclasses._process_class = spy\n"
         "import dpo_tui.launch, dpo_tui.settings, dpo_tui.store.early_page, dpo_tui.tui.app, dpo_tui.tui.screens.queue\n"
+        f"{READ_SETTINGS}"
         "print('MADE:' + ' '.join(m for m in made if m.startswith('dpo_tui')))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
