@@ -29,7 +29,7 @@ HELPER = textwrap.dedent(
     print(json.dumps(None if got is None else {
         "me": got.query.me, "today": got.query.today.isoformat(), "view": got.query.view.value, "limit": got.limit,
         "rows": [r.ref for r in got.rows], "ref_width": got.ref_width, "version": got.version,
-        "driver_loaded": "psycopg" in sys.modules,
+        "driver_loaded": "psycopg" in sys.modules, "zoneinfo_loaded": "zoneinfo" in sys.modules,
     }))
     """
 )
@@ -70,6 +70,7 @@ def test_the_helper_reads_the_queues_opening_page_and_reference_width(db_url: st
         assert got["ref_width"] == reader.ref_width()
         assert got["version"] == reader.data_version() > 0  # the version the rows were read at
         assert got["driver_loaded"] is False
+        assert got["zoneinfo_loaded"] is False  # the rows' times are UTC (timezone.utc), not in a ZoneInfo
     finally:
         reader.close()
 

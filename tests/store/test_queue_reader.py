@@ -234,3 +234,24 @@ def test_a_lost_postgresql_connection_is_opened_again(pg_url: str, settings) -> 
         assert reader.summary(TODAY).open == 3
     finally:
         reader.close()
+
+
+def test_times_come_back_in_utc_on_either_backend_and_a_urls_own_options_are_kept(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    """A row's times are UTC with Python's own `timezone.utc`, as SQLite gives them (PostgreSQL gave them in the
+    server's zone, with a ZoneInfo that made the helper's first page import zoneinfo). On PostgreSQL the UTC session
+    is added to the options the URL already carries, not put in their place."""
+    from datetime import timezone
+
+    _seed(db_url, settings)
+    url = db_url
+    if db_url.startswith("postgresql"):
+        url = f"{db_url}{'&' if '?' in db_url else '?'}options=-c%20application_name%3Ddpo_tz_probe"
+    reader = QueueReader.open(url)
+    try:
+        (row, *_) = reader.page_at(QueueQuery(today=TODAY), 0, 5)
+        assert row.status_since.tzinfo is timezone.utc
+        if db_url.startswith("postgresql"):
+            assert reader._scalar("SHOW application_name", []) == "dpo_tz_probe"
+            assert reader._scalar("SHOW TimeZone", []) == "UTC"
+    finally:
+        reader.close()
