@@ -114,8 +114,20 @@ def _run_queue(db: str | None) -> int:
     warning = permission_warning(url)  # after the open succeeded: a failure stays one line
     if warning:
         print(warning, file=sys.stderr)
+    if not has_terminal():
+        print(f"Error: {NO_TERMINAL}", file=sys.stderr)
+        return 1
     app.run()
     return app.return_code or 0
+
+
+NO_TERMINAL = "the queue needs a terminal (its input and its screen are not one); every other command works without: dpo-tui --help"
+
+
+def has_terminal() -> bool:
+    """Whether the queue can run here: Textual reads the keys from stdin and draws on stderr. Without a terminal it
+    wrote its escape codes into a pipe or a log and waited for keys that never came."""
+    return bool(sys.__stdin__ and sys.__stdin__.isatty() and sys.__stderr__ and sys.__stderr__.isatty())
 
 
 def _read_first_page_ahead(url: str) -> EarlyPage | None:

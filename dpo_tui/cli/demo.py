@@ -52,6 +52,11 @@ def demo(ctx: click.Context, n_cases: int, seed: int, no_open: bool) -> None:
     click.echo(f"{result.stories + result.bulk} demo cases added to {target}", err=True)
     if no_open:
         return
+    from dpo_tui.launch import has_terminal
+
+    if not has_terminal():
+        click.echo(f"not opening the queue: no terminal here; open it in one with: dpo-tui --db {target}", err=True)
+        return
     ctx.obj = {**(ctx.obj or {}), "db": target}
     from dpo_tui.cli.tui_cmd import queue
 

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dpo_tui.cli import cli
-from dpo_tui.launch import INTERNAL_ERROR
+from dpo_tui.launch import INTERNAL_ERROR, NO_TERMINAL
 
 NEW = ["new", "--name", "Ada Lovelace", "--email", "ada@example.org", "--rights", "access,erasure", "--received", "2026-11-02"]
 REF = "DSAR-2026-0001"
@@ -277,3 +277,17 @@ def test_a_bug_is_still_one_line_without_a_traceback(db: Path, monkeypatch: pyte
     monkeypatch.setenv("DPO_TUI_DEBUG", "1")
     with pytest.raises(RuntimeError):
         main(["--db", str(db), "cases"])
+
+
+def test_without_a_terminal_the_queue_says_so_and_the_demo_does_not_open_it(db: Path, tmp_path: Path) -> None:
+    """Run from a script, a pipe or cron: no escape codes written into the log, no wait for keys that never come."""
+    queue = subprocess.run([sys.executable, "-m", "dpo_tui", "--db", str(db)], capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert queue.returncode == 1
+    assert queue.stderr.decode().splitlines() == [f"Error: {NO_TERMINAL}"] and queue.stdout == b""
+    demo_db = tmp_path / "demo.db"
+    demo = subprocess.run(
+        [sys.executable, "-m", "dpo_tui", "--db", str(demo_db), "demo", "--cases", "5"],
+        capture_output=True, stdin=subprocess.DEVNULL, timeout=120,
+    )  # fmt: skip
+    assert demo.returncode == 0 and b"\x1b" not in demo.stderr + demo.stdout
+    assert demo.stderr.decode().splitlines()[-1] == f"not opening the queue: no terminal here; open it in one with: dpo-tui --db {demo_db}"
