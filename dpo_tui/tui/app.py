@@ -207,6 +207,19 @@ class DpoApp(App[None]):
         event.prevent_default()  # handled here: the key is the dialog's now, not one for the app's own bindings
         (self.focused or screen).post_message(events.Key(event.key, event.character))
 
+    def _fatal_error(self) -> None:
+        """Textual's exit on an unhandled exception, without the local variables of each frame in the traceback it
+        prints: they hold what requesters wrote (names, addresses, search terms), and a DPO pastes a crash's
+        traceback into a bug report."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
     def notify_error(self, exc: BaseException | str) -> None:
         """One plain line for the user (never markup: messages can quote requester text), never a traceback.
         A casework rule reads as its own sentence; any other error also names its type (tui/base.error_text)."""

@@ -3,6 +3,7 @@ the palette's go-to-case, hostile requester text, the empty database, the keymap
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timezone
 
 import pytest
@@ -857,3 +858,26 @@ async def test_a_name_typed_right_after_n_in_one_burst_goes_into_the_new_request
         assert isinstance(app.screen, NewRequestScreen)
         name = app.screen.query_one("#name", Input)
         assert name.has_focus and name.value == "Jane Doe"
+
+
+async def test_a_crash_prints_its_traceback_without_local_variables(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    """A DPO pastes a crash's traceback into a bug report: Textual's showed every frame's local variables, where
+    requesters' names and addresses live. The exception and its frames are still shown."""
+    from rich.console import Console
+
+    url, _refs = seeded
+    app = make_app(url, settings)
+    app.error_console = Console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115 - the console's
+
+    def crash() -> None:
+        requester = " ".join(["Zoe", "Quill", "<zoe.quill@example.org>"])  # never in the source as shown
+        raise RuntimeError(f"a bug ({len(requester)})")
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            app.call_later(crash)
+            await pilot.pause()
+    shown = app.error_console.export_text()  # what the terminal shows when the app has exited
+    assert "RuntimeError: a bug (33)" in shown and "crash" in shown
+    assert "Zoe Quill" not in shown  # the local variable's value
