@@ -37,7 +37,7 @@ def retention(ctx: click.Context, do_apply: bool, yes: bool, as_of: str | None, 
     the longest of its rights'), retention_action "anonymise" (default) or "purge". Each case is one transaction;
     its audit events keep their digests, so `audit verify` still passes and counts the purge."""
     from dpo_tui.domain.dates import fmt
-    from dpo_tui.domain.retention import ACTIONS
+    from dpo_tui.domain.retention_actions import ACTIONS
     from dpo_tui.services import retention as ret
     from dpo_tui.text import clean
 

@@ -15,7 +15,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from dpo_tui.domain.dates import fmt
-from dpo_tui.domain.retention_actions import ACTIONS, ANONYMISE, DEFAULT_ACTION, PURGE  # noqa: F401 - defined apart
+from dpo_tui.domain.retention_actions import DEFAULT_ACTION
 
 
 @dataclass(frozen=True)

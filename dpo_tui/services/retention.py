@@ -20,7 +20,8 @@ from sqlmodel import Session, SQLModel, select
 
 from dpo_tui.domain.errors import DomainError, InvalidInput
 from dpo_tui.domain.dates import fmt
-from dpo_tui.domain.retention import ACTIONS, PURGE, RetentionDate, RetentionPolicy, check_hold, retention_until
+from dpo_tui.domain.retention import RetentionDate, RetentionPolicy, check_hold, retention_until
+from dpo_tui.domain.retention_actions import ACTIONS, PURGE
 from dpo_tui.domain.text import check_text
 from dpo_tui.settings import Settings
 from dpo_tui.store import audit

@@ -46,7 +46,7 @@ class RetentionScreen(DpoScreen[None]):
         self.call_in_thread(lambda w: plan(w), self.show_plan, group="retention", exclusive=True)
 
     def show_plan(self, plan: Any) -> None:
-        from dpo_tui.domain.retention import ACTIONS
+        from dpo_tui.domain.retention_actions import ACTIONS
 
         self.plan = plan
         title = Text(f"Retention on {fmt(plan.today)}: {len(plan.due)} due for {plan.action}", style="bold")
