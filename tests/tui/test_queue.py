@@ -606,6 +606,46 @@ async def test_page_down_repaints_the_screen_once_per_key(seeded, settings) -> N
         assert not layouts
 
 
+@pytest.mark.parametrize("no_color", [False, True], ids=["colour", "NO_COLOR"])
+async def test_the_table_paints_exactly_what_textuals_line_styling_would(seeded, settings, monkeypatch, no_color) -> None:  # type: ignore[no-untyped-def]
+    """The table paints its lines past Textual's per-line styling (a page-down's cost). The DPO sees the same
+    screen: the same text and colours on every line (headings, cursor, marked, overdue), cropped the same, and with
+    NO_COLOR set still no colour. Given padding or a tint, Textual styles the lines again."""
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    url, refs = seeded
+    app = make_app(url, settings)
+    async with app.run_test(size=(120, 14)) as pilot:
+        await settle(app, pilot)
+        table = queue(app).table
+        await pilot.press("down", "space")  # a marked row, and the cursor on the next
+        await pilot.pause()
+
+        def by_textual(crop: Region) -> list[list[object]]:
+            table._styles_cache.clear()
+            return [list(strip) for strip in Widget.render_lines(table, crop)]
+
+        for crop in (table.size.region, Region(5, 2, 40, 3)):
+            ours = [list(strip) for strip in table.render_lines(crop)]
+            assert ours == by_textual(crop)
+        painted = [seg.style for strip in table.render_lines(table.size.region) for seg in strip if seg.style]
+        colours = {c.get_truecolor() for style in painted for c in (style.color, style.bgcolor) if c is not None}
+        greys = {c for c in colours if c.red == c.green == c.blue}
+        if no_color:
+            assert colours == greys, colours
+        else:
+            assert len(colours - greys) >= 3, colours  # overdue, soon, the cursor: colours NO_COLOR must take away
+        assert table._plain_box()
+        table.styles.padding = (0, 1)
+        assert not table._plain_box()
+        table.styles.padding = 0
+        table.styles.tint = "red 20%"
+        assert not table._plain_box()
+
+
 _CELL_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30) | st.text(
     alphabet="abc XYZ-…—●é漢\t", max_size=30
 )
