@@ -89,20 +89,22 @@ def _run_queue(db: str | None) -> int:
     except DatabaseError as exc:
         print(f"Error: {clean_line(exc)}", file=sys.stderr)
         return 1
-    early = _read_first_page_ahead(url)  # first: before this process has more memory a fork would share
+    helper = _read_first_page_ahead(url)  # first: before this process has more memory a fork would share
     from dpo_tui.paths import permission_warning
-    from dpo_tui.settings import SettingsError, load_settings
+    from dpo_tui.tui.app import DpoApp  # Textual: ~0.3 s, paid only when the TUI opens; the helper reads meanwhile
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        if early is not None:
-            early.result()  # waited for, not left behind (its own settings failed the same way)
-        print(f"Error: {clean_line(exc)}", file=sys.stderr)
-        return 1
-    from dpo_tui.tui.app import DpoApp  # Textual: ~0.3 s, paid only when the TUI opens
+    early = helper.result() if helper is not None else None
+    if early is not None:
+        settings = early.settings
+    else:  # no helper, or it could not read them: read here, where an error is reported
+        from dpo_tui.settings import SettingsError, load_settings
 
-    app = DpoApp(url, settings, early=early)
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            print(f"Error: {clean_line(exc)}", file=sys.stderr)
+            return 1
+    app = DpoApp(url, settings, early=early.rows if early is not None else None)
     try:
         app.open_database()
     except Exception as exc:
@@ -131,7 +133,7 @@ def has_terminal() -> bool:
 
 
 def _read_first_page_ahead(url: str) -> EarlyPage | None:
-    """A helper process reads the first page while this one imports Textual (store.early_page)."""
+    """A helper process reads the settings and the first page while this one imports Textual (store.early_page)."""
     from dpo_tui.store import early_page
 
     return early_page.start(url)

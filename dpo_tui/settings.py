@@ -6,6 +6,7 @@ naming the file, line and key; it never produces a traceback.
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -16,6 +17,16 @@ from dpo_tui.loaders import demo_organisation
 from dpo_tui.domain.text import problem
 from dpo_tui.intake.config import IntakeSettings, IntakeSettingsError, parse_intake
 from dpo_tui.paths import settings_path
+
+
+def read_only(mapping: dict[str, Any]) -> Mapping[str, Any]:
+    """A read-only view of `mapping`, as the settings hold their tables: how a pickled one is rebuilt."""
+    return MappingProxyType(mapping)
+
+
+# The queue's helper process reads the settings and hands them over pickled (store.early_page); a read-only mapping
+# cannot be pickled by itself.
+copyreg.pickle(MappingProxyType, lambda mapping: (read_only, (dict(mapping),)))
 
 
 class SettingsError(Exception):

@@ -11,11 +11,13 @@ It is forked as early as can be, before the settings are read: every memory page
 while the child lives, is copied first, and a fork after the settings and the queue's modules had loaded cost the
 parent ~1,100 page faults (1-2 ms, the whole gain on SQLite: measured). A new interpreter instead (posix_spawn)
 copies nothing but must import everything again: on PostgreSQL its rows came ~40 ms too late (first paint 1.37x
-the bare app's, against 1.15x with the fork). So the child reads the settings itself; its rows answer the first
-paint only if the queue's process asks for that same query (`QueueReader.page_at`).
+the bare app's, against 1.15x with the fork). So the child reads the settings itself, and hands them over with the
+rows: the parent then neither imports the TOML parser nor reads and checks the file before its first paint (~7 ms
+of it on SQLite, traced). Its rows answer the first paint only if the queue's process asks for that same query
+(`QueueReader.page_at`).
 
-The helper only ever saves time. Anything but rows (no fork on this platform, a connection refused, a file or a
-schema to create or migrate, settings it cannot read, a crash) makes `result()` None, and the parent reads as it
+The helper only ever saves time. Settings it cannot read (or no fork on this platform, a crash) make `result()`
+None; a connection refused, a file or a schema to create or migrate leave its rows None. The parent then reads as it
 would without the helper: the error, if there is one, is raised there, in the one place that reports it.
 """
 
@@ -31,17 +33,24 @@ except ImportError:  # an interpreter without CPython's accelerator
     from pickle import loads
 
 if TYPE_CHECKING:
+    from dpo_tui.settings import Settings
     from dpo_tui.store.queue import EarlyRows
+
+
+class Early(NamedTuple):
+    """What the helper read: the settings, and the first page when it could read one."""
+
+    settings: Settings
+    rows: EarlyRows | None
 
 
 class EarlyPage(NamedTuple):  # a NamedTuple: defined on the way to the first paint (see store.queue.QueueRow)
     pid: int
     fd: int  # the read end of the pipe the helper writes its rows to
 
-    def result(self) -> EarlyRows | None:
-        """The rows (waiting for the helper if it is still reading), or None when it brought none. Once."""
-        from dpo_tui.store.queue import EarlyRows
-
+    def result(self) -> Early | None:
+        """The settings and rows (waiting for the helper if it is still reading), or None when it could not read the
+        settings. Once."""
         chunks = []
         try:
             while chunk := os.read(self.fd, 1 << 16):
@@ -50,10 +59,10 @@ class EarlyPage(NamedTuple):  # a NamedTuple: defined on the way to the first pa
             os.close(self.fd)
             os.waitpid(self.pid, 0)
         try:
-            early = loads(b"".join(chunks)) if chunks else None
+            settings, rows = loads(b"".join(chunks)) if chunks else (None, None)
         except Exception:  # noqa: BLE001 - a helper that died mid-write: read as without it
             return None
-        return early if isinstance(early, EarlyRows) else None
+        return Early(settings, rows) if settings is not None else None
 
 
 def start(url: str) -> EarlyPage | None:
@@ -84,18 +93,27 @@ def start(url: str) -> EarlyPage | None:
 
 
 def _read(url: str) -> bytes:
-    """The queue's opening view (this user's settings, today): its first rows, the reference width and the data
-    version they were read at, pickled."""
+    """This user's settings, and the queue's opening view read with them (its first rows, the reference width and the
+    data version they were read at, or None when they cannot be read), pickled. Settings that cannot be read: b""."""
     import pickle
     from datetime import date
 
     from dpo_tui.settings import load_settings
     from dpo_tui.store.queue import PAGE, EarlyRows, QueueQuery, QueueReader
 
-    query = QueueQuery(me=load_settings().me, today=date.today())
-    reader = QueueReader.open(url)
+    settings = load_settings()
+    query = QueueQuery(me=settings.me, today=date.today())
+    rows: EarlyRows | None = None
     try:
-        version = reader.data_version()  # first: a change made while the rows are read shows as a change
-        return pickle.dumps(EarlyRows(query, PAGE, reader.page_at(query, 0, PAGE), reader.ref_width(), version))
-    finally:
-        reader.close()
+        reader = QueueReader.open(url)
+    except Exception:  # noqa: BLE001 - nothing to read yet, or no server: the queue's process opens it and reports
+        pass
+    else:
+        try:
+            version = reader.data_version()  # first: a change made while the rows are read shows as a change
+            rows = EarlyRows(query, PAGE, reader.page_at(query, 0, PAGE), reader.ref_width(), version)
+        except Exception:  # noqa: BLE001 - the same: the queue's process reads again, and reports
+            rows = None
+        finally:
+            reader.close()
+    return pickle.dumps((settings, rows))

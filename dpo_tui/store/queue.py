@@ -18,16 +18,13 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from dpo_tui.domain.clock_state import ClockState
 from dpo_tui.domain.days_left import days_left
 from dpo_tui.domain.lifecycle import AWAITING, Status
 from dpo_tui.store.queue_filter import BadFilter, Filters, parse_search
 from dpo_tui.store.schema import HEAD_REVISION
-
-if TYPE_CHECKING:
-    from dpo_tui.store.early_page import EarlyPage
 
 __all__ = ["BadFilter", "Filters"]  # re-exported: the queue screen catches BadFilter from here
 
@@ -394,14 +391,13 @@ class QueueReader:
         return self._opened("_count_lane")
 
     @classmethod
-    def open(cls, url: str, *, early: EarlyPage | None = None) -> QueueReader:
+    def open(cls, url: str, *, early: EarlyRows | None = None) -> QueueReader:
         """The reader of the database at `url`. Raises SchemaMismatch when it must be created or migrated first.
-        `early`: the helper process reading the first page (store.early_page). When it brought the rows, no
-        connection is opened here: the helper has read the schema revision and the rows the first paint needs."""
-        rows = early.result() if early is not None else None  # first: the helper is waited for whatever follows
+        `early`: the first page as a helper process read it (store.early_page). With it, no connection is opened
+        here: the helper has read the schema revision and the rows the first paint needs."""
         connect, pg = _connector(url)
-        if rows is not None:
-            return cls(connect, pg, early=rows)
+        if early is not None:
+            return cls(connect, pg, early=early)
         reader = cls(connect, pg)
         try:
             revision = reader._scalar("SELECT version_num FROM alembic_version", [])

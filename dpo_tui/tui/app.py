@@ -22,7 +22,6 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
-from dpo_tui.settings import Settings
 from dpo_tui.tui.base import STYLES
 from dpo_tui.store.queue import QueueReader, SchemaMismatch
 
@@ -30,8 +29,9 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from dpo_tui.services.casework import Casework
+    from dpo_tui.settings import Settings
     from dpo_tui.store.database import Database
-    from dpo_tui.store.early_page import EarlyPage
+    from dpo_tui.store.queue import EarlyRows
 
 REFRESH_SECONDS = 2.0
 START_DELAY = 0.3  # the auto-refresh starts once the first rows are on screen
@@ -57,12 +57,12 @@ class DpoApp(App[None]):
     ]
 
     def __init__(
-        self, url: str, settings: Settings, *, today: Callable[[], date] | None = None, early: EarlyPage | None = None
+        self, url: str, settings: Settings, *, today: Callable[[], date] | None = None, early: EarlyRows | None = None
     ) -> None:
         super().__init__()
         self.url = url
         self.settings = settings
-        self._early = early  # the first page, read by a helper process (PostgreSQL: `launch`, store.early_page)
+        self._early = early  # the first page, read by a helper process (`launch`, store.early_page)
         self._today = today or date.today
         self.reader: QueueReader = None  # type: ignore[assignment]  # opened on mount
         self._db: Database | None = None

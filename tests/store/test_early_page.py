@@ -26,17 +26,23 @@ HELPER = textwrap.dedent(
     from dpo_tui.store import early_page
     early = early_page.start(sys.argv[1])
     got = early.result() if early is not None else None
+    rows = None if got is None else got.rows
     print(json.dumps(None if got is None else {
-        "me": got.query.me, "today": got.query.today.isoformat(), "view": got.query.view.value, "limit": got.limit,
-        "rows": [r.ref for r in got.rows], "ref_width": got.ref_width, "version": got.version,
+        "settings": repr(got.settings), "read_only_tables": type(got.settings.intake.form_columns).__name__,
+        "rows": None if rows is None else {
+            "me": rows.query.me, "today": rows.query.today.isoformat(), "view": rows.query.view.value,
+            "limit": rows.limit, "refs": [r.ref for r in rows.rows], "ref_width": rows.ref_width, "version": rows.version,
+        },
         "driver_loaded": "psycopg" in sys.modules, "zoneinfo_loaded": "zoneinfo" in sys.modules,
+        "toml_parser_loaded": "tomllib" in sys.modules,
     }))
     """
 )
 
 
-def _read_ahead(url: str) -> dict | None:  # type: ignore[type-arg]
-    done = subprocess.run([sys.executable, "-c", HELPER, url], capture_output=True, text=True, timeout=60, check=True)
+def _read_ahead(url: str, env: dict[str, str] | None = None) -> dict | None:  # type: ignore[type-arg]
+    done = subprocess.run([sys.executable, "-c", HELPER, url], capture_output=True, text=True, timeout=60, check=True,
+                          env={**os.environ, **(env or {})})  # fmt: skip
     assert done.stderr == ""  # nothing of the helper's reaches the terminal
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
@@ -56,37 +62,64 @@ def _seed(url: str, settings, n: int = 3) -> list[str]:  # type: ignore[no-untyp
     return refs
 
 
-def test_the_helper_reads_the_queues_opening_page_and_reference_width(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_helper_reads_the_settings_and_the_queues_opening_page_and_reference_width(db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
     """What the queue asks for first (its opening view for this user, today: QueueScreen.compose) is what the
-    helper read, row for row, and the queue's process did not import the PostgreSQL driver for it."""
+    helper read, row for row, with the settings it was read for; the queue's process imported neither the
+    PostgreSQL driver nor the TOML parser for them."""
     _seed(db_url, settings)
     got = _read_ahead(db_url)
     opening = QueueQuery(me=load_settings().me, today=date.today())
     reader = QueueReader.open(db_url)
     try:
-        assert got is not None
-        assert (got["me"], got["today"], got["view"], got["limit"]) == (opening.me, opening.today.isoformat(), opening.view.value, PAGE)
-        assert got["rows"] == [r.ref for r in reader.page_at(opening, 0, PAGE)] and len(got["rows"]) == 3
-        assert got["ref_width"] == reader.ref_width()
-        assert got["version"] == reader.data_version() > 0  # the version the rows were read at
+        assert got is not None and got["rows"] is not None
+        rows = got["rows"]
+        assert got["settings"] == repr(load_settings())
+        assert got["read_only_tables"] == "mappingproxy"  # still read-only after the pickle
+        assert (rows["me"], rows["today"], rows["view"], rows["limit"]) == (opening.me, opening.today.isoformat(), opening.view.value, PAGE)
+        assert rows["refs"] == [r.ref for r in reader.page_at(opening, 0, PAGE)] and len(rows["refs"]) == 3
+        assert rows["ref_width"] == reader.ref_width()
+        assert rows["version"] == reader.data_version() > 0  # the version the rows were read at
         assert got["driver_loaded"] is False
         assert got["zoneinfo_loaded"] is False  # the rows' times are UTC (timezone.utc), not in a ZoneInfo
+        assert got["toml_parser_loaded"] is False
     finally:
         reader.close()
+
+
+def test_a_settings_file_of_the_users_own_comes_over_whole(sqlite_url: str, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every section filled in (the shipped example): the queue's process gets the settings it would have read."""
+    example = Path(__file__).resolve().parents[2] / "data" / "settings.example.toml"
+    own = tmp_path / "settings.toml"
+    own.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    _seed(sqlite_url, settings)
+    got = _read_ahead(sqlite_url, {"DPO_TUI_CONFIG": str(own)})
+    assert got is not None and got["rows"] is not None
+    assert got["settings"] == repr(load_settings(own))
+    assert got["toml_parser_loaded"] is False
+
+
+def test_settings_the_helper_cannot_read_leave_them_to_the_queue_process(sqlite_url: str, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """It reads them again and reports the error (tests/test_launch_errors.py): the helper hands over nothing."""
+    _seed(sqlite_url, settings)
+    bad = tmp_path / "settings.toml"
+    bad.write_text("[policy]\nid_no_response_days = 'soon'\n", encoding="utf-8")
+    assert _read_ahead(sqlite_url, {"DPO_TUI_CONFIG": str(bad)}) is None
 
 
 def test_no_sqlite_file_the_helper_creates_none(tmp_path: Path) -> None:
     """The queue's process then creates and migrates it (an empty file would read as a database with no schema)."""
     path = tmp_path / "new.db"
-    assert _read_ahead(f"sqlite:///{path}") is None
+    got = _read_ahead(f"sqlite:///{path}")
+    assert got is not None and got["settings"] == repr(load_settings()) and got["rows"] is None
     assert not path.exists()
 
 
 def test_without_rows_from_the_helper_the_queue_process_reads_as_before(pg_url: str) -> None:
     """No schema yet (the queue's process then creates it), or a database that does not exist (the launcher then
-    reports the driver's error, tests/test_launch_errors.py): the helper hands over nothing."""
-    assert _read_ahead(pg_url) is None
-    assert _read_ahead(pg_url.rsplit("/", 1)[0] + "/dpo_tui_no_such_database") is None
+    reports the driver's error, tests/test_launch_errors.py): the helper hands over its settings and no rows."""
+    for url in (pg_url, pg_url.rsplit("/", 1)[0] + "/dpo_tui_no_such_database"):
+        got = _read_ahead(url)
+        assert got is not None and got["rows"] is None and got["settings"] == repr(load_settings())
 
 
 def test_the_rows_read_ahead_answer_the_first_paint_once_then_every_read_is_live(sqlite_url: str, settings) -> None:  # type: ignore[no-untyped-def]
