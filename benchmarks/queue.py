@@ -10,8 +10,8 @@ stripped, only output written after the key counts):
 - search keystroke: typing words letter by letter after `/`, until the position line reads "… matching <typed>"
   (so the rows of that search are on screen: they are painted in the same screen update); the floor is a bare app
   whose Input echoes each keystroke into a line ("matching <typed>");
-- page-down: until the position line shows the new cursor row; the floor is a bare app repainting a full screen
-  of text per key;
+- page-down: until the position line shows the new cursor row, PAGE_DOWNS keys a run (paging back up at the end of
+  a short list); the floor is a bare app repainting a full screen of text per key;
 - peak memory: VmHWM of the dpo-tui process after all that searching and paging (read from /proc).
 dpo-tui and the bare apps alternate run by run (after one unmeasured run of each, which warms the file cache and
 the database's pages), so a busy machine slows both; ratios are per run (p95 of dpo-tui
@@ -55,7 +55,10 @@ from pathlib import Path  # noqa: E402
 COLS, ROWS = 140, 45
 SETTINGS_EXAMPLE = Path(_HERE).parent / "data" / "settings.example.toml"  # every section filled in
 WORDS = ("smith", "ann", "zq", "lee", "jones", "mar", "xq", "example.org", "dsar-2026-01", "zzz")
-PAGE_DOWNS = 30
+# A p95 of 30 keys is the second slowest: one stray scheduler pause in either program moved a run's ratio from 0.65x
+# to 1.75x with the same code (SQLite 100,000 cases, both programs at a 4-7 ms p95). Of 100 keys it is the sixth
+# slowest; each program's keys take ~3 s more a run.
+PAGE_DOWNS = 100
 PGDN = b"\x1b[6~"
 PGUP = b"\x1b[5~"
 CLEAR_INPUT = b"\x15"  # ctrl+u: delete to the start of the input
