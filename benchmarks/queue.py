@@ -13,9 +13,10 @@ stripped, only output written after the key counts):
 - page-down: until the position line shows the new cursor row, PAGE_DOWNS keys a run (paging back up at the end of
   a short list); the floor is a bare app repainting a full screen of text per key;
 - peak memory: VmHWM of the dpo-tui process after all that searching and paging (read from /proc).
-dpo-tui and the bare apps alternate run by run (after one unmeasured run of each, which warms the file cache and
-the database's pages), so a busy machine slows both; ratios are per run (p95 of dpo-tui
-over p95 of the bare app in the same run), reported as min / median / max over the runs.
+dpo-tui and the bare apps alternate start by start for first paint and key by key for the keys (both programs
+open side by side; after one unmeasured run of each, which warms the file cache and the database's pages), so a busy
+moment of the machine slows both; ratios are per run (p95 of dpo-tui over p95 of the bare app in the same run),
+reported as min / median / max over the runs.
 
 dpo-tui reads a copy of `data/settings.example.toml` (every section filled in, as a DPO's own file), so each
 start reads and checks a settings file as it does for a real user.
@@ -248,19 +249,23 @@ class KeyRun:
 _POSITION = re.compile(r"([\d,]+) of ([\d,]+)\+? in ")
 
 
-def drive_keys(argv: list[str], env: dict[str, str] | None, rows_marker: str) -> KeyRun:
-    """Page down PAGE_DOWNS times, then type WORDS letter by letter (clearing between words)."""
-    run = KeyRun()
-    term = Term(argv, env)
-    term.wait_for(re.compile(re.escape(rows_marker)))
-    term.settle()  # let the work after the first paint (counts, summary, the ORM import) finish
-    last, total, down = 1, None, True
-    for _ in range(PAGE_DOWNS):
-        if total is not None and last >= total:
-            down = False  # at the end of a short list: page back up (same work, other direction)
-        elif last <= 1:
-            down = True
-        t0 = term.send(PGDN if down else PGUP)
+class Keys:
+    """One program in a pseudo-terminal, driven key by key; each key's time until its result is on screen."""
+
+    def __init__(self, argv: list[str], env: dict[str, str] | None, rows_marker: str) -> None:
+        self.run = KeyRun()
+        self.term = Term(argv, env)
+        self.term.wait_for(re.compile(re.escape(rows_marker)))
+        self.last, self.total, self.down = 1, None, True
+
+    def page(self) -> None:
+        """Page down (up at the end of a short list) until the position line shows the new cursor row."""
+        term = self.term
+        if self.total is not None and self.last >= self.total:
+            self.down = False  # at the end of a short list: page back up (same work, other direction)
+        elif self.last <= 1:
+            self.down = True
+        t0 = term.send(PGDN if self.down else PGUP)
         deadline = time.perf_counter() + 10
         t = float("nan")
         while time.perf_counter() < deadline:
@@ -269,28 +274,63 @@ def drive_keys(argv: list[str], env: dict[str, str] | None, rows_marker: str) ->
                 break
             # the newest position line in the output decides
             number_text, total_text = _POSITION.findall(_plain(term.seen))[-1]
-            number, total = int(number_text.replace(",", "")), int(total_text.replace(",", ""))
-            if number != last:
-                last, t = number, t1
+            number, self.total = int(number_text.replace(",", "")), int(total_text.replace(",", ""))
+            if number != self.last:
+                self.last, t = number, t1
                 break
-        run.page.append(t - t0)
+        self.run.page.append(t - t0)
         term.drain(0.03)
-    term.send(b"/")
-    term.drain(0.3)
-    for word in WORDS:
-        for i in range(1, len(word) + 1):
-            typed = word[:i]
-            t0 = term.send(typed[-1].encode())
-            shown = re.compile(r"(?:[\d,]+ of [\d,]+\+?|no cases) in [^\n]*?matching " + re.escape(typed) + r"(?![\w.@-])")
-            t1, _ = term.wait_for(shown)
-            (run.short if len(typed) <= 2 else run.search).append(t1 - t0)
-            term.drain(0.03)
-        term.drain(0.3)  # typing pauses: the exact count runs
-        term.send(CLEAR_INPUT)
-        term.drain(0.3)
-    run.hwm_mb = term.vm_hwm_mb()
-    term.close()
-    return run
+
+    def open_search(self) -> None:
+        self.term.send(b"/")
+        self.term.drain(0.3)
+
+    def type(self, typed: str) -> None:
+        """Type the last letter of `typed`, until the position line reads "… matching <typed>"."""
+        t0 = self.term.send(typed[-1].encode())
+        shown = re.compile(r"(?:[\d,]+ of [\d,]+\+?|no cases) in [^\n]*?matching " + re.escape(typed) + r"(?![\w.@-])")
+        t1, _ = self.term.wait_for(shown)
+        (self.run.short if len(typed) <= 2 else self.run.search).append(t1 - t0)
+        self.term.drain(0.03)
+
+    def end_word(self) -> None:
+        self.term.drain(0.3)  # typing pauses: the exact count runs
+        self.term.send(CLEAR_INPUT)
+        self.term.drain(0.3)
+
+    def close(self) -> KeyRun:
+        self.run.hwm_mb = self.term.vm_hwm_mb()
+        self.term.close()
+        return self.run
+
+
+def drive_keys(programs: list[tuple[list[str], dict[str, str] | None, str]]) -> list[KeyRun]:
+    """(argv, env, marker of the first rows) each: page down PAGE_DOWNS times, then type WORDS letter by letter
+    (clearing between words), in each program in turn, key by key. A busy moment of the machine (it varies from one
+    second to the next) then slows all of them alike: driven one after the other, ~15 s each, a run's ratio compared
+    two different moments, and the bare app's own page-down p95 moved from 4 to 7 ms between runs."""
+    drivers: list[Keys] = []
+    try:
+        for argv, env, marker in programs:
+            drivers.append(Keys(argv, env, marker))
+        for d in drivers:
+            d.term.settle()  # let the work after the first paint (counts, summary, the ORM import) finish
+        for _ in range(PAGE_DOWNS):
+            for d in drivers:
+                d.page()
+        for d in drivers:
+            d.open_search()
+        for word in WORDS:
+            for i in range(1, len(word) + 1):
+                for d in drivers:
+                    d.type(word[:i])
+            for d in drivers:
+                d.end_word()
+        return [d.close() for d in drivers]
+    finally:
+        for d in drivers:
+            if d.run.hwm_mb != d.run.hwm_mb:  # not closed yet (an error)
+                d.term.close()
 
 
 def p95(values: list[float]) -> float:
@@ -450,8 +490,8 @@ def main() -> None:
                 # pages out file pages idle for a minute), and its search p95 was 3-4x the next runs'.
                 first_paint([sys.executable, "-c", BARE_PAINT], "BARE-FLOOR-MARKER")
                 first_paint(argv, "DSAR-", env)
-                drive_keys([sys.executable, "-c", BARE_KEYS], None, "BARE-0000000")
-                drive_keys(argv, env, "DSAR-")
+                keys = [([sys.executable, "-c", BARE_KEYS], None, "BARE-0000000"), (argv, env, "DSAR-")]
+                drive_keys(keys)
                 paint_ratio, bare_paint, ours_paint = [], [], []
                 search_ratio, page_ratio, short_ratio = [], [], []
                 bare_search, bare_page, ours_search, ours_short, ours_page, hwm = [], [], [], [], [], []
@@ -460,8 +500,7 @@ def main() -> None:
                     bare_paint.append(b)
                     ours_paint.append(o)
                     paint_ratio.append(o / b)
-                    bare = drive_keys([sys.executable, "-c", BARE_KEYS], None, "BARE-0000000")
-                    ours = drive_keys(argv, env, "DSAR-")
+                    bare, ours = drive_keys(keys)
                     bare_keys = bare.search + bare.short
                     bare_search.append(p95(bare_keys))
                     bare_page.append(p95(bare.page))
