@@ -542,8 +542,9 @@ class QueueTable(Widget, can_focus=True):
         if not self._plain_box():
             return super().render_lines(crop)
         # Textual's per-line styling (padding, borders, outline, hatch, tint, opacity) has nothing to do on this
-        # box, yet cost ~40 us a line: most of the table's 1.7 ms per page-down (traced). Its rows are full-width
-        # strips already; only the app's line filters (NO_COLOR's monochrome, dimming) and the crop remain.
+        # box, yet was almost half of painting it: a full 140x45 table 0.77 ms with it, 0.43 ms without (measured).
+        # Its rows are full-width strips already; only the app's line filters (NO_COLOR's monochrome, dimming) and
+        # the crop remain.
         filters = self.get_line_filters()
         background = self.background_colors[1]
         strips = []
