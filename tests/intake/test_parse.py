@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import mailbox
-import os
 import tracemalloc
 from datetime import date, datetime, timezone
 from email.message import EmailMessage

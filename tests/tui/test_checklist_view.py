@@ -3,7 +3,7 @@ with and without a reason, notes, ad-hoc items, and completing the case with and
 
 from __future__ import annotations
 
-
+import pytest
 from rich.text import Text
 from textual.app import App
 from textual.widgets import Input, OptionList, RadioButton, Static, TabbedContent
@@ -12,7 +12,7 @@ from dpo_tui.services import checklist_work as cw
 from dpo_tui.tui.screens.case import CaseScreen
 from dpo_tui.tui.modals.checklist import CompleteScreen, TextPrompt, TickScreen
 from dpo_tui.tui.modals.prompts import ConfirmScreen
-from tests.tui.harness import errors, run_case, settle
+from tests.tui.harness import errors, push, run_app, run_case, settle
 from tests.conftest import new_request
 
 
@@ -189,6 +189,14 @@ async def test_complete_with_open_items_needs_an_override_reason(sqlite_work) ->
         assert override.payload["reason"] == "Requester narrowed the request to HubSpot"
         assert screen.detail.status == "completed"
         assert not errors(app)
+
+
+@pytest.mark.parametrize(("open_items", "said"), [(1, "1 of 13 checklist items is still open:"), (2, "2 of 13 checklist items are still open:")])
+async def test_complete_counts_the_open_items_in_plain_english(sqlite_work, open_items: int, said: str) -> None:  # type: ignore[no-untyped-def]
+    items = [(f"item.{i}", f"Item {i}") for i in range(open_items)]
+    async with run_app(sqlite_work, size=(120, 40)) as (app, pilot):
+        await push(app, pilot, CompleteScreen("DSAR-2026-0001", items, 13, lambda casework, reason: None))
+        assert text_of(app, "#complete-count") == said
 
 
 async def test_complete_cancelled_leaves_case_open(sqlite_work) -> None:  # type: ignore[no-untyped-def]

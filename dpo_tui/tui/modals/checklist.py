@@ -174,7 +174,8 @@ class CompleteScreen(_SavingDialog):
                 return
             n = len(self.open_items)
             yield Static(
-                Text(f"{n} of {self.total} checklist item{'s are' if n != 1 else ' is'} still open:", style="bold")
+                Text(f"{n} of {self.total} checklist items {'is' if n == 1 else 'are'} still open:", style="bold"),
+                id="complete-count",
             )
             with VerticalScroll(id="complete-open"):
                 lines = Text()
