@@ -53,3 +53,19 @@ async def test_a_narrow_bar_shows_whole_keys_only(seeded, settings) -> None:  # 
         assert sum(len(text) for text, _style in pieces) <= 80
         assert pieces[-1][0].strip() in descriptions  # ends with a whole description, never " S Set" or " q"
         assert len(pieces) < 2 * len(descriptions)  # and the queue has more keys than 80 cells hold
+
+
+async def test_a_key_the_settings_rebind_keeps_its_place_on_the_bar(seeded, settings) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """A DPO's `[keymap]` moves a key, not its place: Textual re-adds a rebound binding after the others, and at 80
+    columns the bar then left it off (the shipped example file rebinds search)."""
+    url, _refs = seeded
+    as_shipped = make_app(url, settings)
+    async with as_shipped.run_test(size=(160, 40)) as pilot:
+        await settle(as_shipped, pilot)
+        shipped = bar_text(as_shipped).split()
+    rebound = make_app(url, settings._replace(keymap={"queue.search": "f", "queue.assign": "ctrl+g"}))
+    async with rebound.run_test(size=(160, 40)) as pilot:
+        await settle(rebound, pilot)
+        words = bar_text(rebound).split()
+    assert "f" in words and "/" not in words and "^g" in words
+    assert words == [{"/": "f", "a": "^g"}.get(word, word) for word in shipped]  # same keys, same places

@@ -21,6 +21,22 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 
+_RANKS: dict[type, dict[str, int]] = {}
+
+
+def _declared_rank(cls: type, binding: Binding) -> int:
+    """Where `cls` declares `binding` (by id, else action) among its bindings, its bases' included."""
+    ranks = _RANKS.get(cls)
+    if ranks is None:
+        ranks = {}
+        merged = getattr(cls, "_merged_bindings", None)  # Textual's bindings of the class, before any keymap
+        for declared in merged.key_to_bindings.values() if merged is not None else ():
+            for b in declared:
+                ranks.setdefault(b.id or b.action, len(ranks))
+        _RANKS[cls] = ranks
+    return ranks.get(binding.id or binding.action, len(ranks))
+
+
 class KeyBar(Widget):
     """One line: ` key description ` for each shown binding (one per action), the command palette's at the end."""
 
@@ -41,19 +57,23 @@ class KeyBar(Widget):
             self.refresh()  # one line: no layout pass
 
     def _shown(self) -> tuple[list[tuple[Binding, bool]], tuple[Binding, bool] | None]:
-        """Shown bindings, the first of each action, in the screen's order; and the command palette's."""
+        """Shown bindings, the first of each action, in the screen's order; and the command palette's. Within each
+        widget, keys keep the order its class declares them in: Textual moves a key rebound by the settings'
+        `[keymap]` to the end, where a narrow bar left it off."""
         seen: set[str] = set()
-        keys: list[tuple[Binding, bool]] = []
+        keys: list[tuple[int, int, Binding, bool]] = []
         palette: tuple[Binding, bool] | None = None
-        for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
+        nodes: dict[object, int] = {}
+        for key, (node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
             if self.app.ENABLE_COMMAND_PALETTE and key == self.app.COMMAND_PALETTE_BINDING:
                 palette = (binding, enabled)
                 continue
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            keys.append((binding, enabled))
-        return keys, palette
+            keys.append((nodes.setdefault(node, len(nodes)), _declared_rank(type(node), binding), binding, enabled))
+        keys.sort(key=lambda item: item[:2])  # stable: equal ranks keep the screen's order
+        return [(binding, enabled) for _node, _rank, binding, enabled in keys], palette
 
     def pieces(self, width: int) -> list[tuple[str, Style]]:
         """The line as (text, style) pieces, `width` cells at most: the keys that fit whole. Records where each key is
