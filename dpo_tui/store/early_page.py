@@ -13,7 +13,7 @@ parent ~1,100 page faults (1-2 ms, the whole gain on SQLite: measured). A new in
 copies nothing but must import everything again: on PostgreSQL its rows came ~40 ms too late (first paint 1.37x
 the bare app's, against 1.15x with the fork). So the child reads the settings itself, and hands them over with the
 rows: the parent then neither imports the TOML parser nor reads and checks the file before its first paint (its
-first paint came 8 ms sooner, SQLite, measured against the previous release). Its rows answer the first paint only if the queue's process asks for that same query
+first paint came 1-8 ms sooner, SQLite, in three A/B measurements against the previous release). Its rows answer the first paint only if the queue's process asks for that same query
 (`QueueReader.page_at`).
 
 The helper only ever saves time. Settings it cannot read (or no fork on this platform, a crash) make `result()`
