@@ -326,11 +326,14 @@ def drive_keys(programs: list[tuple[list[str], dict[str, str] | None, str]]) -> 
                     d.type(word[:i])
             for d in drivers:
                 d.end_word()
-        return [d.close() for d in drivers]
+        runs = []
+        while drivers:
+            runs.append(drivers[0].close())
+            drivers.pop(0)
+        return runs
     finally:
-        for d in drivers:
-            if d.run.hwm_mb != d.run.hwm_mb:  # not closed yet (an error)
-                d.term.close()
+        for d in drivers:  # left open by an error
+            d.term.close()
 
 
 def p95(values: list[float]) -> float:
